@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package Imbalance Workbench needs to build, test, run and benchmark.
+# Idempotent: packages already present are skipped by apt. Needs root (or sudo).
+#   bash packaging/install-deps.sh          build + run + test dependencies
+#   bash packaging/install-deps.sh --bench  also the Python peers used by bench/
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build pkg-config clang-format git
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
+  libeigen3-dev libhdf5-dev hdf5-tools
+  libxgboost-dev xgboost          # xgboost: Debian's CMake config needs the library package too
+  nlohmann-json3-dev libnanoflann-dev
+  xvfb xauth                      # GUI tests and screenshots
+  poppler-utils                   # pdftoppm, to look at exported PDF plots
+)
+BENCH_PKGS=(
+  python3 python3-numpy python3-h5py python3-sklearn python3-imblearn
+  python3-xgboost python3-torch
+)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#want[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
