@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/analysis/analysis.h"
+#include "core/analysis/yields.h"
+#include "core/data/event_table.h"
+
+namespace imbw {
+
+struct LoadOptions {
+  /// false: keep every classified event in the table (the GUI then re-cuts in memory with
+  /// cutYields / applyCut); the cut still defines LoadedAnalysis::afterCut.
+  bool applyCut = true;
+  /// false: compute the yields only, keep no events (the CLI's `yields`).
+  bool keepEvents = true;
+  /// true: an empty selection is reported as a warning instead of an error.
+  bool allowEmpty = false;
+  /// Further raw or derived columns to keep in the table besides the features, the derived
+  /// features and the raw columns of the cut.
+  std::vector<std::string> extraColumns;
+  std::size_t chunkSize = 65536;  ///< events per chunk
+};
+
+struct SampleYields {
+  std::string name;
+  std::string path;            ///< resolved path of the file
+  std::size_t eventsRead = 0;  ///< all events of the sample, classified or not
+  Yields beforeCut;
+  Yields afterCut;
+};
+
+struct LoadedAnalysis {
+  /// Columns: the features (in order), then the other derived features, then raw columns the
+  /// cut reads, then LoadOptions::extraColumns; each name once.
+  EventTable table;
+  Yields beforeCut;  ///< every classified event
+  Yields afterCut;   ///< the events passing the cut
+  std::vector<SampleYields> samples;
+  std::vector<std::string> warnings;  ///< e.g. a class with no events after the cut
+};
+
+/// Reads every sample of the analysis: streams each file in chunks through SampleReader::read,
+/// reading only the columns the analysis uses; replaces the missing-value sentinel by NaN;
+/// evaluates the derived features, the class (fixed, label mapping or class expressions), the
+/// weight (in double precision) and the cut per chunk, and keeps only the selected events.
+/// Throws imbw::Error naming the sample, the expression and the cause; an empty selection is
+/// an error unless LoadOptions::allowEmpty.
+LoadedAnalysis loadAnalysis(const Analysis& analysis, const LoadOptions& options = {});
+
+}  // namespace imbw

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/data/event_table.h"
+
+namespace imbw {
+
+/// Events, Σw and Σw² of one class.
+struct ClassYield {
+  std::string className;
+  std::size_t events = 0;
+  double sumW = 0.0;
+  double sumW2 = 0.0;
+};
+
+/// Per-class yields of a set of events and the imbalance ratio r = signal fraction.
+struct Yields {
+  std::vector<ClassYield> perClass;  ///< one entry per class, in class-index order
+  int signalClass = 1;
+
+  Yields() = default;
+  Yields(const std::vector<std::string>& classNames, int signalClass);
+
+  void add(int classIndex, double weight) {
+    ClassYield& y = perClass[static_cast<std::size_t>(classIndex)];
+    ++y.events;
+    y.sumW += weight;
+    y.sumW2 += weight * weight;
+  }
+  void merge(const Yields& other);
+
+  std::size_t totalEvents() const;
+  double totalSumW() const;
+  double totalSumW2() const;
+  /// Signal events / all events; NaN when there are no events.
+  double ratioByCount() const;
+  /// Σw(signal) / Σw(all); NaN when Σw(all) is 0.
+  double ratioByWeight() const;
+
+  nlohmann::json toJson() const;
+};
+
+/// Yields of the events of a table, optionally only those with keep[i] != 0.
+Yields computeYields(const EventTable& table, std::span<const std::uint8_t> keep = {});
+
+/// Which events of an in-memory table pass `cut` (1 / 0); an empty cut keeps all. The cut may
+/// use any column of the table. Throws imbw::Error naming the cut (syntax, unknown column with
+/// "did you mean").
+std::vector<std::uint8_t> selectEvents(const EventTable& table, const std::string& cut);
+
+/// Yields of a table before and after a cut.
+struct CutYields {
+  Yields before;
+  Yields after;
+};
+
+/// Live yields for a new cut on an already-loaded table: no file is read. `before` counts every
+/// event of the table (load with LoadOptions::applyCut = false to have the un-cut events).
+CutYields cutYields(const EventTable& table, const std::string& cut);
+
+/// The events of `table` that pass `cut`, as a new table.
+EventTable applyCut(const EventTable& table, const std::string& cut);
+
+}  // namespace imbw
