@@ -1,0 +1,250 @@
+#include "core/loss/loss.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/util/error.h"
+#include "core/util/strings.h"
+
+namespace imbw {
+
+namespace {
+
+// ln σ(u) without overflow or loss of precision in either tail.
+double logSigmoid(double u) {
+  return u >= 0.0 ? -std::log1p(std::exp(-u)) : u - std::log1p(std::exp(u));
+}
+
+// σ(u) without overflow.
+double sigmoid(double u) {
+  if (u >= 0.0) return 1.0 / (1.0 + std::exp(-u));
+  const double e = std::exp(u);
+  return e / (1.0 + e);
+}
+
+// pow(s, γ) with 0^0 = 1 (γ = 0 must reduce focal to weighted CE even when s underflows).
+double powGamma(double s, double gamma) {
+  return gamma == 0.0 ? 1.0 : std::pow(s, gamma);
+}
+
+// The focal terms for one event as a function of the correct-class probability, written with
+// p_t, s = 1 − p_t (each computed directly, never as 1 − the other) and ln p_t, so both tails
+// keep full relative precision.
+struct FocalTerms {
+  double value;    // −α (1 − p)^γ ln p
+  double dValue;   // d value / d logit(p): α s^γ (γ p ln p − s)
+  double d2Value;  // α p s^γ [ (2γ+1) s + γ (1 − (1+γ) p) ln p ]
+};
+
+FocalTerms focalTerms(double p, double s, double logP, double alpha, double gamma) {
+  const double sg = powGamma(s, gamma);
+  FocalTerms t{};
+  t.value = -alpha * sg * logP;
+  t.dValue = alpha * sg * (gamma * p * logP - s);
+  t.d2Value = alpha * p * sg * ((2.0 * gamma + 1.0) * s + gamma * (1.0 - (1.0 + gamma) * p) * logP);
+  return t;
+}
+
+const std::vector<std::string>& lossKindNames() {
+  static const std::vector<std::string> names{"cross_entropy", "weighted_cross_entropy", "focal"};
+  return names;
+}
+
+std::string formatNumber(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+const char* lossKindName(LossKind kind) {
+  switch (kind) {
+    case LossKind::CrossEntropy:
+      return "cross_entropy";
+    case LossKind::WeightedCrossEntropy:
+      return "weighted_cross_entropy";
+    case LossKind::Focal:
+      return "focal";
+  }
+  return "cross_entropy";
+}
+
+LossKind lossKindFromName(const std::string& name) {
+  if (name == "cross_entropy") return LossKind::CrossEntropy;
+  if (name == "weighted_cross_entropy") return LossKind::WeightedCrossEntropy;
+  if (name == "focal") return LossKind::Focal;
+  throw Error(unknownNameMessage("loss", name, lossKindNames()));
+}
+
+nlohmann::json LossConfig::toJson() const {
+  nlohmann::json j;
+  j["kind"] = lossKindName(kind);
+  j["alpha"] = alpha;
+  j["gamma"] = gamma;
+  j["class_alpha"] = classAlpha;
+  j["hessian_floor"] = hessianFloor;
+  return j;
+}
+
+LossConfig LossConfig::fromJson(const nlohmann::json& j) {
+  if (!j.is_object()) throw Error("loss settings must be a JSON object");
+  static const std::vector<std::string> keys{"kind", "alpha", "gamma", "class_alpha",
+                                             "hessian_floor"};
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end())
+      throw Error(unknownNameMessage("loss setting", key, keys));
+  }
+  LossConfig c;
+  try {
+    if (j.contains("kind")) c.kind = lossKindFromName(j.at("kind").get<std::string>());
+    if (j.contains("alpha")) c.alpha = j.at("alpha").get<double>();
+    if (j.contains("gamma")) c.gamma = j.at("gamma").get<double>();
+    if (j.contains("class_alpha")) c.classAlpha = j.at("class_alpha").get<std::vector<double>>();
+    if (j.contains("hessian_floor")) c.hessianFloor = j.at("hessian_floor").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("bad loss settings: ") + e.what());
+  }
+  c.validate(c.classAlpha.empty() ? 2 : static_cast<int>(c.classAlpha.size()));
+  return c;
+}
+
+void LossConfig::validate(int numClasses) const {
+  if (!(alpha >= 0.0 && alpha <= 1.0))
+    throw Error("loss alpha must lie in [0, 1], got " + formatNumber(alpha));
+  if (!(gamma >= 0.0) || !std::isfinite(gamma))
+    throw Error("focal gamma must be a finite number >= 0, got " + formatNumber(gamma));
+  if (!std::isfinite(hessianFloor))
+    throw Error("hessian floor must be finite, got " + formatNumber(hessianFloor));
+  if (!classAlpha.empty()) {
+    if (numClasses > 2 && static_cast<int>(classAlpha.size()) != numClasses)
+      throw Error("class_alpha has " + std::to_string(classAlpha.size()) +
+                  " entries but there are " + std::to_string(numClasses) + " classes");
+    for (std::size_t i = 0; i < classAlpha.size(); ++i) {
+      if (!(classAlpha[i] >= 0.0) || !std::isfinite(classAlpha[i]))
+        throw Error("class_alpha[" + std::to_string(i) + "] must be a finite number >= 0, got " +
+                    formatNumber(classAlpha[i]));
+    }
+  }
+  if (numClasses < 2) throw Error("a loss needs at least 2 classes");
+}
+
+void binaryLoss(const LossConfig& loss, std::span<const double> margin,
+                std::span<const std::uint8_t> target, std::span<const double> weight, double* value,
+                double* grad, double* hess) {
+  const std::size_t n = margin.size();
+  if (target.size() != n)
+    throw Error("binary loss: " + std::to_string(n) + " margins but " +
+                std::to_string(target.size()) + " targets");
+  if (!weight.empty() && weight.size() != n)
+    throw Error("binary loss: " + std::to_string(n) + " margins but " +
+                std::to_string(weight.size()) + " weights");
+  const bool useAlpha = loss.kind != LossKind::CrossEntropy;
+  const double gamma = loss.kind == LossKind::Focal ? loss.gamma : 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool signal = target[i] != 0;
+    const double y = signal ? 1.0 : -1.0;
+    const double u = y * margin[i];  // margin of the true class: p_t = σ(u)
+    const double alphaT = useAlpha ? (signal ? loss.alpha : 1.0 - loss.alpha) : 1.0;
+    const double w = weight.empty() ? 1.0 : weight[i];
+    const FocalTerms t = focalTerms(sigmoid(u), sigmoid(-u), logSigmoid(u), alphaT, gamma);
+    if (value) value[i] = w * t.value;
+    // d/dz = y d/du, d²/dz² = d²/du² (y² = 1).
+    if (grad) grad[i] = w * y * t.dValue;
+    if (hess) hess[i] = w * t.d2Value;
+  }
+}
+
+void categoricalLoss(const LossConfig& loss, int numClasses, std::span<const double> margins,
+                     std::span<const std::int32_t> label, std::span<const double> weight,
+                     double* value, double* grad, double* hess) {
+  if (numClasses < 2) throw Error("categorical loss needs at least 2 classes");
+  const auto k = static_cast<std::size_t>(numClasses);
+  const std::size_t n = label.size();
+  if (margins.size() != n * k)
+    throw Error("categorical loss: " + std::to_string(margins.size()) + " margins for " +
+                std::to_string(n) + " events × " + std::to_string(k) + " classes");
+  if (!weight.empty() && weight.size() != n)
+    throw Error("categorical loss: " + std::to_string(n) + " events but " +
+                std::to_string(weight.size()) + " weights");
+  const bool useAlpha = loss.kind != LossKind::CrossEntropy && !loss.classAlpha.empty();
+  if (useAlpha && loss.classAlpha.size() != k)
+    throw Error("class_alpha has " + std::to_string(loss.classAlpha.size()) +
+                " entries but there are " + std::to_string(k) + " classes");
+  const double gamma = loss.kind == LossKind::Focal ? loss.gamma : 0.0;
+  std::vector<double> e(k);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t yi = label[i];
+    if (yi < 0 || static_cast<std::size_t>(yi) >= k)
+      throw Error("categorical loss: label " + std::to_string(yi) + " of event " +
+                  std::to_string(i) + " is outside 0.." + std::to_string(k - 1));
+    const auto y = static_cast<std::size_t>(yi);
+    const double* z = margins.data() + i * k;
+    const double zMax = *std::max_element(z, z + k);
+    double sumOthers = 0.0;  // Σ_{j≠y} e_j, never formed as S − e_y (cancellation)
+    for (std::size_t j = 0; j < k; ++j) {
+      e[j] = std::exp(z[j] - zMax);
+      if (j != y) sumOthers += e[j];
+    }
+    const double sum = e[y] + sumOthers;
+    const double p = e[y] / sum;
+    const double s = sumOthers / sum;  // 1 − p_y
+    const double logP = (z[y] == zMax) ? -std::log1p(sumOthers) : (z[y] - zMax) - std::log(sum);
+    const double alphaY = useAlpha ? loss.classAlpha[y] : 1.0;
+    const double w = weight.empty() ? 1.0 : weight[i];
+    const FocalTerms t = focalTerms(p, s, logP, alphaY, gamma);
+    if (value) value[i] = w * t.value;
+    if (!grad && !hess) continue;
+    // For j ≠ y: g_j = −r_j B with r_j = p_j / (1 − p_y) (softmax over the other classes) and
+    // B = dValue. h_j = −r_j (1 − p_j) B + α p_y r_j² s^γ [(1−γ)(γ p ln p − s) + s(γ ln p + γ +
+    // 1)].
+    const double sg = powGamma(s, gamma);
+    const double inner = gamma * p * logP - s;
+    const double c2 = alphaY * p * sg * ((1.0 - gamma) * inner + s * (gamma * logP + gamma + 1.0));
+    for (std::size_t j = 0; j < k; ++j) {
+      double g = 0.0;
+      double h = 0.0;
+      if (j == y) {
+        g = t.dValue;
+        h = t.d2Value;
+      } else if (sumOthers > 0.0) {
+        const double r = e[j] / sumOthers;
+        const double pj = e[j] / sum;
+        g = -r * t.dValue;
+        h = -r * (1.0 - pj) * t.dValue + r * r * c2;
+      }
+      if (grad) grad[i * k + j] = w * g;
+      if (hess) hess[i * k + j] = w * h;
+    }
+  }
+}
+
+void applyHessianFloor(std::span<double> hess, double floor) {
+  if (!(floor > 0.0)) return;
+  for (double& h : hess) h = std::max(h, floor);
+}
+
+double priorMargin(std::span<const std::uint8_t> target, std::span<const double> weight) {
+  if (!weight.empty() && weight.size() != target.size())
+    throw Error("prior margin: " + std::to_string(target.size()) + " targets but " +
+                std::to_string(weight.size()) + " weights");
+  double sig = 0.0;
+  double total = 0.0;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    const double w = weight.empty() ? 1.0 : weight[i];
+    total += w;
+    if (target[i] != 0) sig += w;
+  }
+  const double bkg = total - sig;
+  if (!(sig > 0.0) || !(bkg > 0.0))
+    throw Error(
+        "prior margin needs a positive weighted total of both signal and background "
+        "(signal " +
+        formatNumber(sig) + ", background " + formatNumber(bkg) + ")");
+  return std::log(sig) - std::log(bkg);
+}
+
+}  // namespace imbw
