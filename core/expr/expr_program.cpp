@@ -13,7 +13,7 @@ namespace {
 
 // Events per block: the scratch registers of one block stay in L1/L2 cache, and each operation
 // is one tight loop over the block that the compiler vectorises.
-constexpr std::size_t kBlock = 1024;
+constexpr std::size_t kBlock = 256;
 
 // While compiling, slot references are tagged by kind and renumbered at the end (the number
 // of constants is known only then).
@@ -84,6 +84,15 @@ class Compiler {
       for (int k = 0; k < arity(ins.op); ++k) ins.args[k] = map(ins.args[k]);
     }
     m_p.result = map(r);
+    m_p.variableNeedsDouble.assign(static_cast<std::size_t>(m_p.nVariables), false);
+    for (const auto& ins : m_p.code) {
+      if (arity(ins.op) == 2) continue;
+      for (int k = 0; k < arity(ins.op); ++k) {
+        if (ins.args[k] < m_p.nVariables) {
+          m_p.variableNeedsDouble[static_cast<std::size_t>(ins.args[k])] = true;
+        }
+      }
+    }
   }
 
  private:
@@ -120,17 +129,54 @@ void loop1(F f, const double* a, double* o, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) o[i] = f(a[i]);
 }
 
+// Two-operand loops read float32 columns directly (widening each element to double), which
+// saves a conversion pass for the common `column OP literal` and `column OP column` terms.
+template <class F, class A, class B>
+void loop2(F f, const A* a, const B* b, double* o, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    o[i] = f(static_cast<double>(a[i]), static_cast<double>(b[i]));
+}
+
+template <class F, class A>
+void loop2LiteralB(F f, const A* a, double k, double* o, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) o[i] = f(static_cast<double>(a[i]), k);
+}
+
+template <class F, class B>
+void loop2LiteralA(F f, double k, const B* b, double* o, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) o[i] = f(k, static_cast<double>(b[i]));
+}
+
+/// Operand of a two-operand instruction: a float column (f set) or any double slot (d set).
+struct Operand {
+  const float* f = nullptr;
+  const double* d = nullptr;
+};
+
 template <class F>
-void loop2(F f, const Instruction& ins, const double* a, const double* b, double* o,
-           std::size_t n) {
+void binary(F f, const Instruction& ins, Operand a, Operand b, double* o, std::size_t n) {
   if (ins.constA) {
-    const double k = ins.ka;
-    for (std::size_t i = 0; i < n; ++i) o[i] = f(k, b[i]);
+    if (b.f) {
+      loop2LiteralA(f, ins.ka, b.f, o, n);
+    } else {
+      loop2LiteralA(f, ins.ka, b.d, o, n);
+    }
   } else if (ins.constB) {
-    const double k = ins.kb;
-    for (std::size_t i = 0; i < n; ++i) o[i] = f(a[i], k);
+    if (a.f) {
+      loop2LiteralB(f, a.f, ins.kb, o, n);
+    } else {
+      loop2LiteralB(f, a.d, ins.kb, o, n);
+    }
+  } else if (a.f) {
+    if (b.f) {
+      loop2(f, a.f, b.f, o, n);
+    } else {
+      loop2(f, a.f, b.d, o, n);
+    }
+  } else if (b.f) {
+    loop2(f, a.d, b.f, o, n);
   } else {
-    for (std::size_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+    loop2(f, a.d, b.d, o, n);
   }
 }
 
@@ -150,7 +196,8 @@ class Worker {
       : m_p(p),
         m_columns(columns),
         m_buffer(static_cast<std::size_t>(p.slotCount()) * kBlock),
-        m_slot(static_cast<std::size_t>(p.slotCount())) {
+        m_slot(static_cast<std::size_t>(p.slotCount())),
+        m_floatSlot(static_cast<std::size_t>(p.nVariables)) {
     for (std::size_t c = 0; c < p.constants.size(); ++c) {
       double* b = register_(p.nVariables + static_cast<int>(c));
       std::fill(b, b + kBlock, p.constants[c]);
@@ -163,11 +210,17 @@ class Worker {
       const ColumnRef& col = m_columns[static_cast<std::size_t>(m_p.variableColumn[v])];
       if (col.d) {
         m_slot[v] = col.d + begin;
+        m_floatSlot[v] = nullptr;
       } else {
-        double* r = register_(v);
-        const float* f = col.f + begin;
-        for (std::size_t i = 0; i < len; ++i) r[i] = f[i];
-        m_slot[v] = r;
+        m_floatSlot[v] = col.f + begin;
+        m_slot[v] = nullptr;
+        // Widened once per block only if some operation other than a two-operand one reads it.
+        if (m_p.variableNeedsDouble[static_cast<std::size_t>(v)]) {
+          double* r = register_(v);
+          const float* f = col.f + begin;
+          for (std::size_t i = 0; i < len; ++i) r[i] = f[i];
+          m_slot[v] = r;
+        }
       }
     }
     for (int t = m_p.firstTemporary(); t < m_p.slotCount(); ++t) m_slot[t] = register_(t);
@@ -186,10 +239,16 @@ class Worker {
  private:
   double* register_(int slot) { return m_buffer.data() + static_cast<std::size_t>(slot) * kBlock; }
 
+  Operand operand(int slot) const {
+    Operand r;
+    if (slot < m_p.nVariables) r.f = m_floatSlot[static_cast<std::size_t>(slot)];
+    if (!r.f) r.d = m_slot[static_cast<std::size_t>(slot)];
+    return r;
+  }
+
   void execute(const Instruction& ins, std::size_t n) {
     double* o = const_cast<double*>(m_slot[ins.dst]);
     const double* a = m_slot[ins.args[0]];
-    const double* b = m_slot[ins.args[1]];
     switch (ins.op) {
 #define IMBW_X1(name, expr)                        \
   case Op::name:                                   \
@@ -197,9 +256,10 @@ class Worker {
     break;
       IMBW_EXPR_UNARY_OPS(IMBW_X1)
 #undef IMBW_X1
-#define IMBW_X1(name, expr)                                          \
-  case Op::name:                                                     \
-    loop2([](double a, double b) { return expr; }, ins, a, b, o, n); \
+#define IMBW_X1(name, expr)                                                    \
+  case Op::name:                                                               \
+    binary([](double a, double b) { return expr; }, ins, operand(ins.args[0]), \
+           operand(ins.args[1]), o, n);                                        \
     break;
       IMBW_EXPR_BINARY_OPS(IMBW_X1)
 #undef IMBW_X1
@@ -231,6 +291,7 @@ class Worker {
   std::span<const ColumnRef> m_columns;
   std::vector<double> m_buffer;
   std::vector<const double*> m_slot;
+  std::vector<const float*> m_floatSlot;  // per variable: its float column this block, or null
 };
 
 }  // namespace

@@ -41,6 +41,10 @@ struct Program {
   std::vector<Instruction> code;
   int result = -1;  // a temporary slot holding the value once `code` has run
 
+  // Per variable: read by an operation with other than two operands, so a float32 column must
+  // be widened into a register (two-operand operations read float columns directly).
+  std::vector<bool> variableNeedsDouble;
+
   bool constant = false;
   double constantValue = 0.0;
 
