@@ -1,0 +1,118 @@
+// ChartView: series are filled by one replace(), log axes drop what they cannot show, and the
+// three export formats write real files.
+#include <QFile>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "widgets/chart_view.h"
+
+using namespace imbw;
+
+class TestChartView : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void seriesAreFilledAndReplaced();
+  void logAxisDropsNonPositivePoints();
+  void retainRemovesOtherSeries();
+  void histogramSteps();
+  void exportsPngSvgPdf();
+  void exportRejectsUnknownSuffix();
+};
+
+void TestChartView::seriesAreFilledAndReplaced() {
+  ChartView view;
+  SeriesStyle style;
+  style.color = Qt::red;
+  view.setSeries("a", "first", {QPointF(0, 1), QPointF(1, 2), QPointF(2, 3)}, style);
+  QCOMPARE(view.seriesKeys(), QStringList{"a"});
+  QCOMPARE(view.plottedPoints("a").size(), 3);
+  QCOMPARE(view.seriesLegend("a"), QString("first"));
+  view.setSeries("a", "renamed", {QPointF(5, 6)}, style);
+  QCOMPARE(view.seriesKeys().size(), 1);
+  QCOMPARE(view.plottedPoints("a"), QList<QPointF>{QPointF(5, 6)});
+  QCOMPARE(view.seriesLegend("a"), QString("renamed"));
+  // Non-finite points never reach Qt Charts.
+  view.setSeries("b", "nan", {QPointF(0, std::nan("")), QPointF(1, 1)}, style);
+  QCOMPARE(view.plottedPoints("b").size(), 1);
+  QCOMPARE(view.seriesPoints("b").size(), 2);
+}
+
+void TestChartView::logAxisDropsNonPositivePoints() {
+  ChartView view;
+  view.setSeries("a", "a", {QPointF(0.1, 0), QPointF(0.2, 10), QPointF(0.3, 100)}, {});
+  QCOMPARE(view.plottedPoints("a").size(), 3);
+  view.setLogY(true);
+  QCOMPARE(view.plottedPoints("a").size(), 2);
+  view.setLogY(false);
+  QCOMPARE(view.plottedPoints("a").size(), 3);
+}
+
+void TestChartView::retainRemovesOtherSeries() {
+  ChartView view;
+  view.setSeries("a", "a", {QPointF(0, 0)}, {});
+  view.setSeries("b", "b", {QPointF(0, 0)}, {});
+  view.setSeries("c", "c", {QPointF(0, 0)}, {});
+  view.retainSeries({"b"});
+  QCOMPARE(view.seriesKeys(), QStringList{"b"});
+  view.clear();
+  QVERIFY(view.seriesKeys().isEmpty());
+}
+
+void TestChartView::histogramSteps() {
+  const auto pts = histogramStepPoints({0, 1, 3}, {2, 5});
+  const QList<QPointF> expected{QPointF(0, 2), QPointF(1, 2), QPointF(1, 5), QPointF(3, 5)};
+  QCOMPARE(pts, expected);
+  QVERIFY(histogramStepPoints({0, 1}, {1, 2}).isEmpty());  // inconsistent sizes
+}
+
+void TestChartView::exportsPngSvgPdf() {
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  ChartView view;
+  view.resize(640, 480);
+  view.setTitle("export test");
+  view.setAxisTitles("x [GeV]", "events");
+  view.setSeries("a", "line", {QPointF(0, 0), QPointF(1, 1)}, {});
+
+  QString error;
+  const QString png = dir.filePath("plot.png");
+  QVERIFY2(view.exportTo(png, &error), qPrintable(error));
+  QImage image(png);
+  QVERIFY(!image.isNull());
+  QCOMPARE(image.width(), 2 * 640);
+  // Something other than background was drawn.
+  bool hasDark = false;
+  for (int y = 0; y < image.height() && !hasDark; y += 3)
+    for (int x = 0; x < image.width() && !hasDark; x += 3) hasDark = qGray(image.pixel(x, y)) < 100;
+  QVERIFY(hasDark);
+
+  const QString svg = dir.filePath("plot.svg");
+  QVERIFY2(view.exportTo(svg, &error), qPrintable(error));
+  QFile svgFile(svg);
+  QVERIFY(svgFile.open(QIODevice::ReadOnly));
+  const QByteArray svgText = svgFile.readAll();
+  QVERIFY(svgText.contains("<svg"));
+  QVERIFY(svgText.contains("export test"));
+
+  const QString pdf = dir.filePath("plot.pdf");
+  QVERIFY2(view.exportTo(pdf, &error), qPrintable(error));
+  QFile pdfFile(pdf);
+  QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+  const QByteArray pdfBytes = pdfFile.readAll();
+  QVERIFY(pdfBytes.startsWith("%PDF"));
+  QVERIFY(pdfBytes.size() > 1000);
+}
+
+void TestChartView::exportRejectsUnknownSuffix() {
+  QTemporaryDir dir;
+  ChartView view;
+  QString error;
+  QVERIFY(!view.exportTo(dir.filePath("plot.bmpx"), &error));
+  QVERIFY(error.contains("bmpx"));
+  QVERIFY(!view.exportTo("/nonexistent-dir/x/plot.png", &error));
+  QVERIFY(!error.isEmpty());
+}
+
+QTEST_MAIN(TestChartView)
+#include "test_chart_view.moc"

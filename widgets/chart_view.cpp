@@ -1,0 +1,393 @@
+#include "widgets/chart_view.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QScatterSeries>
+#include <QSvgGenerator>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace imbw {
+
+ChartView::ChartView(QWidget* parent) : QWidget(parent) {
+  m_chart = new QChart;
+  m_chart->legend()->setAlignment(Qt::AlignBottom);
+  m_chart->setMargins(QMargins(4, 4, 4, 4));
+  m_chart->setAnimationOptions(QChart::NoAnimation);
+  QFont titleFont = m_chart->titleFont();
+  titleFont.setBold(true);
+  m_chart->setTitleFont(titleFont);
+  m_view = new QChartView(m_chart, this);
+  m_view->setRenderHint(QPainter::Antialiasing);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_view);
+  rebuildAxes();
+}
+
+ChartView::~ChartView() = default;
+
+void ChartView::setTitle(const QString& title) {
+  m_chart->setTitle(title);
+}
+
+void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yRight) {
+  m_xTitle = x;
+  m_yTitle = y;
+  m_yRightTitle = yRight;
+  if (m_xAxis) m_xAxis->setTitleText(x);
+  if (m_yAxis) m_yAxis->setTitleText(y);
+  if (m_yRightAxis) m_yRightAxis->setTitleText(yRight);
+}
+
+void ChartView::setLogX(bool on) {
+  if (on == m_logX) return;
+  m_logX = on;
+  rebuildAxes();
+}
+
+void ChartView::setLogY(bool on) {
+  if (on == m_logY) return;
+  m_logY = on;
+  rebuildAxes();
+}
+
+void ChartView::setXRange(double lo, double hi) {
+  m_autoX = false;
+  m_xLo = lo;
+  m_xHi = hi;
+  updateRanges();
+}
+
+void ChartView::setYRange(double lo, double hi) {
+  m_autoY = false;
+  m_yLo = lo;
+  m_yHi = hi;
+  updateRanges();
+}
+
+void ChartView::setYRightRange(double lo, double hi) {
+  m_autoYRight = false;
+  m_yrLo = lo;
+  m_yrHi = hi;
+  updateRanges();
+}
+
+void ChartView::setAutoRange(bool x, bool y) {
+  m_autoX = x;
+  m_autoY = y;
+  updateRanges();
+}
+
+static QAbstractAxis* makeAxis(bool log, const QString& title) {
+  QAbstractAxis* axis = nullptr;
+  if (log) {
+    auto* a = new QLogValueAxis;
+    a->setBase(10.0);
+    a->setLabelFormat("%g");
+    a->setMinorTickCount(8);
+    axis = a;
+  } else {
+    auto* a = new QValueAxis;
+    a->setLabelFormat("%g");
+    a->setTickType(QValueAxis::TicksDynamic);
+    axis = a;
+  }
+  axis->setTitleText(title);
+  QFont f = axis->titleFont();
+  f.setPointSizeF(std::max(9.0, f.pointSizeF()));
+  axis->setTitleFont(f);
+  return axis;
+}
+
+void ChartView::rebuildAxes() {
+  // Qt Charts cannot switch an axis between linear and log in place: replace the axes and
+  // attach every series again.
+  for (auto* axis : m_chart->axes()) {
+    m_chart->removeAxis(axis);
+    delete axis;
+  }
+  m_xAxis = makeAxis(m_logX, m_xTitle);
+  m_yAxis = makeAxis(m_logY, m_yTitle);
+  m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+  m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+  m_yRightAxis = nullptr;
+  bool needRight = false;
+  for (const auto& e : std::as_const(m_entries)) needRight |= e.style.rightAxis;
+  if (needRight) {
+    m_yRightAxis = makeAxis(false, m_yRightTitle);
+    m_chart->addAxis(m_yRightAxis, Qt::AlignRight);
+  }
+  for (auto& key : m_order) {
+    Entry& e = m_entries[key];
+    attach(e);
+    e.series->replace(displayable(e));
+  }
+  updateRanges();
+}
+
+void ChartView::attach(Entry& e) {
+  for (auto* axis : e.series->attachedAxes()) e.series->detachAxis(axis);
+  e.series->attachAxis(m_xAxis);
+  if (e.style.rightAxis && !m_yRightAxis) {
+    m_yRightAxis = makeAxis(false, m_yRightTitle);
+    m_chart->addAxis(m_yRightAxis, Qt::AlignRight);
+  }
+  e.series->attachAxis(e.style.rightAxis ? m_yRightAxis : m_yAxis);
+}
+
+QList<QPointF> ChartView::displayable(const Entry& e) const {
+  const bool logY = m_logY && !e.style.rightAxis;
+  if (!m_logX && !logY) {
+    QList<QPointF> out;
+    out.reserve(e.raw.size());
+    for (const QPointF& p : e.raw)
+      if (std::isfinite(p.x()) && std::isfinite(p.y())) out.push_back(p);
+    return out;
+  }
+  QList<QPointF> out;
+  out.reserve(e.raw.size());
+  for (const QPointF& p : e.raw) {
+    if (!std::isfinite(p.x()) || !std::isfinite(p.y())) continue;
+    if (m_logX && p.x() <= 0) continue;
+    if (logY && p.y() <= 0) continue;
+    out.push_back(p);
+  }
+  return out;
+}
+
+void ChartView::applyStyle(Entry& e) {
+  QPen pen(e.style.color);
+  pen.setWidthF(e.style.width);
+  pen.setStyle(e.style.pen);
+  if (auto* scatter = qobject_cast<QScatterSeries*>(e.series)) {
+    scatter->setColor(e.style.color);
+    scatter->setBorderColor(e.style.color.darker(150));
+    scatter->setMarkerSize(e.style.markerSize);
+  } else {
+    e.series->setPen(pen);
+  }
+  e.series->setName(e.legend);
+  const auto markers = m_chart->legend()->markers(e.series);
+  for (auto* m : markers) m->setVisible(e.style.showInLegend);
+}
+
+void ChartView::setSeries(const QString& key, const QString& legend, const QList<QPointF>& points,
+                          const SeriesStyle& style) {
+  auto it = m_entries.find(key);
+  if (it == m_entries.end() || it->style.scatter != style.scatter ||
+      it->style.rightAxis != style.rightAxis) {
+    if (it != m_entries.end()) removeSeries(key);
+    Entry e;
+    e.series = style.scatter ? static_cast<QXYSeries*>(new QScatterSeries)
+                             : static_cast<QXYSeries*>(new QLineSeries);
+    e.style = style;
+    e.legend = legend;
+    m_chart->addSeries(e.series);
+    attach(e);
+    it = m_entries.insert(key, e);
+    m_order.push_back(key);
+    applyStyle(*it);
+  } else if (it->legend != legend || it->style.color != style.color || it->style.pen != style.pen ||
+             it->style.width != style.width || it->style.showInLegend != style.showInLegend) {
+    it->legend = legend;
+    it->style = style;
+    applyStyle(*it);
+  }
+  it->raw = points;
+  it->series->replace(displayable(*it));
+  updateRanges();
+}
+
+void ChartView::removeSeries(const QString& key) {
+  auto it = m_entries.find(key);
+  if (it == m_entries.end()) return;
+  m_chart->removeSeries(it->series);
+  delete it->series;
+  m_entries.erase(it);
+  m_order.removeAll(key);
+  updateRanges();
+}
+
+void ChartView::retainSeries(const QStringList& keep) {
+  const QStringList keys = m_order;
+  for (const QString& k : keys)
+    if (!keep.contains(k)) removeSeries(k);
+}
+
+void ChartView::clear() {
+  retainSeries({});
+}
+
+QStringList ChartView::seriesKeys() const {
+  return m_order;
+}
+
+QList<QPointF> ChartView::seriesPoints(const QString& key) const {
+  auto it = m_entries.find(key);
+  return it == m_entries.end() ? QList<QPointF>{} : it->raw;
+}
+
+QList<QPointF> ChartView::plottedPoints(const QString& key) const {
+  auto it = m_entries.find(key);
+  return it == m_entries.end() ? QList<QPointF>{} : it->series->points();
+}
+
+QString ChartView::seriesLegend(const QString& key) const {
+  auto it = m_entries.find(key);
+  return it == m_entries.end() ? QString{} : it->series->name();
+}
+
+static void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
+  if (!axis) return;
+  if (!(hi > lo)) hi = lo + 1.0;
+  axis->setRange(lo, hi);
+}
+
+void ChartView::updateRanges() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double xlo = inf, xhi = -inf, ylo = inf, yhi = -inf, rlo = inf, rhi = -inf;
+  for (const auto& e : std::as_const(m_entries)) {
+    for (const QPointF& p : e.series->points()) {
+      xlo = std::min(xlo, p.x());
+      xhi = std::max(xhi, p.x());
+      if (e.style.rightAxis) {
+        rlo = std::min(rlo, p.y());
+        rhi = std::max(rhi, p.y());
+      } else {
+        ylo = std::min(ylo, p.y());
+        yhi = std::max(yhi, p.y());
+      }
+    }
+  }
+  auto fit = [](double lo, double hi, bool log, double& outLo, double& outHi) {
+    if (!(lo <= hi)) {
+      outLo = log ? 1.0 : 0.0;
+      outHi = log ? 10.0 : 1.0;
+      return;
+    }
+    if (log) {
+      outLo = std::pow(10.0, std::floor(std::log10(lo)));
+      outHi = std::pow(10.0, std::ceil(std::log10(hi)));
+      if (outHi <= outLo) outHi = outLo * 10.0;
+    } else {
+      const double pad = hi > lo ? 0.05 * (hi - lo) : std::max(1e-9, std::abs(hi) * 0.1 + 1e-9);
+      outLo = lo - pad;
+      outHi = hi + pad;
+      // Quantities that cannot be negative should not get an axis that starts below zero.
+      if (lo >= 0 && outLo < 0) outLo = 0;
+    }
+  };
+  double a, b;
+  if (m_autoX) {
+    fit(xlo, xhi, m_logX, a, b);
+    setAxisRange(m_xAxis, a, b);
+  } else {
+    setAxisRange(m_xAxis, m_xLo, m_xHi);
+  }
+  if (m_autoY) {
+    fit(ylo, yhi, m_logY, a, b);
+    setAxisRange(m_yAxis, a, b);
+  } else {
+    setAxisRange(m_yAxis, m_yLo, m_yHi);
+  }
+  if (m_yRightAxis) {
+    if (m_autoYRight) {
+      fit(rlo, rhi, false, a, b);
+      setAxisRange(m_yRightAxis, a, b);
+    } else {
+      setAxisRange(m_yRightAxis, m_yrLo, m_yrHi);
+    }
+  }
+}
+
+bool ChartView::exportTo(const QString& path, QString* error) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  // A chart that was never shown has not been laid out yet: size its view like the widget.
+  QSize size = this->size();
+  if (size.width() < 200 || size.height() < 150) size = QSize(800, 600);
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (size != m_view->size()) m_view->resize(size);
+  if (suffix == "png") {
+    constexpr int scale = 2;  // crisp on print and high-dpi screens
+    QImage image(size * scale, QImage::Format_ARGB32);
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    m_view->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    painter.end();
+    if (!image.save(path, "PNG")) return fail(tr("cannot write %1").arg(path));
+    return true;
+  }
+  if (suffix == "svg") {
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(size);
+    generator.setViewBox(QRect(QPoint(0, 0), size));
+    generator.setTitle(m_chart->title());
+    QPainter painter;
+    if (!painter.begin(&generator)) return fail(tr("cannot write %1").arg(path));
+    m_view->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    painter.end();
+    if (QFileInfo(path).size() == 0) return fail(tr("cannot write %1").arg(path));
+    return true;
+  }
+  if (suffix == "pdf") {
+    QPdfWriter writer(path);
+    writer.setResolution(96);
+    writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setTitle(m_chart->title());
+    QPainter painter;
+    if (!painter.begin(&writer)) return fail(tr("cannot write %1").arg(path));
+    const QRect page = painter.viewport();
+    m_view->render(&painter, QRectF(page), QRect(QPoint(0, 0), size));
+    painter.end();
+    return true;
+  }
+  return fail(tr("unknown export format '%1' (use .png, .svg or .pdf)").arg(suffix));
+}
+
+void ChartView::contextMenuEvent(QContextMenuEvent* event) {
+  QMenu menu(this);
+  QAction* exportAction = menu.addAction(tr("Export plot…"));
+  if (menu.exec(event->globalPos()) != exportAction) return;
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export plot"), m_chart->title().isEmpty() ? "plot.png" : m_chart->title() + ".png",
+      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!exportTo(path, &error)) QMessageBox::warning(this, tr("Export plot"), error);
+}
+
+QList<QPointF> histogramStepPoints(const QList<double>& edges, const QList<double>& values) {
+  QList<QPointF> out;
+  if (edges.size() != values.size() + 1) return out;
+  out.reserve(2 * values.size());
+  for (qsizetype i = 0; i < values.size(); ++i) {
+    out.push_back(QPointF(edges[i], values[i]));
+    out.push_back(QPointF(edges[i + 1], values[i]));
+  }
+  return out;
+}
+
+}  // namespace imbw

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <QColor>
+#include <QHash>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QXYSeries;
+class QAbstractAxis;
+class QVBoxLayout;
+
+namespace imbw {
+
+/// How one series is drawn.
+struct SeriesStyle {
+  QColor color = Qt::black;
+  Qt::PenStyle pen = Qt::SolidLine;
+  qreal width = 2.0;
+  bool scatter = false;     ///< markers instead of a line
+  qreal markerSize = 10.0;  ///< scatter only
+  bool rightAxis = false;   ///< plot against the secondary y axis
+  bool showInLegend = true;
+};
+
+/// The one chart interface of the workbench: every plot goes through it, so Qt Charts stays an
+/// implementation detail. Series are addressed by a string key; setSeries() creates a series on
+/// first use and afterwards does exactly one replace() on it, which is what keeps live redraws
+/// cheap. Points that a log axis cannot show (≤ 0) are dropped for display only.
+class ChartView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ChartView(QWidget* parent = nullptr);
+  ~ChartView() override;
+
+  void setTitle(const QString& title);
+  void setAxisTitles(const QString& x, const QString& y, const QString& yRight = {});
+  void setLogX(bool on);
+  void setLogY(bool on);
+  bool logX() const { return m_logX; }
+  bool logY() const { return m_logY; }
+  /// Fixed ranges; setAutoRange(true, ...) returns an axis to fitting the data.
+  void setXRange(double lo, double hi);
+  void setYRange(double lo, double hi);
+  void setYRightRange(double lo, double hi);
+  void setAutoRange(bool x, bool y);
+
+  void setSeries(const QString& key, const QString& legend, const QList<QPointF>& points,
+                 const SeriesStyle& style);
+  void removeSeries(const QString& key);
+  /// Removes every series whose key is not in `keep`.
+  void retainSeries(const QStringList& keep);
+  void clear();
+
+  QStringList seriesKeys() const;
+  /// The points as given to setSeries (before log filtering).
+  QList<QPointF> seriesPoints(const QString& key) const;
+  /// The points currently drawn by Qt Charts.
+  QList<QPointF> plottedPoints(const QString& key) const;
+  QString seriesLegend(const QString& key) const;
+  QString axisTitleX() const { return m_xTitle; }
+  QString axisTitleY() const { return m_yTitle; }
+
+  /// Writes the chart to `path`; the format follows the suffix: .png, .svg or .pdf.
+  /// Returns false and fills `error` when the file cannot be written.
+  bool exportTo(const QString& path, QString* error = nullptr);
+
+  QChart* chart() const { return m_chart; }
+
+ protected:
+  void contextMenuEvent(QContextMenuEvent* event) override;
+
+ private:
+  struct Entry {
+    QXYSeries* series = nullptr;
+    QList<QPointF> raw;
+    SeriesStyle style;
+    QString legend;
+  };
+  void rebuildAxes();
+  void attach(Entry& e);
+  QList<QPointF> displayable(const Entry& e) const;
+  void updateRanges();
+  void applyStyle(Entry& e);
+
+  QChart* m_chart = nullptr;
+  QChartView* m_view = nullptr;
+  QAbstractAxis* m_xAxis = nullptr;
+  QAbstractAxis* m_yAxis = nullptr;
+  QAbstractAxis* m_yRightAxis = nullptr;
+  QHash<QString, Entry> m_entries;
+  QStringList m_order;
+  QString m_xTitle, m_yTitle, m_yRightTitle;
+  bool m_logX = false, m_logY = false;
+  bool m_autoX = true, m_autoY = true, m_autoYRight = true;
+  double m_xLo = 0, m_xHi = 1, m_yLo = 0, m_yHi = 1, m_yrLo = 0, m_yrHi = 1;
+};
+
+/// Points of a histogram drawn as steps: (e0,v0) (e1,v0) (e1,v1) (e2,v1) ...
+QList<QPointF> histogramStepPoints(const QList<double>& edges, const QList<double>& values);
+
+}  // namespace imbw

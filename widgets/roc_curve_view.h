@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QWidget>
+
+#include "widgets/run_plot_data.h"
+
+class QComboBox;
+
+namespace imbw {
+
+class ChartView;
+
+/// ROC curve (ε_S against ε_B) or, switched, the physicist's form: background rejection 1/ε_B
+/// against signal efficiency ε_S on a log axis.
+class RocCurveView : public QWidget {
+  Q_OBJECT
+ public:
+  enum class Mode { Roc, Rejection };
+  explicit RocCurveView(QWidget* parent = nullptr);
+  void setRuns(const QList<RunPlotData>& runs);
+  void setMode(Mode mode);
+  Mode mode() const { return m_mode; }
+  ChartView* chartView() const { return m_chart; }
+  static QString seriesKey(const QString& runKey) { return runKey + "/roc"; }
+
+ private:
+  void redraw();
+  ChartView* m_chart;
+  QComboBox* m_modeBox;
+  Mode m_mode = Mode::Roc;
+  QList<RunPlotData> m_runs;
+};
+
+}  // namespace imbw

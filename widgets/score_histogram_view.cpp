@@ -1,0 +1,95 @@
+#include "widgets/score_histogram_view.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "widgets/chart_view.h"
+
+namespace imbw {
+
+ScoreHistogramView::ScoreHistogramView(QWidget* parent)
+    : QWidget(parent),
+      m_chart(new ChartView(this)),
+      m_runBox(new QComboBox(this)),
+      m_logBox(new QCheckBox(tr("log y"), this)) {
+  m_runBox->setToolTip(tr("Which of the selected runs to show"));
+  m_logBox->setToolTip(tr("Logarithmic vertical axis: shows the tails where the cut sits"));
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Run:"), this));
+  bar->addWidget(m_runBox, 1);
+  bar->addWidget(m_logBox);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addLayout(bar);
+  layout->addWidget(m_chart);
+  m_chart->setTitle(tr("Score distributions: test solid, training dashed"));
+  m_chart->setAxisTitles(tr("Classifier score"), tr("Fraction of class weight per bin"));
+  connect(m_runBox, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
+  connect(m_logBox, &QCheckBox::toggled, this, [this](bool on) { setLogY(on); });
+}
+
+void ScoreHistogramView::setLogY(bool on) {
+  m_logBox->setChecked(on);
+  m_chart->setLogY(on);
+}
+
+QString ScoreHistogramView::currentRunKey() const {
+  return m_runBox->currentData().toString();
+}
+
+QColor ScoreHistogramView::classColor(int classIndex, int numClasses, int signalIndex) {
+  // Signal red, background blue: the convention of every HEP histogram a physicist has seen.
+  if (classIndex == signalIndex) return QColor(0xd6, 0x27, 0x28);
+  if (numClasses <= 2) return QColor(0x1f, 0x77, 0xb4);
+  return runColor(classIndex == 0 ? 0 : classIndex + 1);
+}
+
+void ScoreHistogramView::setRuns(const QList<RunPlotData>& runs) {
+  const QString current = currentRunKey();
+  m_runs = runs;
+  QSignalBlocker block(m_runBox);
+  m_runBox->clear();
+  for (const RunPlotData& run : runs) m_runBox->addItem(run.label, run.key);
+  const int idx = m_runBox->findData(current);
+  m_runBox->setCurrentIndex(idx >= 0 ? idx : 0);
+  redraw();
+}
+
+void ScoreHistogramView::redraw() {
+  QStringList keep;
+  const QString key = currentRunKey();
+  for (const RunPlotData& run : std::as_const(m_runs)) {
+    if (run.key != key) continue;
+    const int n = static_cast<int>(run.histograms.size());
+    int signalIndex = n - 1;
+    for (int c = 0; c < n; ++c)
+      if (run.histograms[c].className.compare("signal", Qt::CaseInsensitive) == 0) signalIndex = c;
+    for (int c = 0; c < n; ++c) {
+      const ClassScoreHistogram& h = run.histograms[c];
+      SeriesStyle style;
+      style.color = classColor(c, n, signalIndex);
+      const QString testKey = QString("%1/hist/%2/test").arg(run.key).arg(c);
+      const QString trainKey = QString("%1/hist/%2/train").arg(run.key).arg(c);
+      m_chart->setSeries(testKey, tr("%1 (test)").arg(h.className),
+                         histogramStepPoints(h.edges, h.test), style);
+      keep << testKey;
+      if (!h.train.isEmpty()) {
+        style.pen = Qt::DashLine;
+        style.width = 1.5;
+        const QString ks = std::isfinite(h.ksProbability)
+                               ? tr(", KS p = %1").arg(h.ksProbability, 0, 'g', 2)
+                               : QString();
+        m_chart->setSeries(trainKey, tr("%1 (train%2)").arg(h.className, ks),
+                           histogramStepPoints(h.edges, h.train), style);
+        keep << trainKey;
+      }
+    }
+  }
+  m_chart->retainSeries(keep);
+}
+
+}  // namespace imbw

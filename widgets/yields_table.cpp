@@ -1,0 +1,69 @@
+#include "widgets/yields_table.h"
+
+#include <QHeaderView>
+#include <cmath>
+
+namespace imbw {
+
+YieldsTable::YieldsTable(QWidget* parent) : QTableWidget(parent) {
+  setColumnCount(5);
+  setHorizontalHeaderLabels({tr("Events\n(all)"), tr("Σw ± √Σw²\n(all)"), tr("Events\n(cut)"),
+                             tr("Σw ± √Σw²\n(cut)"), tr("Efficiency\n(Σw)")});
+  horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  setEditTriggers(QAbstractItemView::NoEditTriggers);
+  setSelectionMode(QAbstractItemView::NoSelection);
+  setToolTip(tr("Per-class yields before and after the cut; r is the signal fraction"));
+}
+
+static QString weightText(double w, double w2) {
+  return QString("%1 ± %2").arg(w, 0, 'g', 5).arg(std::sqrt(std::max(0.0, w2)), 0, 'g', 2);
+}
+
+void YieldsTable::setYields(const QList<ClassYields>& rows, ImbalanceRatio before,
+                            ImbalanceRatio after) {
+  setRowCount(static_cast<int>(rows.size()) + 2);
+  QStringList labels;
+  auto put = [this](int r, int c, const QString& text) {
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    setItem(r, c, item);
+  };
+  for (int i = 0; i < rows.size(); ++i) {
+    const ClassYields& y = rows[i];
+    labels << (y.signal ? tr("%1 (signal)").arg(y.className) : y.className);
+    put(i, 0, QString::number(y.eventsBefore));
+    put(i, 1, weightText(y.sumWBefore, y.sumW2Before));
+    put(i, 2, QString::number(y.eventsAfter));
+    put(i, 3, weightText(y.sumWAfter, y.sumW2After));
+    put(i, 4,
+        y.sumWBefore != 0.0 ? QString::number(y.sumWAfter / y.sumWBefore, 'f', 4) : QString("–"));
+  }
+  const int rc = static_cast<int>(rows.size());
+  labels << tr("r by count") << tr("r by weight");
+  put(rc, 0, QString::number(before.byCount, 'f', 4));
+  put(rc, 1, QString());
+  put(rc, 2, QString::number(after.byCount, 'f', 4));
+  put(rc, 3, QString());
+  put(rc, 4, QString());
+  put(rc + 1, 0, QString());
+  put(rc + 1, 1, QString::number(before.byWeight, 'f', 4));
+  put(rc + 1, 2, QString());
+  put(rc + 1, 3, QString::number(after.byWeight, 'f', 4));
+  put(rc + 1, 4, QString());
+  setVerticalHeaderLabels(labels);
+  setStale(false);
+}
+
+void YieldsTable::setStale(bool stale) {
+  for (int r = 0; r < rowCount(); ++r)
+    for (int c = 0; c < columnCount(); ++c)
+      if (auto* it = item(r, c)) it->setForeground(stale ? QBrush(Qt::gray) : QBrush());
+}
+
+QString YieldsTable::cellText(int row, int column) const {
+  const QTableWidgetItem* it = item(row, column);
+  return it ? it->text() : QString();
+}
+
+}  // namespace imbw
