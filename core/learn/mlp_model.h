@@ -1,0 +1,75 @@
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/learn/model.h"
+#include "core/learn/standardizer.h"
+#include "core/loss/loss.h"
+
+namespace imbw {
+
+/// Hyper-parameters of the feed-forward network (defaults: the paper's DNN).
+struct MlpConfig {
+  std::vector<int> hidden{150, 150};  ///< units per hidden layer
+  bool batchNorm = true;
+  double dropout = 0.5;  ///< probability of dropping a hidden unit while training
+  double learningRate = 1e-3;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  ///< Adam
+  int batchSize = 50;
+  int maxEpochs = 50;
+  int patience = 5;  ///< epochs without a better validation loss before stopping
+  LossConfig loss;
+
+  nlohmann::json toJson() const;
+  static MlpConfig fromJson(const nlohmann::json& j);  ///< validates; throws imbw::Error
+};
+
+/// Multi-layer perceptron in Eigen, float32: [Linear → BatchNorm → ReLU → Dropout] × L →
+/// Linear, trained by Adam on mini-batches with the toolkit's loss gradients. Binary: one logit
+/// (score = σ(z)); K > 2: K logits with softmax. Inputs standardised on the training fold,
+/// output bias started at the prior log-odds, early stopping on FitContext::validation (best
+/// epoch kept). All buffers are allocated once per fit, none per mini-batch.
+class MlpModel : public Model {
+ public:
+  explicit MlpModel(MlpConfig config = {});
+  ~MlpModel() override;
+
+  std::string kind() const override { return "mlp"; }
+  nlohmann::json config() const override { return m_config.toJson(); }
+  void fit(const FeatureMatrix& train, const FitContext& ctx) override;
+  std::vector<double> predict(const RowMatrixF& x) const override;
+  std::vector<double> predictProba(const RowMatrixF& x) const override;
+  void save(const std::string& path) const override;
+  static std::unique_ptr<MlpModel> load(const std::string& path);
+
+  /// Epochs actually run by the last fit and the epoch whose weights were kept (1-based).
+  int epochsRun() const { return m_epochsRun; }
+  int bestEpoch() const { return m_bestEpoch; }
+
+  /// One layer's place in the flat parameter vector (flat so that Adam is one tight loop).
+  struct Layer {
+    int in = 0, out = 0;
+    bool batchNorm = false;
+    std::size_t w = 0, b = 0, gamma = 0, beta = 0;  // offsets into the parameter vector
+    Eigen::RowVectorXf runMean, runVar;             // batch-norm running statistics
+  };
+
+ private:
+  void initLayers(int inputs, int outputs, std::uint64_t seed);
+  /// Raw margins [rows × outputs] in evaluation mode (running BN statistics, no dropout).
+  RowMatrixF logits(const RowMatrixF& x, int threads) const;
+
+  MlpConfig m_config;
+  int m_numClasses = 2;
+  int m_signalClass = 1;
+  int m_threads = 2;
+  Standardizer m_std;
+  std::vector<Layer> m_layers;  // hidden layers then the output layer
+  std::vector<float> m_params;
+  int m_epochsRun = 0;
+  int m_bestEpoch = 0;
+};
+
+}  // namespace imbw
