@@ -1,5 +1,7 @@
 #include "core/eval/pr_curve.h"
 
+#include "core/eval/score_sort.h"
+
 namespace imbw {
 
 PrCurve prCurve(const RocCurve& roc) {
@@ -7,18 +9,18 @@ PrCurve prCurve(const RocCurve& roc) {
   // but appends (precision 1, recall 0) at the high end instead.
   const std::size_t steps = roc.size() - 1;
   PrCurve pr;
-  pr.precision.resize(steps + 1);
-  pr.recall.resize(steps + 1);
-  pr.thresholds.resize(steps);
-  for (std::size_t j = 0; j < steps; ++j) {
-    const std::size_t k = steps - j;  // lowest threshold first
-    const double selected = roc.tp[k] + roc.fp[k];
-    pr.precision[j] = selected != 0.0 ? roc.tp[k] / selected : 0.0;
-    pr.recall[j] = roc.tp[k] / roc.totalSignal;
-    pr.thresholds[j] = roc.thresholds[k];
+  for (auto* v : {&pr.precision, &pr.recall, &pr.thresholds}) {
+    v->reserve(steps + 1);  // no zero-fill pass; huge pages: this can be 100s of MB
+    detail::adviseHugePages(v->data(), (steps + 1) * sizeof(double));
   }
-  pr.precision[steps] = 1.0;
-  pr.recall[steps] = 0.0;
+  for (std::size_t k = steps; k >= 1; --k) {  // lowest threshold first
+    const double selected = roc.tp[k] + roc.fp[k];
+    pr.precision.push_back(selected != 0.0 ? roc.tp[k] / selected : 0.0);
+    pr.recall.push_back(roc.tp[k] / roc.totalSignal);
+    pr.thresholds.push_back(roc.thresholds[k]);
+  }
+  pr.precision.push_back(1.0);
+  pr.recall.push_back(0.0);
   return pr;
 }
 

@@ -1,25 +1,18 @@
 #include "core/eval/roc_curve.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 
-#include <omp.h>
-
-#include "core/eval/parallel_sort.h"
+#include "core/eval/score_sort.h"
 #include "core/util/error.h"
 
 namespace imbw {
 namespace {
 
-// 24 bytes: the sort moves the weight and label along with the key, so the cumulative scan
-// afterwards reads memory in order instead of gathering by index.
-struct Ranked {
-  double score;
-  double weight;
-  std::uint32_t index;  // tie-break: makes the order total, hence thread-count independent
-  std::uint8_t signal;
-};
+using detail::KeyedWeight;
 
 void checkInputs(std::span<const double> scores, std::span<const std::uint8_t> isSignal,
                  std::span<const double> weights) {
@@ -29,8 +22,6 @@ void checkInputs(std::span<const double> scores, std::span<const std::uint8_t> i
   if (!weights.empty() && weights.size() != scores.size())
     throw Error("ROC curve: " + std::to_string(scores.size()) + " scores but " +
                 std::to_string(weights.size()) + " weights");
-  if (scores.size() >= std::numeric_limits<std::uint32_t>::max())
-    throw Error("ROC curve: more than 4e9 events are not supported");
 }
 
 }  // namespace
@@ -38,90 +29,55 @@ void checkInputs(std::span<const double> scores, std::span<const std::uint8_t> i
 RocCurve rocCurve(std::span<const double> scores, std::span<const std::uint8_t> isSignal,
                   std::span<const double> weights) {
   checkInputs(scores, isSignal, weights);
-  const std::size_t n = scores.size();
-  const bool weighted = !weights.empty();
-
-  // Compact fill in parallel: count kept events per chunk, then write at prefix offsets.
-  const int threads = n < 100000 ? 1 : omp_get_max_threads();
-  std::vector<std::size_t> kept(static_cast<std::size_t>(threads) + 1, 0);
-  std::size_t firstBad = n;
-#pragma omp parallel num_threads(threads) reduction(min : firstBad)
-  {
-    const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    const std::size_t begin = n * t / static_cast<std::size_t>(threads);
-    const std::size_t end = n * (t + 1) / static_cast<std::size_t>(threads);
-    std::size_t count = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!std::isfinite(scores[i]) || (weighted && !std::isfinite(weights[i])))
-        firstBad = std::min(firstBad, i);
-      count += !weighted || weights[i] != 0.0;
-    }
-    kept[t + 1] = count;
+  std::optional<detail::ClassRanking> ranking;
+  try {
+    ranking.emplace(detail::rankByClass(scores, isSignal, weights));
+  } catch (const Error& e) {
+    throw Error(std::string("ROC curve: ") + e.what());
   }
-  if (firstBad < n)
-    throw Error("ROC curve: event " + std::to_string(firstBad) + " has a non-finite " +
-                (std::isfinite(scores[firstBad]) ? "weight" : "score"));
-  for (std::size_t t = 1; t < kept.size(); ++t) kept[t] += kept[t - 1];
-  const std::size_t m = kept.back();
+  const KeyedWeight* s = ranking->signal;
+  const KeyedWeight* b = ranking->background;
+  const std::size_t ns = ranking->signalCount, nb = ranking->backgroundCount, m = ns + nb;
   if (m == 0) throw Error("ROC curve: no events (or all weights are zero)");
+  if (ns == 0) throw Error("ROC curve: there are no signal events");
+  if (nb == 0) throw Error("ROC curve: there are no background events");
 
-  std::vector<Ranked> ranked(m);
-#pragma omp parallel num_threads(threads)
-  {
-    const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    const std::size_t begin = n * t / static_cast<std::size_t>(threads);
-    const std::size_t end = n * (t + 1) / static_cast<std::size_t>(threads);
-    std::size_t out = kept[t];
-    for (std::size_t i = begin; i < end; ++i) {
-      const double w = weighted ? weights[i] : 1.0;
-      if (w == 0.0) continue;
-      ranked[out++] = Ranked{scores[i], w, static_cast<std::uint32_t>(i),
-                             static_cast<std::uint8_t>(isSignal[i] != 0)};
-    }
-  }
-  detail::parallelSort(ranked, [](const Ranked& a, const Ranked& b) {
-    return a.score > b.score || (a.score == b.score && a.index < b.index);
-  });
-
-  std::size_t steps = 1;
-  for (std::size_t i = 1; i < m; ++i) steps += ranked[i].score != ranked[i - 1].score;
-
+  // One merge walk. Reserving for every event costs only address space: pages that are
+  // never written are never faulted in.
   RocCurve roc;
   roc.events = m;
-  roc.thresholds.resize(steps + 1);
-  roc.tp.resize(steps + 1);
-  roc.fp.resize(steps + 1);
-  roc.thresholds[0] = std::numeric_limits<double>::infinity();
-  roc.tp[0] = roc.fp[0] = 0.0;
-  // Sequential running sums in sorted order, like scikit-learn's cumsum.
+  for (auto* v : {&roc.thresholds, &roc.tp, &roc.fp, &roc.tpr, &roc.fpr}) {
+    v->reserve(m + 1);
+    detail::adviseHugePages(v->data(), (m + 1) * sizeof(double));
+  }
+  roc.thresholds.push_back(std::numeric_limits<double>::infinity());
+  roc.tp.push_back(0.0);
+  roc.fp.push_back(0.0);
+  // Running sums in descending score order, like scikit-learn's cumsum. (Within a tie the
+  // signal and background parts are summed first; the step value is the same up to rounding.)
   double tp = 0.0, fp = 0.0;
-  std::size_t s = 1;
-  for (std::size_t i = 0; i < m; ++i) {
-    const Ranked& r = ranked[i];
-    if (r.signal)
-      tp += r.weight;
-    else
-      fp += r.weight;
-    if (i + 1 == m || ranked[i + 1].score != r.score) {
-      roc.thresholds[s] = r.score;
-      roc.tp[s] = tp;
-      roc.fp[s] = fp;
-      ++s;
-    }
+  std::size_t i = 0, j = 0;
+  while (i < ns || j < nb) {
+    const std::uint64_t key =
+        std::min(i < ns ? s[i].key : ~std::uint64_t{0}, j < nb ? b[j].key : ~std::uint64_t{0});
+    while (i < ns && s[i].key == key) tp += s[i++].weight;
+    while (j < nb && b[j].key == key) fp += b[j++].weight;
+    roc.thresholds.push_back(detail::scoreFromKey(key));
+    roc.tp.push_back(tp);
+    roc.fp.push_back(fp);
   }
   roc.totalSignal = tp;
   roc.totalBackground = fp;
-  if (tp == 0.0)
-    throw Error("ROC curve: the signal class has zero total weight (no signal events?)");
-  if (fp == 0.0)
-    throw Error("ROC curve: the background class has zero total weight (no background events?)");
+  if (tp == 0.0) throw Error("ROC curve: the signal class has zero total weight");
+  if (fp == 0.0) throw Error("ROC curve: the background class has zero total weight");
 
-  roc.tpr.resize(steps + 1);
-  roc.fpr.resize(steps + 1);
-  for (std::size_t k = 0; k <= steps; ++k) {
-    roc.tpr[k] = roc.tp[k] / tp;  // divide, not multiply by the inverse: matches sklearn
-    roc.fpr[k] = roc.fp[k] / fp;
+  for (std::size_t k = 0; k < roc.tp.size(); ++k) {
+    roc.tpr.push_back(roc.tp[k] / tp);  // divide, not multiply by the inverse: as sklearn
+    roc.fpr.push_back(roc.fp[k] / fp);
   }
+  // Heavily tied scores leave most of the reservation unused: give it back.
+  if (roc.tp.size() < roc.tp.capacity() / 2)
+    for (auto* v : {&roc.thresholds, &roc.tp, &roc.fp, &roc.tpr, &roc.fpr}) v->shrink_to_fit();
   return roc;
 }
 
