@@ -47,11 +47,9 @@ inline double massScalar(const double* a) {
   return mass1Scalar(a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]);
 }
 
-// X-macros: (name, expression in a) and (name, expression in a, b). Comparisons give 1/0 and
-// are false when either side is NaN (so != is written as < or >). min/max propagate NaN.
+// X-macros: (name, expression in a) and (name, expression in a, b). min/max propagate NaN.
 #define IMBW_EXPR_UNARY_OPS(X)                      \
   X(Neg, -a)                                        \
-  X(Not, truth(a) ? 0.0 : 1.0)                      \
   X(Copy, a)                                        \
   X(Abs, std::fabs(a))                              \
   X(Sqrt, std::sqrt(a))                             \
@@ -76,28 +74,30 @@ inline double massScalar(const double* a) {
   X(Sign, (a > 0.0) ? 1.0 : ((a < 0.0) ? -1.0 : a)) \
   X(IsNan, (a != a) ? 1.0 : 0.0)
 
-#define IMBW_EXPR_BINARY_OPS(X)             \
-  X(Add, a + b)                             \
-  X(Sub, a - b)                             \
-  X(Mul, a* b)                              \
-  X(Div, a / b)                             \
-  X(Mod, std::fmod(a, b))                   \
-  X(Lt, (a < b) ? 1.0 : 0.0)                \
-  X(Le, (a <= b) ? 1.0 : 0.0)               \
-  X(Gt, (a > b) ? 1.0 : 0.0)                \
-  X(Ge, (a >= b) ? 1.0 : 0.0)               \
-  X(Eq, (a == b) ? 1.0 : 0.0)               \
-  X(Ne, ((a < b) | (a > b)) ? 1.0 : 0.0)    \
-  X(And, (truth(a) & truth(b)) ? 1.0 : 0.0) \
-  X(Or, (truth(a) | truth(b)) ? 1.0 : 0.0)  \
-  X(Pow, std::pow(a, b))                    \
-  X(Min, (a != a) ? a : ((a < b) ? a : b))  \
-  X(Max, (a != a) ? a : ((a > b) ? a : b))  \
-  X(Atan2, std::atan2(a, b))                \
-  X(Pt, std::sqrt(a* a + b * b))            \
-  X(Phi, std::atan2(b, a))                  \
-  X(DeltaPhi, deltaPhiScalar(a, b))         \
+#define IMBW_EXPR_BINARY_OPS(X)            \
+  X(Add, a + b)                            \
+  X(Sub, a - b)                            \
+  X(Mul, a* b)                             \
+  X(Div, a / b)                            \
+  X(Mod, std::fmod(a, b))                  \
+  X(Pow, std::pow(a, b))                   \
+  X(Min, (a != a) ? a : ((a < b) ? a : b)) \
+  X(Max, (a != a) ? a : ((a > b) ? a : b)) \
+  X(Atan2, std::atan2(a, b))               \
+  X(Pt, std::sqrt(a* a + b * b))           \
+  X(Phi, std::atan2(b, a))                 \
+  X(DeltaPhi, deltaPhiScalar(a, b))        \
   X(Rapidity, 0.5 * std::log((a + b) / (a - b)))
+
+// Comparisons: true/false (1/0 as a value), false when either side is NaN (so != is written
+// as < or >).
+#define IMBW_EXPR_COMPARE_OPS(X) \
+  X(Lt, a < b)                   \
+  X(Le, a <= b)                  \
+  X(Gt, a > b)                   \
+  X(Ge, a >= b)                  \
+  X(Eq, a == b)                  \
+  X(Ne, (a < b) | (a > b))
 
 // Operations with more than two operands; evaluated by a generic loop.
 #define IMBW_EXPR_NARY_OPS(X)                        \
@@ -110,7 +110,15 @@ inline double massScalar(const double* a) {
 enum class Op : unsigned char {
 #define IMBW_X1(name, expr) name,
 #define IMBW_X2(name, arity, expr) name,
-  IMBW_EXPR_UNARY_OPS(IMBW_X1) IMBW_EXPR_BINARY_OPS(IMBW_X1) IMBW_EXPR_NARY_OPS(IMBW_X2)
+  IMBW_EXPR_UNARY_OPS(IMBW_X1) IMBW_EXPR_BINARY_OPS(IMBW_X1) IMBW_EXPR_COMPARE_OPS(IMBW_X1)
+      IMBW_EXPR_NARY_OPS(IMBW_X2)
+  // Logic on truth values (NaN is false).
+  Not,
+  And,
+  Or,
+  // Conversions the compiler inserts between value registers and true/false (mask) registers.
+  ToMask,
+  ToDouble,
 #undef IMBW_X1
 #undef IMBW_X2
 };
@@ -126,12 +134,20 @@ inline int arity(Op op) {
   case Op::name:            \
     return 2;
     IMBW_EXPR_BINARY_OPS(IMBW_X1)
+    IMBW_EXPR_COMPARE_OPS(IMBW_X1)
 #undef IMBW_X1
 #define IMBW_X2(name, n, expr) \
   case Op::name:               \
     return n;
     IMBW_EXPR_NARY_OPS(IMBW_X2)
 #undef IMBW_X2
+    case Op::Not:
+    case Op::ToMask:
+    case Op::ToDouble:
+      return 1;
+    case Op::And:
+    case Op::Or:
+      return 2;
   }
   return 0;
 }
@@ -152,11 +168,26 @@ inline double applyScalar(Op op, const double* a) {
     return [](double a, double b) { return expr; }(a[0], a[1]);
     IMBW_EXPR_BINARY_OPS(IMBW_X1)
 #undef IMBW_X1
+#define IMBW_X1(name, expr) \
+  case Op::name:            \
+    return [](double a, double b) -> bool { return expr; }(a[0], a[1]) ? 1.0 : 0.0;
+    IMBW_EXPR_COMPARE_OPS(IMBW_X1)
+#undef IMBW_X1
 #define IMBW_X2(name, n, expr) \
   case Op::name:               \
     return expr;
     IMBW_EXPR_NARY_OPS(IMBW_X2)
 #undef IMBW_X2
+    case Op::Not:
+      return truth(a[0]) ? 0.0 : 1.0;
+    case Op::And:
+      return (truth(a[0]) && truth(a[1])) ? 1.0 : 0.0;
+    case Op::Or:
+      return (truth(a[0]) || truth(a[1])) ? 1.0 : 0.0;
+    case Op::ToMask:
+      return truth(a[0]) ? 1.0 : 0.0;
+    case Op::ToDouble:
+      return a[0];
   }
   return 0.0;
 }

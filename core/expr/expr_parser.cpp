@@ -212,6 +212,15 @@ std::unique_ptr<Node> makeOperation(Op op, std::vector<std::unique_ptr<Node>> ar
     values[k] = args[k]->value;
   }
   if (allConstant) return makeConstant(applyScalar(op, values));
+  // Partly constant logic whose value is decided by the constant (x && 0, x || 1, 1 ? x : y).
+  for (const auto& a : args) {
+    if (a->kind != Node::Kind::Constant) continue;
+    if (op == Op::And && !truth(a->value)) return makeConstant(0.0);
+    if (op == Op::Or && truth(a->value)) return makeConstant(1.0);
+  }
+  if (op == Op::Cond && args[0]->kind == Node::Kind::Constant) {
+    return std::move(args[truth(args[0]->value) ? 1 : 2]);
+  }
   auto node = std::make_unique<Node>();
   node->kind = Node::Kind::Operation;
   node->op = op;

@@ -11,8 +11,8 @@ namespace imbw::expr_detail {
 
 namespace {
 
-// Events per block: the scratch registers of one block stay in L1/L2 cache, and each operation
-// is one tight loop over the block that the compiler vectorises.
+// Events per block: the registers of one block stay in L1 cache, and each operation is one
+// tight loop over the block that the compiler vectorises.
 constexpr std::size_t kBlock = 256;
 
 // While compiling, slot references are tagged by kind and renumbered at the end (the number
@@ -20,42 +20,80 @@ constexpr std::size_t kBlock = 256;
 constexpr int kConstTag = 1 << 20;
 constexpr int kTempTag = 1 << 21;
 
+bool isCompare(Op op) {
+  switch (op) {
+#define IMBW_X1(name, expr) case Op::name:
+    IMBW_EXPR_COMPARE_OPS(IMBW_X1)
+#undef IMBW_X1
+    return true;
+    default:
+      return false;
+  }
+}
+
+bool isDoubleBinary(Op op) {
+  switch (op) {
+#define IMBW_X1(name, expr) case Op::name:
+    IMBW_EXPR_BINARY_OPS(IMBW_X1)
+#undef IMBW_X1
+    return true;
+    default:
+      return false;
+  }
+}
+
 class Compiler {
  public:
   explicit Compiler(Program& p) : m_p(p) {}
 
-  int node(const Node& n) {
+  /// A compiled sub-expression: a slot reference and whether it holds a mask.
+  struct Value {
+    int ref = 0;
+    bool mask = false;
+  };
+
+  Value node(const Node& n) {
     switch (n.kind) {
       case Node::Kind::Constant:
-        return constant(n.value);
+        return {constant(n.value), false};
       case Node::Kind::Variable:
-        return n.variable;
+        return {n.variable, false};
       case Node::Kind::Operation:
         break;
     }
-    Instruction ins;
-    ins.op = n.op;
+    const Op op = n.op;
     const std::size_t count = n.args.size();
-    if (count == 2 && n.args[0]->kind == Node::Kind::Constant) {
+    Instruction ins;
+    ins.op = op;
+    std::vector<Value> operands;
+
+    if (op == Op::And || op == Op::Or) {
+      // The parser has folded a deciding literal (x && 0, x || 1); what is left is neutral.
+      for (const auto& a : n.args) {
+        if (a->kind != Node::Kind::Constant) operands.push_back(asMask(node(*a)));
+      }
+      if (operands.size() == 1) return operands[0];
+    } else if (op == Op::Not) {
+      operands.push_back(asMask(node(*n.args[0])));
+    } else if (op == Op::Cond) {
+      operands.push_back(asMask(node(*n.args[0])));
+      operands.push_back(asDouble(node(*n.args[1])));
+      operands.push_back(asDouble(node(*n.args[2])));
+    } else if (count == 2 && n.args[0]->kind == Node::Kind::Constant) {
       ins.constA = true;
       ins.ka = n.args[0]->value;
-      ins.args[1] = node(*n.args[1]);
+      operands.push_back({0, false});
+      operands.push_back(asDouble(node(*n.args[1])));
     } else if (count == 2 && n.args[1]->kind == Node::Kind::Constant) {
       ins.constB = true;
       ins.kb = n.args[1]->value;
-      ins.args[0] = node(*n.args[0]);
+      operands.push_back(asDouble(node(*n.args[0])));
+      operands.push_back({0, false});
     } else {
-      for (std::size_t k = 0; k < count; ++k) ins.args[k] = node(*n.args[k]);
+      for (const auto& a : n.args) operands.push_back(asDouble(node(*a)));
     }
-    // Operands are read element by element before the result is written, so the result may
-    // reuse an operand's register.
-    for (std::size_t k = 0; k < count; ++k) {
-      const bool literal = (k == 0 && ins.constA) || (k == 1 && ins.constB);
-      if (!literal) release(ins.args[k]);
-    }
-    ins.dst = allocate();
-    m_p.code.push_back(ins);
-    return ins.dst;
+    for (std::size_t k = 0; k < operands.size(); ++k) ins.args[k] = operands[k].ref;
+    return emit(ins, operands, op == Op::And || op == Op::Or || op == Op::Not || isCompare(op));
   }
 
   void finish(const Node& root) {
@@ -64,14 +102,12 @@ class Compiler {
       m_p.constantValue = root.value;
       return;
     }
-    int r = node(root);
-    if (r < kTempTag) {  // a bare variable: copy it so the result is always a register
+    Value r = node(root);
+    if (r.ref < kTempTag) {  // a bare variable: copy it so the result is always a register
       Instruction ins;
       ins.op = Op::Copy;
-      ins.args[0] = r;
-      ins.dst = allocate();
-      m_p.code.push_back(ins);
-      r = ins.dst;
+      ins.args[0] = r.ref;
+      r = emit(ins, {r}, false);
     }
     const int first = m_p.firstTemporary();
     auto map = [&](int ref) {
@@ -83,10 +119,13 @@ class Compiler {
       ins.dst = map(ins.dst);
       for (int k = 0; k < arity(ins.op); ++k) ins.args[k] = map(ins.args[k]);
     }
-    m_p.result = map(r);
+    m_p.result = map(r.ref);
+    m_p.resultIsMask = r.mask;
+    // Two-operand arithmetic and comparisons read float32 columns directly; any other
+    // operation needs the column widened to doubles.
     m_p.variableNeedsDouble.assign(static_cast<std::size_t>(m_p.nVariables), false);
     for (const auto& ins : m_p.code) {
-      if (arity(ins.op) == 2) continue;
+      if (isDoubleBinary(ins.op) || isCompare(ins.op)) continue;
       for (int k = 0; k < arity(ins.op); ++k) {
         if (ins.args[k] < m_p.nVariables) {
           m_p.variableNeedsDouble[static_cast<std::size_t>(ins.args[k])] = true;
@@ -96,6 +135,34 @@ class Compiler {
   }
 
  private:
+  /// Appends `ins` with a fresh destination. The destination never shares a register with an
+  /// operand (registers change type, and the loops are declared free of aliasing).
+  Value emit(Instruction ins, const std::vector<Value>& operands, bool mask) {
+    ins.dst = allocate();
+    for (std::size_t k = 0; k < operands.size(); ++k) {
+      const bool literal = (k == 0 && ins.constA) || (k == 1 && ins.constB);
+      if (!literal) release(operands[k].ref);
+    }
+    m_p.code.push_back(ins);
+    return {ins.dst, mask};
+  }
+
+  Value asMask(Value v) {
+    if (v.mask) return v;
+    Instruction ins;
+    ins.op = Op::ToMask;
+    ins.args[0] = v.ref;
+    return emit(ins, {v}, true);
+  }
+
+  Value asDouble(Value v) {
+    if (!v.mask) return v;
+    Instruction ins;
+    ins.op = Op::ToDouble;
+    ins.args[0] = v.ref;
+    return emit(ins, {v}, false);
+  }
+
   int constant(double v) {
     const auto bits = std::bit_cast<std::uint64_t>(v);
     auto it = m_constants.find(bits);
@@ -124,27 +191,31 @@ class Compiler {
   std::map<std::uint64_t, int> m_constants;
 };
 
+using Mask = std::uint8_t;
+
 template <class F>
-void loop1(F f, const double* a, double* o, std::size_t n) {
+void loop1(F f, const double* __restrict a, double* __restrict o, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) o[i] = f(a[i]);
 }
 
 // Two-operand loops read float32 columns directly (widening each element to double), which
 // saves a conversion pass for the common `column OP literal` and `column OP column` terms.
-template <class F, class A, class B>
-void loop2(F f, const A* a, const B* b, double* o, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i)
-    o[i] = f(static_cast<double>(a[i]), static_cast<double>(b[i]));
+// R is double for arithmetic and Mask for comparisons.
+template <class R, class F, class A, class B>
+void loop2(F f, const A* __restrict a, const B* __restrict b, R* __restrict o, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    o[i] = static_cast<R>(f(static_cast<double>(a[i]), static_cast<double>(b[i])));
+  }
 }
 
-template <class F, class A>
-void loop2LiteralB(F f, const A* a, double k, double* o, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) o[i] = f(static_cast<double>(a[i]), k);
+template <class R, class F, class A>
+void loop2LiteralB(F f, const A* __restrict a, double k, R* __restrict o, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) o[i] = static_cast<R>(f(static_cast<double>(a[i]), k));
 }
 
-template <class F, class B>
-void loop2LiteralA(F f, double k, const B* b, double* o, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) o[i] = f(k, static_cast<double>(b[i]));
+template <class R, class F, class B>
+void loop2LiteralA(F f, double k, const B* __restrict b, R* __restrict o, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) o[i] = static_cast<R>(f(k, static_cast<double>(b[i])));
 }
 
 /// Operand of a two-operand instruction: a float column (f set) or any double slot (d set).
@@ -153,35 +224,35 @@ struct Operand {
   const double* d = nullptr;
 };
 
-template <class F>
-void binary(F f, const Instruction& ins, Operand a, Operand b, double* o, std::size_t n) {
+template <class R, class F>
+void binary(F f, const Instruction& ins, Operand a, Operand b, R* o, std::size_t n) {
   if (ins.constA) {
     if (b.f) {
-      loop2LiteralA(f, ins.ka, b.f, o, n);
+      loop2LiteralA<R>(f, ins.ka, b.f, o, n);
     } else {
-      loop2LiteralA(f, ins.ka, b.d, o, n);
+      loop2LiteralA<R>(f, ins.ka, b.d, o, n);
     }
   } else if (ins.constB) {
     if (a.f) {
-      loop2LiteralB(f, a.f, ins.kb, o, n);
+      loop2LiteralB<R>(f, a.f, ins.kb, o, n);
     } else {
-      loop2LiteralB(f, a.d, ins.kb, o, n);
+      loop2LiteralB<R>(f, a.d, ins.kb, o, n);
     }
   } else if (a.f) {
     if (b.f) {
-      loop2(f, a.f, b.f, o, n);
+      loop2<R>(f, a.f, b.f, o, n);
     } else {
-      loop2(f, a.f, b.d, o, n);
+      loop2<R>(f, a.f, b.d, o, n);
     }
   } else if (b.f) {
-    loop2(f, a.d, b.f, o, n);
+    loop2<R>(f, a.d, b.f, o, n);
   } else {
-    loop2(f, a.d, b.d, o, n);
+    loop2<R>(f, a.d, b.d, o, n);
   }
 }
 
 template <int N, class F>
-void loopN(F f, const double* const* in, double* o, std::size_t n) {
+void loopN(F f, const double* const* in, double* __restrict o, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     double a[N];
     for (int k = 0; k < N; ++k) a[k] = in[k][i];
@@ -224,13 +295,21 @@ class Worker {
       }
     }
     for (int t = m_p.firstTemporary(); t < m_p.slotCount(); ++t) m_slot[t] = register_(t);
-    // evaluate(): the result register is the caller's output, which saves a copy.
-    if (out) m_slot[m_p.result] = out + begin;
+    // evaluate() of a value: the result register is the caller's output, which saves a copy.
+    if (out && !m_p.resultIsMask) m_slot[m_p.result] = out + begin;
+    // select() of a cut: the result mask is written straight into the caller's keep flags.
+    m_maskResult = (keep && m_p.resultIsMask) ? keep + begin : nullptr;
 
     for (const Instruction& ins : m_p.code) execute(ins, len);
 
-    if (keep) {
-      const double* r = m_slot[m_p.result];
+    const double* r = m_slot[m_p.result];
+    if (m_p.resultIsMask) {
+      const Mask* m = mask(m_p.result);
+      if (out) {
+        double* o = out + begin;
+        for (std::size_t i = 0; i < len; ++i) o[i] = m[i];
+      }
+    } else if (keep) {
       std::uint8_t* k = keep + begin;
       for (std::size_t i = 0; i < len; ++i) k[i] = truth(r[i]) ? 1 : 0;
     }
@@ -238,6 +317,11 @@ class Worker {
 
  private:
   double* register_(int slot) { return m_buffer.data() + static_cast<std::size_t>(slot) * kBlock; }
+  // A mask register reuses the bytes of its slot's buffer (uint8_t may alias anything).
+  Mask* mask(int slot) {
+    if (slot == m_p.result && m_maskResult) return m_maskResult;
+    return reinterpret_cast<Mask*>(register_(slot));
+  }
 
   Operand operand(int slot) const {
     Operand r;
@@ -256,12 +340,19 @@ class Worker {
     break;
       IMBW_EXPR_UNARY_OPS(IMBW_X1)
 #undef IMBW_X1
-#define IMBW_X1(name, expr)                                                    \
-  case Op::name:                                                               \
-    binary([](double a, double b) { return expr; }, ins, operand(ins.args[0]), \
-           operand(ins.args[1]), o, n);                                        \
+#define IMBW_X1(name, expr)                                                            \
+  case Op::name:                                                                       \
+    binary<double>([](double a, double b) { return expr; }, ins, operand(ins.args[0]), \
+                   operand(ins.args[1]), o, n);                                        \
     break;
       IMBW_EXPR_BINARY_OPS(IMBW_X1)
+#undef IMBW_X1
+#define IMBW_X1(name, expr)                                                                  \
+  case Op::name:                                                                             \
+    binary<Mask>([](double a, double b) -> bool { return expr; }, ins, operand(ins.args[0]), \
+                 operand(ins.args[1]), mask(ins.dst), n);                                    \
+    break;
+      IMBW_EXPR_COMPARE_OPS(IMBW_X1)
 #undef IMBW_X1
 #define IMBW_X2(name, N, expr)                                  \
   case Op::name: {                                              \
@@ -276,21 +367,50 @@ class Worker {
   }
       IMBW_EXPR_NARY_OPS(IMBW_X2)
 #undef IMBW_X2
+      case Op::Not: {
+        const Mask* __restrict x = mask(ins.args[0]);
+        Mask* __restrict r = mask(ins.dst);
+        for (std::size_t i = 0; i < n; ++i) r[i] = x[i] ^ 1;
+        break;
+      }
+      case Op::And:
+      case Op::Or: {
+        const Mask* __restrict x = mask(ins.args[0]);
+        const Mask* __restrict y = mask(ins.args[1]);
+        Mask* __restrict r = mask(ins.dst);
+        if (ins.op == Op::And) {
+          for (std::size_t i = 0; i < n; ++i) r[i] = x[i] & y[i];
+        } else {
+          for (std::size_t i = 0; i < n; ++i) r[i] = x[i] | y[i];
+        }
+        break;
+      }
+      case Op::ToMask: {
+        Mask* __restrict r = mask(ins.dst);
+        for (std::size_t i = 0; i < n; ++i) r[i] = truth(a[i]) ? 1 : 0;
+        break;
+      }
+      case Op::ToDouble: {
+        const Mask* __restrict x = mask(ins.args[0]);
+        for (std::size_t i = 0; i < n; ++i) o[i] = x[i];
+        break;
+      }
     }
   }
 
   // ?: written out so that it vectorises as a blend.
-  void cond(const Instruction& ins, double* o, std::size_t n) {
-    const double* c = m_slot[ins.args[0]];
-    const double* x = m_slot[ins.args[1]];
-    const double* y = m_slot[ins.args[2]];
-    for (std::size_t i = 0; i < n; ++i) o[i] = truth(c[i]) ? x[i] : y[i];
+  void cond(const Instruction& ins, double* __restrict o, std::size_t n) {
+    const Mask* __restrict c = mask(ins.args[0]);
+    const double* __restrict x = m_slot[ins.args[1]];
+    const double* __restrict y = m_slot[ins.args[2]];
+    for (std::size_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
   }
 
   const Program& m_p;
   std::span<const ColumnRef> m_columns;
   std::vector<double> m_buffer;
   std::vector<const double*> m_slot;
+  Mask* m_maskResult = nullptr;
   std::vector<const float*> m_floatSlot;  // per variable: its float column this block, or null
 };
 
@@ -320,8 +440,8 @@ void run(const Program& p, std::span<const ColumnRef> columns, std::size_t n, do
     w.block(begin, std::min(kBlock, n - begin), out, keep);
   };
   // Small inputs (and calls from inside a parallel region) run on the calling thread: a thread
-  // team costs more than it saves below a few blocks.
-  if (blocks < 4 || omp_in_parallel() || omp_get_max_threads() < 2) {
+  // team costs more than it saves below a few thousand events.
+  if (blocks < 16 || omp_in_parallel() || omp_get_max_threads() < 2) {
     Worker w(p, columns);
     for (std::size_t b = 0; b < blocks; ++b) range(w, b);
     return;

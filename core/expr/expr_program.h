@@ -18,6 +18,8 @@ namespace imbw::expr_detail {
 
 /// One vector operation: slot[dst][i] = op(slot[args[0]][i], ...). For two-operand operations
 /// one side may instead be a literal (constA / constB), which saves a broadcast buffer.
+/// Registers hold either doubles or, for comparisons and logic, 0/1 bytes ("masks"), which is
+/// eight times less memory traffic for cuts; the compiler inserts ToMask / ToDouble between them.
 struct Instruction {
   Op op = Op::Copy;
   int dst = 0;
@@ -39,7 +41,8 @@ struct Program {
   std::vector<double> constants;
   int nTemporaries = 0;
   std::vector<Instruction> code;
-  int result = -1;  // a temporary slot holding the value once `code` has run
+  int result = -1;            // a temporary slot holding the value once `code` has run
+  bool resultIsMask = false;  // the result register holds 0/1 bytes, not doubles
 
   // Per variable: read by an operation with other than two operands, so a float32 column must
   // be widened into a register (two-operand operations read float columns directly).

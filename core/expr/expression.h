@@ -13,7 +13,8 @@
 namespace imbw {
 
 /// A bad expression: where (0-based character offset into the text, and how many characters
-/// the problem spans) and what. what() reads "at character 7: expected ')' after ...".
+/// the problem spans) and what. what() reads "at character 7: expected ')' ...", counting
+/// characters from 1 for people (so that is position() + 1); problem() is the text after it.
 class ExpressionError : public Error {
  public:
   ExpressionError(std::size_t position, std::size_t length, std::string problem);
@@ -49,9 +50,12 @@ class BoundExpression {
   /// ascending, each once. Only these entries of `columns` need to be set in evaluate().
   const std::vector<int>& usedColumns() const;
   /// Evaluates for n events: out[i] = value of event i. `columns` is indexed like `available`;
-  /// entries the expression does not use may be empty. Vectorised: works through the events in
-  /// blocks, one tight loop per operation. Comparisons and logic give 1.0 / 0.0; NaN inputs
-  /// propagate through arithmetic (a comparison with NaN is false).
+  /// entries the expression does not use may be empty (a used one missing throws Error). `out`
+  /// must not overlap the inputs. Vectorised: works through the events in blocks, one tight loop
+  /// per operation, blocks spread over the OpenMP threads when n is large (on the calling thread
+  /// only when called inside a parallel region). Comparisons and logic give 1.0 / 0.0; NaN
+  /// inputs propagate through arithmetic and min/max; every comparison with NaN is false (also
+  /// !=); && || ! and the condition of ?: treat NaN as false.
   void evaluate(std::span<const ColumnRef> columns, std::size_t n, double* out) const;
   /// As evaluate(), then keep[i] = 1 where the value is non-zero and not NaN, else 0.
   void select(std::span<const ColumnRef> columns, std::size_t n, std::uint8_t* keep) const;

@@ -378,6 +378,55 @@ class TestExpression : public QObject {
     QCOMPARE(keep[0] + keep[1] + keep[2], 0);
   }
 
+  void truthValuesMixWithNumbers() {
+    // Comparisons and logic yield true/false that must also work as numbers 1/0, and numbers
+    // must work as conditions (non-zero and not NaN is true).
+    const std::vector<double> a{1, 2, 3, kNaN, 0, -1};
+    const std::vector<double> b{2, 2, 1, 1, 0, kNaN};
+    auto t = [](bool v) { return v ? 1.0 : 0.0; };
+    auto truth = [](double v) { return v != 0 && !std::isnan(v); };
+    const struct {
+      const char* text;
+      std::function<double(double, double)> ref;
+    } cases[] = {
+        {"(a < b) + (b < a) * 10", [&](double x, double y) { return t(x < y) + t(y < x) * 10; }},
+        {"-(a >= b)", [&](double x, double y) { return -t(x >= y); }},
+        {"!(a > b) * 3", [&](double x, double y) { return t(!(x > y)) * 3; }},
+        {"(a < b) == (b > a)", [&](double x, double y) { return t(t(x < y) == t(y > x)); }},
+        {"a && b", [&](double x, double y) { return t(truth(x) && truth(y)); }},
+        {"a || b", [&](double x, double y) { return t(truth(x) || truth(y)); }},
+        {"!a || b > 1", [&](double x, double y) { return t(!truth(x) || y > 1); }},
+        {"a && 2", [&](double x, double) { return t(truth(x)); }},
+        {"0 || a", [&](double x, double) { return t(truth(x)); }},
+        {"a && 0", [&](double, double) { return 0.0; }},
+        {"b || 1", [&](double, double) { return 1.0; }},
+        {"a ? b : -1", [&](double x, double y) { return truth(x) ? y : -1.0; }},
+        {"a > b ? a : b", [&](double x, double y) { return x > y ? x : y; }},
+        {"(a > 1) ? (b < 2) : (a < b)",
+         [&](double x, double y) { return x > 1 ? t(y < 2) : t(x < y); }},
+        {"sqrt(a > 0) + abs(a)", [&](double x, double) { return t(x > 0) + std::fabs(x); }},
+        {"1 ? a : b", [&](double x, double) { return x; }},
+        {"0 ? a : b", [&](double, double y) { return y; }},
+    };
+    for (const auto& c : cases) {
+      const auto got = evalDouble(c.text, {"a", "b"}, {a, b});
+      const BoundExpression bound = Expression::parse(c.text).bind({"a", "b"});
+      std::vector<ColumnRef> refs(2);
+      refs[0].d = a.data();
+      refs[1].d = b.data();
+      std::vector<std::uint8_t> keep(a.size(), 9);
+      bound.select(refs, a.size(), keep.data());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const double want = c.ref(a[i], b[i]);
+        QVERIFY2(same(got[i], want),
+                 describe(std::string(c.text) + " at event " + std::to_string(i), got[i], want));
+        QVERIFY2(
+            keep[i] == (truth(want) ? 1 : 0),
+            QByteArray::fromStdString(std::string(c.text) + " select at " + std::to_string(i)));
+      }
+    }
+  }
+
   void floatAndDoubleInputs() {
     const std::vector<float> f{0.1f, -2.75f, 1e-7f, 3.4e38f,
                                std::numeric_limits<float>::quiet_NaN()};
