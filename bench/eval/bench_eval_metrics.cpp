@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -94,6 +95,14 @@ void generate(const std::string& dir, std::size_t n) {
   std::cout << "events " << n << "\n";
 }
 
+// CPU seconds of the whole process (all threads, user + system): steadier than wall time on a
+// shared machine, printed next to it.
+double cpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 double seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
@@ -102,10 +111,11 @@ void run(const std::string& dir, int repeats) {
   const auto scores = readNpy<double>(dir + "/eval_scores.npy");
   const auto labels = readNpy<std::uint8_t>(dir + "/eval_labels.npy");
   const auto weights = readNpy<double>(dir + "/eval_weights.npy");
-  std::vector<double> times;
+  std::vector<double> times, cpu;
   double auc = 0, ap = 0, rej02 = 0, effs01 = 0;
   std::size_t points = 0;
   for (int r = 0; r < repeats; ++r) {
+    const double c0 = cpuSeconds();
     const auto t0 = std::chrono::steady_clock::now();
     const auto roc = imbw::rocCurve(scores, labels, weights);
     const auto ta = std::chrono::steady_clock::now();
@@ -116,6 +126,7 @@ void run(const std::string& dir, int repeats) {
     const auto summary = imbw::summarize(roc);  // working points (and AP/AUC once more)
     const auto t1 = std::chrono::steady_clock::now();
     times.push_back(seconds(t0, t1));
+    cpu.push_back(cpuSeconds() - c0);
     std::fprintf(stderr, "run %d: roc %.3f s, pr %.3f s, ap+auc+working points %.3f s\n", r,
                  seconds(t0, ta), seconds(ta, tb), seconds(tb, t1));
     points = roc.size();
@@ -125,12 +136,14 @@ void run(const std::string& dir, int repeats) {
   }
   const double first = times.front();
   std::sort(times.begin(), times.end());
+  std::sort(cpu.begin(), cpu.end());
   std::printf("events %zu\nthreads %d\nroc_points %zu\n", scores.size(), omp_get_max_threads(),
               points);
   std::printf("auc %.15g\nap %.15g\nrejection_at_effs_0.2 %.10g\neffs_at_effb_0.1 %.10g\n", auc, ap,
               rej02, effs01);
   std::printf("seconds_first %.4f\nseconds_median %.4f\nseconds_best %.4f\n", first,
               times[times.size() / 2], times.front());
+  std::printf("cpu_seconds_median %.4f\n", cpu[cpu.size() / 2]);
 }
 
 }  // namespace

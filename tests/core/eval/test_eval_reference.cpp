@@ -129,26 +129,46 @@ class TestEvalReference : public QObject {
     QCOMPARE(roc.thresholds[2], 0.7);
   }
 
-  // The parallel sort (large input) must give the same curve as a plain reference build.
-  void largeInputMatchesDirectComputation() {
-    const std::size_t n = 300000;
+  // The radix ranking must give the same curve as a plain reference build (std::map with
+  // exact score keys), on the serial (small n) and the parallel path, with ties, negative and
+  // huge scores, -0.0 next to +0.0 (one tie, as in numpy), and negative weights.
+  void rankingMatchesDirectComputation_data() {
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("mode");
+    for (int n : {1000, 300000}) {
+      QTest::newRow(qPrintable(QString("rounded-%1").arg(n))) << n << 0;
+      QTest::newRow(qPrintable(QString("wide-%1").arg(n))) << n << 1;
+      QTest::newRow(qPrintable(QString("few-values-%1").arg(n))) << n << 2;
+    }
+  }
+  void rankingMatchesDirectComputation() {
+    QFETCH(int, n);
+    QFETCH(int, mode);
     std::vector<double> s(n), w(n);
     std::vector<std::uint8_t> y(n);
-    std::uint64_t state = 12345;
+    std::uint64_t state = 12345 + mode;
     auto next = [&state] {
       state = state * 6364136223846793005ULL + 1442695040888963407ULL;
       return static_cast<double>(state >> 11) * 0x1.0p-53;
     };
-    for (std::size_t i = 0; i < n; ++i) {
+    for (int i = 0; i < n; ++i) {
       y[i] = next() < 0.1;
-      s[i] = std::round((next() + (y[i] ? 0.3 : 0.0)) * 1000.0) / 1000.0;  // many ties
-      w[i] = next() * 2.0 - 0.3;
+      const double u = next() + (y[i] ? 0.3 : 0.0);
+      if (mode == 0) s[i] = std::round(u * 1000.0) / 1000.0;                 // many ties
+      if (mode == 1) s[i] = (u - 0.6) * std::pow(10.0, 40.0 * next() - 20);  // both signs, 1e±20
+      if (mode == 2) s[i] = std::floor(u * 4.0) - 2.0;                       // -2, -1, 0, 1, 2
+      if (s[i] == 0.0 && next() < 0.5) s[i] = -0.0;
+      w[i] = next() < 0.05 ? 0.0 : next() * 2.0 - 0.3;
     }
     const auto roc = imbw::rocCurve(s, y, w);
-    // Independent: distinct thresholds via std::map, sums per threshold.
     std::map<double, std::pair<double, double>, std::greater<>> perScore;
-    for (std::size_t i = 0; i < n; ++i)
+    std::size_t used = 0;
+    for (int i = 0; i < n; ++i) {
+      if (w[i] == 0.0) continue;
+      ++used;
       (y[i] ? perScore[s[i]].first : perScore[s[i]].second) += w[i];
+    }
+    QCOMPARE(roc.events, used);
     QCOMPARE(roc.size(), perScore.size() + 1);
     double tp = 0, fp = 0;
     std::size_t k = 1;
