@@ -246,6 +246,12 @@ class Parser {
   explicit Parser(std::string_view text) : m_tokens(tokenize(text)) {}
 
   ParseResult run() {
+    // Long operator chains make deep trees, which later passes walk recursively.
+    if (m_tokens.size() > kMaxTokens) {
+      throw ExpressionError(
+          m_tokens[kMaxTokens].pos, 0,
+          "expression too long (more than " + std::to_string(kMaxTokens) + " tokens)");
+    }
     if (peek().type == Token::Type::End) {
       throw ExpressionError(0, 0, "empty expression");
     }
@@ -281,6 +287,17 @@ class Parser {
   }
 
   std::unique_ptr<Node> parseTernary() {
+    // Parentheses, calls and ?: recurse; a bound keeps absurd input from exhausting the stack.
+    if (++m_depth > kMaxDepth) {
+      const Token& t = peek();
+      throw ExpressionError(
+          t.pos, t.len,
+          "expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+    }
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{m_depth};
     auto cond = parseOr();
     if (peek().type != Token::Type::Question) return cond;
     const Token question = next();
@@ -341,6 +358,13 @@ class Parser {
 
   std::unique_ptr<Node> parseUnary() {
     const Token& t = peek();
+    if (t.type == Token::Type::Operator && (t.text == "-" || t.text == "+" || t.text == "!") &&
+        ++m_unaryRun > kMaxDepth) {
+      throw ExpressionError(t.pos, t.len, "too many unary operators in a row");
+    }
+    if (!(t.type == Token::Type::Operator && (t.text == "-" || t.text == "+" || t.text == "!"))) {
+      m_unaryRun = 0;
+    }
     if (isOperator(t, "-")) {
       next();
       return makeOperation(Op::Neg, parseUnary());
@@ -486,8 +510,12 @@ class Parser {
     return makeOperation(fn->op, std::move(args));
   }
 
+  static constexpr int kMaxDepth = 256;
+  static constexpr std::size_t kMaxTokens = 10000;
   std::vector<Token> m_tokens;
   std::size_t m_pos = 0;
+  int m_depth = 0;
+  int m_unaryRun = 0;
   std::vector<std::string> m_variables;
   std::vector<std::pair<std::size_t, std::size_t>> m_spans;
   std::unordered_map<std::string, int> m_index;

@@ -325,6 +325,101 @@ class TestExpression : public QObject {
     QVERIFY(same(evalDouble("rapidity(e, pz)", {"e", "pz"}, {{5.0}, {-3.0}})[0], -std::log(2.0)));
   }
 
+  void wwExampleFeaturesAreExpressible() {
+    // The WW features of REFERENCE.md written as expressions over the raw columns, checked
+    // against an independent computation (atanh(pz/|p|) for η, remainder() for Δφ, std::hypot).
+    const std::vector<std::string> names{"j1_e",  "j1_px", "j1_py", "j1_pz", "j2_e",  "j2_px",
+                                         "j2_py", "j2_pz", "W1_e",  "W1_px", "W1_py", "W1_pz",
+                                         "W2_e",  "W2_px", "W2_py", "W2_pz"};
+    const std::size_t n = 2000;
+    std::vector<std::vector<float>> cols(names.size(), std::vector<float>(n));
+    std::uint64_t s = 7;
+    auto uniform = [&] {
+      s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+      return static_cast<double>(s >> 11) * 0x1.0p-53;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      for (int p = 0; p < 4; ++p) {
+        const double m = p < 2 ? 5 * uniform() : 80.4;
+        const double px = 400 * uniform() - 200, py = 400 * uniform() - 200;
+        const double pz = 1000 * uniform() - 500;
+        cols[4 * p + 0][i] = static_cast<float>(std::sqrt(m * m + px * px + py * py + pz * pz));
+        cols[4 * p + 1][i] = static_cast<float>(px);
+        cols[4 * p + 2][i] = static_cast<float>(py);
+        cols[4 * p + 3][i] = static_cast<float>(pz);
+      }
+    }
+    const std::string etaJ1 = "eta(j1_px, j1_py, j1_pz)", etaJ2 = "eta(j2_px, j2_py, j2_pz)";
+    const std::string lead = "pt(j1_px, j1_py) >= pt(j2_px, j2_py)";
+    const std::string leadW = "pt(W1_px, W1_py) >= pt(W2_px, W2_py)";
+    const std::string etaW1 =
+        "(" + leadW + " ? eta(W1_px, W1_py, W1_pz) : eta(W2_px, W2_py, W2_pz))";
+    const std::vector<std::string> features{
+        "max(pt(j1_px, j1_py), pt(j2_px, j2_py))",
+        lead + " ? " + etaJ1 + " : " + etaJ2,
+        "mass(j1_e, j1_px, j1_py, j1_pz, j2_e, j2_px, j2_py, j2_pz)",
+        "abs(" + etaJ1 + " - " + etaJ2 + ")",
+        "deltaPhi(phi(j1_px, j1_py), phi(j2_px, j2_py))",
+        "(" + etaW1 + " - (" + etaJ1 + " + " + etaJ2 + ") / 2) / abs(" + etaJ1 + " - " + etaJ2 +
+            ")",
+        "deltaR(eta(j1_px + j2_px, j1_py + j2_py, j1_pz + j2_pz), phi(j1_px + j2_px, j1_py + "
+        "j2_py), eta(W1_px + W2_px, W1_py + W2_py, W1_pz + W2_pz), phi(W1_px + W2_px, W1_py + "
+        "W2_py))",
+    };
+    struct V {
+      double e, px, py, pz;
+      double pt() const { return std::hypot(px, py); }
+      double eta() const { return std::atanh(pz / std::sqrt(px * px + py * py + pz * pz)); }
+      double phi() const { return std::atan2(py, px); }
+      V operator+(const V& o) const { return {e + o.e, px + o.px, py + o.py, pz + o.pz}; }
+    };
+    auto dphi = [](double a, double b) { return std::fabs(std::remainder(a - b, 2 * kPi)); };
+    std::vector<ColumnRef> refs(names.size());
+    for (std::size_t c = 0; c < names.size(); ++c) refs[c].f = cols[c].data();
+    for (std::size_t f = 0; f < features.size(); ++f) {
+      const BoundExpression b = Expression::parse(features[f]).bind(names);
+      std::vector<double> out(n);
+      b.evaluate(refs, n, out.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        auto v = [&](int p) {
+          return V{cols[4 * p][i], cols[4 * p + 1][i], cols[4 * p + 2][i], cols[4 * p + 3][i]};
+        };
+        const V j1 = v(0), j2 = v(1), w1 = v(2), w2 = v(3);
+        const V& jl = j1.pt() >= j2.pt() ? j1 : j2;
+        const V& wl = w1.pt() >= w2.pt() ? w1 : w2;
+        const V jj = j1 + j2, ww = w1 + w2;
+        const double deta = std::fabs(j1.eta() - j2.eta());
+        double want = 0;
+        switch (f) {
+          case 0:
+            want = jl.pt();
+            break;
+          case 1:
+            want = jl.eta();
+            break;
+          case 2:
+            want = std::sqrt(
+                std::max(0.0, jj.e * jj.e - jj.px * jj.px - jj.py * jj.py - jj.pz * jj.pz));
+            break;
+          case 3:
+            want = deta;
+            break;
+          case 4:
+            want = dphi(j1.phi(), j2.phi());
+            break;
+          case 5:
+            want = (wl.eta() - (j1.eta() + j2.eta()) / 2) / deta;
+            break;
+          case 6:
+            want = std::hypot(jj.eta() - ww.eta(), dphi(jj.phi(), ww.phi()));
+            break;
+        }
+        QVERIFY2(same(out[i], want, 1e-9),
+                 describe(features[f] + " event " + std::to_string(i), out[i], want));
+      }
+    }
+  }
+
   void nanAndInfinity() {
     const std::vector<double> x{kNaN, kInf, -kInf, 0.0, 2.0};
     auto at = [&](const std::string& text) { return evalDouble(text, {"x"}, {x}); };
@@ -529,6 +624,22 @@ class TestExpression : public QObject {
       QVERIFY2(what.rfind("at character " + std::to_string(c.pos + 1) + ": ", 0) == 0,
                QByteArray::fromStdString(what));
     }
+  }
+
+  void absurdInputIsRejectedNotCrashing() {
+    const std::string deep = std::string(3000, '(') + "a" + std::string(3000, ')');
+    QVERIFY(errorOf(deep).problem().find("nested too deeply") != std::string::npos);
+    QVERIFY(errorOf(std::string(3000, '-') + "a").problem().find("unary") != std::string::npos);
+    std::string chain = "a";
+    for (int i = 0; i < 6000; ++i) chain += " + a";
+    QVERIFY(errorOf(chain).problem().find("too long") != std::string::npos);
+    // A long but reasonable chain works: 2000 terms of a.
+    std::string ok = "a";
+    for (int i = 1; i < 2000; ++i) ok += "+a";
+    QCOMPARE(evalDouble(ok, {"a"}, {{0.5}})[0], 1000.0);
+    std::string nested = "a";
+    for (int i = 0; i < 200; ++i) nested = "(" + nested + ")";
+    QCOMPARE(evalDouble(nested, {"a"}, {{0.5}})[0], 0.5);
   }
 
   void didYouMean() {
