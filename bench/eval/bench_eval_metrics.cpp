@@ -17,6 +17,7 @@
 #include <omp.h>
 
 #include "core/eval/binary_summary.h"
+#include "core/eval/curve_thinning.h"
 #include "core/eval/pr_curve.h"
 #include "core/eval/roc_curve.h"
 #include "core/eval/working_points.h"
@@ -133,6 +134,12 @@ void run(const std::string& dir, int repeats) {
     rej02 = summary.atSignalEfficiency[0].backgroundRejection;
     effs01 = summary.atBackgroundEfficiency[1].signalEfficiency;
     if (pr.precision.size() != roc.size()) throw std::runtime_error("PR size mismatch");
+    if (r + 1 == repeats) {  // display thinning, outside the timed metrics
+      const auto ts = std::chrono::steady_clock::now();
+      const auto thin = imbw::thinned(roc, 500);
+      std::printf("thin_to_%zu_points_seconds %.4f\n", thin.size(),
+                  seconds(ts, std::chrono::steady_clock::now()));
+    }
   }
   const double first = times.front();
   std::sort(times.begin(), times.end());

@@ -5,6 +5,8 @@
 #include <queue>
 #include <string>
 
+#include <omp.h>
+
 #include "core/util/error.h"
 
 namespace imbw {
@@ -57,12 +59,13 @@ std::vector<std::size_t> thinCurve(std::span<const double> x, std::span<const do
   const double sx = xmax > xmin ? 1.0 / (xmax - xmin) : 1.0;
   const double sy = ymax > ymin ? 1.0 / (ymax - ymin) : 1.0;
 
-  auto measure = [&](std::size_t a, std::size_t b) {
+  // Farthest interior point of the chord a-b (lowest index among equals, for determinism).
+  auto scan = [&](std::size_t a, std::size_t b, std::size_t from, std::size_t to) {
     Segment s{0.0, a, b, a};
     const double ax = x[a] * sx, ay = y[a] * sy;
     const double dx = x[b] * sx - ax, dy = y[b] * sy - ay;
     const double len2 = dx * dx + dy * dy;
-    for (std::size_t i = a + 1; i < b; ++i) {
+    for (std::size_t i = from; i < to; ++i) {
       const double px = x[i] * sx - ax, py = y[i] * sy - ay;
       // Distance to the segment (not the line), so back-steps beyond an end still count.
       const double t = len2 > 0.0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
@@ -74,6 +77,22 @@ std::vector<std::size_t> thinCurve(std::span<const double> x, std::span<const do
       }
     }
     return s;
+  };
+  auto measure = [&](std::size_t a, std::size_t b) {
+    const std::size_t span = b - a - 1;
+    const int threads = span < 65536 ? 1 : omp_get_max_threads();
+    if (threads == 1) return scan(a, b, a + 1, b);
+    std::vector<Segment> part(static_cast<std::size_t>(threads));
+#pragma omp parallel num_threads(threads)
+    {
+      const auto t = static_cast<std::size_t>(omp_get_thread_num());
+      const auto nt = static_cast<std::size_t>(threads);
+      part[t] = scan(a, b, a + 1 + span * t / nt, a + 1 + span * (t + 1) / nt);
+    }
+    Segment best = part[0];
+    for (const Segment& p : part)
+      if (p.deviation > best.deviation) best = p;  // chunks in index order: first max wins
+    return best;
   };
 
   keep = {0, n - 1};

@@ -81,6 +81,12 @@ RocCurve rocCurve(std::span<const double> scores, std::span<const std::uint8_t> 
   return roc;
 }
 
+std::vector<std::uint8_t> signalMask(std::span<const std::int32_t> classIndex, int signalClass) {
+  std::vector<std::uint8_t> mask(classIndex.size());
+  for (std::size_t i = 0; i < classIndex.size(); ++i) mask[i] = classIndex[i] == signalClass;
+  return mask;
+}
+
 double rocAuc(const RocCurve& roc) {
   double area = 0.0;
   for (std::size_t k = 1; k < roc.size(); ++k)

@@ -33,6 +33,9 @@ struct RocCurve {
 RocCurve rocCurve(std::span<const double> scores, std::span<const std::uint8_t> isSignal,
                   std::span<const double> weights = {});
 
+/// isSignal mask from class indices (FeatureMatrix::label, FeatureMatrix::signalClass).
+std::vector<std::uint8_t> signalMask(std::span<const std::int32_t> classIndex, int signalClass);
+
 /// Trapezoid area over the threshold-ordered ROC points (signed: with negative weights the
 /// curve may go backwards and scikit-learn's roc_auc_score refuses; this is its auc()).
 double rocAuc(const RocCurve& roc);

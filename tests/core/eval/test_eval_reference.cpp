@@ -118,6 +118,11 @@ class TestEvalReference : public QObject {
     QCOMPARE(roc.tpr[3], 0.75);
   }
 
+  void signalMaskFromClassIndex() {
+    const std::vector<std::int32_t> labels{0, 2, 1, 2};
+    QCOMPARE(imbw::signalMask(labels, 2), (std::vector<std::uint8_t>{0, 1, 0, 1}));
+  }
+
   // Zero-weight events are dropped (sklearn does the same) and so create no threshold.
   void zeroWeightsAddNoThreshold() {
     const std::vector<double> s{0.9, 0.8, 0.7, 0.6};
