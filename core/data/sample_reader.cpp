@@ -161,6 +161,11 @@ MemElem memElem(hid_t stored, bool asDouble) {
   return e;
 }
 
+bool memElemIsRaw(hid_t stored) {
+  const H5T_class_t c = H5Tget_class(stored);
+  return c == H5T_ENUM || c == H5T_BITFIELD;
+}
+
 template <typename T>
 T loadAs(const unsigned char* p) {
   T v;
@@ -735,6 +740,7 @@ struct Request {
   bool asDouble = false;
   std::vector<float> f;
   std::vector<double> d;
+  float* external = nullptr;  // readInto: the caller's array for the whole sample
   void put(std::size_t i, double v) {
     if (asDouble) {
       d[i] = v;
@@ -865,6 +871,10 @@ struct SampleReader::Impl {
     throw unknown();
   }
 
+  void readChunks(const std::vector<std::string>& names, const std::vector<std::string>& asDouble,
+                  const std::vector<float*>& externals,
+                  const std::function<void(const Chunk&)>& onChunk) const;
+
   Error readError(const std::string& what) const {
     return Error("cannot read " + what + " from '" + path + "': " + h5::lastErrorMessage());
   }
@@ -878,6 +888,7 @@ struct SampleReader::Impl {
     MemElem e = memElem(s.storedType, r.asDouble);
     if (e.kind != MemElem::Raw) {
       void* out = r.asDouble ? static_cast<void*>(r.d.data()) : static_cast<void*>(r.f.data());
+      if (r.external) out = r.external + first;  // straight into the caller's array
       if (H5Dread(ds.id, e.type, memSpace, fileSpace, H5P_DEFAULT, out) < 0) {
         throw readError("column '" + data.info.columns[r.column].name + "'");
       }
@@ -1169,18 +1180,38 @@ const SampleInfo& SampleReader::info() const {
 void SampleReader::read(const std::vector<std::string>& names,
                         const std::vector<std::string>& asDouble,
                         const std::function<void(const Chunk&)>& onChunk) const {
-  const Impl& d = *m_impl;
+  m_impl->readChunks(names, asDouble, {}, onChunk);
+}
+
+void SampleReader::readInto(const std::vector<std::string>& names,
+                            const std::vector<float*>& out) const {
+  if (out.size() != names.size()) {
+    throw Error("readInto: " + std::to_string(names.size()) + " names but " +
+                std::to_string(out.size()) + " destination arrays");
+  }
+  m_impl->readChunks(names, {}, out, {});
+}
+
+void SampleReader::Impl::readChunks(const std::vector<std::string>& names,
+                                    const std::vector<std::string>& asDouble,
+                                    const std::vector<float*>& externals,
+                                    const std::function<void(const Chunk&)>& onChunk) const {
+  const Impl& d = *this;
   const std::set<std::string> doubles(asDouble.begin(), asDouble.end());
   std::vector<Request> reqs;
   reqs.reserve(names.size());
-  for (const auto& name : names) {
-    reqs.push_back(d.resolve(name));
-    reqs.back().asDouble = doubles.count(name) > 0;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    reqs.push_back(d.resolve(names[k]));
+    reqs.back().asDouble = doubles.count(names[k]) > 0;
+    if (!externals.empty()) reqs.back().external = externals[k];
   }
   const std::size_t chunk = d.options.chunkSize;
   const std::size_t events = d.data.info.events;
   const std::size_t bufSize = std::min(chunk, std::max<std::size_t>(events, 1));
   for (auto& r : reqs) {
+    const bool direct = r.external && d.data.sources[r.column].kind == SourceKind::Plain1D &&
+                        !memElemIsRaw(d.data.sources[r.column].storedType);
+    if (direct) continue;  // HDF5 writes into the caller's array; no chunk buffer needed
     if (r.asDouble) {
       r.d.assign(bufSize, 0.0);
     } else {
@@ -1223,6 +1254,12 @@ void SampleReader::read(const std::vector<std::string>& names,
     for (auto& [ds, list] : matrices) d.readMatrix(ds, list, first, n, scratch);
     for (auto& [ds, list] : compounds) d.readCompound(ds, list, first, n, scratch);
     for (auto& [col, list] : jagged) d.readJagged(col, list, first, n, scratch);
+    if (!externals.empty()) {
+      for (auto& r : reqs) {
+        if (!r.f.empty()) std::memcpy(r.external + first, r.f.data(), n * sizeof(float));
+      }
+      continue;
+    }
     out.first = first;
     out.size = n;
     for (std::size_t i = 0; i < reqs.size(); ++i) {

@@ -82,6 +82,12 @@ class SampleReader {
   void read(const std::vector<std::string>& names, const std::vector<std::string>& asDouble,
             const std::function<void(const Chunk&)>& onChunk) const;
 
+  /// Reads the named scalar columns of every event straight into caller-owned arrays, one per
+  /// name, each with room for info().events float32 values: the whole-sample load when there
+  /// is no cut, without the chunk buffers' extra copy. Still reads in chunkSize slices. An
+  /// unknown name throws imbw::Error with "did you mean".
+  void readInto(const std::vector<std::string>& names, const std::vector<float*>& out) const;
+
   /// A whole string column (e.g. a "s"/"b" label).
   std::vector<std::string> readStrings(const std::string& name) const;
 
