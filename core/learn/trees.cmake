@@ -1,0 +1,7 @@
+# Tree models (helper area "trees"): included by core/learn/CMakeLists.txt.
+set(IMBW_LEARN_TREE_SOURCES
+    xgb_util.h xgb_util.cpp
+    gbdt_model.h gbdt_model.cpp
+    forest_model.h forest_model.cpp
+    easy_ensemble_model.h easy_ensemble_model.cpp)
+set(IMBW_LEARN_TREE_LIBS imbw::xgboost)

@@ -1,0 +1,185 @@
+#include "core/learn/xgb_util.h"
+
+#include <xgboost/c_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <limits>
+
+#include "core/util/error.h"
+#include "core/util/strings.h"
+
+namespace imbw::xgb {
+
+void check(int rc, const char* what) {
+  if (rc != 0) throw Error(std::string("XGBoost: ") + what + ": " + XGBGetLastError());
+}
+
+DMatrix::DMatrix(const RowMatrixF& x, int threads) {
+  check(XGDMatrixCreateFromMat_omp(x.data(), static_cast<bst_ulong>(x.rows()),
+                                   static_cast<bst_ulong>(x.cols()),
+                                   std::numeric_limits<float>::quiet_NaN(), &m_h, threads),
+        "creating the data matrix");
+}
+
+DMatrix::~DMatrix() {
+  if (m_h) XGDMatrixFree(m_h);
+}
+
+DMatrix& DMatrix::operator=(DMatrix&& o) noexcept {
+  if (this != &o) {
+    if (m_h) XGDMatrixFree(m_h);
+    m_h = o.m_h;
+    o.m_h = nullptr;
+  }
+  return *this;
+}
+
+void DMatrix::setFloatInfo(const char* field, std::span<const float> values) {
+  check(XGDMatrixSetFloatInfo(m_h, field, values.data(), static_cast<bst_ulong>(values.size())),
+        field);
+}
+
+Booster::Booster(std::span<const DMatrixHandle> cache) {
+  check(XGBoosterCreate(cache.data(), static_cast<bst_ulong>(cache.size()), &m_h),
+        "creating the booster");
+}
+
+Booster::~Booster() {
+  if (m_h) XGBoosterFree(m_h);
+}
+
+Booster& Booster::operator=(Booster&& o) noexcept {
+  if (this != &o) {
+    if (m_h) XGBoosterFree(m_h);
+    m_h = o.m_h;
+    o.m_h = nullptr;
+  }
+  return *this;
+}
+
+void Booster::setParam(const char* name, const std::string& value) {
+  check(XGBoosterSetParam(m_h, name, value.c_str()), name);
+}
+
+void Booster::setParam(const char* name, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  setParam(name, std::string(buf));
+}
+
+void Booster::setParam(const char* name, int value) {
+  setParam(name, std::to_string(value));
+}
+
+void Booster::updateOneIter(int iter, const DMatrix& train) {
+  check(XGBoosterUpdateOneIter(m_h, iter, train.handle()), "boosting one round");
+}
+
+void Booster::boostOneIter(const DMatrix& train, std::span<float> grad, std::span<float> hess) {
+  check(XGBoosterBoostOneIter(m_h, train.handle(), grad.data(), hess.data(),
+                              static_cast<bst_ulong>(grad.size())),
+        "boosting one round with custom gradients");
+}
+
+std::span<const float> Booster::predictMargin(const DMatrix& m, bool training) const {
+  bst_ulong len = 0;
+  const float* out = nullptr;
+  check(XGBoosterPredict(m_h, m.handle(), 1, 0, training ? 1 : 0, &len, &out), "predicting");
+  return {out, static_cast<std::size_t>(len)};
+}
+
+int Booster::boostedRounds() const {
+  int n = 0;
+  check(XGBoosterBoostedRounds(m_h, &n), "counting rounds");
+  return n;
+}
+
+void Booster::truncate(int rounds) {
+  BoosterHandle out = nullptr;
+  check(XGBoosterSlice(m_h, 0, rounds, 1, &out), "slicing the model");
+  XGBoosterFree(m_h);
+  m_h = out;
+}
+
+void Booster::setAttr(const char* key, const std::string& value) {
+  check(XGBoosterSetAttr(m_h, key, value.c_str()), "setting a model attribute");
+}
+
+std::string Booster::attr(const char* key) const {
+  const char* out = nullptr;
+  int ok = 0;
+  check(XGBoosterGetAttr(m_h, key, &out, &ok), "reading a model attribute");
+  return ok && out ? std::string(out) : std::string();
+}
+
+std::string Booster::toBuffer(const char* format) const {
+  bst_ulong len = 0;
+  const char* data = nullptr;
+  const std::string config = std::string(R"({"format": ")") + format + "\"}";
+  check(XGBoosterSaveModelToBuffer(m_h, config.c_str(), &len, &data), "serialising the model");
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+Booster Booster::fromBuffer(const std::string& bytes) {
+  Booster b(std::span<const DMatrixHandle>{});
+  check(XGBoosterLoadModelFromBuffer(b.m_h, bytes.data(), static_cast<bst_ulong>(bytes.size())),
+        "loading the model");
+  return b;
+}
+
+nlohmann::json Booster::toJson() const {
+  return nlohmann::json::parse(toBuffer("json"));
+}
+
+std::string readFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open model file '" + path + "'");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void writeFileBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error("cannot write model file '" + path + "'");
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw Error("writing model file '" + path + "' failed");
+}
+
+bool pathWantsJson(const std::string& path) {
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+std::vector<double> normalisedWeights(std::span<const double> w) {
+  double sum = 0.0;
+  for (double v : w) sum += std::abs(v);
+  std::vector<double> out(w.begin(), w.end());
+  if (sum <= 0.0) throw Error("all training event weights are zero");
+  const double scale = static_cast<double>(w.size()) / sum;
+  for (double& v : out) v *= scale;
+  return out;
+}
+
+void checkKeys(const nlohmann::json& j, const std::vector<std::string>& allowed,
+               const std::string& model) {
+  if (!j.is_object()) throw Error(model + " parameters must be a JSON object");
+  for (const auto& [key, v] : j.items()) {
+    if (key == "kind") continue;
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      throw Error(unknownNameMessage(model + " parameter", key, allowed));
+  }
+}
+
+void throwBadType(const char* key) {
+  throw Error(std::string("model parameter '") + key + "' has the wrong type");
+}
+
+int classCount(const FeatureMatrix& m) {
+  int k = m.numClasses();
+  for (auto l : m.label) k = std::max(k, l + 1);
+  return std::max(k, 2);
+}
+
+}  // namespace imbw::xgb
