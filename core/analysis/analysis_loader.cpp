@@ -197,7 +197,7 @@ class SampleLoader {
       }
       const auto idx = static_cast<std::size_t>(it - m_available.begin());
       m_outputSource.push_back(idx);
-      if (idx < nScalar) needAny[idx] = 1;
+      if (idx < nScalar && m_options.keepEvents) needAny[idx] = 1;
     }
 
     for (std::size_t c = 0; c < nScalar; ++c) {
@@ -370,8 +370,7 @@ class SampleLoader {
     m_keep.assign(n, 1);
     if (m_cut) m_boundCut.select(m_refs, n, m_keep.data());
 
-    const bool keepEvents = m_options.keepEvents;
-    EventTable& t = m_result.table;
+    m_selected.clear();
     for (std::size_t i = 0; i < n; ++i) {
       const int c = m_class[i];
       if (c < 0) continue;
@@ -383,15 +382,31 @@ class SampleLoader {
       }
       m_yields->beforeCut.add(c, w);
       if (m_keep[i]) m_yields->afterCut.add(c, w);
-      if (!keepEvents || (m_options.applyCut && !m_keep[i])) continue;
-      for (std::size_t o = 0; o < m_outputSource.size(); ++o) {
-        const ColumnRef& ref = m_refs[m_outputSource[o]];
-        t.columns[o].push_back(ref.f ? ref.f[i] : static_cast<float>(ref.d[i]));
-      }
-      t.classIndex.push_back(c);
-      t.weight.push_back(w);
-      t.sampleIndex.push_back(static_cast<std::int32_t>(m_sampleIndex));
+      if (!m_options.applyCut || m_keep[i]) m_selected.push_back(static_cast<std::uint32_t>(i));
     }
+    if (!m_options.keepEvents || m_selected.empty()) return;
+
+    // Gather column by column into a small buffer, then append: sequential access, and no
+    // zero-filling of the table's growing columns.
+    EventTable& t = m_result.table;
+    const std::size_t kept = m_selected.size();
+    m_gather.resize(kept);
+    for (std::size_t o = 0; o < m_outputSource.size(); ++o) {
+      const ColumnRef& ref = m_refs[m_outputSource[o]];
+      if (ref.f) {
+        for (std::size_t k = 0; k < kept; ++k) m_gather[k] = ref.f[m_selected[k]];
+      } else {
+        for (std::size_t k = 0; k < kept; ++k) {
+          m_gather[k] = static_cast<float>(ref.d[m_selected[k]]);
+        }
+      }
+      t.columns[o].insert(t.columns[o].end(), m_gather.begin(), m_gather.end());
+    }
+    for (std::size_t k = 0; k < kept; ++k) {
+      t.classIndex.push_back(m_class[m_selected[k]]);
+      t.weight.push_back(m_w[m_selected[k]]);
+    }
+    t.sampleIndex.insert(t.sampleIndex.end(), kept, static_cast<std::int32_t>(m_sampleIndex));
   }
 
   const Analysis& m_analysis;
@@ -430,6 +445,8 @@ class SampleLoader {
   std::vector<int> m_class;
   std::vector<double> m_w;
   std::vector<std::uint8_t> m_keep, m_mask;
+  std::vector<std::uint32_t> m_selected;
+  std::vector<float> m_gather;  // events of the chunk that go into the table
   std::size_t m_eventsRead = 0;
   SampleYields* m_yields = nullptr;
 };

@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "tests/core/analysis/h5_fixture.h"
+
 namespace {
 
 struct Result {
@@ -93,6 +95,32 @@ class TestCli : public QObject {
     QVERIFY(
         r.out.contains(QRegularExpression("^  's' +4999 ", QRegularExpression::MultilineOption)));
     QVERIFY(r.out.contains(QRegularExpression("^  1 +4999 ", QRegularExpression::MultilineOption)));
+  }
+
+  void inspectJaggedFixture() {
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/jets.h5";
+    {
+      h5fixture::File f(path, "data");
+      f.add("met", {10, 20, 30});
+      f.addJagged("jet_pt", {{50.0f, 20.0f}, {}, {30.0f}});
+      f.addStrings("Label", {"s", "b", "b"});
+    }
+    const Result r = runCli({"inspect", QString::fromStdString(path)});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(
+        r.out.contains(QRegularExpression("^group +/data$", QRegularExpression::MultilineOption)),
+        qPrintable(r.out));
+    QVERIFY(r.out.contains(
+        QRegularExpression("^  met +float64 +3 +no$", QRegularExpression::MultilineOption)));
+    QVERIFY2(
+        r.out.contains(QRegularExpression("^  jet_pt +\\S.* +3 +yes, up to 2: count\\(jet_pt\\)",
+                                          QRegularExpression::MultilineOption)),
+        qPrintable(r.out));
+    QVERIFY(r.out.contains(
+        QRegularExpression("^  'b' +2 +66.67 %$", QRegularExpression::MultilineOption)));
+    QVERIFY(r.out.contains(
+        QRegularExpression("^  's' +1 +33.33 %$", QRegularExpression::MultilineOption)));
   }
 
   void yieldsWw() {
