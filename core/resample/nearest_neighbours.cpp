@@ -33,6 +33,7 @@ using Tree =
 
 constexpr Eigen::Index kQueryBlock = 256;
 constexpr Eigen::Index kPointBlock = 2048;
+constexpr Eigen::Index kScanChunk = 64;
 constexpr std::size_t kExtraCandidates = 8;  // re-ranked exactly beyond the k wanted
 
 struct Candidate {
@@ -59,9 +60,8 @@ struct NearestNeighbours::Impl {
   Method method;
   std::optional<MatrixAdaptor> adaptor;
   std::unique_ptr<Tree> tree;
-  RowMatrixFl pf;          // float copy for the distance GEMM
-  Eigen::VectorXf pfNorm;  // |p|² in float
-  double maxNorm = 0.0;    // max |p| (error bound)
+  RowMatrixFl pAug;      // float [−2p, |p|²]: one GEMM then gives |p|² − 2 q·p
+  double maxNorm = 0.0;  // max |p| (error bound)
 
   Impl(const RowMatrixD& p, Method m) : points(p), method(m) {
     if (method == Method::Auto) {
@@ -75,8 +75,9 @@ struct NearestNeighbours::Impl {
       tree = std::make_unique<Tree>(static_cast<int>(p.cols()), *adaptor,
                                     nanoflann::KDTreeSingleIndexAdaptorParams(16));
     } else {
-      pf = p.cast<float>();
-      pfNorm = pf.rowwise().squaredNorm();
+      pAug.resize(p.rows(), p.cols() + 1);
+      pAug.leftCols(p.cols()) = -2.0f * p.cast<float>();
+      pAug.col(p.cols()) = p.rowwise().squaredNorm().cast<float>();
       for (Eigen::Index i = 0; i < p.rows(); ++i) maxNorm = std::max(maxNorm, p.row(i).norm());
     }
   }
@@ -130,32 +131,42 @@ struct NearestNeighbours::Impl {
       for (Eigen::Index b = 0; b < numBlocks; ++b) {
         const Eigen::Index q0 = b * kQueryBlock;
         const Eigen::Index qn = std::min(kQueryBlock, nq - q0);
-        const RowMatrixFl qf = q.middleRows(q0, qn).cast<float>();
-        const Eigen::VectorXf qNorm = qf.rowwise().squaredNorm();
+        RowMatrixFl qAug(qn, q.cols() + 1);
+        qAug.leftCols(q.cols()) = q.middleRows(q0, qn).cast<float>();
+        qAug.col(q.cols()).setOnes();
+        const Eigen::VectorXf qNorm = qAug.leftCols(q.cols()).rowwise().squaredNorm();
         // Per query: a sorted list of the `keep` smallest float distances (ascending).
         candD.assign(static_cast<std::size_t>(qn) * keep, inf);
         candI.assign(static_cast<std::size_t>(qn) * keep, 0);
         for (Eigen::Index p0 = 0; p0 < n; p0 += kPointBlock) {
           const Eigen::Index pn = std::min(kPointBlock, n - p0);
-          dots.noalias() = qf * pf.middleRows(p0, pn).transpose();
+          dots.noalias() = qAug * pAug.middleRows(p0, pn).transpose();
           for (Eigen::Index r = 0; r < qn; ++r) {
             float* cd = candD.data() + static_cast<std::size_t>(r) * keep;
             std::uint32_t* ci = candI.data() + static_cast<std::size_t>(r) * keep;
             float worst = cd[keep - 1];
             const float qq = qNorm[r];
             const float* drow = dots.data() + r * pn;
-            for (Eigen::Index c = 0; c < pn; ++c) {
-              const float d2 = qq + pfNorm[p0 + c] - 2.0f * drow[c];
-              if (d2 < worst) {
-                std::size_t pos = keep - 1;
-                while (pos > 0 && cd[pos - 1] > d2) {
-                  cd[pos] = cd[pos - 1];
-                  ci[pos] = ci[pos - 1];
-                  --pos;
+            for (Eigen::Index c0 = 0; c0 < pn; c0 += kScanChunk) {
+              const Eigen::Index c1 = std::min(pn, c0 + kScanChunk);
+              // Vectorisable pre-check: most chunks hold nothing closer than the current worst.
+              const float threshold = worst - qq;
+              int below = 0;
+              for (Eigen::Index c = c0; c < c1; ++c) below += drow[c] < threshold ? 1 : 0;
+              if (below == 0) continue;
+              for (Eigen::Index c = c0; c < c1; ++c) {
+                const float d2 = qq + drow[c];
+                if (d2 < worst) {
+                  std::size_t pos = keep - 1;
+                  while (pos > 0 && cd[pos - 1] > d2) {
+                    cd[pos] = cd[pos - 1];
+                    ci[pos] = ci[pos - 1];
+                    --pos;
+                  }
+                  cd[pos] = d2;
+                  ci[pos] = static_cast<std::uint32_t>(p0 + c);
+                  worst = cd[keep - 1];
                 }
-                cd[pos] = d2;
-                ci[pos] = static_cast<std::uint32_t>(p0 + c);
-                worst = cd[keep - 1];
               }
             }
           }
