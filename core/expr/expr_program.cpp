@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 
 namespace imbw::expr_detail {
@@ -93,6 +95,7 @@ class Compiler {
       for (const auto& a : n.args) operands.push_back(asDouble(node(*a)));
     }
     for (std::size_t k = 0; k < operands.size(); ++k) ins.args[k] = operands[k].ref;
+    if (isCompare(op) && (ins.constA || ins.constB)) prepareFloatCompare(ins);
     return emit(ins, operands, op == Op::And || op == Op::Or || op == Op::Not || isCompare(op));
   }
 
@@ -135,6 +138,74 @@ class Compiler {
   }
 
  private:
+  /// For `x OP k` (or `k OP x`) finds a float32 literal k' and OP' such that for every float x
+  /// (NaN and infinities included) OP'(x, k') == OP(double(x), k).
+  static void prepareFloatCompare(Instruction& ins) {
+    Op op = ins.op;
+    double k = ins.kb;
+    if (ins.constA) {  // k OP x  ==  x OP~ k
+      k = ins.ka;
+      switch (op) {
+        case Op::Lt:
+          op = Op::Gt;
+          break;
+        case Op::Le:
+          op = Op::Ge;
+          break;
+        case Op::Gt:
+          op = Op::Lt;
+          break;
+        case Op::Ge:
+          op = Op::Le;
+          break;
+        default:
+          break;
+      }
+    }
+    if (std::isnan(k)) return;
+    constexpr double fmax = std::numeric_limits<float>::max();
+    constexpr float finf = std::numeric_limits<float>::infinity();
+    float lo, hi;  // adjacent floats around k (lo < k < hi) when k is not exactly a float
+    if (std::isinf(k) ||
+        (std::fabs(k) <= fmax && static_cast<double>(static_cast<float>(k)) == k)) {
+      ins.floatCompare = true;
+      ins.floatOp = op;
+      ins.floatLiteral = static_cast<float>(k);
+      return;
+    }
+    if (k > fmax) {
+      lo = static_cast<float>(fmax);
+      hi = finf;
+    } else if (k < -fmax) {
+      lo = -finf;
+      hi = -static_cast<float>(fmax);
+    } else {
+      const float r = static_cast<float>(k);
+      if (static_cast<double>(r) < k) {
+        lo = r;
+        hi = std::nextafter(r, finf);
+      } else {
+        hi = r;
+        lo = std::nextafter(r, -finf);
+      }
+    }
+    switch (op) {
+      case Op::Lt:
+      case Op::Le:  // x < k  <=>  x <= lo
+        ins.floatOp = Op::Le;
+        ins.floatLiteral = lo;
+        break;
+      case Op::Gt:
+      case Op::Ge:  // x > k  <=>  x >= hi
+        ins.floatOp = Op::Ge;
+        ins.floatLiteral = hi;
+        break;
+      default:  // == and != with a literal no float equals: leave them in double
+        return;
+    }
+    ins.floatCompare = true;
+  }
+
   /// Appends `ins` with a fresh destination. The destination never shares a register with an
   /// operand (registers change type, and the loops are declared free of aliasing).
   Value emit(Instruction ins, const std::vector<Value>& operands, bool mask) {
@@ -349,6 +420,10 @@ class Worker {
 #undef IMBW_X1
 #define IMBW_X1(name, expr)                                                                  \
   case Op::name:                                                                             \
+    if (ins.floatCompare && floatOperand(ins)) {                                             \
+      compareFloat(ins, floatOperand(ins), mask(ins.dst), n);                                \
+      break;                                                                                 \
+    }                                                                                        \
     binary<Mask>([](double a, double b) -> bool { return expr; }, ins, operand(ins.args[0]), \
                  operand(ins.args[1]), mask(ins.dst), n);                                    \
     break;
@@ -395,6 +470,39 @@ class Worker {
         for (std::size_t i = 0; i < n; ++i) o[i] = x[i];
         break;
       }
+    }
+  }
+
+  /// The float32 column of a column-with-literal comparison, or null.
+  const float* floatOperand(const Instruction& ins) const {
+    const int slot = ins.constA ? ins.args[1] : ins.args[0];
+    return slot < m_p.nVariables ? m_floatSlot[static_cast<std::size_t>(slot)] : nullptr;
+  }
+
+  static void compareFloat(const Instruction& ins, const float* __restrict x, Mask* __restrict r,
+                           std::size_t n) {
+    const float k = ins.floatLiteral;
+    switch (ins.floatOp) {
+      case Op::Lt:
+        for (std::size_t i = 0; i < n; ++i) r[i] = x[i] < k;
+        break;
+      case Op::Le:
+        for (std::size_t i = 0; i < n; ++i) r[i] = x[i] <= k;
+        break;
+      case Op::Gt:
+        for (std::size_t i = 0; i < n; ++i) r[i] = x[i] > k;
+        break;
+      case Op::Ge:
+        for (std::size_t i = 0; i < n; ++i) r[i] = x[i] >= k;
+        break;
+      case Op::Eq:
+        for (std::size_t i = 0; i < n; ++i) r[i] = x[i] == k;
+        break;
+      case Op::Ne:
+        for (std::size_t i = 0; i < n; ++i) r[i] = (x[i] < k) | (x[i] > k);
+        break;
+      default:
+        break;
     }
   }
 

@@ -28,6 +28,12 @@ struct Instruction {
   bool constB = false;
   double ka = 0.0;
   double kb = 0.0;
+  // A comparison of a column with a literal, when the column turns out to be float32, runs as
+  // `column floatOp floatLiteral` in single precision: exactly the same answer as comparing
+  // in double, with the literal rounded in the right direction (set when that is possible).
+  bool floatCompare = false;
+  Op floatOp = Op::Lt;
+  float floatLiteral = 0.0f;
 };
 
 /// Slots are numbered: variables [0, nVariables), constants [nVariables, + constants.size()),

@@ -547,6 +547,85 @@ class TestExpression : public QObject {
     QVERIFY(evalFloat("w - 0.1", {"w"}, {{0.1f}})[0] != 0.0);
   }
 
+  void floatColumnComparedWithLiteralIsExact() {
+    // A float32 column compared with a literal runs in single precision with an adjusted
+    // literal; it must agree with comparing the widened value in double, at the boundaries too.
+    constexpr float fmax = std::numeric_limits<float>::max();
+    constexpr float finf = std::numeric_limits<float>::infinity();
+    const std::vector<double> literals{0.2,
+                                       0.7,
+                                       0.1,
+                                       1.0,
+                                       -0.3,
+                                       1e39,
+                                       -1e39,
+                                       fmax,
+                                       -fmax,
+                                       1e-46,
+                                       -1e-46,
+                                       0.0,
+                                       -0.0,
+                                       kInf,
+                                       -kInf,
+                                       kNaN,
+                                       3.4028235677973366e38,
+                                       16777217.0};
+    std::vector<float> xs{0.0f,
+                          -0.0f,
+                          finf,
+                          -finf,
+                          fmax,
+                          -fmax,
+                          std::numeric_limits<float>::denorm_min(),
+                          -std::numeric_limits<float>::denorm_min(),
+                          std::numeric_limits<float>::quiet_NaN()};
+    for (double k : literals) {
+      if (std::isnan(k)) continue;
+      const float r = std::fabs(k) > fmax ? std::copysign(fmax, static_cast<float>(k > 0 ? 1 : -1))
+                                          : static_cast<float>(k);
+      float up = r, down = r;
+      xs.push_back(r);
+      for (int step = 0; step < 3; ++step) {
+        up = std::nextafter(up, finf);
+        down = std::nextafter(down, -finf);
+        xs.push_back(up);
+        xs.push_back(down);
+      }
+    }
+    const char* ops[] = {"<", "<=", ">", ">=", "==", "!="};
+    auto compare = [](const std::string& op, double a, double b) {
+      if (op == "<") return a < b;
+      if (op == "<=") return a <= b;
+      if (op == ">") return a > b;
+      if (op == ">=") return a >= b;
+      if (op == "==") return a == b;
+      return a < b || a > b;
+    };
+    std::size_t checked = 0;
+    for (double k : literals) {
+      char lit[64];
+      std::snprintf(lit, sizeof lit, "%.17g", k);
+      std::string literal = lit;
+      if (std::isinf(k)) literal = k > 0 ? "(1/0)" : "(-1/0)";
+      if (std::isnan(k)) literal = "(0/0)";
+      for (const char* op : ops) {
+        for (bool literalFirst : {false, true}) {
+          const std::string text =
+              literalFirst ? literal + " " + op + " x" : "x " + std::string(op) + " " + literal;
+          const auto got = evalFloat(text, {"x"}, {xs});
+          for (std::size_t i = 0; i < xs.size(); ++i) {
+            const double x = xs[i];
+            const bool want = literalFirst ? compare(op, k, x) : compare(op, x, k);
+            QVERIFY2(got[i] == (want ? 1.0 : 0.0),
+                     QByteArray::fromStdString(text + " at x = " + std::to_string(x)));
+            ++checked;
+          }
+        }
+      }
+    }
+    QVERIFY(checked > 10000);
+  }
+
   void errorPositionsAndMessages() {
     // Exact strings for a few.
     {
