@@ -1,7 +1,5 @@
 #include "core/eval/pr_curve.h"
 
-#include "core/eval/score_sort.h"
-
 namespace imbw {
 
 PrCurve prCurve(const RocCurve& roc) {
@@ -10,8 +8,7 @@ PrCurve prCurve(const RocCurve& roc) {
   const std::size_t steps = roc.size() - 1;
   PrCurve pr;
   for (auto* v : {&pr.precision, &pr.recall, &pr.thresholds}) {
-    v->reserve(steps + 1);  // no zero-fill pass; huge pages: this can be 100s of MB
-    detail::adviseHugePages(v->data(), (steps + 1) * sizeof(double));
+    v->reserve(steps + 1);  // push_back below: no zero-fill pass over 100s of MB
   }
   for (std::size_t k = steps; k >= 1; --k) {  // lowest threshold first
     const double selected = roc.tp[k] + roc.fp[k];

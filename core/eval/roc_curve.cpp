@@ -48,7 +48,6 @@ RocCurve rocCurve(std::span<const double> scores, std::span<const std::uint8_t> 
   roc.events = m;
   for (auto* v : {&roc.thresholds, &roc.tp, &roc.fp, &roc.tpr, &roc.fpr}) {
     v->reserve(m + 1);
-    detail::adviseHugePages(v->data(), (m + 1) * sizeof(double));
   }
   roc.thresholds.push_back(std::numeric_limits<double>::infinity());
   roc.tp.push_back(0.0);

@@ -1,7 +1,5 @@
 #include "core/eval/score_sort.h"
 
-#include "core/util/error.h"
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -11,37 +9,18 @@
 #include <vector>
 
 #include <omp.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
+
+#include "core/util/error.h"
 
 namespace imbw::detail {
 
 namespace {
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
 }  // namespace
 
 ScratchBuffer::ScratchBuffer(std::size_t bytes) {
-  const std::size_t rounded =
-      (std::max<std::size_t>(bytes, 1) + kHugePage - 1) / kHugePage * kHugePage;
-  m_data = std::aligned_alloc(kHugePage, rounded);
+  m_data = std::malloc(std::max<std::size_t>(bytes, 1));
   if (!m_data) throw std::bad_alloc();
-#ifdef __linux__
-  madvise(m_data, rounded, MADV_HUGEPAGE);  // a hint: failure only costs speed
-#endif
-}
-
-void adviseHugePages(const void* data, std::size_t bytes) {
-#ifdef __linux__
-  const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t first = (begin + kHugePage - 1) / kHugePage * kHugePage;
-  const std::uintptr_t last = (begin + bytes) / kHugePage * kHugePage;
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)bytes;
-#endif
 }
 
 ScratchBuffer::~ScratchBuffer() {

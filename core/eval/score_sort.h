@@ -6,9 +6,10 @@
 
 namespace imbw::detail {
 
-/// Internal to core/eval: scratch memory without value-initialisation, backed by transparent
-/// huge pages where the kernel offers them (the sort touches hundreds of MB once; 4 KiB page
-/// faults would cost as much as the sort itself).
+/// Internal to core/eval: scratch memory without value-initialisation (the sort buffer is
+/// hundreds of MB; zero-filling it first would cost a pass as long as the scatter itself).
+/// Transparent huge pages were tried and dropped: on a busy machine their direct compaction
+/// cost more than the page faults they save.
 class ScratchBuffer {
  public:
   explicit ScratchBuffer(std::size_t bytes);
@@ -22,10 +23,6 @@ class ScratchBuffer {
  private:
   void* m_data = nullptr;
 };
-
-/// Asks for transparent huge pages on the 2 MiB-aligned interior of [data, data + bytes):
-/// call it on freshly reserved, untouched memory (e.g. after std::vector::reserve). A hint only.
-void adviseHugePages(const void* data, std::size_t bytes);
 
 /// An event reduced to what the curves need. `key` orders like the score, descending:
 /// key(a) < key(b) <=> score(a) > score(b); equal scores (also -0 and +0) give equal keys.
