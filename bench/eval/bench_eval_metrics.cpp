@@ -137,7 +137,7 @@ void run(const std::string& dir, int repeats) {
     if (r + 1 == repeats) {  // display thinning, outside the timed metrics
       const auto ts = std::chrono::steady_clock::now();
       const auto thin = imbw::thinned(roc, 500);
-      std::printf("thin_to_%zu_points_seconds %.4f\n", thin.size(),
+      std::printf("thin_points %zu\nthin_seconds %.4f\n", thin.size(),
                   seconds(ts, std::chrono::steady_clock::now()));
     }
   }

@@ -33,7 +33,12 @@ printf '%-44s %10.3f %8s %18s %18s\n' "imbw (OMP_NUM_THREADS=$OMP_NUM_THREADS, m
 printf '%-44s %10.3f %8s %18s %18s\n' "imbw first run" "$(get "$ours" seconds_first)" "" "" ""
 printf '%-44s %10.3f %8.1f %18s %18s\n' "$(get "$peer" sklearn | sed 's/^/scikit-learn /')" "$peer_s" \
   "$(awk -v a="$peer_s" -v b="$ours_s" 'BEGIN { print a / b }')" "$(get "$peer" auc)" "$(get "$peer" ap)"
-echo "ratio = scikit-learn seconds / imbw seconds; imbw also computes the working points."
+ours_cpu="$(get "$ours" cpu_seconds_median)"
+peer_cpu="$(get "$peer" cpu_seconds)"
+printf 'CPU seconds (all threads, user + system): imbw %.3f, scikit-learn %.3f, ratio %.1f\n' \
+  "$ours_cpu" "$peer_cpu" "$(awk -v a="$peer_cpu" -v b="$ours_cpu" 'BEGIN { print a / b }')"
+echo "ratio = scikit-learn seconds / imbw seconds (wall); imbw also computes the working points."
+echo "display thinning of the ROC curve to $(get "$ours" thin_points) points (not in the timing): $(get "$ours" thin_seconds) s"
 # The two must agree: a fast wrong answer is no result.
 awk -v a="$(get "$ours" auc)" -v b="$(get "$peer" auc)" -v c="$(get "$ours" ap)" -v d="$(get "$peer" ap)" \
   'BEGIN { if ((a-b)^2 > 1e-18 || (c-d)^2 > 1e-18) { print "MISMATCH between imbw and scikit-learn"; exit 1 }
