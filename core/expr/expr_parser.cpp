@@ -1,6 +1,6 @@
 #include "core/expr/expr_parser.h"
 
-#include <cctype>
+#include <algorithm>
 #include <charconv>
 #include <numbers>
 #include <unordered_map>
@@ -22,17 +22,27 @@ struct Token {
   double value = 0.0;
 };
 
+// ASCII only, independent of the C locale (a GUI sets one from the environment).
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool isNameStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 bool isNameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
-}
-bool isDigit(char c) {
-  return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  return isNameStart(c) || isDigit(c) || c == '.';
 }
 bool isSpace(char c) {
-  return std::isspace(static_cast<unsigned char>(c)) != 0;
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/// Bytes in the UTF-8 sequence starting with `lead` (1 for ASCII or a stray byte).
+std::size_t utf8Length(char lead) {
+  const auto b = static_cast<unsigned char>(lead);
+  if (b >= 0xF0 && b < 0xF8) return 4;
+  if (b >= 0xE0) return 3;
+  if (b >= 0xC0) return 2;
+  return 1;
 }
 
 std::vector<Token> tokenize(std::string_view s) {
@@ -171,8 +181,11 @@ std::vector<Token> tokenize(std::string_view s) {
           break;
         }
         throw ExpressionError(i, 1, "'|' is not an operator; use '||' for a logical or");
-      default:
-        throw ExpressionError(i, 1, "unexpected character '" + std::string(1, c) + "'");
+      default: {
+        const std::size_t len = std::min(utf8Length(c), n - i);
+        throw ExpressionError(i, len,
+                              "unexpected character '" + std::string(s.substr(i, len)) + "'");
+      }
     }
     t.text = std::string(s.substr(i, t.len));
     out.push_back(t);

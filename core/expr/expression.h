@@ -12,9 +12,10 @@
 
 namespace imbw {
 
-/// A bad expression: where (0-based character offset into the text, and how many characters
-/// the problem spans) and what. what() reads "at character 7: expected ')' ...", counting
-/// characters from 1 for people (so that is position() + 1); problem() is the text after it.
+/// A bad expression: where (0-based offset into the text, and how many characters the problem
+/// spans; both count bytes of the UTF-8 text, which are characters for ASCII) and what. what()
+/// reads "at character 7: expected ')' ...", counting characters from 1 for people (so that is
+/// position() + 1); problem() is the text after it.
 class ExpressionError : public Error {
  public:
   ExpressionError(std::size_t position, std::size_t length, std::string problem);

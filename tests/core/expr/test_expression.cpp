@@ -681,6 +681,8 @@ class TestExpression : public QObject {
         {"a & b", 2, "use '&&'"},
         {"a | b", 2, "use '||'"},
         {"a # b", 2, "unexpected character '#'"},
+        {"a \u00d7 b", 2, "unexpected character '\u00d7'"},  // × is not *
+        {"m\u00e9t > 1", 1, "unexpected character '\u00e9'"},
         {"1e+ 3", 0, "malformed number '1e+'"},
         {"2x", 0, "malformed number '2x'"},
         {"a ? b", 5, "expected ':' for the '?' at character 3"},
