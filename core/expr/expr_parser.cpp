@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <numbers>
 #include <unordered_map>
 
@@ -93,7 +94,10 @@ std::vector<Token> tokenize(std::string_view s) {
       // from_chars: locale-independent (a GUI may have set a locale with decimal commas).
       const auto res = std::from_chars(s.data() + i, s.data() + j, t.value);
       if (res.ec == std::errc::result_out_of_range) {
-        t.value = HUGE_VAL;  // 1e999 overflows to infinity, as in C
+        // As in C: 1e999 overflows to infinity, 1e-999 underflows to zero.
+        const auto e = t.text.find_first_of("eE");
+        const bool tiny = e != std::string::npos && t.text[e + 1] == '-';
+        t.value = tiny ? 0.0 : std::numeric_limits<double>::infinity();
       } else if (res.ec != std::errc() || res.ptr != s.data() + j) {
         throw ExpressionError(i, j - i, "malformed number '" + t.text + "'");
       }

@@ -94,6 +94,8 @@ class TestExpression : public QObject {
     QCOMPARE(evalConstant("3."), 3.0);
     QCOMPARE(evalConstant("pi"), kPi);
     QVERIFY(std::isinf(evalConstant("1e999")));
+    QCOMPARE(evalConstant("1e-999"), 0.0);
+    QCOMPARE(evalConstant("2.5e-310"), 2.5e-310);  // subnormal, still representable
     QVERIFY(Expression::parse("1 + 2 * pi").bind({}).isConstant());
     QVERIFY(!Expression::parse("a + 1").bind({"a"}).isConstant());
   }
