@@ -534,11 +534,53 @@ class TestSampleReader : public QObject {
                      "did you mean 'photon_multiplicity'"));
   }
 
+  void columnGroupMixed() {
+    // A column group holding a named 2-D block (its columns become plain columns), a
+    // zero-padded collection whose count column is found by its conventional name (n_mu for
+    // mu_pt), and a vlen integer collection.
+    const std::string path = file("mixed.h5");
+    const double x[3][2] = {{1, 10}, {2, 20}, {3, 30}};
+    const float mu[3][2] = {{5, 0}, {0, 0}, {6, 7}};
+    const std::int64_t nmu[3] = {1, 1, 2};  // event 1 has one muon with pt exactly 0
+    std::vector<std::vector<std::int16_t>> hits = {{2}, {-3, 9}, {}};
+    {
+      Handle f = fixture::createFile(path);
+      Handle g = fixture::createGroup(f, "ev");
+      QVERIFY(fixture::writeDataset(g, "X", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {3, 2}, x));
+      QVERIFY(fixture::writeFixedStrings(g, "X_names", {"ht", "met"}, 3));
+      QVERIFY(fixture::writeDoubles(g, "weight", H5T_IEEE_F64LE, {0.5, -1.5, 2.0}));
+      QVERIFY(fixture::writeDataset(g, "mu_pt", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {3, 2}, mu));
+      QVERIFY(fixture::writeDataset(g, "n_mu", H5T_STD_I64LE, H5T_NATIVE_INT64, {3}, nmu));
+      Handle ft(H5Tvlen_create(H5T_STD_I16LE));
+      Handle mt(H5Tvlen_create(H5T_NATIVE_INT16));
+      std::vector<hvl_t> v;
+      for (auto& h : hits) v.push_back(hvl_t{h.size(), h.empty() ? nullptr : h.data()});
+      QVERIFY(fixture::writeDataset(g, "hits", ft, mt, {3}, v.data()));
+    }
+    SampleReader r(path);
+    QCOMPARE(r.info().layout, Layout::ColumnGroup);
+    QCOMPARE(
+        r.info().scalarNames(),
+        (std::vector<std::string>{"ht", "met", "count(hits)", "hits[0]", "hits[1]", "sum(hits)",
+                                  "max(hits)", "min(hits)", "count(mu_pt)", "mu_pt[0]", "mu_pt[1]",
+                                  "sum(mu_pt)", "max(mu_pt)", "min(mu_pt)", "n_mu", "weight"}));
+    auto got = readAll(r, {"met", "weight", "count(mu_pt)", "mu_pt[0]", "mu_pt[1]", "sum(hits)",
+                           "min(hits)", "hits[1]"});
+    QVERIFY(sameVec(got[0], {10, 20, 30}));
+    QVERIFY(sameVec(got[1], {0.5, -1.5, 2.0}));
+    QVERIFY(sameVec(got[2], {1, 1, 2}));
+    QVERIFY(sameVec(got[3], {5, 0, 6}));
+    QVERIFY(sameVec(got[4], {kNaN, kNaN, 7}));
+    QVERIFY(sameVec(got[5], {2, 6, 0}));
+    QVERIFY(sameVec(got[6], {2, -3, kNaN}));
+    QVERIFY(sameVec(got[7], {kNaN, 9, kNaN}));
+  }
+
   // readInto (straight into caller arrays) gives what read() gives, for every kind of source.
   // Runs on the fixtures written by the tests above (Qt Test runs slots in declaration order).
   void readIntoMatchesRead() {
     for (const char* name : {"types.h5", "gzip.h5", "matrix.h5", "compound.h5", "pandas_fixed.h5",
-                             "pandas_table.h5", "vlen.h5", "padded.h5"}) {
+                             "pandas_table.h5", "vlen.h5", "padded.h5", "mixed.h5"}) {
       const std::string path = file(name);
       QVERIFY2(QFile::exists(QString::fromStdString(path)), name);
       ReaderOptions o;
