@@ -26,7 +26,12 @@ const char* const kUsage =
 std::string number(double v) {
   if (std::isnan(v)) return "-";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  // Unweighted samples give whole numbers: show them in full rather than as 3.59987e+06.
+  if (std::abs(v) < 1e12 && v == std::round(v)) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+  }
   return buf;
 }
 
@@ -48,7 +53,7 @@ std::string pad(const std::string& s, std::size_t width) {
 void printTable(const imbw::Yields& before, const imbw::Yields& after) {
   std::size_t nameWidth = 5;
   for (const auto& y : before.perClass) nameWidth = std::max(nameWidth, y.className.size());
-  constexpr std::size_t w = 12;
+  constexpr std::size_t w = 13;
   const std::string gap(nameWidth + 2, ' ');
   std::cout << gap << padLeft("before cut", 3 * w) << "  |" << padLeft("after cut", 3 * w) << "  |"
             << padLeft("efficiency", w) << '\n';

@@ -74,6 +74,18 @@ class SampleLoader {
         m_result(result) {}
 
   void run() {
+    try {
+      load();
+    } catch (const Error& e) {
+      // Reader errors name the file; say which sample of the analysis it is.
+      const std::string message = e.what();
+      if (message.rfind(where(), 0) == 0) throw;
+      throw Error(where() + ": " + message);
+    }
+  }
+
+ private:
+  void load() {
     const std::string path = m_analysis.resolvedPath(m_sample);
     ReaderOptions ro;
     ro.group = m_sample.group;
@@ -99,7 +111,6 @@ class SampleLoader {
     m_result.samples.push_back(std::move(sy));
   }
 
- private:
   std::string where() const { return "sample '" + m_sample.displayName() + "'"; }
 
   const ColumnInfo* columnInfo(const std::string& name) const {
