@@ -1,0 +1,103 @@
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/data/feature_matrix.h"
+#include "core/eval/binary_summary.h"
+#include "core/learn/model.h"
+#include "core/learn/run_config.h"
+#include "core/resample/stratified_kfold.h"
+
+namespace imbw {
+
+/// A thinned curve for display: x and y of the same length.
+struct CurvePoints {
+  std::vector<double> x;
+  std::vector<double> y;
+};
+
+/// What the engine streams while a fold trains (small and immutable once built; built on the
+/// worker so the GUI only draws). Curves and histograms are on the monitoring set: the
+/// validation split when there is one, else the held-out fold (models without early stopping
+/// never look at it).
+struct Snapshot {
+  std::string runName;
+  int fold = 0;  ///< 0-based
+  int folds = 1;
+  int iteration = 0;  ///< epoch / boosting round / trees so far
+  bool onValidationSplit = true;
+  double trainLoss = 0.0;       ///< NaN when the model has none
+  double validationLoss = 0.0;  ///< NaN when the model has none
+  /// (iteration, train loss, validation loss) of every checkpoint of this fold so far.
+  std::vector<std::array<double, 3>> lossHistory;
+  bool hasMetrics = false;  ///< false when the monitoring set lacks a class
+  BinarySummary metrics;
+  CurvePoints roc;  ///< x = ε_B, y = ε_S, at most 200 points
+  CurvePoints pr;   ///< x = recall, y = precision, at most 200 points
+  double histogramLo = 0.0, histogramHi = 1.0;
+  std::vector<std::vector<double>> classHistograms;  ///< [class][bin] Σw, 40 bins
+};
+
+/// Per-fold outcome.
+struct FoldResult {
+  int fold = 0;
+  std::size_t trainEvents = 0;  ///< after resampling (validation split removed)
+  std::size_t validationEvents = 0;
+  std::size_t testEvents = 0;
+  double fitSeconds = 0.0;
+  BinarySummary summary;                  ///< on the held-out fold, signed weights
+  std::map<std::string, double> metrics;  ///< metricNames() → value
+};
+
+/// The run's outcome. `cancelled` runs hold the folds completed before the stop.
+struct RunResult {
+  RunConfig config;
+  std::string name;
+  bool cancelled = false;
+  std::vector<FoldResult> folds;
+  std::map<std::string, MeanStd> aggregate;  ///< mean ± sample std over completed folds
+  /// Held-out score of every input event (NaN for events of folds not completed) and the fold
+  /// that scored it (−1: none).
+  std::vector<double> heldOutScores;
+  std::vector<int> heldOutFold;
+  std::vector<std::shared_ptr<Model>> models;  ///< one per completed fold
+
+  /// {"name", "config", "cancelled", "folds": [...], "summary": {metric: {mean, std, n}}}
+  /// (scores and models are not included: they go to HDF5 / model files).
+  nlohmann::json toJson() const;
+};
+
+/// Metric keys of FoldResult::metrics and RunResult::aggregate, in table order: fit_seconds,
+/// ap, auc, ap_over_r, rejection_at_eff_s_0.2 / 0.5 / 0.8, eff_s_at_eff_b_0.01 / 0.1 / 0.3,
+/// signal_fraction.
+const std::vector<std::string>& metricNames();
+
+/// Progress, snapshots and cancellation of a run. Called on the worker thread.
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  /// Polled every mini-batch / boosting round / batch of trees (≤ 200 ms apart).
+  virtual bool stopRequested() const { return false; }
+  /// Overall fraction of the run in [0, 1] and a short stage text ("fold 2/5: epoch 3/50").
+  virtual void progress(double /*fraction*/, std::string_view /*stage*/) {}
+  virtual void snapshot(const Snapshot& /*s*/) {}
+  virtual void foldFinished(const FoldResult& /*f*/) {}
+};
+
+/// For each stratified fold: carve the validation split from the training part, resample the
+/// rest (training data only), fit, score the held-out fold, evaluate it with core/eval.
+/// Deterministic for a given config.seed. A stop request ends the run cleanly with
+/// `cancelled` set. Throws imbw::Error on bad configuration or data.
+RunResult runCrossValidated(const FeatureMatrix& data, const RunConfig& config,
+                            TrainingObserver& observer);
+
+/// The columns of `data` named in `features` (all of them when empty), in that order.
+FeatureMatrix selectFeatures(const FeatureMatrix& data, const std::vector<std::string>& features);
+
+}  // namespace imbw
