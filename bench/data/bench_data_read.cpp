@@ -78,16 +78,25 @@ std::vector<std::string> columnNames(const imbw::SampleInfo& info) {
 
 // (a) the whole-sample load: straight into uninitialised caller arrays (like numpy.empty +
 // read_direct), no intermediate chunk buffer.
-std::size_t readAllInto(const imbw::SampleReader& reader, const std::vector<std::string>& names,
-                        std::vector<std::unique_ptr<float[]>>& out) {
-  out.clear();
+struct Arrays {
   std::vector<float*> ptrs;
-  for (std::size_t k = 0; k < names.size(); ++k) {
-    out.emplace_back(new float[reader.info().events]);
-    ptrs.push_back(out.back().get());
+  std::size_t n = 0;
+  ~Arrays() { clear(); }
+  void clear() {
+    for (float* p : ptrs) HugePageAllocator<float>().deallocate(p, n);
+    ptrs.clear();
   }
-  reader.readInto(names, ptrs);
-  return reader.info().events;
+};
+
+std::size_t readAllInto(const imbw::SampleReader& reader, const std::vector<std::string>& names,
+                        Arrays& out) {
+  out.clear();
+  out.n = reader.info().events;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    out.ptrs.push_back(HugePageAllocator<float>().allocate(out.n));
+  }
+  reader.readInto(names, out.ptrs);
+  return out.n;
 }
 
 // (a) through the streaming interface: every chunk copied into growing column vectors.
@@ -150,7 +159,7 @@ int main(int argc, char** argv) {
     std::vector<Column> out;
     for (int r = 0; r < repeats; ++r) {
       double t0 = now();
-      std::vector<std::unique_ptr<float[]>> direct;
+      Arrays direct;
       std::size_t n = readAllInto(reader, names, direct);
       std::printf("a_read_all %.4f %zu\n", now() - t0, n);
       direct.clear();
