@@ -122,9 +122,9 @@ void run(const std::string& dir, int repeats) {
     const auto ta = std::chrono::steady_clock::now();
     const auto pr = imbw::prCurve(roc);
     const auto tb = std::chrono::steady_clock::now();
-    ap = imbw::averagePrecision(roc);
-    auc = imbw::rocAuc(roc);
-    const auto summary = imbw::summarize(roc);  // working points (and AP/AUC once more)
+    const auto summary = imbw::summarize(roc);  // AP, AUC, AP/r, working points
+    ap = summary.averagePrecision;
+    auc = summary.auc;
     const auto t1 = std::chrono::steady_clock::now();
     times.push_back(seconds(t0, t1));
     cpu.push_back(cpuSeconds() - c0);
