@@ -22,6 +22,7 @@ enum class Layout {
   PandasFixed,  ///< pandas format="fixed": block*_values / block*_items
   PandasTable,  ///< pandas format="table": compound `table` with values_block_N array fields
 };
+/// "ColumnGroup", "Matrix2D", "Compound", "PandasFixed", "PandasTable".
 const char* layoutName(Layout layout);
 /// Accepts the names layoutName() gives (case-insensitive); throws imbw::Error otherwise.
 Layout layoutFromName(const std::string& name);
@@ -50,9 +51,12 @@ struct SampleInfo {
 
 /// Options a user can force when automatic detection guesses wrong.
 struct ReaderOptions {
-  std::string group;              ///< empty: find the events automatically
-  std::optional<Layout> layout;   ///< empty: detect
-  std::string countColumn;        ///< optional per-event element count for padded jagged arrays
+  std::string group;             ///< empty: find the events automatically
+  std::optional<Layout> layout;  ///< empty: detect
+  /// Per-event element count for padded jagged arrays (applies to every padded collection of
+  /// the group). Empty: a 1-D integer column with a conventional name is used when present
+  /// (n_jet / njets / jet_n / nJet ... for `jet_pt`); otherwise NaN marks absent elements.
+  std::string countColumn;
   std::size_t chunkSize = 65536;  ///< events per chunk when streaming
 };
 
@@ -65,7 +69,13 @@ struct Chunk {
 };
 
 /// Reads one sample. Detects the layout on construction; throws imbw::Error with a message that
-/// names the file and the cause (missing, not HDF5, no event data found, ...).
+/// names the file and the cause (missing, not HDF5, no event data found, column length
+/// mismatch, ...). Detection looks at every group (breadth first, from options.group or the
+/// root) and tries pandas fixed, pandas table, column group, compound, 2-D matrix in that order;
+/// when several groups hold events the one with the most events wins (the first on a tie).
+/// A 2-D dataset inside a column group is a padded jagged collection unless its columns are
+/// named (attribute columns/names/..., or a sibling string dataset <name>_names, columns, ...).
+/// Thread-safe for concurrent read() calls (the HDF5 library is built thread-safe).
 class SampleReader {
  public:
   explicit SampleReader(const std::string& path, ReaderOptions options = {});
@@ -88,7 +98,8 @@ class SampleReader {
   /// unknown name throws imbw::Error with "did you mean".
   void readInto(const std::vector<std::string>& names, const std::vector<float*>& out) const;
 
-  /// A whole string column (e.g. a "s"/"b" label).
+  /// A whole string column (e.g. a "s"/"b" label). A numeric column comes back printed
+  /// ("0", "1", "2.5") so that integer labels can be mapped the same way.
   std::vector<std::string> readStrings(const std::string& name) const;
 
  private:
