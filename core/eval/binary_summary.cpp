@@ -15,10 +15,11 @@ BinarySummary summarize(const RocCurve& roc) {
   s.averagePrecision = averagePrecision(roc);
   s.auc = rocAuc(roc);
   s.apOverR = s.averagePrecision / s.signalFraction;
+  const auto bySignal = atSignalEfficiencies(roc, BinarySummary::kSignalEfficiencies);
+  const auto byBackground = atBackgroundEfficiencies(roc, BinarySummary::kBackgroundEfficiencies);
   for (std::size_t i = 0; i < 3; ++i) {
-    s.atSignalEfficiency[i] = atSignalEfficiency(roc, BinarySummary::kSignalEfficiencies[i]);
-    s.atBackgroundEfficiency[i] =
-        atBackgroundEfficiency(roc, BinarySummary::kBackgroundEfficiencies[i]);
+    s.atSignalEfficiency[i] = bySignal[i];
+    s.atBackgroundEfficiency[i] = byBackground[i];
   }
   return s;
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <span>
+#include <vector>
+
 #include "core/eval/roc_curve.h"
 
 namespace imbw {
@@ -22,5 +25,11 @@ struct WorkingPoint {
 WorkingPoint atSignalEfficiency(const RocCurve& roc, double target);
 /// ε_S at a fixed background efficiency ε_B = target.
 WorkingPoint atBackgroundEfficiency(const RocCurve& roc, double target);
+
+/// Several targets in one pass over the curve (same results as one call per target).
+std::vector<WorkingPoint> atSignalEfficiencies(const RocCurve& roc,
+                                               std::span<const double> targets);
+std::vector<WorkingPoint> atBackgroundEfficiencies(const RocCurve& roc,
+                                                   std::span<const double> targets);
 
 }  // namespace imbw
