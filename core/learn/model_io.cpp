@@ -28,6 +28,13 @@ struct Handle {
   }
 };
 
+// Link creation that makes missing parent groups ("events/score" creates "events").
+struct LinkCreation {
+  hid_t id = H5Pcreate(H5P_LINK_CREATE);
+  LinkCreation() { H5Pset_create_intermediate_group(id, 1); }
+  ~LinkCreation() { H5Pclose(id); }
+};
+
 }  // namespace
 
 H5ModelFile::H5ModelFile(const std::string& path, Mode mode) : m_path(path) {
@@ -35,10 +42,11 @@ H5ModelFile::H5ModelFile(const std::string& path, Mode mode) : m_path(path) {
   if (mode == Mode::Create)
     m_file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   else
-    m_file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    m_file =
+        H5Fopen(path.c_str(), mode == Mode::Append ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
   if (m_file < 0)
-    throw Error("cannot " + std::string(mode == Mode::Create ? "create" : "open") +
-                " model file '" + path + "'");
+    throw Error("cannot " + std::string(mode == Mode::Create ? "create" : "open") + " HDF5 file '" +
+                path + "'");
 }
 
 H5ModelFile::~H5ModelFile() {
@@ -56,6 +64,17 @@ void H5ModelFile::writeAttribute(const std::string& name, const std::string& val
   const char* data = value.empty() ? "" : value.data();
   if (attr.id < 0 || H5Awrite(attr.id, type.id, data) < 0)
     throw Error("cannot write attribute '" + name + "' to '" + m_path + "'");
+}
+
+bool H5ModelFile::exists(const std::string& name) const {
+  // Walk the path so that a missing parent group is "absent", not an error.
+  std::size_t pos = 0;
+  while (true) {
+    pos = name.find('/', pos + 1);
+    const std::string part = name.substr(0, pos);
+    if (H5Lexists(static_cast<hid_t>(m_file), part.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (pos == std::string::npos) return true;
+  }
 }
 
 bool H5ModelFile::hasAttribute(const std::string& name) const {
@@ -91,7 +110,7 @@ void H5ModelFile::writeMatrix(const std::string& name, const RowMatrixF& m) {
   const std::array<hsize_t, 2> dims{static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
   Handle space{H5Screate_simple(2, dims.data(), nullptr), H5Sclose};
   Handle ds{H5Dcreate2(static_cast<hid_t>(m_file), name.c_str(), H5T_IEEE_F32LE, space.id,
-                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       LinkCreation().id, H5P_DEFAULT, H5P_DEFAULT),
             H5Dclose};
   if (ds.id < 0 || H5Dwrite(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
     throw Error("cannot write dataset '" + name + "' to '" + m_path + "'");
@@ -116,7 +135,7 @@ void H5ModelFile::writeVector(const std::string& name, const std::vector<double>
   const hsize_t dim = v.size();
   Handle space{H5Screate_simple(1, &dim, nullptr), H5Sclose};
   Handle ds{H5Dcreate2(static_cast<hid_t>(m_file), name.c_str(), H5T_IEEE_F64LE, space.id,
-                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       LinkCreation().id, H5P_DEFAULT, H5P_DEFAULT),
             H5Dclose};
   if (ds.id < 0 || H5Dwrite(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     throw Error("cannot write dataset '" + name + "' to '" + m_path + "'");

@@ -13,7 +13,7 @@ namespace imbw::model_io {
 /// failure throws imbw::Error naming the file and the item.
 class H5ModelFile {
  public:
-  enum class Mode { Read, Create };
+  enum class Mode { Read, Create, Append };  ///< Append: open an existing file read-write
   H5ModelFile(const std::string& path, Mode mode);
   ~H5ModelFile();
   H5ModelFile(const H5ModelFile&) = delete;
@@ -22,6 +22,8 @@ class H5ModelFile {
   void writeAttribute(const std::string& name, const std::string& value);
   std::string readAttribute(const std::string& name) const;
   bool hasAttribute(const std::string& name) const;
+  /// True when a link (dataset or group) of this path exists.
+  bool exists(const std::string& name) const;
 
   void writeMatrix(const std::string& name, const RowMatrixF& m);
   RowMatrixF readMatrix(const std::string& name) const;

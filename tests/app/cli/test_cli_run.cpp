@@ -1,0 +1,194 @@
+// imbalance-cli run / apply as a user runs them: the printed table's numbers match the JSON
+// result, the scores file holds every event once, a saved model applied to the sample
+// reproduces the held-out scores of its fold.
+
+#include <hdf5.h>
+
+#include <QtTest/QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Result {
+  int exitCode = -1;
+  QString out;
+  QString err;
+};
+
+Result runCli(const QStringList& args) {
+  QProcess p;
+  p.start(QStringLiteral(IMBW_CLI_PATH), args);
+  Result r;
+  if (!p.waitForFinished(600000) || p.exitStatus() != QProcess::NormalExit) return r;
+  r.exitCode = p.exitCode();
+  r.out = QString::fromUtf8(p.readAllStandardOutput());
+  r.err = QString::fromUtf8(p.readAllStandardError());
+  return r;
+}
+
+QString sourceDir() {
+  const QByteArray dir = qgetenv("IMBW_SOURCE_DIR");
+  return dir.isEmpty() ? QStringLiteral(IMBW_TEST_SOURCE_DIR) : QString::fromLocal8Bit(dir);
+}
+
+std::vector<double> readColumn(const QString& file, const QString& name) {
+  std::vector<double> v;
+  const hid_t f = H5Fopen(file.toUtf8().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return v;
+  const hid_t d = H5Dopen2(f, name.toUtf8().constData(), H5P_DEFAULT);
+  if (d >= 0) {
+    const hid_t s = H5Dget_space(d);
+    v.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    H5Sclose(s);
+    H5Dclose(d);
+  }
+  H5Fclose(f);
+  return v;
+}
+
+// A small analysis on the bundled WW sample: raw columns as features, fast models, 3 folds.
+QString writeAnalysis(const QTemporaryDir& dir) {
+  const QString h5 = sourceDir() + "/resources/examples/ww/ww_polarization_01.h5";
+  const QString text = QString(R"json({
+    "formatVersion": 1, "name": "cli run test",
+    "samples": [{"name": "ww", "path": "%1",
+                 "label": {"column": "label", "classes": {"1": "LL", "0": "other"}}}],
+    "classes": ["other", "LL"], "signalClass": "LL",
+    "derived": [{"name": "ptW1", "expression": "pt(W1_px, W1_py)"}],
+    "features": ["ptW1", "W1_pz", "W2_px", "W2_py", "W2_pz", "j1_pz", "j2_pz"],
+    "runs": [
+      {"name": "one variable", "model": {"kind": "one_variable", "feature": "ptW1"}, "folds": 3},
+      {"name": "logistic focal", "model": "logistic", "folds": 3,
+       "loss": {"kind": "focal", "alpha": 0.25, "gamma": 2}},
+      {"name": "small net", "model": {"kind": "mlp", "hidden": [16], "max_epochs": 3}, "folds": 3}
+    ]})json")
+                           .arg(h5);
+  const QString path = dir.filePath("small.analysis.json");
+  QFile f(path);
+  f.open(QIODevice::WriteOnly);
+  f.write(text.toUtf8());
+  return path;
+}
+
+}  // namespace
+
+class TestCliRun : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void tableMatchesJson() {
+    QTemporaryDir dir;
+    const QString analysis = writeAnalysis(dir);
+    const QString json = dir.filePath("results.json");
+    const QString scores = dir.filePath("scores.h5");
+    const Result r = runCli({"run", analysis, "--out", json, "--scores", scores, "--threads", "2",
+                             "--save-models", dir.filePath("models")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonArray runs = root["runs"].toArray();
+    QCOMPARE(runs.size(), 3);
+
+    // Rows: "<#>  <name>  <t_fit>  <AP>  <AUC>  <AP/r>  <rej 0.2>  <rej 0.8>", each "m ± s".
+    const QStringList keys{
+        "fit_seconds",           "ap", "auc", "ap_over_r", "rejection_at_eff_s_0.2",
+        "rejection_at_eff_s_0.8"};
+    const QList<int> decimals{2, 3, 3, 2, 1, 1};
+    const QRegularExpression cell(R"(([-\d.]+|inf) ± ([-\d.]+|inf))");
+    int rowsChecked = 0;
+    for (int i = 0; i < runs.size(); ++i) {
+      const QJsonObject run = runs[i].toObject();
+      const QString name = run["name"].toString();
+      const QStringList lines = r.out.split('\n');
+      QString line;
+      for (const QString& l : lines)
+        if (l.startsWith(QString::number(i + 1) + "  " + name)) line = l;
+      QVERIFY2(!line.isEmpty(), qPrintable("no row for " + name + " in\n" + r.out));
+      auto it = cell.globalMatch(line);
+      int k = 0;
+      while (it.hasNext()) {
+        const auto m = it.next();
+        QVERIFY(k < keys.size());
+        const QJsonObject s = run["summary"].toObject()[keys[k]].toObject();
+        const double half = 0.5 * std::pow(10.0, -decimals[k]) + 1e-12;
+        for (int part = 0; part < 2; ++part) {
+          const QString printed = m.captured(1 + part);
+          const QJsonValue v = s[part == 0 ? "mean" : "std"];
+          if (printed == "inf") {
+            QVERIFY(v.isNull());  // JSON has no inf; the summary says null
+            continue;
+          }
+          QVERIFY2(std::abs(printed.toDouble() - v.toDouble()) <= half,
+                   qPrintable(QString("%1 %2: table %3 vs JSON %4")
+                                  .arg(name, keys[k], printed)
+                                  .arg(v.toDouble())));
+        }
+        ++k;
+      }
+      QCOMPARE(k, keys.size());
+      // mean ± std in JSON agree with the per-fold values.
+      const QJsonArray folds = run["folds"].toArray();
+      QCOMPARE(folds.size(), 3);
+      double mean = 0;
+      for (const auto& fo : folds) mean += fo.toObject()["metrics"].toObject()["auc"].toDouble();
+      mean /= 3;
+      QVERIFY(std::abs(mean - run["summary"].toObject()["auc"].toObject()["mean"].toDouble()) <
+              1e-12);
+      ++rowsChecked;
+    }
+    QCOMPARE(rowsChecked, 3);
+
+    // Every event scored once per run.
+    const std::vector<double> fold = readColumn(scores, "events/fold_2_logistic_focal");
+    const std::vector<double> label = readColumn(scores, "events/label");
+    QCOMPARE(fold.size(), label.size());
+    QCOMPARE(static_cast<qint64>(fold.size()), static_cast<qint64>(root["events"].toInt()));
+    for (double v : fold) QVERIFY(v >= 0 && v <= 2);
+
+    // apply: a fold's saved model on the whole sample scores the events it held out exactly as
+    // the run did (the sample has no cut here, so rows align).
+    const QString model = dir.filePath("models/2_logistic_focal_fold1.h5");
+    const QString scored = dir.filePath("scored.h5");
+    const Result a =
+        runCli({"apply", model, sourceDir() + "/resources/examples/ww/ww_polarization_01.h5",
+                "--out", scored});
+    QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+    const std::vector<double> applied = readColumn(scored, "events/score");
+    const std::vector<double> held = readColumn(scores, "events/score_2_logistic_focal");
+    QCOMPARE(applied.size(), held.size());
+    std::size_t compared = 0;
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      if (fold[i] != 0) continue;
+      QCOMPARE(applied[i], held[i]);
+      ++compared;
+    }
+    QVERIFY(compared > 1000);
+    // Applying twice into a file that already has the column is refused by name.
+    const Result again = runCli({"apply", model, scored, "--out", dir.filePath("again.h5")});
+    QVERIFY(again.exitCode != 0);
+    QVERIFY2(again.err.contains("already has a column 'score'"), qPrintable(again.err));
+  }
+
+  void modelOptionRunsAKindWithDefaults() {
+    QTemporaryDir dir;
+    const QString analysis = writeAnalysis(dir);
+    const Result r = runCli({"run", analysis, "--model", "logistic", "--folds", "2", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("1  logistic focal"));
+    QVERIFY(!r.out.contains("small net"));
+    const Result bad = runCli({"run", analysis, "--model", "logistik"});
+    QVERIFY(bad.exitCode != 0);
+    QVERIFY2(bad.err.contains("did you mean 'logistic'"), qPrintable(bad.err));
+    const Result badRun = runCli({"run", analysis, "--run", "7"});
+    QCOMPARE(badRun.exitCode, 2);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCliRun)
+#include "test_cli_run.moc"
