@@ -16,14 +16,14 @@ int RunsTableModel::columnCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString RunsTableModel::formatMeanStd(const MeanStd& v) {
+QString RunsTableModel::formatMeanStd(const FoldStat& v) {
   if (!std::isfinite(v.mean)) return QString();
   if (!std::isfinite(v.std) || v.std <= 0) return QString::number(v.mean, 'g', 4);
   const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(v.std))), 0, 6);
   return QString("%1 ± %2").arg(v.mean, 0, 'f', decimals).arg(v.std, 0, 'f', decimals);
 }
 
-static const MeanStd* metricOf(const RunRow& r, int column) {
+static const FoldStat* metricOf(const RunRow& r, int column) {
   switch (column) {
     case RunsTableModel::Ap:
       return &r.ap;
@@ -46,7 +46,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= m_rows.size()) return {};
   const RunRow& r = m_rows[index.row()];
   if (role == KeyRole) return r.key;
-  const MeanStd* metric = metricOf(r, index.column());
+  const FoldStat* metric = metricOf(r, index.column());
   if (role == Qt::DisplayRole || role == Qt::EditRole) {
     if (metric) return formatMeanStd(*metric);
     switch (index.column()) {

@@ -10,7 +10,7 @@
 namespace imbw {
 
 /// Mean ± standard deviation over folds.
-struct MeanStd {
+struct FoldStat {
   double mean = std::numeric_limits<double>::quiet_NaN();
   double std = std::numeric_limits<double>::quiet_NaN();
 };
@@ -22,7 +22,7 @@ struct RunRow {
   QString config;  ///< one-line configuration summary
   QString status;  ///< "queued", "training 40 % (fold 2/5)", "done", "cancelled", "failed: …"
   QColor color;
-  MeanStd ap, auc, apOverR, rejection20, rejection80, fitTime;
+  FoldStat ap, auc, apOverR, rejection20, rejection80, fitTime;
 };
 
 /// The runs table: one row per run, metrics as mean ± std, sortable by the numbers (the
@@ -53,7 +53,7 @@ class RunsTableModel : public QAbstractTableModel {
   QList<RunRow> runs() const { return m_rows; }
 
   /// "0.241 ± 0.005": the std with two significant digits, the mean to the same decimals.
-  static QString formatMeanStd(const MeanStd& v);
+  static QString formatMeanStd(const FoldStat& v);
 
  Q_SIGNALS:
   void runRenamed(const QString& key, const QString& name);

@@ -1,0 +1,37 @@
+#include "app/gui/job_runner.h"
+
+namespace imbw {
+
+JobRunner::JobRunner(QObject* parent) : QObject(parent) {
+  m_trainingPool.setMaxThreadCount(1);
+  m_trainingPool.setObjectName("imbw-training");
+  m_shortPool.setMaxThreadCount(1);
+  m_shortPool.setObjectName("imbw-short-jobs");
+}
+
+JobRunner::~JobRunner() {
+  shutdown();
+}
+
+void JobRunner::track(const QFuture<void>& f) {
+  // Forget finished jobs so the list stays short in a long session.
+  m_futures.removeIf([](const QFuture<void>& g) { return g.isFinished(); });
+  m_futures.push_back(f);
+}
+
+int JobRunner::activeJobs() const {
+  int n = 0;
+  for (const auto& f : m_futures) n += f.isFinished() ? 0 : 1;
+  return n;
+}
+
+void JobRunner::shutdown() {
+  for (auto& f : m_futures) f.cancel();
+  // Queued tasks still start, see the cancel and end at once (so their futures finish);
+  // running ones stop at their next poll.
+  m_trainingPool.waitForDone();
+  m_shortPool.waitForDone();
+  m_futures.clear();
+}
+
+}  // namespace imbw

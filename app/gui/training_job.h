@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QFuture>
+#include <QString>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/analysis/analysis_loader.h"
+#include "core/eval/roc_curve.h"
+#include "core/loss/loss.h"
+#include "core/resample/resample_config.h"
+#include "widgets/run_plot_data.h"
+#include "widgets/runs_table_model.h"
+
+namespace imbw {
+
+class JobRunner;
+
+/// What the Imbalance, Loss and Model panels define: one run's configuration. Stored in the
+/// project's "runs" list with toJson().
+struct RunSpec {
+  std::string name;
+  nlohmann::json model = {{"kind", "gbdt"}};  ///< {"kind": ..., hyper-parameters}
+  LossConfig loss;
+  ResampleConfig resample;
+  int folds = 5;
+  std::uint64_t seed = 1;
+  int threads = 2;
+
+  nlohmann::json toJson() const;
+  static RunSpec fromJson(const nlohmann::json& j);  ///< throws imbw::Error
+  /// "gbdt, focal α=0.25 γ=2, smote, 5 folds"
+  QString summary() const;
+};
+
+/// Shared between a training job and the window: the worker overwrites the newest plot data
+/// and progress; the window's redraw timer takes them. Newest-only: a slow window skips
+/// snapshots instead of queueing them.
+struct LiveRunState {
+  std::mutex mutex;
+  std::shared_ptr<const RunPlotData> newest;
+  bool dirty = false;
+  double fraction = 0.0;
+  std::string stage = "queued";
+  bool started = false;
+};
+
+/// The end of a training job. Never an exception: failures arrive as Status::Failed with the
+/// engine's message.
+struct TrainingOutcome {
+  enum class Status { Done, Cancelled, Failed };
+  Status status = Status::Failed;
+  QString message;
+  RunPlotData plot;  ///< final curves (held-out scores of all folds) and history
+  FoldStat ap, auc, apOverR, rejection20, rejection80, fitTime;
+  /// ROC of the pooled held-out scores: the significance is recomputed from it when the user
+  /// changes the luminosity factor.
+  std::shared_ptr<const RocCurve> pooledRoc;
+  nlohmann::json result;  ///< the engine's result as JSON (saved in the project)
+};
+
+/// Significance curves at a luminosity factor, thinned for display.
+SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity);
+
+/// Starts a cross-validated run on the training pool: the events of `data` with keep[i] != 0,
+/// the given features. Progress and snapshots flow through `live`; cancel through the future.
+QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,
+                                          std::shared_ptr<const LoadedAnalysis> data,
+                                          std::vector<std::uint8_t> keep,
+                                          std::vector<std::string> features, RunSpec spec,
+                                          std::shared_ptr<LiveRunState> live);
+
+}  // namespace imbw
