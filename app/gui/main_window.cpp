@@ -789,7 +789,7 @@ void MainWindow::openFile(const QString& path) {
             RunRow row;
             row.key = key;
             row.name = r.name;
-            row.config = rs.summary();
+            row.config = runSummary(rs);
             row.status = tr("saved (not trained in this session)");
             row.color = runColor(r.colorIndex);
             m_runsModel->addRun(row);
@@ -1094,6 +1094,8 @@ void MainWindow::applyRunSpec(const RunSpec& spec) {
   m_modelForm->setValues(toQJson(params));
   m_lossKind->setCurrentIndex(m_lossKind->findData(qs(lossKindName(spec.loss.kind))));
   m_alpha->setValue(spec.loss.alpha);
+  if (spec.alphaFromSignalFraction && m_cutYields && std::isfinite(m_cutYields->ratioByWeight()))
+    m_alpha->setValue(1.0 - m_cutYields->ratioByWeight());
   m_gamma->setValue(spec.loss.gamma);
   m_resampleKind->setCurrentIndex(m_resampleKind->findData(static_cast<int>(spec.resample.kind)));
   m_resampleRatio->setValue(spec.resample.ratio);
@@ -1215,7 +1217,7 @@ QString MainWindow::launchRun(const RunSpec& specIn, const QString& name) {
   RunRow row;
   row.key = key;
   row.name = name;
-  row.config = spec.summary();
+  row.config = runSummary(spec);
   row.status = tr("queued");
   row.color = run.plot.color;
   m_runsModel->addRun(row);

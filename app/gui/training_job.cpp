@@ -2,7 +2,6 @@
 
 #include <QPromise>
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -13,9 +12,7 @@
 #include "core/eval/pr_curve.h"
 #include "core/eval/score_histogram.h"
 #include "core/eval/significance.h"
-#include "core/learn/model.h"
-#include "core/resample/resampler.h"
-#include "core/resample/stratified_kfold.h"
+#include "core/learn/run_engine.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -29,129 +26,98 @@ QString qstr(const std::string& s) {
   return QString::fromStdString(s);
 }
 
-FoldStat stat(const std::vector<double>& v) {
-  const auto ms = meanStd(v);
-  return FoldStat{ms.n > 0 ? ms.mean : std::nan(""), ms.std};
+FoldStat stat(const std::map<std::string, MeanStd>& aggregate, const std::string& name) {
+  auto it = aggregate.find(name);
+  if (it == aggregate.end() || it->second.n == 0) return {};
+  return FoldStat{it->second.mean, it->second.std};
 }
 
-std::vector<std::uint8_t> signalFlags(const FeatureMatrix& m) {
-  std::vector<std::uint8_t> s(m.rows());
-  for (std::size_t i = 0; i < m.rows(); ++i) s[i] = m.isSignal(i) ? 1 : 0;
-  return s;
+QList<QPointF> points(const CurvePoints& c) {
+  QList<QPointF> out;
+  out.reserve(static_cast<qsizetype>(c.x.size()));
+  for (std::size_t i = 0; i < c.x.size() && i < c.y.size(); ++i) out << QPointF(c.x[i], c.y[i]);
+  return out;
 }
 
-void fillCurves(RunPlotData& plot, const RocCurve& roc) {
-  const RocCurve troc = thinned(roc, kCurvePoints);
-  plot.roc.clear();
-  for (std::size_t i = 0; i < troc.size(); ++i) plot.roc << QPointF(troc.fpr[i], troc.tpr[i]);
-  const PrCurve tpr = thinned(prCurve(roc), kCurvePoints);
-  plot.pr.clear();
-  for (std::size_t i = 0; i < tpr.recall.size(); ++i)
-    plot.pr << QPointF(tpr.recall[i], tpr.precision[i]);
+QList<double> normalised(const std::vector<double>& sumW, double total) {
+  QList<double> out;
+  for (double w : sumW) out << (total != 0 ? w / total : 0.0);
+  return out;
 }
 
-ClassScoreHistogram toQt(const std::string& name, const Histogram* train, const Histogram& test,
-                         double ks) {
-  ClassScoreHistogram h;
-  h.className = qstr(name);
-  for (std::size_t b = 0; b <= test.bins(); ++b) h.edges << test.lo + test.binWidth() * double(b);
-  auto norm = [](const Histogram& x, QList<double>& out) {
-    const double total = x.integral() + x.underflow + x.overflow;
-    for (std::size_t b = 0; b < x.bins(); ++b) out << (total != 0 ? x.sumW[b] / total : 0.0);
-  };
-  norm(test, h.test);
-  if (train) norm(*train, h.train);
-  h.ksProbability = ks;
-  return h;
+const char* iterationName(const std::string& kind) {
+  if (kind == "mlp" || kind == "logistic") return "epoch";
+  if (kind == "gbdt" || kind == "easy_ensemble") return "boosting round";
+  return "trees";
 }
 
-std::pair<double, double> scoreRange(const std::vector<double>& a, const std::vector<double>& b) {
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (const auto* v : {&a, &b})
-    for (double s : *v)
-      if (std::isfinite(s)) {
-        lo = std::min(lo, s);
-        hi = std::max(hi, s);
-      }
-  if (!(hi > lo)) {
-    lo = std::isfinite(lo) ? lo - 0.5 : 0.0;
-    hi = lo + 1.0;
-  }
-  return {lo, hi};
-}
-
-/// Streams the model's checkpoints into the shared newest-only slot as plot data.
-class JobObserver : public FitObserver {
+/// Turns the engine's snapshots into plot data on the worker and leaves the newest in the
+/// shared slot; the window picks it up on its 50 ms timer.
+class JobObserver : public TrainingObserver {
  public:
-  JobObserver(QPromise<TrainingOutcome>& promise, LiveRunState& live, const FeatureMatrix& val,
-              int fold, int folds, const std::string& modelKind)
+  JobObserver(QPromise<TrainingOutcome>& promise, LiveRunState& live,
+              std::vector<std::string> classNames, std::string kind)
       : m_promise(promise),
         m_live(live),
-        m_val(val),
-        m_signal(signalFlags(val)),
-        m_fold(fold),
-        m_folds(folds),
-        m_iterationName(modelKind == "mlp" || modelKind == "logistic"
-                            ? "epoch"
-                            : (modelKind == "gbdt" ? "boosting round" : "trees")) {}
+        m_classNames(std::move(classNames)),
+        m_kind(std::move(kind)) {}
 
   bool stopRequested() const override { return m_promise.isCanceled(); }
 
   void progress(double fraction, std::string_view stage) override {
     std::lock_guard lock(m_live.mutex);
-    m_live.fraction = (m_fold + std::clamp(fraction, 0.0, 1.0)) / m_folds;
-    m_live.stage = "fold " + std::to_string(m_fold + 1) + "/" + std::to_string(m_folds) + ": " +
-                   std::string(stage);
+    m_live.fraction = std::clamp(fraction, 0.0, 1.0);
+    m_live.stage = std::string(stage);
   }
 
-  void checkpoint(const Checkpoint& c) override {
-    if (c.validationScores.size() != m_val.rows()) return;
-    auto plot = std::make_shared<RunPlotData>();
-    plot->iterationName = QString::fromLatin1(m_iterationName);
-    try {
-      const RocCurve roc = rocCurve(c.validationScores, m_signal, m_val.weight);
-      const BinarySummary s = summarize(roc);
-      fillCurves(*plot, roc);
-      plot->ap = s.averagePrecision;
-      plot->auc = s.auc;
-      plot->chance = s.signalFraction;
-      const auto [lo, hi] = scoreRange(c.validationScores, {});
-      const auto hists = classHistograms(c.validationScores, m_val.label, m_val.numClasses(),
-                                         m_val.weight, kHistogramBins, lo, hi);
-      for (int k = 0; k < m_val.numClasses(); ++k)
-        plot->histograms << toQt(m_val.classNames[static_cast<std::size_t>(k)], nullptr,
-                                 hists[static_cast<std::size_t>(k)],
-                                 std::numeric_limits<double>::quiet_NaN());
-      plot->significance = significanceCurves(roc, 1.0);
-      m_history.trainLoss << QPointF(c.iteration, c.trainLoss);
-      m_history.validationLoss << QPointF(c.iteration, c.validationLoss);
-      m_history.validationAp << QPointF(c.iteration, s.averagePrecision);
-    } catch (const std::exception&) {
-      return;  // e.g. a validation split without signal: no curve this time
+  void snapshot(const Snapshot& s) override {
+    if (s.fold != m_fold) {  // the history restarts with each fold
+      m_fold = s.fold;
+      m_apHistory.clear();
     }
-    plot->trainLoss = m_history.trainLoss;
-    plot->validationLoss = m_history.validationLoss;
-    plot->validationAp = m_history.validationAp;
+    auto plot = std::make_shared<RunPlotData>();
+    plot->iterationName = QString::fromLatin1(iterationName(m_kind));
+    plot->roc = points(s.roc);
+    plot->pr = points(s.pr);
+    if (s.hasMetrics) {
+      plot->ap = s.metrics.averagePrecision;
+      plot->auc = s.metrics.auc;
+      plot->chance = s.metrics.signalFraction;
+      m_apHistory << QPointF(s.iteration, s.metrics.averagePrecision);
+    }
+    for (const auto& h : s.lossHistory) {
+      if (std::isfinite(h[1])) plot->trainLoss << QPointF(h[0], h[1]);
+      if (std::isfinite(h[2])) plot->validationLoss << QPointF(h[0], h[2]);
+    }
+    plot->validationAp = m_apHistory;
+    for (std::size_t c = 0; c < s.classHistograms.size(); ++c) {
+      const auto& bins = s.classHistograms[c];
+      ClassScoreHistogram h;
+      h.className = c < m_classNames.size() ? qstr(m_classNames[c]) : QString::number(c);
+      const double width = (s.histogramHi - s.histogramLo) / std::max<std::size_t>(1, bins.size());
+      for (std::size_t b = 0; b <= bins.size(); ++b) h.edges << s.histogramLo + width * double(b);
+      double total = 0;
+      for (double w : bins) total += w;
+      h.test = normalised(bins, total);
+      plot->histograms << h;
+    }
     std::lock_guard lock(m_live.mutex);
     m_live.newest = std::move(plot);
     m_live.dirty = true;
   }
 
-  const RunPlotData& history() const { return m_history; }
-
  private:
   QPromise<TrainingOutcome>& m_promise;
   LiveRunState& m_live;
-  const FeatureMatrix& m_val;
-  std::vector<std::uint8_t> m_signal;
-  int m_fold, m_folds;
-  const char* m_iterationName;
-  RunPlotData m_history;
+  std::vector<std::string> m_classNames;
+  std::string m_kind;
+  int m_fold = -1;
+  QList<QPointF> m_apHistory;
 };
 
 TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& data,
                       const std::vector<std::uint8_t>& keep,
-                      const std::vector<std::string>& features, const RunSpec& spec,
+                      const std::vector<std::string>& features, RunConfig config,
                       LiveRunState& live) {
   TrainingOutcome out;
   {
@@ -163,173 +129,153 @@ TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& 
   for (std::size_t i = 0; i < keep.size(); ++i)
     if (keep[i]) rows.push_back(i);
   const FeatureMatrix all = FeatureMatrix::fromTable(data.table, features).subset(rows);
-  const std::vector<Fold> folds =
-      stratifiedKFold(all.label, all.numClasses(), spec.folds, spec.seed);
-  nlohmann::json modelSpec = spec.model;
-  if (modelSpec.value("kind", "") == "gbdt" || modelSpec.value("kind", "") == "mlp" ||
-      modelSpec.value("kind", "") == "logistic")
-    modelSpec["loss"] = spec.loss.toJson();
-
-  std::vector<double> testScores(all.rows(), std::nan(""));
-  std::vector<double> trainScores, trainWeights;
-  std::vector<std::int32_t> trainClass;
-  std::vector<double> ap, auc, apr, rej20, rej80, fit;
-  std::vector<nlohmann::json> foldJson;
-  RunPlotData history;
-  for (std::size_t f = 0; f < folds.size(); ++f) {
-    if (promise.isCanceled()) throw Cancelled();
-    const FeatureMatrix trainAll = all.subset(folds[f].train);
-    const FeatureMatrix test = all.subset(folds[f].test);
-    // A tenth of the training fold watches the fit (early stopping, live curves), so the test
-    // fold stays unseen until it is scored.
-    const auto inner = stratifiedKFold(trainAll.label, trainAll.numClasses(), 10, spec.seed + f);
-    const FeatureMatrix fitPart = trainAll.subset(inner[0].train);
-    const FeatureMatrix valPart = trainAll.subset(inner[0].test);
-    {
-      std::lock_guard lock(live.mutex);
-      live.stage = "fold " + std::to_string(f + 1) + "/" + std::to_string(folds.size()) +
-                   ": resampling (" + resampleKindName(spec.resample.kind) + ")";
-    }
-    FeatureMatrix fitData =
-        spec.resample.kind == ResampleKind::None ? fitPart : resample(fitPart, spec.resample).data;
-    auto model = makeModel(modelSpec);
-    JobObserver observer(promise, live, valPart, static_cast<int>(f),
-                         static_cast<int>(folds.size()), spec.model.value("kind", ""));
-    FitContext ctx;
-    ctx.validation = &valPart;
-    ctx.observer = &observer;
-    ctx.threads = spec.threads;
-    ctx.seed = spec.seed + 1000003ull * f;
-    const auto t0 = std::chrono::steady_clock::now();
-    model->fit(fitData, ctx);
-    fit.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    history = observer.history();
-    const std::vector<double> s = model->predict(test.x);
-    for (std::size_t i = 0; i < s.size(); ++i) testScores[folds[f].test[i]] = s[i];
-    const BinarySummary sum = evaluateBinary(s, signalFlags(test), test.weight);
-    ap.push_back(sum.averagePrecision);
-    auc.push_back(sum.auc);
-    apr.push_back(sum.apOverR);
-    rej20.push_back(sum.atSignalEfficiency[0].backgroundRejection);
-    rej80.push_back(sum.atSignalEfficiency[2].backgroundRejection);
-    foldJson.push_back(toJson(sum));
-    foldJson.back()["fit_time_s"] = fit.back();
-    const std::vector<double> ts = model->predict(trainAll.x);
-    trainScores.insert(trainScores.end(), ts.begin(), ts.end());
-    trainWeights.insert(trainWeights.end(), trainAll.weight.begin(), trainAll.weight.end());
-    trainClass.insert(trainClass.end(), trainAll.label.begin(), trainAll.label.end());
+  config.features.clear();  // the matrix holds exactly the ticked features
+  JobObserver observer(promise, live, all.classNames, config.modelKind());
+  const RunResult result = runCrossValidated(all, config, observer);
+  if (result.cancelled || promise.isCanceled()) {
+    out.status = TrainingOutcome::Status::Cancelled;
+    out.message = "cancelled";
+    return out;
   }
   {
     std::lock_guard lock(live.mutex);
     live.fraction = 1.0;
     live.stage = "evaluating";
   }
-  out.ap = stat(ap);
-  out.auc = stat(auc);
-  out.apOverR = stat(apr);
-  out.rejection20 = stat(rej20);
-  out.rejection80 = stat(rej80);
-  out.fitTime = stat(fit);
-  const std::vector<std::uint8_t> isSignal = signalFlags(all);
-  auto roc = std::make_shared<RocCurve>(rocCurve(testScores, isSignal, all.weight));
+  out.ap = stat(result.aggregate, "ap");
+  out.auc = stat(result.aggregate, "auc");
+  out.apOverR = stat(result.aggregate, "ap_over_r");
+  out.rejection20 = stat(result.aggregate, "rejection_at_eff_s_0.2");
+  out.rejection80 = stat(result.aggregate, "rejection_at_eff_s_0.8");
+  out.fitTime = stat(result.aggregate, "fit_seconds");
+  out.result = result.toJson();
+
+  // Curves of the pooled held-out scores (every event scored once, by the fold that did not
+  // train on it).
+  std::vector<double> scores;
+  std::vector<std::uint8_t> isSignal;
+  std::vector<double> weights;
+  std::vector<std::int32_t> classes;
+  for (std::size_t i = 0; i < all.rows(); ++i) {
+    if (!std::isfinite(result.heldOutScores[i])) continue;
+    scores.push_back(result.heldOutScores[i]);
+    isSignal.push_back(all.isSignal(i) ? 1 : 0);
+    weights.push_back(all.weight[i]);
+    classes.push_back(all.label[i]);
+  }
+  auto roc = std::make_shared<RocCurve>(rocCurve(scores, isSignal, weights));
   RunPlotData& plot = out.plot;
-  fillCurves(plot, *roc);
-  // The legend shows the run's AP and AUC (mean over the folds), the numbers of the table.
+  const RocCurve troc = thinned(*roc, kCurvePoints);
+  for (std::size_t i = 0; i < troc.size(); ++i) plot.roc << QPointF(troc.fpr[i], troc.tpr[i]);
+  const PrCurve tpr = thinned(prCurve(*roc), kCurvePoints);
+  for (std::size_t i = 0; i < tpr.recall.size(); ++i)
+    plot.pr << QPointF(tpr.recall[i], tpr.precision[i]);
+  // The legend shows the run's AP and AUC (mean over the folds): the numbers of the table.
   plot.ap = out.ap.mean;
   plot.auc = out.auc.mean;
   plot.chance = summarize(*roc).signalFraction;
-  const auto [lo, hi] = scoreRange(testScores, trainScores);
-  const auto checks =
-      overtrainingCheck(trainScores, trainClass, trainWeights, testScores, all.label, all.weight,
-                        all.numClasses(), kHistogramBins, lo, hi);
-  for (const auto& c : checks)
-    plot.histograms << toQt(all.classNames[static_cast<std::size_t>(c.classIndex)], &c.train,
-                            c.test, c.ks.probability);
-  plot.trainLoss = history.trainLoss;
-  plot.validationLoss = history.validationLoss;
-  plot.validationAp = history.validationAp;
-  plot.iterationName = history.iterationName;
+
+  // Overtraining check: each fold's model on its own training events against the held-out
+  // scores.
+  std::vector<double> trainScores, trainWeights;
+  std::vector<std::int32_t> trainClasses;
+  for (std::size_t f = 0; f < result.models.size(); ++f) {
+    if (promise.isCanceled()) break;
+    std::vector<std::size_t> trainRows;
+    for (std::size_t i = 0; i < all.rows(); ++i)
+      if (result.heldOutFold[i] != static_cast<int>(f)) trainRows.push_back(i);
+    const FeatureMatrix part = all.subset(trainRows);
+    const std::vector<double> s = result.models[f]->predict(part.x);
+    trainScores.insert(trainScores.end(), s.begin(), s.end());
+    trainWeights.insert(trainWeights.end(), part.weight.begin(), part.weight.end());
+    trainClasses.insert(trainClasses.end(), part.label.begin(), part.label.end());
+  }
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto* v : {&scores, &trainScores})
+    for (double s : *v)
+      if (std::isfinite(s)) {
+        lo = std::min(lo, s);
+        hi = std::max(hi, s);
+      }
+  if (!(hi > lo)) hi = lo + 1.0;
+  if (!trainScores.empty()) {
+    const auto checks = overtrainingCheck(trainScores, trainClasses, trainWeights, scores, classes,
+                                          weights, all.numClasses(), kHistogramBins, lo, hi);
+    for (const auto& c : checks) {
+      ClassScoreHistogram h;
+      h.className = qstr(all.classNames[static_cast<std::size_t>(c.classIndex)]);
+      for (std::size_t b = 0; b <= c.test.bins(); ++b)
+        h.edges << c.test.lo + c.test.binWidth() * double(b);
+      h.test = normalised(c.test.sumW, c.test.integral() + c.test.underflow + c.test.overflow);
+      h.train = normalised(c.train.sumW, c.train.integral() + c.train.underflow + c.train.overflow);
+      h.ksProbability = c.ks.probability;
+      plot.histograms << h;
+    }
+  }
+  // Training history: the last fold's, as streamed.
+  {
+    std::lock_guard lock(live.mutex);
+    if (live.newest) {
+      plot.trainLoss = live.newest->trainLoss;
+      plot.validationLoss = live.newest->validationLoss;
+      plot.validationAp = live.newest->validationAp;
+      plot.iterationName = live.newest->iterationName;
+    }
+  }
   plot.significance = significanceCurves(*roc, 1.0);
   out.pooledRoc = roc;
-  out.result = {{"folds", foldJson},
-                {"ap", {{"mean", out.ap.mean}, {"std", out.ap.std}}},
-                {"auc", {{"mean", out.auc.mean}, {"std", out.auc.std}}}};
   out.status = TrainingOutcome::Status::Done;
   return out;
 }
 
 }  // namespace
 
-nlohmann::json RunSpec::toJson() const {
-  return {
-      {"name", name},   {"model", model}, {"loss", loss.toJson()}, {"resample", resample.toJson()},
-      {"folds", folds}, {"seed", seed},   {"threads", threads}};
-}
-
-RunSpec RunSpec::fromJson(const nlohmann::json& j) {
-  if (!j.is_object()) throw Error("a run must be a JSON object");
-  RunSpec s;
-  s.name = j.value("name", "");
-  if (j.contains("model")) s.model = j.at("model");
-  if (!s.model.is_object() || !s.model.contains("kind"))
-    throw Error("run '" + s.name + "': \"model\" needs a \"kind\"");
-  if (j.contains("loss")) s.loss = LossConfig::fromJson(j.at("loss"));
-  if (j.contains("resample")) s.resample = ResampleConfig::fromJson(j.at("resample"));
-  s.folds = j.value("folds", 5);
-  s.seed = j.value("seed", std::uint64_t{1});
-  s.threads = j.value("threads", 2);
-  return s;
-}
-
-QString RunSpec::summary() const {
+QString runSummary(const RunConfig& c) {
   QString loss;
-  switch (this->loss.kind) {
+  const QString alpha =
+      c.alphaFromSignalFraction ? QString("1−r") : QString::number(c.loss.alpha, 'g', 3);
+  switch (c.loss.kind) {
     case LossKind::CrossEntropy:
       loss = "cross entropy";
       break;
     case LossKind::WeightedCrossEntropy:
-      loss = QString("weighted CE α=%1").arg(this->loss.alpha, 0, 'g', 3);
+      loss = QString("weighted CE α=%1").arg(alpha);
       break;
     case LossKind::Focal:
-      loss = QString("focal α=%1 γ=%2")
-                 .arg(this->loss.alpha, 0, 'g', 3)
-                 .arg(this->loss.gamma, 0, 'g', 3);
+      loss = QString("focal α=%1 γ=%2").arg(alpha).arg(c.loss.gamma, 0, 'g', 3);
       break;
   }
   QStringList params;
-  for (auto it = model.begin(); it != model.end(); ++it) {
+  for (auto it = c.model.begin(); it != c.model.end(); ++it) {
     if (it.key() == "kind" || it.key() == "loss" || it->is_object()) continue;
     params << qstr(it.key() + "=" + it->dump());
   }
   return QString("%1 (%2), %3, %4, %5 folds, seed %6")
-      .arg(qstr(model.value("kind", "?")), params.join(" "), loss,
-           qstr(resampleKindName(resample.kind)))
-      .arg(folds)
-      .arg(seed);
+      .arg(qstr(c.modelKind()), params.join(" "), loss, qstr(resampleKindName(c.resample.kind)))
+      .arg(c.folds)
+      .arg(c.seed);
 }
 
 SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity) {
   SignificanceCurves out;
-  // Cuts with a background yield under 1 % of the total make s/√b explode on a handful of
-  // events; they cannot be the "best" cut.
+  // Cuts keeping under 1 % of the background make s/√b explode on a handful of events; they
+  // cannot be the "best" cut.
   const SignificanceScan scan =
       significanceScan(roc, luminosity, 0.01 * roc.totalBackground * luminosity);
-  const std::size_t n = scan.thresholds.size();
-  std::vector<double> x, y;
-  x.reserve(n);
-  y.reserve(n);
   std::vector<std::size_t> idx;
-  for (std::size_t i = 0; i < n; ++i)
-    if (std::isfinite(scan.thresholds[i]) && std::isfinite(scan.asimov[i])) idx.push_back(i);
-  for (std::size_t i : idx) {
-    x.push_back(scan.thresholds[i]);
-    y.push_back(scan.asimov[i]);
-  }
+  std::vector<double> x, y;
+  for (std::size_t i = 0; i < scan.thresholds.size(); ++i)
+    if (std::isfinite(scan.thresholds[i]) && std::isfinite(scan.asimov[i])) {
+      idx.push_back(i);
+      x.push_back(scan.thresholds[i]);
+      y.push_back(scan.asimov[i]);
+    }
   std::vector<std::size_t> keep;
-  if (x.size() > 2)
+  if (x.size() > 2) {
     keep = thinCurve(x, y, kCurvePoints);
-  else
+  } else {
     for (std::size_t i = 0; i < x.size(); ++i) keep.push_back(i);
+  }
   for (std::size_t k : keep) {
     const std::size_t i = idx[k];
     out.asimov << QPointF(scan.thresholds[i], scan.asimov[i]);

@@ -10,6 +10,7 @@
 
 #include "core/analysis/analysis_loader.h"
 #include "core/eval/roc_curve.h"
+#include "core/learn/run_config.h"
 #include "core/loss/loss.h"
 #include "core/resample/resample_config.h"
 #include "widgets/run_plot_data.h"
@@ -19,22 +20,11 @@ namespace imbw {
 
 class JobRunner;
 
-/// What the Imbalance, Loss and Model panels define: one run's configuration. Stored in the
-/// project's "runs" list with toJson().
-struct RunSpec {
-  std::string name;
-  nlohmann::json model = {{"kind", "gbdt"}};  ///< {"kind": ..., hyper-parameters}
-  LossConfig loss;
-  ResampleConfig resample;
-  int folds = 5;
-  std::uint64_t seed = 1;
-  int threads = 2;
-
-  nlohmann::json toJson() const;
-  static RunSpec fromJson(const nlohmann::json& j);  ///< throws imbw::Error
-  /// "gbdt, focal α=0.25 γ=2, smote, 5 folds"
-  QString summary() const;
-};
+/// What the Imbalance, Loss and Model panels define: the engine's run configuration, stored
+/// in the project's "runs" list as the CLI reads it.
+using RunSpec = RunConfig;
+/// "gbdt (trees=60 max_depth=3), focal α=0.25 γ=2, smote, 3 folds, seed 1"
+QString runSummary(const RunConfig& config);
 
 /// Shared between a training job and the window: the worker overwrites the newest plot data
 /// and progress; the window's redraw timer takes them. Newest-only: a slow window skips
@@ -65,8 +55,9 @@ struct TrainingOutcome {
 /// Significance curves at a luminosity factor, thinned for display.
 SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity);
 
-/// Starts a cross-validated run on the training pool: the events of `data` with keep[i] != 0,
-/// the given features. Progress and snapshots flow through `live`; cancel through the future.
+/// Starts a cross-validated run (core/learn runCrossValidated) on the training pool: the
+/// events of `data` with keep[i] != 0, the given features. Progress and snapshots flow through
+/// `live`; cancel through the future.
 QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,
                                           std::shared_ptr<const LoadedAnalysis> data,
                                           std::vector<std::uint8_t> keep,
