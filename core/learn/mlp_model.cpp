@@ -122,6 +122,15 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   m_std.fit(train.x);
   RowMatrixF xs;
   m_std.apply(train.x, xs);
+  // Mini-batch GEMMs (50 × 150 × 150) are far too small to split across threads: Eigen's
+  // OpenMP fork/join per product costs more than the product, and on a busy machine spinning
+  // workers make it many times slower. Training runs on this thread; predict() uses threads.
+  const int eigenThreads = Eigen::nbThreads();
+  Eigen::setNbThreads(1);
+  struct RestoreThreads {
+    int n;
+    ~RestoreThreads() { Eigen::setNbThreads(n); }
+  } restoreThreads{eigenThreads};
 
   // Targets and weights normalised to mean |w| = 1, so the learning rate means the same
   // whatever the weight scale of the sample (luminosity weights, resampled weights, ...).
