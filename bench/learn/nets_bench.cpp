@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/analysis.h"
+#include "core/analysis/analysis_loader.h"
 #include "core/eval/binary_summary.h"
 #include "core/learn/mlp_model.h"
 #include "core/learn/model.h"
@@ -140,11 +142,40 @@ int wwNn(const std::string& dir, bool focal) {
   return 0;
 }
 
+void writeNpy(const std::string& path, const char* dtype, std::size_t rows, std::size_t cols,
+              const void* data, std::size_t bytes) {
+  std::string header = std::string("{'descr': '") + dtype +
+                       "', 'fortran_order': False, 'shape': (" + std::to_string(rows) +
+                       (cols ? ", " + std::to_string(cols) + ")" : ",)") + ", }";
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  const auto len = static_cast<std::uint16_t>(header.size());
+  out.write(reinterpret_cast<const char*>(&len), 2);
+  out << header;
+  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+}
+
+// The WW example's feature matrix (after its cut) as seen by every model, for the peers.
+int wwExport(const std::string& analysisPath, const std::string& dir) {
+  const imbw::Analysis a = imbw::Analysis::load(analysisPath);
+  const auto loaded = imbw::loadAnalysis(a);
+  const auto m = imbw::FeatureMatrix::fromTable(loaded.table, a.features);
+  std::vector<std::int64_t> y(m.rows());
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = m.isSignal(i);
+  writeNpy(dir + "/ww_x.npy", "<f4", m.rows(), m.cols(), m.x.data(), sizeof(float) * m.x.size());
+  writeNpy(dir + "/ww_y.npy", "<i8", m.rows(), 0, y.data(), sizeof(std::int64_t) * y.size());
+  std::printf("wrote %zu × %zu\n", m.rows(), m.cols());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     const std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "ww-export" && argc == 4) return wwExport(argv[2], argv[3]);
     if (cmd == "epoch" && argc == 5) return epoch(argv[2], std::stoi(argv[3]), std::stoi(argv[4]));
     if ((cmd == "ww-nn" || cmd == "ww-nn-focal") && argc == 3)
       return wwNn(argv[2], cmd == "ww-nn-focal");

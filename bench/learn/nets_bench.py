@@ -4,7 +4,10 @@
   /usr/bin/python3 bench/learn/nets_bench.py epoch --bin BUILD/bench/learn/nets_bench [--epochs 2]
       epoch time of the paper's network (20 → 150 → 150 → 1, BN, ReLU, dropout 0.5, Adam 1e-3,
       batch 50, BCE) on bench/out/learn_170k (made by `trees_bench make-data bench/out`),
-      ours vs PyTorch with the same architecture, both with 2 threads, in the same run.
+      ours (threads setting 2; training itself runs on one thread) vs PyTorch with the same
+      architecture in the same run. --torch-threads (default 1): on this shared 2-core machine
+      PyTorch with 2 intra-op threads was ~14x slower per batch than with 1, so 1 is the fair
+      peer. --torch-batches B times B batches and scales to the full epoch (said in the output).
       PyTorch draws batches by slicing a shuffled index (the fastest plain-PyTorch loop; a
       DataLoader over a TensorDataset is slower still and is reported too).
   /usr/bin/python3 bench/learn/nets_bench.py ww --bin BUILD/bench/learn/nets_bench --build BUILD
@@ -121,9 +124,11 @@ def cmd_epoch(a):
 def cmd_ww(a):
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
-    torch.set_num_threads(2)
-    # The WW example's features after its cut, exported by our own loader (imbalance-cli run
-    # --scores gives label; the features come from the analysis through h5 export below).
+    torch.set_num_threads(a.torch_threads)
+    # The WW example's features after its cut, exported by our own loader so both sides see
+    # the same events.
+    subprocess.check_call([a.bin, "ww-export",
+                           os.path.join(ROOT, "resources/examples/ww/ww.analysis.json"), OUT])
     X = np.load(os.path.join(OUT, "ww_x.npy"))
     y = np.load(os.path.join(OUT, "ww_y.npy"))
     folds = np.full(len(y), -1, dtype=np.int64)
@@ -163,7 +168,7 @@ if __name__ == "__main__":
     p.add_argument("what", choices=["epoch", "ww"])
     p.add_argument("--bin", required=True)
     p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--torch-threads", type=int, default=2)
+    p.add_argument("--torch-threads", type=int, default=1)
     p.add_argument("--torch-batches", type=int, default=0)
     p.add_argument("--dataloader", action="store_true")
     a = p.parse_args()
