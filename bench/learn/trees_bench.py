@@ -22,7 +22,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, "..", "out"))
 
 
-def ours(binary, model, trees=0):
+def ours(binary, model, trees=0, repeat=1):
+    best = None
+    for _ in range(repeat):
+        secs, scores = ours_once(binary, model, trees)
+        best = secs if best is None else min(best, secs)
+    return best, scores
+
+
+def ours_once(binary, model, trees=0):
     cmd = [binary, "run", OUT, model] + ([str(trees)] if trees else [])
     res = subprocess.run(cmd, check=True, capture_output=True, text=True)
     line = json.loads(res.stdout.strip().splitlines()[-1])
@@ -37,13 +45,14 @@ def quality(y, s):
 
 def focal_grad_hess(z, t, alpha, gamma, floor):
     """REFERENCE.md's focal gradient and hessian w.r.t. the margin (numpy, vectorised)."""
-    p = 1.0 / (1.0 + np.exp(-z))
-    pt = np.where(t == 1, p, 1.0 - p)
-    at = np.where(t == 1, alpha, 1.0 - alpha)
     y = 2.0 * t - 1.0
-    logpt = np.log(np.clip(pt, 1e-300, None))
-    g = at * y * (1 - pt) ** gamma * (gamma * pt * logpt + pt - 1)
-    h = at * pt * (1 - pt) ** gamma * ((2 * gamma + 1) * (1 - pt) + gamma * (1 - (1 + gamma) * pt) * logpt)
+    u = y * z
+    logpt = -np.logaddexp(0.0, -u)  # ln σ(u), stable for large |u|
+    pt = np.exp(logpt)
+    qt = np.exp(-np.logaddexp(0.0, u))  # 1 − p_t without cancellation
+    at = np.where(t == 1, alpha, 1.0 - alpha)
+    g = at * y * qt ** gamma * (gamma * pt * logpt + pt - 1)
+    h = at * pt * qt ** gamma * ((2 * gamma + 1) * qt + gamma * (1 - (1 + gamma) * pt) * logpt)
     return g, np.maximum(h, floor)
 
 
@@ -53,6 +62,8 @@ def main():
     ap.add_argument("--gbdt-trees", type=int, default=300)
     ap.add_argument("--only", default="all", choices=["all", "gbdt", "forest"])
     ap.add_argument("--skip-slow", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per GBDT timing, the minimum is kept (the machine is shared)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     if not os.path.exists(os.path.join(OUT, "learn_170k_y.npy")):
@@ -79,12 +90,14 @@ def main():
         prior = ytr.mean()
         params = dict(tree_method="hist", max_depth=6, eta=0.1, nthread=2, max_bin=256,
                       objective="binary:logistic", base_score=float(prior), verbosity=0, seed=1)
-        t0 = time.perf_counter()
-        dtr = xgb.DMatrix(Xtr, label=ytr, nthread=2)
-        b = xgb.train(params, dtr, n)
-        py_builtin = time.perf_counter() - t0
+        py_builtin = None
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            dtr = xgb.DMatrix(Xtr, label=ytr, nthread=2)
+            b = xgb.train(params, dtr, n)
+            py_builtin = min(py_builtin or 1e99, time.perf_counter() - t0)
         s_builtin = b.predict(xgb.DMatrix(Xte, nthread=2))
-        o_builtin, os_builtin = ours(args.bin, "gbdt_logistic", n)
+        o_builtin, os_builtin = ours(args.bin, "gbdt_logistic", n, args.repeat)
         record("gbdt logistic", o_builtin, os_builtin, "xgboost.train built-in", py_builtin, s_builtin)
 
         alpha, gamma, floor = 0.25, 2.0, 1e-6
@@ -94,19 +107,22 @@ def main():
         _, h0 = focal_grad_hess(z0, ytr, alpha, gamma, floor)
         p0 = 1 / (1 + np.exp(-z0))
         mcw = float(h0.sum() / (ya * p0 * (1 - p0)).sum())  # same min_child_weight rescale as ours
+        # (and the same max_delta_step = 1 that our focal path uses by default)
 
         def focal_obj(predt, dtrain):
             return focal_grad_hess(predt, ytr, alpha, gamma, floor)
 
-        fparams = dict(params, base_score=float(pi), min_child_weight=mcw)
-        t0 = time.perf_counter()
-        dtr = xgb.DMatrix(Xtr, label=ytr, weight=ya, nthread=2)
-        bf = xgb.train(fparams, dtr, n, obj=focal_obj)
-        py_focal = time.perf_counter() - t0
+        fparams = dict(params, base_score=float(pi), min_child_weight=mcw, max_delta_step=1.0)
+        py_focal = None
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            dtr = xgb.DMatrix(Xtr, label=ytr, weight=ya, nthread=2)
+            bf = xgb.train(fparams, dtr, n, obj=focal_obj)
+            py_focal = min(py_focal or 1e99, time.perf_counter() - t0)
         s_focal = bf.predict(xgb.DMatrix(Xte, nthread=2), output_margin=True)
-        o_focal, os_focal = ours(args.bin, "gbdt_focal", n)
+        o_focal, os_focal = ours(args.bin, "gbdt_focal", n, args.repeat)
         record("gbdt focal", o_focal, os_focal, "xgboost.train + Python focal obj", py_focal, s_focal)
-        o_cce, os_cce = ours(args.bin, "gbdt_custom_ce", n)
+        o_cce, os_cce = ours(args.bin, "gbdt_custom_ce", n, args.repeat)
         record("gbdt custom CE", o_cce, os_cce, "(ours: CE through custom path)", 0.0, None)
         print(f"  focal / built-in time: ours {o_focal / o_builtin:.2f}x, xgboost-python "
               f"{py_focal / py_builtin:.2f}x  (target ours <= 1.3x)", flush=True)

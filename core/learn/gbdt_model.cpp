@@ -60,6 +60,7 @@ nlohmann::json GbdtParams::toJson() const {
           {"colsample", colsample},
           {"reg_lambda", regLambda},
           {"max_bin", maxBin},
+          {"max_delta_step", maxDeltaStep},
           {"early_stopping_rounds", earlyStoppingRounds},
           {"checkpoint_every", checkpointEvery},
           {"custom_objective", customObjective},
@@ -69,8 +70,8 @@ nlohmann::json GbdtParams::toJson() const {
 GbdtParams GbdtParams::fromJson(const nlohmann::json& j) {
   xgb::checkKeys(j,
                  {"trees", "learning_rate", "max_depth", "min_child_weight", "subsample",
-                  "colsample", "reg_lambda", "max_bin", "early_stopping_rounds", "checkpoint_every",
-                  "custom_objective", "loss"},
+                  "colsample", "reg_lambda", "max_bin", "max_delta_step", "early_stopping_rounds",
+                  "checkpoint_every", "custom_objective", "loss"},
                  "gbdt");
   GbdtParams p;
   p.trees = xgb::value(j, "trees", p.trees);
@@ -81,6 +82,7 @@ GbdtParams GbdtParams::fromJson(const nlohmann::json& j) {
   p.colsample = xgb::value(j, "colsample", p.colsample);
   p.regLambda = xgb::value(j, "reg_lambda", p.regLambda);
   p.maxBin = xgb::value(j, "max_bin", p.maxBin);
+  p.maxDeltaStep = xgb::value(j, "max_delta_step", p.maxDeltaStep);
   p.earlyStoppingRounds = xgb::value(j, "early_stopping_rounds", p.earlyStoppingRounds);
   p.checkpointEvery = xgb::value(j, "checkpoint_every", p.checkpointEvery);
   p.customObjective = xgb::value(j, "custom_objective", p.customObjective);
@@ -163,8 +165,11 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   // The built-in objectives take w·α_t as weights; the custom path puts the weights into the
   // gradient pairs itself, but sets them too because XGBoost's quantile sketch (the histogram
   // bin edges) is weighted: the same weights give the same bins on both paths.
-  for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<float>(alphaW[i]);
-  dtrain.setFloatInfo("weight", f);
+  // Unit weights are left out: XGBoost's unweighted sketch is the cheaper one.
+  if (std::any_of(alphaW.begin(), alphaW.end(), [](double v) { return v != 1.0; })) {
+    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<float>(alphaW[i]);
+    dtrain.setFloatInfo("weight", f);
+  }
 
   // The starting score: the α-weighted prior (for cross entropy the exact constant optimum,
   // for focal loss the prior the reference prescribes, so that γ = 0 reproduces weighted CE).
@@ -220,6 +225,9 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   booster.setParam("colsample_bytree", m_params.colsample);
   booster.setParam("reg_lambda", m_params.regLambda);
   booster.setParam("max_bin", m_params.maxBin);
+  booster.setParam("max_delta_step", m_params.maxDeltaStep >= 0.0
+                                         ? m_params.maxDeltaStep
+                                         : (loss.kind == LossKind::Focal ? 1.0 : 0.0));
   if (binary) {
     booster.setParam("objective", std::string("binary:logistic"));
     booster.setParam("base_score", baseScore);

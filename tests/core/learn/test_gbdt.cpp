@@ -113,6 +113,7 @@ void TestGbdt::focalGammaZeroEqualsWeightedCe() {
   a.trees = 40;
   a.maxDepth = 5;
   a.customObjective = true;
+  a.maxDeltaStep = 1.0;  // focal's automatic value, given to both
   a.loss = weightedCe(0.7);
   GbdtParams b = a;
   b.loss = focal(0.7, 0.0);
