@@ -8,18 +8,23 @@
 
 #include "core/util/error.h"
 
-// Why XGBoost's hist builder and not our own trees, nor XGBoost's random-forest mode
-// (measured on 170,000 × 20, 100 trees of depth 10, 2 threads, see bench/learn/trees_bench.py):
-// - one tree per round with per-tree gradient pairs took 1.4 s with a true bootstrap (1.1 s with
-//   subsampling), XGBoost's RF mode (10 rounds × num_parallel_tree = 10) 1.6 s, scikit-learn
-//   about 45 s: the histogram builder is already ~30× faster than the target asks, which a
-//   hand-written tree would have to match before it paid off;
+// Why XGBoost's hist builder and not our own trees, nor XGBoost's random-forest mode:
+// - a first measurement (Python prototype, 170,000 × 20, 100 trees of depth 10, 2 threads,
+//   quieter machine): one tree per round with per-tree gradient pairs 1.4 s with a true
+//   bootstrap (1.1 s with subsampling), XGBoost's RF mode (10 rounds × num_parallel_tree = 10)
+//   1.6 s, against scikit-learn's ~45 s. In the same-run benchmark on the shared machine under
+//   load (bench/learn/trees_bench.py, 2026-11-22) this became 43.9 s vs sklearn 83.3 s (1.9×),
+//   weighted RF 43.5 s vs 116.0 s (2.7×): far from the prototype, so the 1/5 target is not
+//   shown yet; OpenMP barrier spinning on oversubscribed cores dominated the profile.
 // - the RF mode shares one row sample scheme (subsample without replacement) across a round
 //   and gives no way to hand each tree its own balanced under-sample; a round per tree with
 //   multiplicities in the gradient pairs does (zero pairs = event not drawn), keeps a real
 //   bootstrap, and lets stopRequested() be polled per tree instead of per 10 trees;
 // - holding the gradient at a zero margin (instead of boosting from the previous rounds'
 //   output) keeps the trees independent: every round sees the same targets, as in a forest.
+// Known cost: unsampled events still flow through the tree builder (zero pairs), so the
+// balanced forest with no depth limit is slow on large sets (> 8 min for 100 trees on 136k
+// events under load); a per-tree sliced DMatrix of the drawn events is the next step.
 
 namespace imbw {
 
