@@ -5,6 +5,8 @@
 #include <QContextMenuEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
 #include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
@@ -26,7 +28,10 @@ namespace imbw {
 
 ChartView::ChartView(QWidget* parent) : QWidget(parent) {
   m_chart = new QChart;
-  m_chart->legend()->setAlignment(Qt::AlignBottom);
+  // On the right the legend gets the width its entries need; at the bottom Qt Charts elides
+  // them to fit in one row, which cuts off the AP / AUC values.
+  m_chart->legend()->setAlignment(Qt::AlignRight);
+  m_chart->legend()->setShowToolTips(true);
   m_chart->setMargins(QMargins(4, 4, 4, 4));
   m_chart->setAnimationOptions(QChart::NoAnimation);
   QFont titleFont = m_chart->titleFont();
@@ -44,6 +49,10 @@ ChartView::~ChartView() = default;
 
 void ChartView::setTitle(const QString& title) {
   m_chart->setTitle(title);
+}
+
+void ChartView::setLegendAlignment(Qt::Alignment alignment) {
+  m_chart->legend()->setAlignment(alignment);
 }
 
 void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yRight) {
@@ -105,7 +114,6 @@ static QAbstractAxis* makeAxis(bool log, const QString& title) {
   } else {
     auto* a = new QValueAxis;
     a->setLabelFormat("%g");
-    a->setTickType(QValueAxis::TicksDynamic);
     axis = a;
   }
   axis->setTitleText(title);
@@ -257,6 +265,17 @@ static void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
   if (!axis) return;
   if (!(hi > lo)) hi = lo + 1.0;
   axis->setRange(lo, hi);
+  if (auto* v = qobject_cast<QValueAxis*>(axis)) {
+    // Ticks at round values (0, 0.5, 1 … or 0, 2, 4 …) anchored at 0, whatever the range:
+    // 4.83543 is not a number anyone reads off a plot.
+    const double raw = (hi - lo) / 5.0;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / mag;
+    const double step = (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+    v->setTickAnchor(0.0);
+    v->setTickInterval(step);
+    v->setTickType(QValueAxis::TicksDynamic);
+  }
 }
 
 void ChartView::updateRanges() {
@@ -297,12 +316,14 @@ void ChartView::updateRanges() {
   if (m_autoX) {
     fit(xlo, xhi, m_logX, a, b);
     setAxisRange(m_xAxis, a, b);
+
   } else {
     setAxisRange(m_xAxis, m_xLo, m_xHi);
   }
   if (m_autoY) {
     fit(ylo, yhi, m_logY, a, b);
     setAxisRange(m_yAxis, a, b);
+
   } else {
     setAxisRange(m_yAxis, m_yLo, m_yHi);
   }
@@ -310,6 +331,7 @@ void ChartView::updateRanges() {
     if (m_autoYRight) {
       fit(rlo, rhi, false, a, b);
       setAxisRange(m_yRightAxis, a, b);
+
     } else {
       setAxisRange(m_yRightAxis, m_yrLo, m_yrHi);
     }
@@ -325,7 +347,13 @@ bool ChartView::exportTo(const QString& path, QString* error) {
     if (error) *error = why;
     return false;
   };
-  if (size != m_view->size()) m_view->resize(size);
+  if (!m_view->isVisible() || size != m_view->size()) {
+    // A hidden view gets its resize event only when shown: size the chart and lay it out now.
+    m_view->resize(size);
+    m_chart->resize(QSizeF(size));
+    if (m_chart->layout()) m_chart->layout()->activate();
+    m_view->setSceneRect(QRectF(QPointF(0, 0), QSizeF(size)));
+  }
   if (suffix == "png") {
     constexpr int scale = 2;  // crisp on print and high-dpi screens
     QImage image(size * scale, QImage::Format_ARGB32);
@@ -333,7 +361,8 @@ bool ChartView::exportTo(const QString& path, QString* error) {
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
-    m_view->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)),
+                             QRectF(QPointF(0, 0), QSizeF(size)));
     painter.end();
     if (!image.save(path, "PNG")) return fail(tr("cannot write %1").arg(path));
     return true;
@@ -346,7 +375,8 @@ bool ChartView::exportTo(const QString& path, QString* error) {
     generator.setTitle(m_chart->title());
     QPainter painter;
     if (!painter.begin(&generator)) return fail(tr("cannot write %1").arg(path));
-    m_view->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)),
+                             QRectF(QPointF(0, 0), QSizeF(size)));
     painter.end();
     if (QFileInfo(path).size() == 0) return fail(tr("cannot write %1").arg(path));
     return true;
@@ -360,7 +390,7 @@ bool ChartView::exportTo(const QString& path, QString* error) {
     QPainter painter;
     if (!painter.begin(&writer)) return fail(tr("cannot write %1").arg(path));
     const QRect page = painter.viewport();
-    m_view->render(&painter, QRectF(page), QRect(QPoint(0, 0), size));
+    m_chart->scene()->render(&painter, QRectF(page), QRectF(QPointF(0, 0), QSizeF(size)));
     painter.end();
     return true;
   }

@@ -38,6 +38,7 @@ class ChartView : public QWidget {
   ~ChartView() override;
 
   void setTitle(const QString& title);
+  void setLegendAlignment(Qt::Alignment alignment);
   void setAxisTitles(const QString& x, const QString& y, const QString& yRight = {});
   void setLogX(bool on);
   void setLogY(bool on);

@@ -12,9 +12,10 @@ LossCurveView::LossCurveView(QWidget* parent) : QWidget(parent), m_chart(new Cha
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(m_chart);
   m_chart->setTitle(tr("Loss per event"));
-  m_chart->setAxisTitles(tr("p_t (probability given to the true class)"), tr("Loss"));
+  m_chart->setAxisTitles(tr("p_t = probability of the true class"), tr("Loss"));
   m_chart->setXRange(0.0, 1.0);
-  m_chart->setMinimumHeight(180);
+  m_chart->setLegendAlignment(Qt::AlignBottom);
+  m_chart->setMinimumHeight(260);
   setLoss(0.5, 0.5, 0.0);
 }
 
@@ -33,14 +34,13 @@ void LossCurveView::setLoss(double alphaSignal, double alphaBackground, double g
   }
   SeriesStyle s;
   s.color = QColor(0xd6, 0x27, 0x28);
-  m_chart->setSeries("signal", tr("signal (α_t = %1)").arg(alphaSignal, 0, 'g', 3), sig, s);
+  m_chart->setSeries("signal", tr("signal α=%1").arg(alphaSignal, 0, 'g', 3), sig, s);
   s.color = QColor(0x1f, 0x77, 0xb4);
-  m_chart->setSeries("background", tr("background (α_t = %1)").arg(alphaBackground, 0, 'g', 3), bkg,
-                     s);
+  m_chart->setSeries("background", tr("bkg α=%1").arg(alphaBackground, 0, 'g', 3), bkg, s);
   s.color = Qt::gray;
   s.pen = Qt::DashLine;
   s.width = 1.2;
-  m_chart->setSeries("ce", tr("cross entropy −ln p_t"), ce, s);
+  m_chart->setSeries("ce", tr("CE"), ce, s);
   m_chart->setTitle(tr("Loss per event, γ = %1").arg(gamma, 0, 'g', 3));
 }
 

@@ -25,9 +25,8 @@ void PrCurveView::setRuns(const QList<RunPlotData>& runs) {
     keep << key;
     SeriesStyle style;
     style.color = run.color;
-    const QString legend = std::isfinite(run.ap)
-                               ? tr("%1 (AP = %2)").arg(run.label).arg(run.ap, 0, 'f', 3)
-                               : run.label;
+    const QString legend =
+        std::isfinite(run.ap) ? tr("AP %1 · %2").arg(run.ap, 0, 'f', 3).arg(run.label) : run.label;
     m_chart->setSeries(key, legend, run.pr, style);
     if (!std::isfinite(chance) && std::isfinite(run.chance)) chance = run.chance;
   }

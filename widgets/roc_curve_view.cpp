@@ -12,6 +12,7 @@ namespace imbw {
 
 RocCurveView::RocCurveView(QWidget* parent)
     : QWidget(parent), m_chart(new ChartView(this)), m_modeBox(new QComboBox(this)) {
+  m_modeBox->setObjectName("rocModeBox");
   m_modeBox->addItem(tr("ROC: ε_S against ε_B"));
   m_modeBox->addItem(tr("Background rejection 1/ε_B against ε_S (log)"));
   m_modeBox->setToolTip(tr("The rejection view shows the region physicists cut in: small ε_B."));
@@ -63,7 +64,7 @@ void RocCurveView::redraw() {
     SeriesStyle style;
     style.color = run.color;
     const QString legend = std::isfinite(run.auc)
-                               ? tr("%1 (AUC = %2)").arg(run.label).arg(run.auc, 0, 'f', 3)
+                               ? tr("AUC %1 · %2").arg(run.auc, 0, 'f', 3).arg(run.label)
                                : run.label;
     if (m_mode == Mode::Roc) {
       m_chart->setSeries(key, legend, run.roc, style);

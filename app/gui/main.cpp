@@ -3,6 +3,7 @@
 #include <QFileInfo>
 
 #include "app/gui/main_window.h"
+#include "app/gui/screenshot_tour.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -14,10 +15,23 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument("file", "analysis or project file (.json) to open");
+  QCommandLineOption shots("screenshots",
+                           "Train the file's example runs, save one PNG per main view into "
+                           "<dir>, and quit.",
+                           "dir");
+  parser.addOption(shots);
   parser.process(app);
   imbw::MainWindow window;
+  if (parser.isSet(shots)) window.resize(1600, 1000);
   window.show();
-  if (!parser.positionalArguments().isEmpty())
-    window.openFile(QFileInfo(parser.positionalArguments().first()).absoluteFilePath());
+  const QStringList args = parser.positionalArguments();
+  if (parser.isSet(shots)) {
+    if (args.isEmpty()) parser.showHelp(2);
+    auto* tour = new imbw::ScreenshotTour(&window, parser.value(shots),
+                                          QFileInfo(args.first()).absoluteFilePath());
+    tour->start();
+  } else if (!args.isEmpty()) {
+    window.openFile(QFileInfo(args.first()).absoluteFilePath());
+  }
   return app.exec();
 }

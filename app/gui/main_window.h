@@ -82,6 +82,7 @@ class MainWindow : public QMainWindow {
   AlphaGammaHeatMap* heatMap() const { return m_heatMap; }
   JobPanel* jobPanel() const { return m_jobPanel; }
   QTabWidget* plotTabs() const { return m_plotTabs; }
+  QTableView* runsView() const { return m_runsView; }
   JsonForm* modelForm() const { return m_modelForm; }
   QComboBox* modelKindBox() const { return m_modelKind; }
   QComboBox* lossKindBox() const { return m_lossKind; }

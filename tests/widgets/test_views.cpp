@@ -198,7 +198,7 @@ void TestViews::prViewShowsApAndChance() {
   view.setRuns({sampleRun("r1")});
   ChartView* c = view.chartView();
   QCOMPARE(c->plottedPoints(PrCurveView::seriesKey("r1")).size(), 4);
-  QVERIFY(c->seriesLegend(PrCurveView::seriesKey("r1")).contains("AP = 0.241"));
+  QVERIFY(c->seriesLegend(PrCurveView::seriesKey("r1")).contains("AP 0.241"));
   const auto chance = c->plottedPoints("chance");
   QCOMPARE(chance.size(), 2);
   QCOMPARE(chance[0].y(), 0.075);
@@ -213,7 +213,7 @@ void TestViews::rocViewSwitchesToRejection() {
   view.setRuns({run});
   ChartView* c = view.chartView();
   QCOMPARE(c->plottedPoints(RocCurveView::seriesKey("r1")), run.roc);
-  QVERIFY(c->seriesLegend(RocCurveView::seriesKey("r1")).contains("AUC = 0.781"));
+  QVERIFY(c->seriesLegend(RocCurveView::seriesKey("r1")).contains("AUC 0.781"));
   view.setMode(RocCurveView::Mode::Rejection);
   QVERIFY(c->logY());
   const auto rej = c->plottedPoints(RocCurveView::seriesKey("r1"));
