@@ -1175,6 +1175,13 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
   }
   m_scanAlphaValues = alphas;
   m_scanGammaValues = gammas;
+  auto join = [](const QList<double>& v) {
+    QStringList parts;
+    for (double x : v) parts << QString::number(x, 'g', 4);
+    return parts.join(", ");
+  };
+  m_scanAlphas->setText(join(alphas));  // the fields show the grid the map shows
+  m_scanGammas->setText(join(gammas));
   m_heatMap->setGrid(alphas, gammas, m_scanMetric->currentText());
   for (int g = 0; g < gammas.size(); ++g) {
     for (int a = 0; a < alphas.size(); ++a) {
