@@ -13,9 +13,10 @@
 //   quieter machine): one tree per round with per-tree gradient pairs 1.4 s with a true
 //   bootstrap (1.1 s with subsampling), XGBoost's RF mode (10 rounds × num_parallel_tree = 10)
 //   1.6 s, against scikit-learn's ~45 s. In the same-run benchmark on the shared machine under
-//   load (bench/learn/trees_bench.py, 2026-11-22) this became 43.9 s vs sklearn 83.3 s (1.9×),
-//   weighted RF 43.5 s vs 116.0 s (2.7×): far from the prototype, so the 1/5 target is not
-//   shown yet; OpenMP barrier spinning on oversubscribed cores dominated the profile.
+//   load (bench/learn/trees_bench.py, 2026-11-22, load average ~8) this became 43.9 s vs
+//   sklearn 83.3 s (1.9×), weighted RF 43.5 s vs 116.0 s (2.7×); with the machine quieter
+//   (load ~2) 8.3 s vs 48.1 s (5.8×, AUC 0.7560 vs 0.7544). OpenMP barrier spinning on
+//   oversubscribed cores dominates the profile when the machine is busy.
 // - the RF mode shares one row sample scheme (subsample without replacement) across a round
 //   and gives no way to hand each tree its own balanced under-sample; a round per tree with
 //   multiplicities in the gradient pairs does (zero pairs = event not drawn), keeps a real
