@@ -33,6 +33,10 @@ namespace {
 
 constexpr const char* kMetaKey = "imbw";
 
+/// A tree is grown on a matrix of its drawn events alone when they are at most this fraction
+/// of the training events (see fit()).
+constexpr double kSliceFraction = 0.5;
+
 std::uint64_t mix(std::uint64_t x) {  // splitmix64: decorrelates per-tree seeds
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -188,6 +192,8 @@ void ForestModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   std::vector<std::uint32_t> count(n);
   std::vector<float> g(n * groups), h(n * groups);
   std::vector<std::size_t> pool, chosen;
+  std::vector<int> drawn;
+  drawn.reserve(n);
   const int nTrees = m_params.trees;
   for (int tree = 0; tree < nTrees; ++tree) {
     if (obs && obs->stopRequested()) throw Cancelled();
@@ -221,26 +227,43 @@ void ForestModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
 
     ForestTreeSample s{std::vector<std::size_t>(k, 0), std::vector<std::size_t>(k, 0),
                        std::vector<double>(k, 0.0)};
+    drawn.clear();
     for (std::size_t i = 0; i < n; ++i) {
+      if (!count[i]) continue;
+      const auto c = static_cast<std::size_t>(cls[i]);
+      s.draws[c] += count[i];
+      s.distinct[c] += 1;
+      s.weight[c] += count[i] * w[i];
+      drawn.push_back(static_cast<int>(i));
+    }
+    m_samples.push_back(std::move(s));
+    // Few distinct events drawn (balanced forest, small classes): grow the tree on a matrix of
+    // those events only, so that the undrawn ones cost nothing; its histogram bins come from
+    // the drawn events (max_bin each). Many drawn (bootstrap: 63 %): the shared matrix, whose
+    // bins are sketched once, is cheaper than a new sketch per tree.
+    const bool sliced = drawn.size() <= static_cast<std::size_t>(kSliceFraction * n);
+    const std::size_t rows = sliced ? drawn.size() : n;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t i = sliced ? static_cast<std::size_t>(drawn[r]) : r;
       const double cw = count[i] * w[i];
       const auto c = static_cast<std::size_t>(cls[i]);
-      if (count[i]) {
-        s.draws[c] += count[i];
-        s.distinct[c] += 1;
-        s.weight[c] += cw;
-      }
       if (binary) {
-        g[i] = static_cast<float>(c == 1 ? -cw : 0.0);
-        h[i] = static_cast<float>(cw);
+        g[r] = static_cast<float>(c == 1 ? -cw : 0.0);
+        h[r] = static_cast<float>(cw);
       } else {
         for (std::size_t q = 0; q < groups; ++q) {
-          g[i * groups + q] = static_cast<float>(q == c ? -cw : 0.0);
-          h[i * groups + q] = static_cast<float>(cw);
+          g[r * groups + q] = static_cast<float>(q == c ? -cw : 0.0);
+          h[r * groups + q] = static_cast<float>(cw);
         }
       }
     }
-    m_samples.push_back(std::move(s));
-    booster.boostOneIter(dtrain, g, h);
+    if (sliced) {
+      const xgb::DMatrix dtree = dtrain.slice(drawn);
+      booster.boostOneIter(dtree, std::span<float>(g.data(), rows * groups),
+                           std::span<float>(h.data(), rows * groups));
+    } else {
+      booster.boostOneIter(dtrain, g, h);
+    }
     m_treeCount = tree + 1;
     if (obs) obs->progress(static_cast<double>(tree + 1) / nTrees, "growing trees");
 

@@ -38,6 +38,13 @@ DMatrix& DMatrix::operator=(DMatrix&& o) noexcept {
   return *this;
 }
 
+DMatrix DMatrix::slice(std::span<const int> rows) const {
+  DMatrix out;
+  check(XGDMatrixSliceDMatrix(m_h, rows.data(), static_cast<bst_ulong>(rows.size()), &out.m_h),
+        "slicing the data matrix");
+  return out;
+}
+
 void DMatrix::setFloatInfo(const char* field, std::span<const float> values) {
   check(XGDMatrixSetFloatInfo(m_h, field, values.data(), static_cast<bst_ulong>(values.size())),
         field);

@@ -33,6 +33,9 @@ class DMatrix {
 
   DMatrixHandle handle() const { return m_h; }
   explicit operator bool() const { return m_h != nullptr; }
+  /// A new matrix holding the given rows of this one (in the given order); its histogram bins
+  /// are sketched from those rows alone.
+  DMatrix slice(std::span<const int> rows) const;
   /// "label", "weight" or "base_margin" (base_margin: rows × groups, row-major).
   void setFloatInfo(const char* field, std::span<const float> values);
 

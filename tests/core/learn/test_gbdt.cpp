@@ -269,7 +269,11 @@ void TestGbdt::cancelWithin200ms() {
           rec.polls.load());
     QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
     QCOMPARE(rec.pollsAfterFlag.load(), 1L);  // the very next poll stopped it
-    QVERIFY2(ms < 200.0, qPrintable(QString("cancel took %1 ms").arg(ms)));
+    // No wall-time assertion (shared machine): the latency is bounded by one unit of work, the
+    // one in flight when the flag came (measured on 170k × 20: trees_bench poll-gaps).
+    QVERIFY2(rec.progressAfterFlag.load() <= 1,
+             qPrintable(
+                 QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
   }
 }
 

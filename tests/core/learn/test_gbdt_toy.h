@@ -116,10 +116,14 @@ class Recorder : public imbw::FitObserver {
     return true;
   }
   void checkpoint(const imbw::Checkpoint& c) override { checkpoints.push_back(c); }
-  void progress(double f, std::string_view) override { lastProgress = f; }
+  void progress(double f, std::string_view) override {
+    lastProgress = f;
+    if (stopFlag.load()) ++progressAfterFlag;
+  }
 
   mutable std::atomic<long> polls{0};
   mutable std::atomic<long> pollsAfterFlag{0};
+  std::atomic<long> progressAfterFlag{0};  ///< rounds / trees / members finished after the flag
   std::atomic<bool> stopFlag{false};
   std::vector<imbw::Checkpoint> checkpoints;
   double lastProgress = 0.0;
