@@ -31,6 +31,12 @@ struct MlpConfig {
 /// (score = σ(z)); K > 2: K logits with softmax. Inputs standardised on the training fold,
 /// output bias started at the prior log-odds, early stopping on FitContext::validation (best
 /// epoch kept). All buffers are allocated once per fit, none per mini-batch.
+/// Initialisation: He N(0, 2/fan_in) for hidden layers, N(0, 0.01²) for the output layer so
+/// that the prior-log-odds bias really is every event's starting score (Lin et al.).
+/// Threads: training runs on the calling thread whatever FitContext::threads says — the
+/// mini-batch products (50 × 150 × 150) are too small for Eigen's per-product OpenMP
+/// fork/join, which measured many times slower on this 2-core machine; FitContext::threads is
+/// used by predict() and the per-epoch validation scoring (independent chunks of rows).
 class MlpModel : public Model {
  public:
   explicit MlpModel(MlpConfig config = {});

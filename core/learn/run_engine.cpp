@@ -89,6 +89,9 @@ class FoldObserver : public FitObserver {
     s.lossHistory = m_history;
     if (m_monitor && c.validationScores.size() == m_monitor->rows())
       fillCurves(s, c.validationScores);
+    m_apHistory.push_back(
+        {static_cast<double>(c.iteration), s.hasMetrics ? s.metrics.averagePrecision : kNaN});
+    s.apHistory = m_apHistory;
     m_outer.snapshot(s);
   }
 
@@ -129,6 +132,7 @@ class FoldObserver : public FitObserver {
   std::vector<std::uint8_t> m_isSignal;
   Snapshot m_base;
   std::vector<std::array<double, 3>> m_history;
+  std::vector<std::array<double, 2>> m_apHistory;
 };
 
 nlohmann::json finiteOrNull(double v) {
@@ -136,6 +140,10 @@ nlohmann::json finiteOrNull(double v) {
 }
 
 }  // namespace
+
+std::uint64_t foldSeed(const RunConfig& config, int fold) {
+  return mix(config.seed, 3000 + static_cast<std::uint64_t>(fold));
+}
 
 const std::vector<std::string>& metricNames() {
   static const std::vector<std::string> names{"fit_seconds",
@@ -247,13 +255,21 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
       ctx.validation = (haveVal || !config.modelStopsEarly()) ? monitor : nullptr;
       ctx.observer = &fo;
       ctx.threads = config.threads;
-      ctx.seed = mix(config.seed, 3000 + k);
+      ctx.seed = foldSeed(config, k);
       const auto t0 = std::chrono::steady_clock::now();
       model->fit(train, ctx);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
       const std::vector<double> scores = model->predict(test.x);
+      // The training events as they were before resampling (synthetic events have no input
+      // row; copies would only repeat a score), with their own rows' features.
+      std::vector<float> trainScores(n, std::numeric_limits<float>::quiet_NaN());
+      {
+        const std::vector<double> s = model->predict(data.subset(trainRows).x);
+        for (std::size_t i = 0; i < trainRows.size(); ++i)
+          trainScores[trainRows[i]] = static_cast<float>(s[i]);
+      }
       FoldResult fr;
       fr.fold = k;
       fr.trainEvents = train.rows();
@@ -266,6 +282,7 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
         result.heldOutScores[fold.test[i]] = scores[i];
         result.heldOutFold[fold.test[i]] = k;
       }
+      result.trainingScores.push_back(std::move(trainScores));
       result.models.push_back(std::shared_ptr<Model>(std::move(model)));
       result.folds.push_back(fr);
       observer.foldFinished(result.folds.back());

@@ -36,6 +36,9 @@ struct Snapshot {
   double validationLoss = 0.0;  ///< NaN when the model has none
   /// (iteration, train loss, validation loss) of every checkpoint of this fold so far.
   std::vector<std::array<double, 3>> lossHistory;
+  /// (iteration, AP on the monitoring set) of every checkpoint of this fold so far (AP is NaN
+  /// where a checkpoint had no scores or the monitoring set lacks a class).
+  std::vector<std::array<double, 2>> apHistory;
   bool hasMetrics = false;  ///< false when the monitoring set lacks a class
   BinarySummary metrics;
   CurvePoints roc;  ///< x = ε_B, y = ε_S, at most 200 points
@@ -66,6 +69,11 @@ struct RunResult {
   /// that scored it (−1: none).
   std::vector<double> heldOutScores;
   std::vector<int> heldOutFold;
+  /// trainingScores[f][i]: score of input event i by fold f's model when i was one of the
+  /// events that model was fitted on (its training part before resampling, validation split
+  /// excluded); NaN otherwise. One float per event per completed fold, for the overtraining
+  /// check (training vs held-out score distributions) without predicting again.
+  std::vector<std::vector<float>> trainingScores;
   std::vector<std::shared_ptr<Model>> models;  ///< one per completed fold
 
   /// {"name", "config", "cancelled", "folds": [...], "summary": {metric: {mean, std, n}}}
@@ -91,11 +99,18 @@ class TrainingObserver {
 };
 
 /// For each stratified fold: carve the validation split from the training part, resample the
-/// rest (training data only), fit, score the held-out fold, evaluate it with core/eval.
+/// rest (training data only; the resampler first applies config.resample.negativeWeights —
+/// keep / drop / |w| — so every model, trees included, trains under that policy), fit, score
+/// the held-out fold and the training events, evaluate the held-out fold with core/eval on
+/// the signed weights (validation split: signed weights too).
 /// Deterministic for a given config.seed. A stop request ends the run cleanly with
 /// `cancelled` set. Throws imbw::Error on bad configuration or data.
 RunResult runCrossValidated(const FeatureMatrix& data, const RunConfig& config,
                             TrainingObserver& observer);
+
+/// The seed handed to fold `fold`'s model (FitContext::seed); public so tests can refit a
+/// fold's model by hand.
+std::uint64_t foldSeed(const RunConfig& config, int fold);
 
 /// The columns of `data` named in `features` (all of them when empty), in that order.
 FeatureMatrix selectFeatures(const FeatureMatrix& data, const std::vector<std::string>& features);

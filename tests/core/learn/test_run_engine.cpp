@@ -3,8 +3,10 @@
 // values, resampling touches only training data, seeds fix everything, a stop ends the run
 // cleanly, and snapshots stream thinned curves.
 #include <QTest>
+#include <random>
 #include <set>
 
+#include "core/eval/binary_summary.h"
 #include "core/learn/run_engine.h"
 #include "core/util/error.h"
 #include "tests/core/learn/toy_data.h"
@@ -140,6 +142,119 @@ class TestRunEngine : public QObject {
       QVERIFY(fr.trainEvents < (data.rows() - fr.testEvents) / 2);  // majority cut to minority
     }
     QCOMPARE(tested, data.rows());
+  }
+
+  // The negative-weight policy acts on the training fold of every model: "drop" must give
+  // exactly the model fitted by hand on the fold without those events, "abs" the model fitted
+  // on |w|; held-out evaluation keeps the signed weights. Logistic, network, boosted trees
+  // and a random forest (seeded: the fold's seed is handed over by hand too).
+  void negativeWeightPolicyReachesEveryModel() {
+    FeatureMatrix data = test::blobs(900, 3, 1.5, 0.2, 31);
+    std::mt19937_64 g(5);
+    std::size_t negatives = 0;
+    for (std::size_t i = 0; i < data.rows(); ++i)
+      if (g() % 5 == 0) {
+        data.weight[i] = -0.5 - static_cast<double>(g() % 3);  // ~20 % negative, various sizes
+        ++negatives;
+      } else {
+        data.weight[i] = 0.5 + static_cast<double>(g() % 4) * 0.25;
+      }
+    QVERIFY(negatives > 100);
+    const std::vector<nlohmann::json> models{
+        {{"kind", "logistic"}},
+        {{"kind", "mlp"}, {"hidden", {8}}, {"max_epochs", 2}},
+        {{"kind", "gbdt"}, {"trees", 20}, {"max_depth", 3}},
+        {{"kind", "random_forest"}, {"trees", 10}, {"max_depth", 4}}};
+    for (const auto& spec : models) {
+      for (NegativeWeightPolicy policy :
+           {NegativeWeightPolicy::Drop, NegativeWeightPolicy::Abs, NegativeWeightPolicy::Keep}) {
+        // XGBoost refuses negative DMatrix weights, so the tree models cannot keep them.
+        const bool xgboost = spec.at("kind") == "gbdt" || spec.at("kind") == "random_forest";
+        if (xgboost && policy == NegativeWeightPolicy::Keep) continue;
+        RunConfig c = config(spec, 3);
+        c.validationFraction = 0.0;  // the fold's training part is exactly "not held out"
+        c.threads = 1;
+        c.resample.negativeWeights = policy;
+        Collect obs;
+        const RunResult r = runCrossValidated(data, c, obs);
+        QCOMPARE(r.folds.size(), std::size_t{3});
+        for (int k = 0; k < 3; ++k) {
+          std::vector<std::size_t> trainRows, testRows;
+          for (std::size_t i = 0; i < data.rows(); ++i) {
+            if (r.heldOutFold[i] == k)
+              testRows.push_back(i);
+            else if (policy != NegativeWeightPolicy::Drop || data.weight[i] >= 0.0)
+              trainRows.push_back(i);
+          }
+          FeatureMatrix train = data.subset(trainRows);
+          if (policy == NegativeWeightPolicy::Abs)
+            for (double& w : train.weight) w = std::abs(w);
+          const FeatureMatrix test = data.subset(testRows);
+          auto model = makeModel(c.modelSpec(0.5));
+          FitContext ctx;
+          // As the engine does without a validation split: the held-out fold is only drawn,
+          // and a model that would stop on it (the network) gets none.
+          ctx.validation = c.modelStopsEarly() ? nullptr : &test;
+          ctx.threads = c.threads;
+          ctx.seed = foldSeed(c, k);
+          model->fit(train, ctx);
+          const std::vector<double> s = model->predict(test.x);
+          for (std::size_t i = 0; i < testRows.size(); ++i)
+            QCOMPARE(s[i], r.heldOutScores[testRows[i]]);
+          // Evaluation on the signed weights of the held-out events.
+          const auto& fr = r.folds[static_cast<std::size_t>(k)];
+          std::vector<std::uint8_t> sig(test.rows());
+          for (std::size_t i = 0; i < sig.size(); ++i) sig[i] = test.isSignal(i);
+          QCOMPARE(fr.summary.averagePrecision,
+                   evaluateBinary(s, sig, test.weight).averagePrecision);
+          QCOMPARE(fr.testEvents, testRows.size());
+          QCOMPARE(fr.trainEvents, trainRows.size());
+          // Training scores: exactly the fold's training events (before the policy), rest NaN.
+          const auto& ts = r.trainingScores[static_cast<std::size_t>(k)];
+          QCOMPARE(ts.size(), data.rows());
+          for (std::size_t i = 0; i < data.rows(); ++i)
+            QCOMPARE(std::isnan(ts[i]), r.heldOutFold[i] == k);
+        }
+      }
+    }
+    // The policies really differ (so the comparisons above can fail).
+    RunConfig c = config({{"kind", "logistic"}}, 3);
+    Collect o1, o2;
+    c.resample.negativeWeights = NegativeWeightPolicy::Drop;
+    const RunResult drop = runCrossValidated(data, c, o1);
+    c.resample.negativeWeights = NegativeWeightPolicy::Keep;
+    const RunResult keep = runCrossValidated(data, c, o2);
+    QVERIFY(drop.heldOutScores != keep.heldOutScores);
+  }
+
+  // Training-set scores equal the fold's model predicting its training events; validation
+  // AP history follows the checkpoints and matches each snapshot's metrics.
+  void trainingScoresAndApHistory() {
+    const FeatureMatrix data = test::blobs(1200, 3, 1.5, 0.2, 32);
+    Collect obs;
+    const RunResult r = runCrossValidated(
+        data, config({{"kind", "mlp"}, {"hidden", {8}}, {"max_epochs", 3}}, 3), obs);
+    QCOMPARE(r.trainingScores.size(), r.models.size());
+    for (std::size_t f = 0; f < r.models.size(); ++f) {
+      const auto p = r.models[f]->predict(data.x);
+      std::size_t scored = 0;
+      for (std::size_t i = 0; i < data.rows(); ++i) {
+        const float t = r.trainingScores[f][i];
+        if (std::isnan(t)) continue;
+        ++scored;
+        QVERIFY(r.heldOutFold[i] != static_cast<int>(f));
+        QCOMPARE(t, static_cast<float>(p[i]));
+      }
+      QCOMPARE(scored, r.folds[f].trainEvents);  // validation split and held-out fold: NaN
+    }
+    QVERIFY(!obs.snapshots.empty());
+    for (const Snapshot& s : obs.snapshots) {
+      QCOMPARE(s.apHistory.size(), s.lossHistory.size());
+      QCOMPARE(s.apHistory.back()[0], static_cast<double>(s.iteration));
+      QCOMPARE(s.apHistory.back()[1], s.metrics.averagePrecision);
+      for (std::size_t i = 0; i < s.apHistory.size(); ++i)
+        QCOMPARE(s.apHistory[i][0], s.lossHistory[i][0]);
+    }
   }
 
   void sameSeedSameResult() {
