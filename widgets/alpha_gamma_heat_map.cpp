@@ -57,8 +57,13 @@ int AlphaGammaHeatMap::filledCells() const {
                                         [](const Cell& c) { return std::isfinite(c.value); }));
 }
 
+namespace {
+constexpr int kBarMargin = 110;  // colour bar 14 px + labels
+}  // namespace
+
 QRect AlphaGammaHeatMap::plotArea() const {
-  return rect().adjusted(56, 26, -10, -40);
+  // Right margin: the colour bar and its labels.
+  return rect().adjusted(56, 26, -(kBarMargin), -40);
 }
 
 QRect AlphaGammaHeatMap::cellRect(int a, int g) const {
@@ -124,6 +129,22 @@ void AlphaGammaHeatMap::paintEvent(QPaintEvent*) {
                QString::number(m_gammas[g], 'g', 3));
   }
   const QRect area = plotArea();
+  // Colour bar: the scale is the range of the finished cells, so its ends are labelled with
+  // the actual minimum and maximum.
+  if (std::isfinite(lo)) {
+    const QRect bar(area.right() + 14, area.top(), 14, area.height());
+    for (int y = 0; y < bar.height(); ++y) {
+      const double t = 1.0 - double(y) / std::max(1, bar.height() - 1);
+      p.setPen(heatColor(t));
+      p.drawLine(bar.left(), bar.top() + y, bar.right(), bar.top() + y);
+    }
+    p.setPen(palette().text().color());
+    p.drawRect(bar.adjusted(0, 0, -1, -1));
+    const QRect labels(bar.right() + 4, bar.top(), width() - bar.right() - 6, bar.height());
+    p.drawText(labels, Qt::AlignLeft | Qt::AlignTop, tr("max %1").arg(hi, 0, 'f', 3));
+    p.drawText(labels, Qt::AlignLeft | Qt::AlignBottom, tr("min %1").arg(lo, 0, 'f', 3));
+    p.drawText(labels, Qt::AlignLeft | Qt::AlignVCenter, m_metric);
+  }
   p.drawText(QRect(area.left(), area.bottom() + 18, area.width(), 18), Qt::AlignCenter,
              tr("α (weight of the signal class)"));
   p.save();

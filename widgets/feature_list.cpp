@@ -39,8 +39,9 @@ FeatureList::FeatureList(QWidget* parent)
   m_derivedExpr->editor()->setMaximumHeight(m_derivedExpr->editor()->sizeHint().height());
   m_addDerived->setToolTip(tr("Define a derived feature from an expression over the columns"));
   m_chart->setTitle(tr("Feature distribution (after the cut)"));
-  m_chart->setAxisTitles(tr("Feature value"), tr("Fraction of class weight per bin"));
+  m_chart->setAxisTitles(tr("Feature value"), tr("Fraction per bin"));
   m_chart->setMinimumHeight(200);
+  m_chart->setLegendAlignment(Qt::AlignBottom);  // a narrow dock: the plot keeps the width
 
   auto* top = new QWidget(this);
   auto* topLayout = new QVBoxLayout(top);
@@ -152,7 +153,7 @@ void FeatureList::setDistribution(const QString& feature,
   }
   m_chart->retainSeries(keep);
   m_chart->setTitle(tr("%1 per class (normalised, after the cut)").arg(feature));
-  m_chart->setAxisTitles(feature, tr("Fraction of class weight per bin"));
+  m_chart->setAxisTitles(feature, tr("Fraction per bin"));
 }
 
 }  // namespace imbw

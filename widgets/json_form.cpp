@@ -11,6 +11,16 @@
 
 namespace imbw {
 
+namespace {
+/// Six decimals of precision (tolerances like 1e-6), but shown without trailing zeros:
+/// "0.05", not "0.050000".
+class CompactDoubleSpinBox : public QDoubleSpinBox {
+ public:
+  using QDoubleSpinBox::QDoubleSpinBox;
+  QString textFromValue(double value) const override { return locale().toString(value, 'g', 6); }
+};
+}  // namespace
+
 JsonForm::JsonForm(QWidget* parent) : QWidget(parent), m_layout(new QFormLayout(this)) {
   m_layout->setContentsMargins(0, 0, 0, 0);
   m_layout->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
@@ -56,7 +66,7 @@ void JsonForm::setObject(const QJsonObject& values, const QStringList& hidden,
       connect(spin, &QSpinBox::valueChanged, this, &JsonForm::edited);
       w = spin;
     } else if (v.isDouble()) {
-      auto* spin = new QDoubleSpinBox(this);
+      auto* spin = new CompactDoubleSpinBox(this);
       spin->setRange(-1e12, 1e12);
       spin->setDecimals(6);
       spin->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);

@@ -25,6 +25,11 @@ struct SignificanceCurves {
   QList<QPointF> asimov;       ///< (cut, Z_A)
   double bestCut = std::numeric_limits<double>::quiet_NaN();
   double bestZ = std::numeric_limits<double>::quiet_NaN();  ///< Z_A at the best cut
+  /// Best cuts of the other two definitions (NaN: the view takes the curve's maximum).
+  double bestCutSOverSqrtB = std::numeric_limits<double>::quiet_NaN();
+  double bestSOverSqrtB = std::numeric_limits<double>::quiet_NaN();
+  double bestCutSOverSqrtSB = std::numeric_limits<double>::quiet_NaN();
+  double bestSOverSqrtSB = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Everything the plots show for one run (live snapshot or final result), already in Qt

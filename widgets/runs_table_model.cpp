@@ -68,7 +68,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::TextAlignmentRole && metric)
     return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   if (role == Qt::ToolTipRole) {
-    if (index.column() == Config) return r.config;
+    if (index.column() == Config) return r.configDetail.isEmpty() ? r.config : r.configDetail;
     if (index.column() == Status) return r.status;
     if (metric) return tr("mean ± standard deviation over the folds");
   }

@@ -17,9 +17,10 @@ struct FoldStat {
 
 /// One row of the runs table.
 struct RunRow {
-  QString key;     ///< stable id
-  QString name;    ///< user-editable
-  QString config;  ///< one-line configuration summary
+  QString key;           ///< stable id
+  QString name;          ///< user-editable
+  QString config;        ///< one-line configuration summary
+  QString configDetail;  ///< the full configuration (tooltip); empty: the summary
   QString status;  ///< "queued", "training 40 % (fold 2/5)", "done", "cancelled", "failed: …"
   QColor color;
   FoldStat ap, auc, apOverR, rejection20, rejection80, fitTime;

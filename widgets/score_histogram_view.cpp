@@ -26,7 +26,10 @@ ScoreHistogramView::ScoreHistogramView(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(bar);
   layout->addWidget(m_chart);
-  m_chart->setTitle(tr("Score distributions: test solid, training dashed"));
+  m_chart->setTitle(
+      tr("Score distributions per class") +
+      QStringLiteral("<br><span style=\"font-weight:normal\">%1</span>")
+          .arg(tr("solid: held-out test events · dashed: training events · KS p: train vs test")));
   m_chart->setAxisTitles(tr("Classifier score"), tr("Fraction of class weight per bin"));
   connect(m_runBox, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
   connect(m_logBox, &QCheckBox::toggled, this, [this](bool on) { setLogY(on); });
@@ -74,16 +77,18 @@ void ScoreHistogramView::redraw() {
       style.color = classColor(c, n, signalIndex);
       const QString testKey = QString("%1/hist/%2/test").arg(run.key).arg(c);
       const QString trainKey = QString("%1/hist/%2/train").arg(run.key).arg(c);
-      m_chart->setSeries(testKey, tr("%1 (test)").arg(h.className),
-                         histogramStepPoints(h.edges, h.test), style);
+      // One legend entry per class (its colour) with the KS probability; the line styles
+      // (test solid, training dashed) are keyed in the title.
+      const QString ks = std::isfinite(h.ksProbability)
+                             ? tr(": KS p = %1").arg(h.ksProbability, 0, 'g', 2)
+                             : QString();
+      m_chart->setSeries(testKey, h.className + ks, histogramStepPoints(h.edges, h.test), style);
       keep << testKey;
       if (!h.train.isEmpty()) {
         style.pen = Qt::DashLine;
         style.width = 1.5;
-        const QString ks = std::isfinite(h.ksProbability)
-                               ? tr(", KS p = %1").arg(h.ksProbability, 0, 'g', 2)
-                               : QString();
-        m_chart->setSeries(trainKey, tr("%1 (train%2)").arg(h.className, ks),
+        style.showInLegend = false;
+        m_chart->setSeries(trainKey, tr("%1 (train)").arg(h.className),
                            histogramStepPoints(h.edges, h.train), style);
         keep << trainKey;
       }

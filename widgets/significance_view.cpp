@@ -1,5 +1,6 @@
 #include "widgets/significance_view.h"
 
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,11 +11,30 @@
 
 namespace imbw {
 
+namespace {
+
+struct Best {
+  double cut = std::nan("");
+  double z = std::nan("");
+};
+
+/// The producer's best cut when it has one (it excludes cuts with almost no background);
+/// otherwise the curve's maximum.
+Best bestOf(const QList<QPointF>& curve, double cut, double z) {
+  if (std::isfinite(cut) && std::isfinite(z)) return {cut, z};
+  Best b;
+  for (const QPointF& p : curve)
+    if (std::isfinite(p.y()) && !(p.y() <= b.z)) b = {p.x(), p.y()};
+  return b;
+}
+
+}  // namespace
+
 SignificanceView::SignificanceView(QWidget* parent)
     : QWidget(parent),
       m_chart(new ChartView(this)),
       m_lumi(new QDoubleSpinBox(this)),
-      m_best(new QLabel(this)) {
+      m_definition(new QComboBox(this)) {
   m_lumi->setRange(1e-4, 1e6);
   m_lumi->setDecimals(4);
   m_lumi->setValue(1.0);
@@ -22,18 +42,27 @@ SignificanceView::SignificanceView(QWidget* parent)
   m_lumi->setToolTip(
       tr("Multiplies the weighted signal and background yields, e.g. the ratio of the target "
          "luminosity to the one the event weights are normalised to"));
+  m_definition->addItem(tr("Z_A (Asimov, Cowan et al.)"), Asimov);
+  m_definition->addItem(tr("s/√b"), SOverSqrtB);
+  m_definition->addItem(tr("s/√(s+b)"), SOverSqrtSB);
+  m_definition->setToolTip(
+      tr("Z_A = √(2((s+b) ln(1+s/b) − s)) is the median discovery significance; s/√b is its "
+         "limit for s ≪ b and overestimates when s is not small; s/√(s+b) is the precision of "
+         "a signal-yield measurement"));
   auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Significance:"), this));
+  bar->addWidget(m_definition);
+  bar->addSpacing(16);
   bar->addWidget(new QLabel(tr("Luminosity factor:"), this));
   bar->addWidget(m_lumi);
-  bar->addWidget(m_best, 1);
+  bar->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(bar);
   layout->addWidget(m_chart);
-  m_chart->setTitle(tr("Expected significance against the score cut"));
-  m_chart->setAxisTitles(tr("Cut on the classifier score (keep score ≥ cut)"),
-                         tr("Significance Z [σ]"));
   connect(m_lumi, &QDoubleSpinBox::valueChanged, this, &SignificanceView::luminosityChanged);
+  connect(m_definition, &QComboBox::currentIndexChanged, this, &SignificanceView::redraw);
+  redraw();
 }
 
 double SignificanceView::luminosity() const {
@@ -42,39 +71,70 @@ double SignificanceView::luminosity() const {
 void SignificanceView::setLuminosity(double factor) {
   m_lumi->setValue(factor);
 }
-QString SignificanceView::bestCutText() const {
-  return m_best->text();
+SignificanceView::Definition SignificanceView::definition() const {
+  return static_cast<Definition>(m_definition->currentData().toInt());
+}
+void SignificanceView::setDefinition(Definition d) {
+  m_definition->setCurrentIndex(m_definition->findData(d));
+}
+
+QString SignificanceView::definitionSymbol(Definition d) {
+  switch (d) {
+    case SOverSqrtB:
+      return QStringLiteral("s/√b");
+    case SOverSqrtSB:
+      return QStringLiteral("s/√(s+b)");
+    case Asimov:
+      break;
+  }
+  return QStringLiteral("Z_A");
 }
 
 void SignificanceView::setRuns(const QList<RunPlotData>& runs) {
+  m_runs = runs;
+  redraw();
+}
+
+void SignificanceView::redraw() {
+  const Definition d = definition();
+  const QString symbol = definitionSymbol(d);
+  m_chart->setTitle(tr("Expected significance %1 against the score cut").arg(symbol));
+  m_chart->setAxisTitles(tr("Cut on the classifier score (keep score ≥ cut)"),
+                         tr("%1 [σ]").arg(symbol));
   QStringList keep;
   QStringList best;
-  for (const RunPlotData& run : runs) {
+  for (const RunPlotData& run : std::as_const(m_runs)) {
     const SignificanceCurves& s = run.significance;
+    const QList<QPointF>& curve = d == SOverSqrtB    ? s.sOverSqrtB
+                                  : d == SOverSqrtSB ? s.sOverSqrtSB
+                                                     : s.asimov;
+    const Best b = d == SOverSqrtB    ? bestOf(curve, s.bestCutSOverSqrtB, s.bestSOverSqrtB)
+                   : d == SOverSqrtSB ? bestOf(curve, s.bestCutSOverSqrtSB, s.bestSOverSqrtSB)
+                                      : bestOf(curve, s.bestCut, s.bestZ);
+    QString legend = run.label;
+    if (std::isfinite(b.cut) && std::isfinite(b.z)) {
+      legend = tr("%1: best cut %2 → %3 = %4")
+                   .arg(run.label)
+                   .arg(b.cut, 0, 'g', 2)
+                   .arg(symbol)
+                   .arg(b.z, 0, 'f', 2);
+      best << legend;
+    }
     SeriesStyle style;
     style.color = run.color;
-    m_chart->setSeries(run.key + "/za", tr("%1: Z_A (Asimov)").arg(run.label), s.asimov, style);
-    style.pen = Qt::DashLine;
-    style.width = 1.5;
-    m_chart->setSeries(run.key + "/sb", tr("%1: s/√b").arg(run.label), s.sOverSqrtB, style);
-    style.pen = Qt::DotLine;
-    m_chart->setSeries(run.key + "/ssb", tr("%1: s/√(s+b)").arg(run.label), s.sOverSqrtSB, style);
-    keep << run.key + "/za" << run.key + "/sb" << run.key + "/ssb";
-    if (std::isfinite(s.bestCut) && std::isfinite(s.bestZ)) {
+    m_chart->setSeries(run.key + "/z", legend, curve, style);
+    keep << run.key + "/z";
+    if (std::isfinite(b.cut) && std::isfinite(b.z)) {
       SeriesStyle marker;
       marker.color = run.color;
       marker.scatter = true;
       marker.markerSize = 11;
       marker.showInLegend = false;
-      m_chart->setSeries(run.key + "/best", QString(), {QPointF(s.bestCut, s.bestZ)}, marker);
+      m_chart->setSeries(run.key + "/best", QString(), {QPointF(b.cut, b.z)}, marker);
       keep << run.key + "/best";
-      best << tr("%1: best cut %2 → Z_A = %3")
-                  .arg(run.label)
-                  .arg(s.bestCut, 0, 'g', 3)
-                  .arg(s.bestZ, 0, 'f', 2);
     }
   }
-  m_best->setText(best.join("; "));
+  m_bestText = best.join("; ");
   m_chart->retainSeries(keep);
 }
 

@@ -239,6 +239,11 @@ void MainWindow::buildPlots() {
   });
 }
 
+static QString activeRunsText(int n) {
+  if (n == 0) return MainWindow::tr("no run active");
+  return n == 1 ? MainWindow::tr("1 run active") : MainWindow::tr("%1 runs active").arg(n);
+}
+
 static QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name,
                              QWidget* content, Qt::DockWidgetArea area) {
   auto* dock = new QDockWidget(title, w);
@@ -258,7 +263,7 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(samples, features);
   samples->raise();
   Q_UNUSED(cuts);
-  auto* loss = makeDock(this, tr("Imbalance && loss"), "lossDock", buildLossPanel(),
+  auto* loss = makeDock(this, tr("Imbalance and loss"), "lossDock", buildLossPanel(),
                         Qt::RightDockWidgetArea);
   auto* model =
       makeDock(this, tr("Model"), "modelDock", buildModelPanel(), Qt::RightDockWidgetArea);
@@ -592,9 +597,9 @@ QWidget* MainWindow::buildRunsPanel() {
   // each progress update.
   m_runsView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   m_runsView->horizontalHeader()->setStretchLastSection(true);
-  m_runsView->setColumnWidth(RunsTableModel::Name, 200);
-  m_runsView->setColumnWidth(RunsTableModel::Status, 220);
-  m_runsView->setColumnWidth(RunsTableModel::Config, 260);
+  m_runsView->setColumnWidth(RunsTableModel::Name, 180);
+  m_runsView->setColumnWidth(RunsTableModel::Status, 150);
+  m_runsView->setColumnWidth(RunsTableModel::Config, 340);
   m_runsView->verticalHeader()->hide();
   m_runsView->setToolTip(
       tr("Select runs to overlay them in the plots; double-click a name to "
@@ -707,7 +712,15 @@ QWidget* MainWindow::buildScanPanel() {
 void MainWindow::loadSettings() {
   QSettings s;
   if (s.contains("window/geometry")) restoreGeometry(s.value("window/geometry").toByteArray());
-  if (s.contains("window/state")) restoreState(s.value("window/state").toByteArray());
+  if (s.contains("window/state")) {
+    restoreState(s.value("window/state").toByteArray());
+  } else {
+    // First start: wide enough side docks that the yields table and the loss form show
+    // every column without scrolling.
+    auto* left = findChild<QDockWidget*>("samplesDock");
+    auto* right = findChild<QDockWidget*>("lossDock");
+    if (left && right) resizeDocks({left, right}, {430, 330}, Qt::Horizontal);
+  }
   m_plotTabs->setCurrentIndex(s.value("window/plotTab", 0).toInt());
   m_rocView->setMode(s.value("plots/rejection", false).toBool() ? RocCurveView::Mode::Rejection
                                                                 : RocCurveView::Mode::Roc);
@@ -790,6 +803,7 @@ void MainWindow::openFile(const QString& path) {
             row.key = key;
             row.name = r.name;
             row.config = runSummary(rs);
+            row.configDetail = runDetails(rs);
             row.status = tr("saved (not trained in this session)");
             row.color = runColor(r.colorIndex);
             m_runsModel->addRun(row);
@@ -1225,6 +1239,7 @@ QString MainWindow::launchRun(const RunSpec& specIn, const QString& name) {
   row.key = key;
   row.name = name;
   row.config = runSummary(spec);
+  row.configDetail = runDetails(spec);
   row.status = tr("queued");
   row.color = run.plot.color;
   m_runsModel->addRun(row);
@@ -1233,7 +1248,7 @@ QString MainWindow::launchRun(const RunSpec& specIn, const QString& name) {
       startTrainingJob(*m_jobs, m_loaded, m_keep, features, spec, run.live));
   if (!m_redrawTimer.isActive()) m_redrawTimer.start();
   statusBar()->showMessage(tr("Queued %1").arg(name));
-  m_statusRuns->setText(tr("%1 run(s) active").arg(activeRuns()));
+  m_statusRuns->setText(activeRunsText(activeRuns()));
   return key;
 }
 
@@ -1358,7 +1373,7 @@ void MainWindow::onRunFinished(const QString& key) {
                        outcome->status == TrainingOutcome::Status::Done ? key : QString(), v);
   }
   statusBar()->showMessage(tr("%1: %2").arg(run.name, status));
-  m_statusRuns->setText(tr("%1 run(s) active").arg(activeRuns()));
+  m_statusRuns->setText(activeRunsText(activeRuns()));
   refreshPlots();
   Q_EMIT runFinished(key, status);
 }

@@ -230,30 +230,114 @@ TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& 
 
 }  // namespace
 
-QString runSummary(const RunConfig& c) {
-  QString loss;
+namespace {
+
+QString number(const nlohmann::json& v) {
+  if (v.is_number_integer()) return QString::number(v.get<long long>());
+  if (v.is_number()) return QString::number(v.get<double>(), 'g', 3);
+  if (v.is_boolean()) return v.get<bool>() ? QStringLiteral("yes") : QStringLiteral("no");
+  if (v.is_string()) return qstr(v.get<std::string>());
+  if (v.is_array()) {
+    QStringList parts;
+    for (const auto& e : v) parts << number(e);
+    return parts.join(QStringLiteral("–"));
+  }
+  return qstr(v.dump());
+}
+
+QString modelName(const std::string& kind) {
+  if (kind == "gbdt") return QStringLiteral("GBDT");
+  if (kind == "mlp") return QStringLiteral("MLP");
+  if (kind == "logistic") return QStringLiteral("logistic regression");
+  if (kind == "random_forest") return QStringLiteral("random forest");
+  if (kind == "balanced_random_forest") return QStringLiteral("balanced random forest");
+  if (kind == "easy_ensemble") return QStringLiteral("EasyEnsemble");
+  if (kind == "one_variable") return QStringLiteral("one variable");
+  return qstr(kind);
+}
+
+QString resampleName(const ResampleConfig& r) {
+  switch (r.kind) {
+    case ResampleKind::None:
+      return QStringLiteral("no resampling");
+    case ResampleKind::ClassReweight:
+      return QStringLiteral("class reweighting");
+    case ResampleKind::RandomUnder:
+      return QStringLiteral("random undersampling");
+    case ResampleKind::RandomOver:
+      return QStringLiteral("random oversampling");
+    case ResampleKind::Smote:
+      return QStringLiteral("SMOTE k=%1").arg(r.k);
+    case ResampleKind::Adasyn:
+      return QStringLiteral("ADASYN k=%1").arg(r.k);
+    case ResampleKind::Tomek:
+      return QStringLiteral("Tomek links");
+    case ResampleKind::SmoteTomek:
+      return QStringLiteral("SMOTE+Tomek k=%1").arg(r.k);
+    case ResampleKind::BalancedBagging:
+      return QStringLiteral("balanced bagging");
+  }
+  return qstr(resampleKindName(r.kind));
+}
+
+QString lossName(const RunConfig& c) {
   const QString alpha =
       c.alphaFromSignalFraction ? QString("1−r") : QString::number(c.loss.alpha, 'g', 3);
   switch (c.loss.kind) {
     case LossKind::CrossEntropy:
-      loss = "cross entropy";
-      break;
+      return QStringLiteral("cross entropy");
     case LossKind::WeightedCrossEntropy:
-      loss = QString("weighted CE α=%1").arg(alpha);
-      break;
+      return QStringLiteral("weighted CE α=%1").arg(alpha);
     case LossKind::Focal:
-      loss = QString("focal α=%1 γ=%2").arg(alpha).arg(c.loss.gamma, 0, 'g', 3);
-      break;
+      return QStringLiteral("focal α=%1 γ=%2").arg(alpha).arg(c.loss.gamma, 0, 'g', 3);
   }
+  return {};
+}
+
+}  // namespace
+
+QString runSummary(const RunConfig& c) {
+  const nlohmann::json& m = c.model;
+  // The few hyper-parameters a physicist compares runs by; the rest is in runDetails().
   QStringList params;
+  auto has = [&](const char* key) { return m.contains(key) && !m.at(key).is_null(); };
+  if (has("trees")) params << QStringLiteral("%1 trees").arg(number(m.at("trees")));
+  if (has("hidden")) params << QStringLiteral("hidden %1").arg(number(m.at("hidden")));
+  if (has("max_depth")) params << QStringLiteral("depth %1").arg(number(m.at("max_depth")));
+  if (has("learning_rate")) params << QStringLiteral("lr %1").arg(number(m.at("learning_rate")));
+  if (has("max_epochs")) params << QStringLiteral("≤ %1 epochs").arg(number(m.at("max_epochs")));
+  if (has("members")) params << QStringLiteral("%1 members").arg(number(m.at("members")));
+  if (has("feature")) params << number(m.at("feature"));
+  QString model = modelName(c.modelKind());
+  if (!params.isEmpty()) model += QLatin1Char(' ') + params.join(QStringLiteral(", "));
+  QString resample = resampleName(c.resample);
+  if (c.resample.kind != ResampleKind::None && c.resample.kind != ResampleKind::Tomek)
+    resample += QStringLiteral(" ratio %1").arg(c.resample.ratio, 0, 'g', 3);
+  return QStringLiteral("%1 · %2 · %3 · %4 folds").arg(model, lossName(c), resample).arg(c.folds);
+}
+
+QString runDetails(const RunConfig& c) {
+  QStringList lines;
+  lines << QStringLiteral("Model: %1").arg(modelName(c.modelKind()));
   for (auto it = c.model.begin(); it != c.model.end(); ++it) {
-    if (it.key() == "kind" || it.key() == "loss" || it->is_object()) continue;
-    params << qstr(it.key() + "=" + it->dump());
+    if (it.key() == "kind" || it.key() == "loss") continue;
+    lines << QStringLiteral("    %1 = %2").arg(qstr(it.key()), number(*it));
   }
-  return QString("%1 (%2), %3, %4, %5 folds, seed %6")
-      .arg(qstr(c.modelKind()), params.join(" "), loss, qstr(resampleKindName(c.resample.kind)))
-      .arg(c.folds)
-      .arg(c.seed);
+  lines << QStringLiteral("Loss: %1").arg(lossName(c));
+  lines << QStringLiteral("Resampling (training folds only): %1").arg(resampleName(c.resample));
+  const nlohmann::json r = c.resample.toJson();
+  for (auto it = r.begin(); it != r.end(); ++it)
+    if (it.key() != "kind") lines << QStringLiteral("    %1 = %2").arg(qstr(it.key()), number(*it));
+  lines << QStringLiteral("Folds: %1, seed %2, threads %3").arg(c.folds).arg(c.seed).arg(c.threads);
+  lines
+      << QStringLiteral("Validation fraction: %1").arg(c.effectiveValidationFraction(), 0, 'g', 3);
+  QStringList features;
+  for (const auto& f : c.features) features << qstr(f);
+  lines
+      << (features.isEmpty()
+              ? QStringLiteral("Features: all of the analysis")
+              : QStringLiteral("Features (%1): %2").arg(features.size()).arg(features.join(", ")));
+  return lines.join(QLatin1Char('\n'));
 }
 
 SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity) {
@@ -284,6 +368,10 @@ SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity) {
   }
   out.bestCut = scan.bestAsimov.threshold;
   out.bestZ = scan.bestAsimov.z;
+  out.bestCutSOverSqrtB = scan.bestSOverSqrtB.threshold;
+  out.bestSOverSqrtB = scan.bestSOverSqrtB.z;
+  out.bestCutSOverSqrtSB = scan.bestSOverSqrtSPlusB.threshold;
+  out.bestSOverSqrtSB = scan.bestSOverSqrtSPlusB.z;
   return out;
 }
 

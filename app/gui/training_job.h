@@ -23,8 +23,11 @@ class JobRunner;
 /// What the Imbalance, Loss and Model panels define: the engine's run configuration, stored
 /// in the project's "runs" list as the CLI reads it.
 using RunSpec = RunConfig;
-/// "gbdt (trees=60 max_depth=3), focal α=0.25 γ=2, smote, 3 folds, seed 1"
+/// What a physicist compares runs by, in one line:
+/// "GBDT 300 trees, depth 4, lr 0.1 · focal α=0.25 γ=2 · no resampling · 5 folds".
 QString runSummary(const RunConfig& config);
+/// The whole configuration, one "name = value" per line (the runs table's tooltip).
+QString runDetails(const RunConfig& config);
 
 /// Shared between a training job and the window: the worker overwrites the newest plot data
 /// and progress; the window's redraw timer takes them. Newest-only: a slow window skips

@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QCompleter>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -229,6 +230,9 @@ void TestViews::rocViewSwitchesToRejection() {
 
 void TestViews::scoreHistogramsTestSolidTrainDashed() {
   ScoreHistogramView view;
+  view.resize(800, 500);
+  view.show();  // legend markers report visibility only in a shown chart
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
   view.setRuns({sampleRun("r1")});
   ChartView* c = view.chartView();
   QCOMPARE(c->seriesKeys().size(), 4);
@@ -238,29 +242,79 @@ void TestViews::scoreHistogramsTestSolidTrainDashed() {
       if (s->name().contains(legendPart)) return static_cast<QLineSeries*>(s)->pen().style();
     return Qt::NoPen;
   };
-  QCOMPARE(penOf("signal (test)"), Qt::SolidLine);
+  QCOMPARE(penOf("signal: KS"), Qt::SolidLine);
   QCOMPARE(penOf("signal (train"), Qt::DashLine);
   bool ksShown = false;
   for (auto* s : c->chart()->series()) ksShown |= s->name().contains("KS p = 0.031");
   QVERIFY(ksShown);
+  auto visibleMarkers = [c] {
+    int n = 0;
+    for (auto* m : c->chart()->legend()->markers()) n += m->isVisible() ? 1 : 0;
+    return n;
+  };
+  // One legend entry per class, the training histograms' markers hidden (laid out on the next
+  // pass of the event loop).
+  QTRY_COMPARE(visibleMarkers(), 2);
   view.setLogY(true);
   QVERIFY(c->logY());
 }
 
 void TestViews::historyUsesTwoAxes() {
   TrainingHistoryView view;
-  view.setRuns({sampleRun("r1")});
-  QCOMPARE(view.chartView()->seriesKeys().size(), 3);
-  QCOMPARE(view.chartView()->chart()->axes(Qt::Vertical).size(), 2);
+  view.resize(800, 500);
+  view.show();  // legend markers report visibility only in a shown chart
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  RunPlotData r2 = sampleRun("r2");
+  r2.color = runColor(1);
+  view.setRuns({sampleRun("r1"), r2});
+  ChartView* c = view.chartView();
+  QCOMPARE(c->seriesKeys().size(), 6);
+  QCOMPARE(c->chart()->axes(Qt::Vertical).size(), 2);
+  // One legend entry per run, named after the run; the line styles are keyed in the title.
+  auto visibleLabels = [c] {
+    QStringList out;
+    for (auto* m : c->chart()->legend()->markers())
+      if (m->isVisible()) out << m->label();
+    return out;
+  };
+  // The legend lays its markers out on the next pass of the event loop.
+  QTRY_COMPARE(visibleLabels(), (QStringList{"run r1", "run r2"}));
+  QVERIFY(c->chart()->title().contains(TrainingHistoryView::styleKey().toHtmlEscaped()));
+  auto penOf = [&](const QString& key) {
+    for (auto* s : c->chart()->series())
+      if (auto* xy = qobject_cast<QXYSeries*>(s);
+          xy && c->plottedPoints(key) == xy->points() && xy->color() == runColor(0))
+        return xy->pen().style();
+    return Qt::NoPen;
+  };
+  QCOMPARE(penOf("r1/vloss"), Qt::SolidLine);
+  QCOMPARE(penOf("r1/tloss"), Qt::DashLine);
+  QCOMPARE(penOf("r1/vap"), Qt::DotLine);
 }
 
 void TestViews::significanceMarksBestCut() {
   SignificanceView view;
   QSignalSpy spy(&view, &SignificanceView::luminosityChanged);
+  QCOMPARE(view.definition(), SignificanceView::Asimov);
   view.setRuns({sampleRun("r1")});
-  QCOMPARE(view.chartView()->plottedPoints("r1/best"), QList<QPointF>{QPointF(0.5, 2.0)});
-  QCOMPARE(view.chartView()->plottedPoints("r1/za").size(), 3);
-  QVERIFY(view.bestCutText().contains("2.00"));
+  ChartView* c = view.chartView();
+  QCOMPARE(c->seriesKeys().size(), 2);  // one curve and its best-cut marker
+  QCOMPARE(c->plottedPoints("r1/best"), QList<QPointF>{QPointF(0.5, 2.0)});
+  QCOMPARE(c->plottedPoints("r1/z"), sampleRun("r1").significance.asimov);
+  QCOMPARE(c->seriesLegend("r1/z"), QString("run r1: best cut 0.5 → Z_A = 2.00"));
+  QVERIFY(c->axisTitleY().contains("Z_A"));
+  // Another definition: its own curve; without a producer's best cut, the curve's maximum.
+  view.setDefinition(SignificanceView::SOverSqrtB);
+  QCOMPARE(c->plottedPoints("r1/z"), sampleRun("r1").significance.sOverSqrtB);
+  QCOMPARE(c->plottedPoints("r1/best"), QList<QPointF>{QPointF(0.5, 2.2)});
+  QCOMPARE(view.bestCutText(), QString("run r1: best cut 0.5 → s/√b = 2.20"));
+  RunPlotData withBest = sampleRun("r1");
+  withBest.significance.bestCutSOverSqrtSB = 0.1;
+  withBest.significance.bestSOverSqrtSB = 0.9;
+  view.setDefinition(SignificanceView::SOverSqrtSB);
+  view.setRuns({withBest});
+  QCOMPARE(c->plottedPoints("r1/best"), QList<QPointF>{QPointF(0.1, 0.9)});
+  QVERIFY(c->axisTitleY().contains("s/√(s+b)"));
   view.setLuminosity(4.0);
   QCOMPARE(spy.size(), 1);
   QCOMPARE(spy[0][0].toDouble(), 4.0);

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "app/gui/main_window.h"
+#include "app/gui/training_job.h"
 #include "widgets/chart_view.h"
 #include "widgets/cut_editor.h"
 #include "widgets/json_form.h"
@@ -64,6 +65,7 @@ class TestMainWindow : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void initTestCase();
+  void runSummaryReadsLikeAPhysicist();
   void loadsExampleAndYieldsFollowTheCut();
   void badCutShowsMessageAndRefusesTraining();
   void smallRunFillsTableAndEveryChart();
@@ -74,6 +76,25 @@ class TestMainWindow : public QObject {
 void TestMainWindow::initTestCase() {
   QStandardPaths::setTestModeEnabled(true);  // QSettings of the tests stay apart
   QVERIFY2(QFile::exists(examplePath()), qPrintable(examplePath()));
+}
+
+void TestMainWindow::runSummaryReadsLikeAPhysicist() {
+  const RunConfig c = RunConfig::fromJson(nlohmann::json::parse(R"({
+    "model": {"kind": "gbdt", "trees": 300, "max_depth": 4, "learning_rate": 0.1,
+              "subsample": 0.8},
+    "loss": {"kind": "focal", "alpha": 0.25, "gamma": 2},
+    "resample": {"kind": "none"}, "folds": 5, "seed": 7})"));
+  QCOMPARE(runSummary(c),
+           QString("GBDT 300 trees, depth 4, lr 0.1 · focal α=0.25 γ=2 · no resampling · 5 folds"));
+  const QString details = runDetails(c);
+  QVERIFY2(details.contains("subsample = 0.8"), qPrintable(details));
+  QVERIFY2(details.contains("seed 7"), qPrintable(details));
+  const RunConfig s = RunConfig::fromJson(nlohmann::json::parse(R"({
+    "model": {"kind": "mlp", "hidden": [64, 32], "max_epochs": 50},
+    "loss": {"kind": "weighted_cross_entropy", "alpha": "1-r"},
+    "resample": {"kind": "smote", "k": 5, "ratio": 0.5}, "folds": 3})"));
+  QCOMPARE(runSummary(s), QString("MLP hidden 64–32, ≤ 50 epochs · weighted CE α=1−r · SMOTE k=5 "
+                                  "ratio 0.5 · 3 folds"));
 }
 
 void TestMainWindow::loadsExampleAndYieldsFollowTheCut() {
