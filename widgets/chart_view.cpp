@@ -48,6 +48,8 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent) {
 ChartView::~ChartView() = default;
 
 void ChartView::setTitle(const QString& title) {
+  // Views set titles on every redraw; an unchanged title must not cost a relayout.
+  if (m_chart->title() == title) return;
   m_chart->setTitle(title);
 }
 
@@ -56,6 +58,7 @@ void ChartView::setLegendAlignment(Qt::Alignment alignment) {
 }
 
 void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yRight) {
+  if (x == m_xTitle && y == m_yTitle && yRight == m_yRightTitle) return;
   m_xTitle = x;
   m_yTitle = y;
   m_yRightTitle = yRight;

@@ -61,7 +61,11 @@ SignificanceView::SignificanceView(QWidget* parent)
   layout->addLayout(bar);
   layout->addWidget(m_chart);
   connect(m_lumi, &QDoubleSpinBox::valueChanged, this, &SignificanceView::luminosityChanged);
-  connect(m_definition, &QComboBox::currentIndexChanged, this, &SignificanceView::redraw);
+  connect(m_definition, &QComboBox::currentIndexChanged, this, [this] {
+    // Switching the definition is a different plot: start its curves afresh.
+    m_chart->clear();
+    redraw();
+  });
   redraw();
 }
 

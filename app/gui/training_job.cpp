@@ -71,10 +71,6 @@ class JobObserver : public TrainingObserver {
   }
 
   void snapshot(const Snapshot& s) override {
-    if (s.fold != m_fold) {  // the history restarts with each fold
-      m_fold = s.fold;
-      m_apHistory.clear();
-    }
     auto plot = std::make_shared<RunPlotData>();
     plot->iterationName = QString::fromLatin1(iterationName(m_kind));
     plot->roc = points(s.roc);
@@ -83,13 +79,13 @@ class JobObserver : public TrainingObserver {
       plot->ap = s.metrics.averagePrecision;
       plot->auc = s.metrics.auc;
       plot->chance = s.metrics.signalFraction;
-      m_apHistory << QPointF(s.iteration, s.metrics.averagePrecision);
     }
     for (const auto& h : s.lossHistory) {
       if (std::isfinite(h[1])) plot->trainLoss << QPointF(h[0], h[1]);
       if (std::isfinite(h[2])) plot->validationLoss << QPointF(h[0], h[2]);
     }
-    plot->validationAp = m_apHistory;
+    for (const auto& h : s.apHistory)  // the engine's, restarting with each fold
+      if (std::isfinite(h[1])) plot->validationAp << QPointF(h[0], h[1]);
     for (std::size_t c = 0; c < s.classHistograms.size(); ++c) {
       const auto& bins = s.classHistograms[c];
       ClassScoreHistogram h;
@@ -111,8 +107,6 @@ class JobObserver : public TrainingObserver {
   LiveRunState& m_live;
   std::vector<std::string> m_classNames;
   std::string m_kind;
-  int m_fold = -1;
-  QList<QPointF> m_apHistory;
 };
 
 TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& data,
@@ -175,21 +169,17 @@ TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& 
   plot.auc = out.auc.mean;
   plot.chance = summarize(*roc).signalFraction;
 
-  // Overtraining check: each fold's model on its own training events against the held-out
-  // scores.
+  // Overtraining check: each fold's model on the events it was fitted on (scored by the
+  // engine, validation split excluded) against the held-out scores.
   std::vector<double> trainScores, trainWeights;
   std::vector<std::int32_t> trainClasses;
-  for (std::size_t f = 0; f < result.models.size(); ++f) {
-    if (promise.isCanceled()) break;
-    std::vector<std::size_t> trainRows;
-    for (std::size_t i = 0; i < all.rows(); ++i)
-      if (result.heldOutFold[i] != static_cast<int>(f)) trainRows.push_back(i);
-    const FeatureMatrix part = all.subset(trainRows);
-    const std::vector<double> s = result.models[f]->predict(part.x);
-    trainScores.insert(trainScores.end(), s.begin(), s.end());
-    trainWeights.insert(trainWeights.end(), part.weight.begin(), part.weight.end());
-    trainClasses.insert(trainClasses.end(), part.label.begin(), part.label.end());
-  }
+  for (const std::vector<float>& fold : result.trainingScores)
+    for (std::size_t i = 0; i < fold.size() && i < all.rows(); ++i) {
+      if (!std::isfinite(fold[i])) continue;
+      trainScores.push_back(fold[i]);
+      trainWeights.push_back(all.weight[i]);
+      trainClasses.push_back(all.label[i]);
+    }
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto* v : {&scores, &trainScores})
     for (double s : *v)
