@@ -5,7 +5,8 @@
 //       prints {"epoch_seconds": ...} as one JSON line.
 //   nets_bench ww-nn DATADIR
 //       reads DATADIR/ww_x.npy, ww_y.npy, ww_folds.npy (written by nets_bench.py from the WW
-//       example) and prints per-fold AP / AUC of our network as JSON.
+//       example) and prints per-fold AP / AUC of our network as JSON. Fold k trains with seed
+//       k + 1 (+ SEED_OFFSET, optional: repeat with other initialisations).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -96,7 +97,7 @@ int epoch(const std::string& dir, int epochs, int threads) {
   return 0;
 }
 
-int wwNn(const std::string& dir, bool focal) {
+int wwNn(const std::string& dir, bool focal, int seedOffset) {
   const imbw::FeatureMatrix data = load(dir + "/ww_x.npy", dir + "/ww_y.npy");
   std::vector<std::size_t> sf;
   std::string df;
@@ -125,7 +126,7 @@ int wwNn(const std::string& dir, bool focal) {
     imbw::MlpModel m(c);
     imbw::FitContext ctx;
     ctx.validation = &val;
-    ctx.seed = static_cast<std::uint64_t>(k + 1);
+    ctx.seed = static_cast<std::uint64_t>(k + 1 + seedOffset);
     const auto t0 = std::chrono::steady_clock::now();
     m.fit(train, ctx);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -177,10 +178,11 @@ int main(int argc, char** argv) {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "ww-export" && argc == 4) return wwExport(argv[2], argv[3]);
     if (cmd == "epoch" && argc == 5) return epoch(argv[2], std::stoi(argv[3]), std::stoi(argv[4]));
-    if ((cmd == "ww-nn" || cmd == "ww-nn-focal") && argc == 3)
-      return wwNn(argv[2], cmd == "ww-nn-focal");
-    std::fprintf(stderr,
-                 "usage: nets_bench epoch DATADIR EPOCHS THREADS | ww-nn[-focal] DATADIR\n");
+    if ((cmd == "ww-nn" || cmd == "ww-nn-focal") && (argc == 3 || argc == 4))
+      return wwNn(argv[2], cmd == "ww-nn-focal", argc == 4 ? std::stoi(argv[3]) : 0);
+    std::fprintf(
+        stderr,
+        "usage: nets_bench epoch DATADIR EPOCHS THREADS | ww-nn[-focal] DATADIR [SEED_OFFSET]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nets_bench: %s\n", e.what());

@@ -24,9 +24,19 @@ OUT = os.path.join(ROOT, "bench", "out")
 
 
 def net(d):
-    return nn.Sequential(nn.Linear(d, 150), nn.BatchNorm1d(150), nn.ReLU(), nn.Dropout(0.5),
-                         nn.Linear(150, 150), nn.BatchNorm1d(150), nn.ReLU(), nn.Dropout(0.5),
-                         nn.Linear(150, 1))
+    """The same model as ours: He N(0, 2/fan_in) hidden weights, N(0, 0.01²) output weights,
+    zero biases (the output bias is then set to the prior log-odds), BN γ = 1, β = 0.
+    PyTorch's default Linear init (U(±1/√fan_in)) would be a different model."""
+    m = nn.Sequential(nn.Linear(d, 150), nn.BatchNorm1d(150), nn.ReLU(), nn.Dropout(0.5),
+                      nn.Linear(150, 150), nn.BatchNorm1d(150), nn.ReLU(), nn.Dropout(0.5),
+                      nn.Linear(150, 1))
+    with torch.no_grad():
+        for mod in m:
+            if isinstance(mod, nn.Linear):
+                nn.init.normal_(mod.weight, 0.0, (2.0 / mod.in_features) ** 0.5)
+                nn.init.zeros_(mod.bias)
+        nn.init.normal_(m[-1].weight, 0.0, 0.01)
+    return m
 
 
 def focal_loss(z, t, alpha, gamma):

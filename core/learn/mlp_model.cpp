@@ -100,11 +100,12 @@ void MlpModel::initLayers(int inputs, int outputs, std::uint64_t seed) {
   for (const Layer& l : m_layers) {
     // Hidden layers: He initialisation, N(0, 2 / fan_in), suited to the ReLU that follows.
     // The output layer is linear and its bias starts at the prior log-odds, which only means
-    // "every event starts at the prior" if the weights start small: N(0, 0.01²), as Lin et al.
-    // (the focal-loss paper, where the prior initialisation comes from) do. He weights here
-    // gave initial margins of spread ~1.4 around the prior: the focal loss then down-weights
-    // the events the random start happens to get right, and the network reached a clearly
-    // worse AP on the WW example (0.104 vs 0.128 for the same net in PyTorch's default init).
+    // "every event starts at the prior" if its weights start small: N(0, 0.01²), as Lin et al.
+    // (the focal-loss paper, where the prior initialisation comes from) do. With He weights
+    // here the initial margins spread by ~1.4 around the prior. Measured on the WW example
+    // (5 folds × 3 seeds): focal AP 0.104 → 0.111, cross entropy 0.111 → 0.125; the fold-to-fold
+    // and seed-to-seed spread (~0.015) is as large as that, so this is a correctness choice,
+    // not a tuned number.
     const bool output = &l == &m_layers.back();
     const double sd = output ? kOutputInitSd : std::sqrt(2.0 / l.in);
     for (std::size_t k = 0; k < static_cast<std::size_t>(l.in) * l.out; ++k)
