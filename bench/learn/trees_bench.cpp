@@ -5,7 +5,21 @@
 //                                         (int32)
 //   trees_bench run OUTDIR MODEL [TREES]  fits MODEL on the first 80 %, scores the last 20 %
 //                                         (OUTDIR/trees_scores_MODEL.npy) and prints one JSON line
-// MODEL: gbdt_logistic, gbdt_focal, gbdt_custom_ce, rf, weighted_rf, balanced_rf, easy_ensemble.
+//   trees_bench ww DATADIR MODEL          5-fold quality on the WW example: reads DATADIR/ww_x.npy
+//                                         (float32 n × F), ww_y.npy, ww_folds.npy (int64, fold
+//                                         of each event; written by trees_ww.py), fits MODEL on
+//                                         the other folds (resampling the training part only),
+//                                         writes the held-out scores to ww_scores_MODEL.npy and
+//                                         prints a JSON line with the fit time of each fold
+//   trees_bench poll-gaps OUTDIR MODEL [TREES]  fits on the 170k set and prints the largest
+//                                         interval between two stopRequested() polls (= the
+//                                         worst cancel latency), first poll included
+// MODEL: gbdt_logistic, gbdt_focal, gbdt_custom_ce, rf, weighted_rf, balanced_rf, easy_ensemble;
+// ww also: gbdt (1000 trees, lr 0.01), gbdt_weighted (α = 1 − r), gbdt_focal_ww, rus_gbdt,
+// smote_gbdt (the WW example's resampling: class totals kept), rus_gbdt_eq, smote_gbdt_eq
+// (class totals equalised = unit weights, as imbalanced-learn's samplers give).
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -21,6 +35,7 @@
 #include "core/learn/easy_ensemble_model.h"
 #include "core/learn/forest_model.h"
 #include "core/learn/gbdt_model.h"
+#include "core/resample/resampler.h"
 
 using namespace imbw;
 
@@ -189,6 +204,150 @@ int run(const std::string& dir, const std::string& name, int trees) {
   return 0;
 }
 
+/// Payload and shape of a C-order .npy file (the shape parsed from its header).
+std::vector<char> readNpy(const std::string& path, std::vector<std::size_t>& shape,
+                          std::size_t itemBytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  char magic[10];
+  in.read(magic, 10);
+  const std::uint16_t len = static_cast<std::uint16_t>(static_cast<unsigned char>(magic[8]) |
+                                                       (static_cast<unsigned char>(magic[9]) << 8));
+  std::string header(len, ' ');
+  in.read(header.data(), len);
+  const auto open = header.find("'shape': (");
+  if (open == std::string::npos) throw std::runtime_error(path + ": no shape in the header");
+  shape.clear();
+  std::size_t pos = open + 10, total = 1;
+  while (pos < header.size() && header[pos] != ')') {
+    if (std::isdigit(static_cast<unsigned char>(header[pos]))) {
+      std::size_t used = 0;
+      shape.push_back(std::stoull(header.substr(pos), &used));
+      total *= shape.back();
+      pos += used;
+    } else {
+      ++pos;
+    }
+  }
+  std::vector<char> buf(total * itemBytes);
+  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  if (!in) throw std::runtime_error(path + " is shorter than expected");
+  return buf;
+}
+
+std::unique_ptr<Model> makeWwModel(const std::string& name, double signalFraction) {
+  GbdtParams g;  // the WW example's boosted trees: 1000 trees, learning rate 0.01, depth 6
+  g.trees = 1000;
+  g.learningRate = 0.01;
+  if (name == "gbdt" || name.rfind("rus_gbdt", 0) == 0 || name.rfind("smote_gbdt", 0) == 0)
+    return std::make_unique<GbdtModel>(g);
+  if (name == "gbdt_weighted") {
+    g.loss.kind = LossKind::WeightedCrossEntropy;
+    g.loss.alpha = 1.0 - signalFraction;
+    return std::make_unique<GbdtModel>(g);
+  }
+  if (name == "gbdt_focal_ww") {
+    g.loss.kind = LossKind::Focal;
+    g.loss.alpha = 0.25;
+    g.loss.gamma = 2.0;
+    return std::make_unique<GbdtModel>(g);
+  }
+  return makeBenchModel(name, 0);
+}
+
+int runWw(const std::string& dir, const std::string& name) {
+  std::vector<std::size_t> xs, ys, fs;
+  const auto xb = readNpy(dir + "/ww_x.npy", xs, sizeof(float));
+  const auto yb = readNpy(dir + "/ww_y.npy", ys, sizeof(std::int64_t));
+  const auto fb = readNpy(dir + "/ww_folds.npy", fs, sizeof(std::int64_t));
+  if (xs.size() != 2 || ys.at(0) != xs[0] || fs.at(0) != xs[0])
+    throw std::runtime_error("ww_x / ww_y / ww_folds do not match");
+  const std::size_t n = xs[0], f = xs[1];
+  const auto* x = reinterpret_cast<const float*>(xb.data());
+  const auto* y = reinterpret_cast<const std::int64_t*>(yb.data());
+  const auto* fold = reinterpret_cast<const std::int64_t*>(fb.data());
+  FeatureMatrix all;
+  for (std::size_t j = 0; j < f; ++j) all.featureNames.push_back("f" + std::to_string(j));
+  all.classNames = {"background", "signal"};
+  all.x =
+      Eigen::Map<const RowMatrixF>(x, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(f));
+  for (std::size_t i = 0; i < n; ++i) {
+    all.label.push_back(static_cast<std::int32_t>(y[i]));
+    all.weight.push_back(1.0);
+  }
+  std::vector<double> scores(n, std::nan(""));
+  nlohmann::json folds = nlohmann::json::array();
+  const int k = static_cast<int>(*std::max_element(fold, fold + n)) + 1;
+  for (int q = 0; q < k; ++q) {
+    std::vector<std::size_t> tr, te;
+    for (std::size_t i = 0; i < n; ++i) (fold[i] == q ? te : tr).push_back(i);
+    FeatureMatrix train = all.subset(tr);
+    const FeatureMatrix test = all.subset(te);
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool rus = name.rfind("rus_gbdt", 0) == 0, smote = name.rfind("smote_gbdt", 0) == 0;
+    if (rus || smote) {
+      ResampleConfig rc;
+      rc.kind = rus ? ResampleKind::RandomUnder : ResampleKind::Smote;
+      rc.equaliseWeights = name.size() > 3 && name.compare(name.size() - 3, 3, "_eq") == 0;
+      rc.seed = 100 + static_cast<std::uint64_t>(q);
+      train = resample(train, rc).data;
+    }
+    double sig = 0.0;
+    for (std::size_t i = 0; i < train.rows(); ++i) sig += train.isSignal(i) ? 1.0 : 0.0;
+    auto model = makeWwModel(name, sig / static_cast<double>(train.rows()));
+    FitContext ctx;
+    ctx.threads = 2;
+    ctx.seed = 1 + static_cast<std::uint64_t>(q);
+    model->fit(train, ctx);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto s = model->predict(test.x);
+    for (std::size_t i = 0; i < te.size(); ++i) scores[te[i]] = s[i];
+    folds.push_back({{"fold", q}, {"fit_seconds", secs}, {"train_events", train.rows()}});
+  }
+  writeNpy(dir + "/ww_scores_" + name + ".npy", "<f8", n, 0, scores.data(), n * sizeof(double));
+  std::cout << nlohmann::json{{"model", name}, {"folds", folds}}.dump() << std::endl;
+  return 0;
+}
+
+/// Records the longest interval between two polls (from the start of fit to the first poll
+/// included): the worst case of how long a cancel waits.
+class GapObserver : public FitObserver {
+ public:
+  using Clock = std::chrono::steady_clock;
+  bool stopRequested() const override {
+    const auto now = Clock::now();
+    maxGap = std::max(maxGap, std::chrono::duration<double>(now - last).count());
+    last = now;
+    ++polls;
+    return false;
+  }
+  mutable Clock::time_point last = Clock::now();
+  mutable double maxGap = 0.0;
+  mutable long polls = 0;
+};
+
+int pollGaps(const std::string& dir, const std::string& name, int trees) {
+  const FeatureMatrix train = loadRows(dir, 0, kRows * 4 / 5);
+  auto model = makeBenchModel(name, trees);
+  GapObserver obs;
+  FitContext ctx;
+  ctx.threads = 2;
+  ctx.seed = 1;
+  ctx.observer = &obs;
+  obs.last = GapObserver::Clock::now();
+  model->fit(train, ctx);
+  const double tail = std::chrono::duration<double>(GapObserver::Clock::now() - obs.last).count();
+  std::cout << nlohmann::json{{"model", name},
+                              {"rows", train.rows()},
+                              {"polls", obs.polls},
+                              {"max_gap_ms", 1e3 * obs.maxGap},
+                              {"after_last_poll_ms", 1e3 * tail}}
+                   .dump()
+            << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -200,7 +359,11 @@ int main(int argc, char** argv) {
     }
     if (cmd == "run" && (argc == 4 || argc == 5))
       return run(argv[2], argv[3], argc == 5 ? std::stoi(argv[4]) : 0);
-    std::cerr << "usage: trees_bench make-data OUTDIR | run OUTDIR MODEL [TREES]\n";
+    if (cmd == "ww" && argc == 4) return runWw(argv[2], argv[3]);
+    if (cmd == "poll-gaps" && (argc == 4 || argc == 5))
+      return pollGaps(argv[2], argv[3], argc == 5 ? std::stoi(argv[4]) : 0);
+    std::cerr << "usage: trees_bench make-data OUTDIR | run OUTDIR MODEL [TREES] | ww DATADIR "
+                 "MODEL | poll-gaps OUTDIR MODEL [TREES]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "trees_bench: " << e.what() << "\n";
