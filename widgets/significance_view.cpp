@@ -60,6 +60,9 @@ SignificanceView::SignificanceView(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(bar);
   layout->addWidget(m_chart);
+  // The legend carries the best cut of each run: below the plot it has the chart's whole width
+  // (on the right Qt Charts elides such entries).
+  m_chart->setLegendAlignment(Qt::AlignBottom);
   connect(m_lumi, &QDoubleSpinBox::valueChanged, this, &SignificanceView::luminosityChanged);
   connect(m_definition, &QComboBox::currentIndexChanged, this, [this] {
     // Switching the definition is a different plot: start its curves afresh.

@@ -716,10 +716,16 @@ void MainWindow::loadSettings() {
     restoreState(s.value("window/state").toByteArray());
   } else {
     // First start: wide enough side docks that the yields table and the loss form show
-    // every column without scrolling.
-    auto* left = findChild<QDockWidget*>("samplesDock");
-    auto* right = findChild<QDockWidget*>("lossDock");
-    if (left && right) resizeDocks({left, right}, {430, 330}, Qt::Horizontal);
+    // every column without scrolling. Once the window has its real size (sizing the docks
+    // of a window not yet shown fixes proportions of the default size).
+    QTimer::singleShot(0, this, [this] {
+      auto* left = findChild<QDockWidget*>("samplesDock");
+      auto* right = findChild<QDockWidget*>("lossDock");
+      if (left && right) resizeDocks({left, right}, {430, 330}, Qt::Horizontal);
+      // The plots keep most of the height; the runs table shows about six runs.
+      if (auto* runs = findChild<QDockWidget*>("runsDock"))
+        resizeDocks({runs}, {height() / 4}, Qt::Vertical);
+    });
   }
   m_plotTabs->setCurrentIndex(s.value("window/plotTab", 0).toInt());
   m_rocView->setMode(s.value("plots/rejection", false).toBool() ? RocCurveView::Mode::Rejection
