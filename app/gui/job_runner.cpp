@@ -1,5 +1,9 @@
 #include "app/gui/job_runner.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace imbw {
 
 JobRunner::JobRunner(QObject* parent) : QObject(parent) {
@@ -23,6 +27,13 @@ int JobRunner::activeJobs() const {
   int n = 0;
   for (const auto& f : m_futures) n += f.isFinished() ? 0 : 1;
   return n;
+}
+
+void JobRunner::lowerCurrentThreadPriority() {
+  constexpr int kBackgroundNice = 10;
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  // Best effort: a failure (e.g. a sandbox forbidding it) only costs responsiveness.
+  (void)::setpriority(PRIO_PROCESS, tid, kBackgroundNice);
 }
 
 void JobRunner::shutdown() {
