@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/learn/forest_model.h"
+#include "core/learn/learn_util.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -175,13 +176,7 @@ std::vector<double> EasyEnsembleModel::predictProba(const RowMatrixF& x) const {
 }
 
 std::vector<double> EasyEnsembleModel::predict(const RowMatrixF& x) const {
-  auto p = predictProba(x);
-  if (m_numClasses == 2) return p;
-  const std::size_t k = static_cast<std::size_t>(m_numClasses);
-  std::vector<double> s(p.size() / k);
-  for (std::size_t i = 0; i < s.size(); ++i)
-    s[i] = p[i * k + static_cast<std::size_t>(m_signalClass)];
-  return s;
+  return learn_util::signalColumn(predictProba(x), m_numClasses, m_signalClass);
 }
 
 void EasyEnsembleModel::save(const std::string& path) const {

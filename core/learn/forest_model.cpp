@@ -6,6 +6,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/learn/learn_util.h"
 #include "core/util/error.h"
 
 // Why XGBoost's hist builder and not our own trees, nor XGBoost's random-forest mode:
@@ -324,9 +325,7 @@ void ForestModel::writeMeta() {
 
 std::vector<double> ForestModel::predictProba(const RowMatrixF& x) const {
   if (!m_booster) throw Error(kind() + ": the model is not trained");
-  if (!m_featureNames.empty() && static_cast<std::size_t>(x.cols()) != m_featureNames.size())
-    throw Error(kind() + ": the model was trained on " + std::to_string(m_featureNames.size()) +
-                " features, the data have " + std::to_string(x.cols()));
+  learn_util::checkFeatureCount(kind(), m_featureNames, x);
   xgb::DMatrix d(x, m_threads);
   const_cast<xgb::Booster&>(m_booster).setParam("nthread", m_threads);
   const auto m = m_booster.predictMargin(d);
@@ -346,13 +345,7 @@ std::vector<double> ForestModel::predictProba(const RowMatrixF& x) const {
 }
 
 std::vector<double> ForestModel::predict(const RowMatrixF& x) const {
-  auto p = predictProba(x);
-  if (m_numClasses == 2) return p;
-  const std::size_t k = static_cast<std::size_t>(m_numClasses);
-  std::vector<double> s(p.size() / k);
-  for (std::size_t i = 0; i < s.size(); ++i)
-    s[i] = p[i * k + static_cast<std::size_t>(m_signalClass)];
-  return s;
+  return learn_util::signalColumn(predictProba(x), m_numClasses, m_signalClass);
 }
 
 void ForestModel::save(const std::string& path) const {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/learn/learn_util.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -383,9 +384,7 @@ void GbdtModel::writeMeta() {
 
 std::vector<double> GbdtModel::margins(const RowMatrixF& x) const {
   if (!m_booster) throw Error("gbdt: the model is not trained");
-  if (!m_featureNames.empty() && static_cast<std::size_t>(x.cols()) != m_featureNames.size())
-    throw Error("gbdt: the model was trained on " + std::to_string(m_featureNames.size()) +
-                " features, the data have " + std::to_string(x.cols()));
+  learn_util::checkFeatureCount("gbdt", m_featureNames, x);
   xgb::DMatrix d(x, m_threads);
   const std::size_t n = static_cast<std::size_t>(x.rows());
   if (m_numClasses > 2) {
@@ -416,13 +415,7 @@ std::vector<double> GbdtModel::predictProba(const RowMatrixF& x) const {
 }
 
 std::vector<double> GbdtModel::predict(const RowMatrixF& x) const {
-  auto p = predictProba(x);
-  if (m_numClasses == 2) return p;
-  const std::size_t k = static_cast<std::size_t>(m_numClasses);
-  std::vector<double> s(p.size() / k);
-  for (std::size_t i = 0; i < s.size(); ++i)
-    s[i] = p[i * k + static_cast<std::size_t>(m_signalClass)];
-  return s;
+  return learn_util::signalColumn(predictProba(x), m_numClasses, m_signalClass);
 }
 
 void GbdtModel::save(const std::string& path) const {

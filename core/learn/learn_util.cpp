@@ -95,4 +95,21 @@ double meanLoss(const LossConfig& loss, int numClasses, const RowMatrixF& margin
   return wsum != 0.0 ? sum / wsum : 0.0;
 }
 
+std::vector<double> signalColumn(std::vector<double> proba, int numClasses, int signalClass) {
+  if (numClasses == 2) return proba;
+  const auto k = static_cast<std::size_t>(numClasses);
+  std::vector<double> s(proba.size() / k);
+  for (std::size_t i = 0; i < s.size(); ++i)
+    s[i] = proba[i * k + static_cast<std::size_t>(signalClass)];
+  return s;
+}
+
+void checkFeatureCount(const std::string& kind, const std::vector<std::string>& trainedFeatures,
+                       const RowMatrixF& x) {
+  if (trainedFeatures.empty() || static_cast<std::size_t>(x.cols()) == trainedFeatures.size())
+    return;
+  throw Error(kind + ": the model was trained on " + std::to_string(trainedFeatures.size()) +
+              " features, the data have " + std::to_string(x.cols()));
+}
+
 }  // namespace imbw::learn_util

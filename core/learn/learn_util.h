@@ -59,6 +59,13 @@ void get(const nlohmann::json& j, const char* key, T& out) {
 
 /// Signal score per row from raw margins: σ(z) for one column, softmax[signal] for K columns.
 std::vector<double> signalScores(const RowMatrixF& margins, int numClasses, int signalClass);
+/// The signal-class column of row-major [n × K] probabilities (K = 2: the probabilities are
+/// already one signal score per row and come back unchanged).
+std::vector<double> signalColumn(std::vector<double> proba, int numClasses, int signalClass);
+/// Throws imbw::Error when x has another number of columns than the model was trained on
+/// (no check when the model recorded no feature names).
+void checkFeatureCount(const std::string& kind, const std::vector<std::string>& trainedFeatures,
+                       const RowMatrixF& x);
 /// Row-wise softmax of margins, flattened row-major.
 std::vector<double> softmaxRows(const RowMatrixF& margins);
 
