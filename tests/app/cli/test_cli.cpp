@@ -2,6 +2,8 @@
 
 #include <QtTest/QtTest>
 
+#include "tests/app/cli/cli_process.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,27 +13,9 @@
 
 namespace {
 
-struct Result {
-  int exitCode = -1;
-  QString out;
-  QString err;
-};
-
-Result runCli(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(IMBW_CLI_PATH), args);
-  Result r;
-  if (!p.waitForFinished(300000) || p.exitStatus() != QProcess::NormalExit) return r;
-  r.exitCode = p.exitCode();
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
-}
-
-QString sourceDir() {
-  const QByteArray dir = qgetenv("IMBW_SOURCE_DIR");
-  return dir.isEmpty() ? QStringLiteral(IMBW_TEST_SOURCE_DIR) : QString::fromLocal8Bit(dir);
-}
+using cli_test::Result;
+using cli_test::runCli;
+using cli_test::sourceDir;
 
 QString wwDir() {
   return sourceDir() + "/resources/examples/ww";
