@@ -28,6 +28,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -319,7 +320,24 @@ QWidget* MainWindow::buildSamplesPanel() {
   m_weightEditor->setToolTip(tr("Per-event weight of the selected sample (default 1)"));
   form->addRow(tr("Weight:"), m_weightEditor);
   layout->addLayout(form);
+  // Label value → class of a sample classified by a label column ("assign each label value
+  // to a class", issue 5): one class combo per value, applied with the button below.
+  m_labelMapTitle = new QLabel(w);
+  layout->addWidget(m_labelMapTitle);
+  m_labelMap = new QTableWidget(0, 2, w);
+  m_labelMap->setObjectName("labelMapTable");
+  m_labelMap->setHorizontalHeaderLabels({tr("Label value"), tr("Class")});
+  m_labelMap->horizontalHeader()->setStretchLastSection(true);
+  m_labelMap->verticalHeader()->hide();
+  m_labelMap->setToolTip(
+      tr("The class of the events with each label value (* = any other "
+         "value); applied with the button below"));
+  m_labelMap->setMaximumHeight(120);
+  layout->addWidget(m_labelMap);
+  m_labelMapTitle->hide();
+  m_labelMap->hide();
   auto* apply = new QPushButton(tr("Apply sample settings and reload"), w);
+  m_applySamples = apply;
   layout->addWidget(apply);
   m_samplesMessage = new QLabel(w);
   m_samplesMessage->setWordWrap(true);
@@ -342,6 +360,7 @@ QWidget* MainWindow::buildSamplesPanel() {
         return l;
       }());
       m_weightEditor->setText(qs(m_analysis->samples[i].weight));
+      showLabelMap(m_analysis->samples[i]);
     }
   });
   connect(apply, &QPushButton::clicked, this, [this] {
@@ -356,7 +375,17 @@ QWidget* MainWindow::buildSamplesPanel() {
     if (it) {
       const int i = m_samples->indexOfTopLevelItem(it);
       const QString wt = m_weightEditor->text().trimmed();
-      m_analysis->samples[i].weight = wt.isEmpty() ? "1" : ss(wt);
+      Sample& sample = m_analysis->samples[i];
+      sample.weight = wt.isEmpty() ? "1" : ss(wt);
+      if (sample.classSource == ClassSource::LabelColumn && !m_labelMap->isHidden()) {
+        std::vector<LabelMapEntry> map;
+        for (int r = 0; r < m_labelMap->rowCount(); ++r) {
+          auto* value = m_labelMap->item(r, 0);
+          auto* cls = qobject_cast<QComboBox*>(m_labelMap->cellWidget(r, 1));
+          if (value && cls) map.push_back({ss(value->text()), ss(cls->currentText())});
+        }
+        sample.labelMap = std::move(map);
+      }
     }
     syncAnalysisFromPanels();
     m_samplesMessage->hide();
@@ -899,6 +928,29 @@ void MainWindow::populateSamples() {
   }
   m_samples->expandToDepth(-1);
   if (m_samples->topLevelItemCount() > 0) m_samples->setCurrentItem(m_samples->topLevelItem(0));
+}
+
+void MainWindow::showLabelMap(const Sample& s) {
+  m_labelMap->setRowCount(0);
+  const bool byLabel = s.classSource == ClassSource::LabelColumn;
+  m_labelMapTitle->setVisible(byLabel);
+  m_labelMap->setVisible(byLabel);
+  if (!byLabel) return;
+  m_labelMapTitle->setText(tr("Class of each value of label column “%1”:").arg(qs(s.labelColumn)));
+  QStringList classes;
+  for (const auto& c : m_analysis->classes) classes << qs(c);
+  for (const auto& e : s.labelMap) {
+    const int r = m_labelMap->rowCount();
+    m_labelMap->insertRow(r);
+    auto* value = new QTableWidgetItem(qs(e.value));
+    value->setFlags(value->flags() & ~Qt::ItemIsEditable);
+    m_labelMap->setItem(r, 0, value);
+    auto* combo = new QComboBox(m_labelMap);
+    combo->addItems(classes);
+    if (!classes.contains(qs(e.className))) combo->addItem(qs(e.className));
+    combo->setCurrentText(qs(e.className));
+    m_labelMap->setCellWidget(r, 1, combo);
+  }
 }
 
 void MainWindow::addSampleFiles(const QStringList& paths) {

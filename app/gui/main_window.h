@@ -18,6 +18,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QTableWidget;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -71,6 +72,10 @@ class MainWindow : public QMainWindow {
   // For tests and screenshots.
   CutEditor* cutEditor() const { return m_cutEditor; }
   YieldsTable* yieldsTable() const { return m_yields; }
+  /// Label value → class of the selected sample (rows: value, class combo); hidden unless the
+  /// selected sample takes its class from a label column.
+  QTableWidget* labelMapTable() const { return m_labelMap; }
+  QPushButton* applySamplesButton() const { return m_applySamples; }
   FeatureList* featureList() const { return m_features; }
   RunsTableModel* runsModel() const { return m_runsModel; }
   PrCurveView* prView() const { return m_prView; }
@@ -144,6 +149,7 @@ class MainWindow : public QMainWindow {
 
   void onAnalysisLoaded();
   void populateSamples();
+  void showLabelMap(const Sample& s);
   void scheduleYields();
   void computeYields();
   void updateFeatureDistribution();
@@ -190,6 +196,9 @@ class MainWindow : public QMainWindow {
   QComboBox* m_signalClass = nullptr;
   CutEditor* m_weightEditor = nullptr;
   QLabel* m_samplesMessage = nullptr;
+  QTableWidget* m_labelMap = nullptr;
+  QLabel* m_labelMapTitle = nullptr;
+  QPushButton* m_applySamples = nullptr;
   CutEditor* m_cutEditor = nullptr;
   YieldsTable* m_yields = nullptr;
   QLabel* m_cutMessage = nullptr;

@@ -4,11 +4,14 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 
 #include "app/gui/main_window.h"
@@ -67,6 +70,7 @@ class TestMainWindow : public QObject {
   void initTestCase();
   void runSummaryReadsLikeAPhysicist();
   void loadsExampleAndYieldsFollowTheCut();
+  void labelMapEditReclassifiesEvents();
   void badCutShowsMessageAndRefusesTraining();
   void smallRunFillsTableAndEveryChart();
   void cancelRun();
@@ -125,6 +129,48 @@ void TestMainWindow::loadsExampleAndYieldsFollowTheCut() {
     QCOMPARE(w.yieldsTable()->cellText(static_cast<int>(c), 2), QString::number(expected[c]));
   }
   QVERIFY(expected[static_cast<std::size_t>(signal)] < 451);
+}
+
+// Swapping the label mapping of the WW sample (1 → other, 0 → LL) and reloading swaps the
+// yields: after mjj > 200 the example has 451 label-1 and 8,107 label-0 events (issue 2).
+void TestMainWindow::labelMapEditReclassifiesEvents() {
+  MainWindow w;
+  w.show();
+  QVERIFY(loadExample(w));
+  QTRY_VERIFY_WITH_TIMEOUT(w.currentYields().has_value(), 30000);
+  QTableWidget* map = w.labelMapTable();
+  QVERIFY(map);
+  QVERIFY(map->isVisible());
+  QCOMPARE(map->rowCount(), 2);
+  for (int r = 0; r < map->rowCount(); ++r) {
+    auto* cls = qobject_cast<QComboBox*>(map->cellWidget(r, 1));
+    QVERIFY(cls);
+    const QString value = map->item(r, 0)->text();
+    QVERIFY2(value == "1" || value == "0", qPrintable(value));
+    QCOMPARE(cls->currentText(), value == "1" ? QString("LL") : QString("other"));
+    cls->setCurrentText(value == "1" ? "other" : "LL");
+  }
+  QSignalSpy spy(&w, &MainWindow::yieldsUpdated);
+  w.applySamplesButton()->click();
+  QVERIFY(spy.wait(120000));
+  QVERIFY2(w.loadError().isEmpty(), qPrintable(w.loadError()));
+  const EventTable& t = w.loadedTable();
+  const auto ll = static_cast<int>(std::find(t.classNames.begin(), t.classNames.end(), "LL") -
+                                   t.classNames.begin());
+  const auto other = static_cast<int>(std::find(t.classNames.begin(), t.classNames.end(), "other") -
+                                      t.classNames.begin());
+  QVERIFY(ll < static_cast<int>(t.classNames.size()));
+  QVERIFY(other < static_cast<int>(t.classNames.size()));
+  QCOMPARE(w.currentYields()->perClass[static_cast<std::size_t>(ll)].events, std::size_t(8107));
+  QCOMPARE(w.currentYields()->perClass[static_cast<std::size_t>(other)].events, std::size_t(451));
+  QCOMPARE(w.yieldsTable()->cellText(ll, 2), QString("8107"));
+  QCOMPARE(w.yieldsTable()->cellText(other, 2), QString("451"));
+  // The mapping shown is the one now in use.
+  for (int r = 0; r < map->rowCount(); ++r) {
+    auto* cls = qobject_cast<QComboBox*>(map->cellWidget(r, 1));
+    QVERIFY(cls);
+    QCOMPARE(cls->currentText(), map->item(r, 0)->text() == "1" ? QString("other") : QString("LL"));
+  }
 }
 
 void TestMainWindow::badCutShowsMessageAndRefusesTraining() {
