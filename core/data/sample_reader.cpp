@@ -302,6 +302,23 @@ class Detector {
     c.sources.push_back(std::move(src));
   }
 
+  // One column per named field of a [events × width] numeric block.
+  void addMatrixColumns(Candidate& c, DsMeta& m, const std::vector<std::string>& names,
+                        std::size_t events) {
+    const hsize_t width = m.dims[1];
+    h5::Handle type(H5Tcopy(m.type));
+    const int ds = addDataset(c, m);
+    for (hsize_t j = 0; j < width; ++j) {
+      Source s;
+      s.kind = SourceKind::MatrixCol;
+      s.ds = ds;
+      s.index = j;
+      s.width = width;
+      s.storedType = h5::Handle(H5Tcopy(type));
+      addColumn(c, columnInfo(names[j], type, events), std::move(s));
+    }
+  }
+
   // Largest element count of a vlen dataset: every event's list has to be looked at once.
   hsize_t vlenMax(hid_t ds, hsize_t n) const {
     h5::Handle mem(H5Tvlen_create(H5T_NATIVE_DOUBLE));
@@ -380,17 +397,7 @@ class Detector {
         const hsize_t width = m.dims[1];
         if (auto names = matrixNames(m_file, groupPath, m, width)) {
           // A named 2-D block next to 1-D columns holds more columns, not a collection.
-          h5::Handle type(H5Tcopy(m.type));
-          const int ds = addDataset(c, m);
-          for (hsize_t j = 0; j < width; ++j) {
-            Source s;
-            s.kind = SourceKind::MatrixCol;
-            s.ds = ds;
-            s.index = j;
-            s.width = width;
-            s.storedType = h5::Handle(H5Tcopy(type));
-            addColumn(c, columnInfo((*names)[j], type, n), std::move(s));
-          }
+          addMatrixColumns(c, m, *names, n);
         } else {
           Source s;
           s.kind = SourceKind::Padded;
@@ -542,17 +549,7 @@ class Detector {
     } else {
       for (hsize_t j = 0; j < width; ++j) names.push_back("col" + std::to_string(j));
     }
-    h5::Handle type(H5Tcopy(m.type));
-    const int ds = addDataset(c, m);
-    for (hsize_t j = 0; j < width; ++j) {
-      Source s;
-      s.kind = SourceKind::MatrixCol;
-      s.ds = ds;
-      s.index = j;
-      s.width = width;
-      s.storedType = h5::Handle(H5Tcopy(type));
-      addColumn(c, columnInfo(names[j], type, c.info.events), std::move(s));
-    }
+    addMatrixColumns(c, m, names, c.info.events);
     return c;
   }
 
