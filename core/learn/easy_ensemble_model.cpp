@@ -87,6 +87,7 @@ nlohmann::json EasyEnsembleModel::config() const {
 void EasyEnsembleModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   const std::size_t n = train.rows();
   if (n == 0) throw Error("easy_ensemble: the training set is empty");
+  learn_util::requireNonNegativeWeights("easy_ensemble", train.weight);
   const int k = xgb::classCount(train);
   m_numClasses = k;
   m_signalClass = train.signalClass;

@@ -127,6 +127,7 @@ void ForestModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   const std::string name = kind();
   const std::size_t n = train.rows();
   if (n == 0) throw Error(name + ": the training set is empty");
+  learn_util::requireNonNegativeWeights(name, train.weight);
   if (!train.weight.empty() && train.weight.size() != n)
     throw Error(name + ": training weights and events differ in number");
   const FeatureMatrix* val = ctx.validation;

@@ -130,6 +130,7 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   if (n == 0) throw Error("gbdt: the training set is empty");
   if (!train.weight.empty() && train.weight.size() != n)
     throw Error("gbdt: training weights and events differ in number");
+  learn_util::requireNonNegativeWeights("gbdt", train.weight);
   const FeatureMatrix* val = ctx.validation;
   if (val && val->rows() == 0) val = nullptr;
   if (val && val->cols() != train.cols())

@@ -112,4 +112,13 @@ void checkFeatureCount(const std::string& kind, const std::vector<std::string>& 
               " features, the data have " + std::to_string(x.cols()));
 }
 
+void requireNonNegativeWeights(const std::string& kind, const std::vector<double>& weight) {
+  const auto negative = std::count_if(weight.begin(), weight.end(), [](double w) { return w < 0; });
+  if (negative == 0) return;
+  throw Error(kind + ": " + std::to_string(negative) +
+              " training events have negative weights, which tree models cannot be grown on; "
+              "set the negative-weight training policy to 'drop' or 'abs' (evaluation still "
+              "uses the signed weights)");
+}
+
 }  // namespace imbw::learn_util

@@ -66,6 +66,9 @@ std::vector<double> signalColumn(std::vector<double> proba, int numClasses, int 
 /// (no check when the model recorded no feature names).
 void checkFeatureCount(const std::string& kind, const std::vector<std::string>& trainedFeatures,
                        const RowMatrixF& x);
+/// XGBoost cannot grow trees on negative event weights (its hessians must be positive): throws
+/// imbw::Error naming how many events and the remedy, the 'drop' or 'abs' training policy.
+void requireNonNegativeWeights(const std::string& kind, const std::vector<double>& weight);
 /// Row-wise softmax of margins, flattened row-major.
 std::vector<double> softmaxRows(const RowMatrixF& margins);
 

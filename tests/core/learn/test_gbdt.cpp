@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/learn/gbdt_model.h"
+#include "core/learn/model.h"
 #include "core/util/error.h"
 #include "tests/core/learn/test_gbdt_toy.h"
 
@@ -46,6 +47,7 @@ class TestGbdt : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void negativeWeightsNeedAPolicy();
   void learnsSeparableProblem_data();
   void learnsSeparableProblem();
   void startsFromPriorMargin();
@@ -341,6 +343,29 @@ void TestGbdt::rejectsBadParameters() {
                                        {"loss", focal(0.25, 2).toJson()}});
   QCOMPARE(p.trees, 1000);
   QCOMPARE(GbdtParams::fromJson(p.toJson()).toJson(), p.toJson());
+}
+
+// Signed weights under the 'keep' policy reach the model as they are: the tree models must say
+// what to do instead of failing inside XGBoost. Every tree kind, through the factory.
+void TestGbdt::negativeWeightsNeedAPolicy() {
+  FeatureMatrix m = treetest::separable(400, 3, 0.2, 11);
+  m.weight[3] = -0.5;
+  m.weight[7] = -2.0;
+  for (const char* kind : {"gbdt", "random_forest", "balanced_random_forest", "easy_ensemble"}) {
+    auto model = imbw::makeModel({{"kind", kind}});
+    try {
+      model->fit(m, imbw::FitContext{});
+      QFAIL(qPrintable(QString("%1 trained on negative weights without a word").arg(kind)));
+    } catch (const Error& e) {
+      const QString msg = QString::fromStdString(e.what());
+      QVERIFY2(msg.contains("2 training events have negative weights"), qPrintable(msg));
+      QVERIFY2(msg.contains("'drop' or 'abs'"), qPrintable(msg));
+    }
+  }
+  for (double& w : m.weight) w = std::abs(w);  // the 'abs' policy's result trains
+  auto model = imbw::makeModel({{"kind", "gbdt"}, {"trees", 5}});
+  model->fit(m, imbw::FitContext{});
+  QCOMPARE(model->predict(m.x).size(), m.rows());
 }
 
 QTEST_APPLESS_MAIN(TestGbdt)
