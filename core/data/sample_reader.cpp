@@ -302,6 +302,21 @@ class Detector {
     c.sources.push_back(std::move(src));
   }
 
+  // One column per element of a fixed-size array field of a compound dataset.
+  static void addArrayFieldColumns(Candidate& c, int ds, const std::string& field,
+                                   hid_t elementType, const std::vector<std::string>& names) {
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      Source s;
+      s.kind = SourceKind::ArrayField;
+      s.ds = ds;
+      s.field = field;
+      s.index = j;
+      s.width = names.size();
+      s.storedType = h5::Handle(H5Tcopy(elementType));
+      addColumn(c, columnInfo(names[j], elementType, c.info.events), std::move(s));
+    }
+  }
+
   // One column per named field of a [events × width] numeric block.
   void addMatrixColumns(Candidate& c, DsMeta& m, const std::vector<std::string>& names,
                         std::size_t events) {
@@ -505,17 +520,9 @@ class Detector {
         H5Tget_array_dims2(mt, &len);
         h5::Handle super(H5Tget_super(mt));
         if (!h5::isNumeric(super) && !h5::isString(super)) continue;
-        for (hsize_t j = 0; j < len; ++j) {
-          Source s;
-          s.kind = SourceKind::ArrayField;
-          s.ds = ds;
-          s.field = field;
-          s.index = j;
-          s.width = len;
-          s.storedType = h5::Handle(H5Tcopy(super));
-          addColumn(c, columnInfo(field + "_" + std::to_string(j), super, c.info.events),
-                    std::move(s));
-        }
+        std::vector<std::string> names;
+        for (hsize_t j = 0; j < len; ++j) names.push_back(field + "_" + std::to_string(j));
+        addArrayFieldColumns(c, ds, field, super, names);
       }
     }
     (void)groupPath;
@@ -685,16 +692,7 @@ class Detector {
           names.clear();
           for (hsize_t j = 0; j < len; ++j) names.push_back(field + "_" + std::to_string(j));
         }
-        for (hsize_t j = 0; j < len; ++j) {
-          Source s;
-          s.kind = SourceKind::ArrayField;
-          s.ds = ds;
-          s.field = field;
-          s.index = j;
-          s.width = len;
-          s.storedType = h5::Handle(H5Tcopy(super));
-          addColumn(c, columnInfo(names[j], super, c.info.events), std::move(s));
-        }
+        addArrayFieldColumns(c, ds, field, super, names);
       } else if (h5::isNumeric(mt) || h5::isString(mt)) {
         // data_columns=True stores a column as its own scalar field.
         Source s;
