@@ -55,6 +55,15 @@
 
 namespace imbw {
 
+/// What a background load hands back to the window (adopted by MainWindow::adoptLoad).
+struct LoadOutcome {
+  std::optional<Analysis> analysis;
+  std::shared_ptr<const LoadedAnalysis> loaded;
+  std::vector<SampleInfo> sampleInfo;
+  std::shared_ptr<const std::vector<std::string>> rawColumns;
+  QString error;
+};
+
 namespace {
 
 /// Runs `work` (which must not throw) on the short-job pool and hands its value to `done` on
@@ -71,14 +80,6 @@ void runShort(QObject* owner, JobRunner* jobs, Work work, Done done) {
     promise.addResult(work());
   }));
 }
-
-struct LoadOutcome {
-  std::optional<Analysis> analysis;
-  std::shared_ptr<const LoadedAnalysis> loaded;
-  std::vector<SampleInfo> sampleInfo;
-  std::shared_ptr<const std::vector<std::string>> rawColumns;
-  QString error;
-};
 
 LoadOutcome loadInBackground(std::optional<Analysis> given, const std::string& path) {
   LoadOutcome out;
@@ -294,10 +295,7 @@ void MainWindow::buildDocks() {
                     statusBar()->showMessage(o.error);
                     return;
                   }
-                  m_analysis = o.analysis;
-                  m_loaded = o.loaded;
-                  m_rawSampleInfo = o.sampleInfo;
-                  m_sampleColumns = o.rawColumns;
+                  adoptLoad(std::move(o));
                   onAnalysisLoaded();
                 });
           });
@@ -398,10 +396,7 @@ QWidget* MainWindow::buildSamplesPanel() {
             m_samplesMessage->show();
             return;
           }
-          m_analysis = o.analysis;
-          m_loaded = o.loaded;
-          m_rawSampleInfo = o.sampleInfo;
-          m_sampleColumns = o.rawColumns;
+          adoptLoad(std::move(o));
           onAnalysisLoaded();
         });
   });
@@ -816,10 +811,7 @@ void MainWindow::openFile(const QString& path) {
           return;
         }
         m_path = QFileInfo(path).absoluteFilePath();
-        m_analysis = o.analysis;
-        m_loaded = o.loaded;
-        m_rawSampleInfo = o.sampleInfo;
-        m_sampleColumns = o.rawColumns;
+        adoptLoad(std::move(o));
         setWindowTitle(tr("%1 — Imbalance Workbench").arg(QFileInfo(path).fileName()));
         // Saved run configurations of a project come back as rows to re-use.
         for (const auto& spec : m_analysis->runs) {
@@ -848,6 +840,13 @@ void MainWindow::openFile(const QString& path) {
         }
         onAnalysisLoaded();
       });
+}
+
+void MainWindow::adoptLoad(LoadOutcome o) {
+  m_analysis = std::move(o.analysis);
+  m_loaded = std::move(o.loaded);
+  m_rawSampleInfo = std::move(o.sampleInfo);
+  m_sampleColumns = std::move(o.rawColumns);
 }
 
 void MainWindow::onAnalysisLoaded() {
@@ -984,10 +983,7 @@ void MainWindow::addSampleFiles(const QStringList& paths) {
           return;
         }
         m_samplesMessage->hide();
-        m_analysis = o.analysis;
-        m_loaded = o.loaded;
-        m_rawSampleInfo = o.sampleInfo;
-        m_sampleColumns = o.rawColumns;
+        adoptLoad(std::move(o));
         onAnalysisLoaded();
       });
 }

@@ -31,6 +31,7 @@ class QTableView;
 class QTreeWidget;
 
 namespace imbw {
+struct LoadOutcome;
 
 class AlphaGammaHeatMap;
 class CutEditor;
@@ -147,6 +148,8 @@ class MainWindow : public QMainWindow {
   QWidget* buildRunsPanel();
   QWidget* buildScanPanel();
 
+  /// Takes over the analysis, table and sample facts of a finished background load.
+  void adoptLoad(LoadOutcome o);
   void onAnalysisLoaded();
   void populateSamples();
   void showLabelMap(const Sample& s);
