@@ -13,21 +13,39 @@ namespace imbw {
 
 namespace {
 
-// ln σ(u) without overflow or loss of precision in either tail.
-double logSigmoid(double u) {
-  return u >= 0.0 ? -std::log1p(std::exp(-u)) : u - std::log1p(std::exp(u));
+// γ as a small whole number (0..8), or −1: then (1 − p_t)^γ is a few multiplications instead
+// of a pow() call, which dominated the focal gradient inside the boosting loop (perf: pow alone
+// took 11 % of a focal GBDT fit at γ = 2).
+int wholeGamma(double gamma) {
+  return gamma >= 0.0 && gamma <= 8.0 && gamma == std::floor(gamma) ? static_cast<int>(gamma) : -1;
 }
 
-// σ(u) without overflow.
-double sigmoid(double u) {
-  if (u >= 0.0) return 1.0 / (1.0 + std::exp(-u));
-  const double e = std::exp(u);
-  return e / (1.0 + e);
+double powWhole(double s, int n) {
+  double r = 1.0;
+  for (int i = 0; i < n; ++i) r *= s;
+  return r;
 }
 
 // pow(s, γ) with 0^0 = 1 (γ = 0 must reduce focal to weighted CE even when s underflows).
 double powGamma(double s, double gamma) {
-  return gamma == 0.0 ? 1.0 : std::pow(s, gamma);
+  const int whole = wholeGamma(gamma);
+  return whole >= 0 ? powWhole(s, whole) : std::pow(s, gamma);
+}
+
+// p_t = σ(u), s = σ(−u) and their logarithms from one exp and one log1p: with e = exp(−|u|)
+// and l = ln(1 + e), σ(|u|) = 1/(1 + e), σ(−|u|) = e/(1 + e), ln σ(|u|) = −l and
+// ln σ(−|u|) = −|u| − l. Each of the four keeps full relative precision in both tails.
+struct BinaryParts {
+  double p, s, logP, logS;
+};
+
+BinaryParts binaryParts(double u) {
+  const double e = std::exp(-std::abs(u));
+  const double l = std::log1p(e);
+  const double big = 1.0 / (1.0 + e);
+  const double small = e * big;
+  if (u >= 0.0) return {big, small, -l, -u - l};
+  return {small, big, u - l, -l};
 }
 
 // The focal terms for one event as a function of the correct-class probability, written with
@@ -39,8 +57,8 @@ struct FocalTerms {
   double d2Value;  // α p s^γ [ (2γ+1) s + γ (1 − (1+γ) p) ln p ]
 };
 
-FocalTerms focalTerms(double p, double s, double logP, double alpha, double gamma) {
-  const double sg = powGamma(s, gamma);
+// sg = s^γ, passed in because the binary path has a cheaper way to form it than pow().
+FocalTerms focalTerms(double p, double s, double logP, double alpha, double gamma, double sg) {
   FocalTerms t{};
   t.value = -alpha * sg * logP;
   t.dValue = alpha * sg * (gamma * p * logP - s);
@@ -144,13 +162,18 @@ void binaryLoss(const LossConfig& loss, std::span<const double> margin,
                 std::to_string(weight.size()) + " weights");
   const bool useAlpha = loss.kind != LossKind::CrossEntropy;
   const double gamma = loss.kind == LossKind::Focal ? loss.gamma : 0.0;
+  const int whole = wholeGamma(gamma);
   for (std::size_t i = 0; i < n; ++i) {
     const bool signal = target[i] != 0;
     const double y = signal ? 1.0 : -1.0;
     const double u = y * margin[i];  // margin of the true class: p_t = σ(u)
     const double alphaT = useAlpha ? (signal ? loss.alpha : 1.0 - loss.alpha) : 1.0;
     const double w = weight.empty() ? 1.0 : weight[i];
-    const FocalTerms t = focalTerms(sigmoid(u), sigmoid(-u), logSigmoid(u), alphaT, gamma);
+    const BinaryParts b = binaryParts(u);
+    // s^γ = exp(γ ln s) when γ is not a small whole number: ln s is at hand, exact in the tail
+    // where s underflows (exp → 0, as pow would give).
+    const double sg = whole >= 0 ? powWhole(b.s, whole) : std::exp(gamma * b.logS);
+    const FocalTerms t = focalTerms(b.p, b.s, b.logP, alphaT, gamma, sg);
     if (value) value[i] = w * t.value;
     // d/dz = y d/du, d²/dz² = d²/du² (y² = 1).
     if (grad) grad[i] = w * y * t.dValue;
@@ -195,13 +218,13 @@ void categoricalLoss(const LossConfig& loss, int numClasses, std::span<const dou
     const double logP = (z[y] == zMax) ? -std::log1p(sumOthers) : (z[y] - zMax) - std::log(sum);
     const double alphaY = useAlpha ? loss.classAlpha[y] : 1.0;
     const double w = weight.empty() ? 1.0 : weight[i];
-    const FocalTerms t = focalTerms(p, s, logP, alphaY, gamma);
+    const double sg = powGamma(s, gamma);
+    const FocalTerms t = focalTerms(p, s, logP, alphaY, gamma, sg);
     if (value) value[i] = w * t.value;
     if (!grad && !hess) continue;
     // For j ≠ y: g_j = −r_j B with r_j = p_j / (1 − p_y) (softmax over the other classes) and
     // B = dValue. h_j = −r_j (1 − p_j) B + α p_y r_j² s^γ [(1−γ)(γ p ln p − s) + s(γ ln p + γ +
     // 1)].
-    const double sg = powGamma(s, gamma);
     const double inner = gamma * p * logP - s;
     const double c2 = alphaY * p * sg * ((1.0 - gamma) * inner + s * (gamma * logP + gamma + 1.0));
     for (std::size_t j = 0; j < k; ++j) {
