@@ -25,7 +25,8 @@ function(imbw_add_test)
     set(T_TIMEOUT 600)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;IMBW_SHARED_DIR=${IMBW_SHARED_DIR};IMBW_SOURCE_DIR=${CMAKE_SOURCE_DIR};IMBW_BINARY_DIR=${CMAKE_BINARY_DIR}")
+    # GOMP_SPINCOUNT: what core/util/openmp_env.h gives our programs (tests run in parallel).
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;GOMP_SPINCOUNT=3000;IMBW_SHARED_DIR=${IMBW_SHARED_DIR};IMBW_SOURCE_DIR=${CMAKE_SOURCE_DIR};IMBW_BINARY_DIR=${CMAKE_BINARY_DIR}")
   if(T_NAME IN_LIST IMBW_SERIAL_TESTS)
     set_tests_properties(${T_NAME} PROPERTIES RUN_SERIAL TRUE)
   endif()

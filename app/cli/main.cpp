@@ -9,6 +9,7 @@
 
 #include "app/cli/command.h"
 #include "core/util/error.h"
+#include "core/util/openmp_env.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ void printHelp(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  imbw::preferShortOpenMpSpin(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     printHelp(std::cerr);

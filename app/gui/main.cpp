@@ -4,8 +4,10 @@
 
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_tour.h"
+#include "core/util/openmp_env.h"
 
 int main(int argc, char** argv) {
+  imbw::preferShortOpenMpSpin(argv);
   QApplication app(argc, argv);
   QApplication::setOrganizationName("ImbalanceWorkbench");
   QApplication::setApplicationName("imbalance-workbench");

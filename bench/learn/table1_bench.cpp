@@ -24,6 +24,7 @@
 #include "core/learn/model.h"
 #include "core/learn/run_config.h"
 #include "core/resample/resampler.h"
+#include "core/util/openmp_env.h"
 
 using namespace imbw;
 
@@ -229,6 +230,7 @@ int run(const std::string& dir, const std::vector<std::string>& keys) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  imbw::preferShortOpenMpSpin(argv);
   try {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "rows" && argc == 2) {

@@ -50,6 +50,10 @@ import warnings
 
 import numpy as np
 
+# The same libgomp spin count our programs set for themselves (core/util/openmp_env.h); libgomp
+# reads it when xgboost / scikit-learn load it, i.e. after this line.
+os.environ.setdefault("GOMP_SPINCOUNT", "3000")
+
 # sklearn 1.2's joblib helpers warn once per tree inside imblearn; the noise hides the table.
 warnings.filterwarnings("ignore", category=FutureWarning)
 warnings.filterwarnings("ignore", category=UserWarning)

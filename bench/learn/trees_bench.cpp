@@ -36,6 +36,7 @@
 #include "core/learn/forest_model.h"
 #include "core/learn/gbdt_model.h"
 #include "core/resample/resampler.h"
+#include "core/util/openmp_env.h"
 
 using namespace imbw;
 
@@ -183,7 +184,8 @@ int run(const std::string& dir, const std::string& name, int trees) {
   const FeatureMatrix test = loadRows(dir, split, kRows);
   auto model = makeBenchModel(name, trees);
   FitContext ctx;
-  ctx.threads = 2;
+  ctx.threads =
+      std::getenv("IMBW_BENCH_THREADS") ? std::atoi(std::getenv("IMBW_BENCH_THREADS")) : 2;
   ctx.seed = 1;
   const auto t0 = std::chrono::steady_clock::now();
   model->fit(train, ctx);
@@ -332,7 +334,8 @@ int pollGaps(const std::string& dir, const std::string& name, int trees) {
   auto model = makeBenchModel(name, trees);
   GapObserver obs;
   FitContext ctx;
-  ctx.threads = 2;
+  ctx.threads =
+      std::getenv("IMBW_BENCH_THREADS") ? std::atoi(std::getenv("IMBW_BENCH_THREADS")) : 2;
   ctx.seed = 1;
   ctx.observer = &obs;
   obs.last = GapObserver::Clock::now();
@@ -351,6 +354,7 @@ int pollGaps(const std::string& dir, const std::string& name, int trees) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  imbw::preferShortOpenMpSpin(argv);
   try {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "make-data" && argc == 3) {

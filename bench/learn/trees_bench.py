@@ -18,6 +18,10 @@ import time
 
 import numpy as np
 
+# The same libgomp spin count our programs set for themselves (core/util/openmp_env.h); libgomp
+# reads it when xgboost / scikit-learn load it, i.e. after this line.
+os.environ.setdefault("GOMP_SPINCOUNT", "3000")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, "..", "out"))
 
