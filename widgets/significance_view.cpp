@@ -1,10 +1,16 @@
 #include "widgets/significance_view.h"
 
+#include <QChart>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLegend>
+#include <QPixmap>
+#include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "widgets/chart_view.h"
@@ -34,7 +40,8 @@ SignificanceView::SignificanceView(QWidget* parent)
     : QWidget(parent),
       m_chart(new ChartView(this)),
       m_lumi(new QDoubleSpinBox(this)),
-      m_definition(new QComboBox(this)) {
+      m_definition(new QComboBox(this)),
+      m_table(new QTableWidget(0, 3, this)) {
   m_lumi->setRange(1e-4, 1e6);
   m_lumi->setDecimals(4);
   m_lumi->setValue(1.0);
@@ -59,10 +66,23 @@ SignificanceView::SignificanceView(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(bar);
-  layout->addWidget(m_chart);
-  // The legend carries the best cut of each run: below the plot it has the chart's whole width
-  // (on the right Qt Charts elides such entries).
-  m_chart->setLegendAlignment(Qt::AlignBottom);
+  layout->addWidget(m_chart, 1);
+  // The table below is the legend (a run name plus its best cut does not fit a chart legend
+  // entry once there are a few runs).
+  m_chart->chart()->legend()->hide();
+  m_table->setObjectName("bestCutTable");
+  m_table->verticalHeader()->hide();
+  m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  m_table->setSelectionMode(QAbstractItemView::NoSelection);
+  m_table->setFocusPolicy(Qt::NoFocus);
+  m_table->setWordWrap(false);
+  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  m_table->setToolTip(
+      tr("Best cut of each run: the cut on the score with the largest "
+         "significance among cuts keeping at least 1 % of the background"));
+  layout->addWidget(m_table);
   connect(m_lumi, &QDoubleSpinBox::valueChanged, this, &SignificanceView::luminosityChanged);
   connect(m_definition, &QComboBox::currentIndexChanged, this, [this] {
     // Switching the definition is a different plot: start its curves afresh.
@@ -110,6 +130,10 @@ void SignificanceView::redraw() {
                          tr("%1 [σ]").arg(symbol));
   QStringList keep;
   QStringList best;
+  m_table->setHorizontalHeaderLabels(
+      {tr("Run"), tr("Best cut (score ≥)"), tr("%1 there [σ]").arg(symbol)});
+  m_table->setRowCount(static_cast<int>(m_runs.size()));
+  int row = 0;
   for (const RunPlotData& run : std::as_const(m_runs)) {
     const SignificanceCurves& s = run.significance;
     const QList<QPointF>& curve = d == SOverSqrtB    ? s.sOverSqrtB
@@ -118,18 +142,27 @@ void SignificanceView::redraw() {
     const Best b = d == SOverSqrtB    ? bestOf(curve, s.bestCutSOverSqrtB, s.bestSOverSqrtB)
                    : d == SOverSqrtSB ? bestOf(curve, s.bestCutSOverSqrtSB, s.bestSOverSqrtSB)
                                       : bestOf(curve, s.bestCut, s.bestZ);
-    QString legend = run.label;
-    if (std::isfinite(b.cut) && std::isfinite(b.z)) {
-      legend = tr("%1: best cut %2 → %3 = %4")
-                   .arg(run.label)
-                   .arg(b.cut, 0, 'g', 2)
-                   .arg(symbol)
-                   .arg(b.z, 0, 'f', 2);
-      best << legend;
-    }
+    const bool hasBest = std::isfinite(b.cut) && std::isfinite(b.z);
+    if (hasBest)
+      best << tr("%1: best cut %2 → %3 = %4")
+                  .arg(run.label)
+                  .arg(b.cut, 0, 'g', 2)
+                  .arg(symbol)
+                  .arg(b.z, 0, 'f', 2);
+    QPixmap swatch(12, 12);
+    swatch.fill(run.color);
+    auto* name = new QTableWidgetItem(QIcon(swatch), run.label);
+    auto* cut = new QTableWidgetItem(hasBest ? QString::number(b.cut, 'g', 2) : tr("—"));
+    auto* z = new QTableWidgetItem(hasBest ? QString::number(b.z, 'f', 2) : tr("—"));
+    cut->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    z->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_table->setItem(row, 0, name);
+    m_table->setItem(row, 1, cut);
+    m_table->setItem(row, 2, z);
+    ++row;
     SeriesStyle style;
     style.color = run.color;
-    m_chart->setSeries(run.key + "/z", legend, curve, style);
+    m_chart->setSeries(run.key + "/z", run.label, curve, style);
     keep << run.key + "/z";
     if (std::isfinite(b.cut) && std::isfinite(b.z)) {
       SeriesStyle marker;
@@ -143,6 +176,11 @@ void SignificanceView::redraw() {
   }
   m_bestText = best.join("; ");
   m_chart->retainSeries(keep);
+  // Room for every run up to five rows, then it scrolls; the plot keeps the rest.
+  const int rows = std::clamp(static_cast<int>(m_runs.size()), 1, 5);
+  const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
+  m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() + rows * rowHeight +
+                          2 * m_table->frameWidth());
 }
 
 }  // namespace imbw

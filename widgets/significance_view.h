@@ -6,15 +6,18 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QTableWidget;
 
 namespace imbw {
 
 class ChartView;
 
 /// Expected significance against the cut on the score, one curve per run for the chosen
-/// definition (Z_A by default, or s/√b, s/√(s+b)), the best cut of each run marked and named
-/// in the legend ("run: best cut 0.21 → Z_A = 6.29"), and the luminosity factor that scales s
-/// and b. The view only draws: the owner recomputes the curves when luminosityChanged() fires.
+/// definition (Z_A by default, or s/√b, s/√(s+b)), the best cut of each run marked on its
+/// curve, and the luminosity factor that scales s and b. Below the plot a table is the legend:
+/// one row per run (its colour, name, best cut, significance there), so any number of runs
+/// stays readable (a chart legend elides its entries once they do not fit). The view only
+/// draws: the owner recomputes the curves when luminosityChanged() fires.
 class SignificanceView : public QWidget {
   Q_OBJECT
  public:
@@ -27,8 +30,10 @@ class SignificanceView : public QWidget {
   Definition definition() const;
   void setDefinition(Definition d);
   ChartView* chartView() const { return m_chart; }
-  /// The legend texts of the runs' best cuts, joined by "; ".
+  /// The runs' best cuts ("run: best cut 0.21 → Z_A = 6.29"), joined by "; ".
   QString bestCutText() const { return m_bestText; }
+  /// The legend table: run, best cut, significance (one row per run).
+  QTableWidget* bestCutTable() const { return m_table; }
   /// "Z_A", "s/√b", "s/√(s+b)".
   static QString definitionSymbol(Definition d);
 
@@ -41,6 +46,7 @@ class SignificanceView : public QWidget {
   ChartView* m_chart;
   QDoubleSpinBox* m_lumi;
   QComboBox* m_definition;
+  QTableWidget* m_table;
   QList<RunPlotData> m_runs;
   QString m_bestText;
 };

@@ -1,6 +1,8 @@
 #include "widgets/yields_table.h"
 
 #include <QHeaderView>
+#include <QScrollBar>
+#include <algorithm>
 #include <cmath>
 
 namespace imbw {
@@ -53,6 +55,13 @@ void YieldsTable::setYields(const QList<ClassYields>& rows, ImbalanceRatio befor
   put(rc + 1, 4, QString());
   setVerticalHeaderLabels(labels);
   setStale(false);
+  // A dock layout must not squeeze the table below its rows (r included), up to ten of them:
+  // the numbers are the point of the panel.
+  resizeRowsToContents();
+  int rowsHeight = 0;
+  for (int r = 0; r < std::min(rowCount(), 10); ++r) rowsHeight += rowHeight(r);
+  setMinimumHeight(horizontalHeader()->sizeHint().height() + rowsHeight +
+                   horizontalScrollBar()->sizeHint().height() + 2 * frameWidth());
 }
 
 void YieldsTable::setStale(bool stale) {

@@ -32,7 +32,9 @@
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "app/gui/core_convert.h"
@@ -83,8 +85,10 @@ void runShort(QObject* owner, JobRunner* jobs, Work work, Done done) {
 
 LoadOutcome loadInBackground(std::optional<Analysis> given, const std::string& path) {
   LoadOutcome out;
+  std::optional<Analysis> parsed;
   try {
-    Analysis a = given ? *given : Analysis::load(path);
+    parsed = given ? *given : Analysis::load(path);
+    Analysis& a = *parsed;
     // Every raw scalar column all samples share is kept in memory, so a new cut on any of
     // them is answered without reading the files again.
     std::vector<std::string> common;
@@ -110,7 +114,59 @@ LoadOutcome loadInBackground(std::optional<Analysis> given, const std::string& p
     if (common.size() <= 256) options.extraColumns = common;
     out.rawColumns = std::make_shared<const std::vector<std::string>>(common);
     out.loaded = std::make_shared<const LoadedAnalysis>(loadAnalysis(a, options));
-    out.analysis = std::move(a);
+  } catch (const std::exception& e) {
+    out.error = qs(e.what());
+  }
+  // Also on failure: an analysis that parsed stays editable (e.g. a label value its mapping
+  // misses is assigned in the Samples panel, then reloaded).
+  out.analysis = std::move(parsed);
+  return out;
+}
+
+/// The distinct values of a sample's label column, as the loader compares them (trailing
+/// blanks and NULs of fixed-length strings dropped), with their event counts.
+struct LabelValues {
+  int generation = 0;
+  std::vector<std::pair<std::string, std::size_t>> values;  ///< sorted (numerically if numbers)
+  std::size_t distinct = 0;  ///< may exceed values.size() (the list is capped)
+  QString error;
+};
+
+std::optional<double> labelNumber(const std::string& text) {
+  bool ok = false;
+  const double v = QString::fromStdString(text).trimmed().toDouble(&ok);
+  return ok ? std::optional<double>(v) : std::nullopt;
+}
+
+/// The same label value, numerically when both are numbers ("1" and "1.0").
+bool sameLabel(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const auto x = labelNumber(a), y = labelNumber(b);
+  return x && y && *x == *y;
+}
+
+constexpr std::size_t kMaxLabelValues = 100;  // a label column, not a continuous one
+
+LabelValues readLabelValues(const std::string& path, const ReaderOptions& ro,
+                            const std::string& column) {
+  LabelValues out;
+  try {
+    SampleReader reader(path, ro);
+    std::map<std::string, std::size_t> counts;
+    for (std::string v : reader.readStrings(column)) {
+      while (!v.empty() && (v.back() == '\0' || v.back() == ' ')) v.pop_back();
+      ++counts[v];
+    }
+    out.distinct = counts.size();
+    out.values.assign(counts.begin(), counts.end());
+    const bool numeric = std::all_of(out.values.begin(), out.values.end(), [](const auto& p) {
+      return labelNumber(p.first).has_value();
+    });
+    if (numeric)
+      std::sort(out.values.begin(), out.values.end(), [](const auto& a, const auto& b) {
+        return *labelNumber(a.first) < *labelNumber(b.first);
+      });
+    if (out.values.size() > kMaxLabelValues) out.values.resize(kMaxLabelValues);
   } catch (const std::exception& e) {
     out.error = qs(e.what());
   }
@@ -322,10 +378,11 @@ QWidget* MainWindow::buildSamplesPanel() {
   // to a class", issue 5): one class combo per value, applied with the button below.
   m_labelMapTitle = new QLabel(w);
   layout->addWidget(m_labelMapTitle);
-  m_labelMap = new QTableWidget(0, 2, w);
+  m_labelMap = new QTableWidget(0, 3, w);
   m_labelMap->setObjectName("labelMapTable");
-  m_labelMap->setHorizontalHeaderLabels({tr("Label value"), tr("Class")});
-  m_labelMap->horizontalHeader()->setStretchLastSection(true);
+  m_labelMap->setHorizontalHeaderLabels({tr("Label value"), tr("Class"), tr("Events")});
+  m_labelMap->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  m_labelMap->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
   m_labelMap->verticalHeader()->hide();
   m_labelMap->setToolTip(
       tr("The class of the events with each label value (* = any other "
@@ -380,7 +437,9 @@ QWidget* MainWindow::buildSamplesPanel() {
         for (int r = 0; r < m_labelMap->rowCount(); ++r) {
           auto* value = m_labelMap->item(r, 0);
           auto* cls = qobject_cast<QComboBox*>(m_labelMap->cellWidget(r, 1));
-          if (value && cls) map.push_back({ss(value->text()), ss(cls->currentText())});
+          // Values still without a class stay out of the mapping (the loader names them).
+          if (value && cls && !cls->currentData().toString().isEmpty())
+            map.push_back({ss(value->text()), ss(cls->currentData().toString())});
         }
         sample.labelMap = std::move(map);
       }
@@ -617,14 +676,21 @@ QWidget* MainWindow::buildRunsPanel() {
   m_runsView->setSortingEnabled(true);
   m_runsView->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_runsView->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  // Fixed widths sized once per finished run: ResizeToContents would measure every cell on
-  // each progress update.
-  m_runsView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-  m_runsView->horizontalHeader()->setStretchLastSection(true);
-  m_runsView->setColumnWidth(RunsTableModel::Name, 180);
-  m_runsView->setColumnWidth(RunsTableModel::Status, 150);
-  m_runsView->setColumnWidth(RunsTableModel::Config, 340);
+  // Fixed widths sized once per finished run (ResizeToContents would measure every cell on
+  // each progress update); the configuration takes what is left, elided on one line (its
+  // tooltip has all of it), so the metric columns always stay in view.
+  QHeaderView* header = m_runsView->horizontalHeader();
+  header->setSectionResizeMode(QHeaderView::Interactive);
+  header->setSectionResizeMode(RunsTableModel::Config, QHeaderView::Stretch);
+  header->setStretchLastSection(false);
+  m_runsView->setWordWrap(false);
+  m_runsView->setTextElideMode(Qt::ElideRight);
+  m_runsView->setColumnWidth(RunsTableModel::Name, 190);
+  m_runsView->setColumnWidth(RunsTableModel::Status, 120);
+  for (int c = RunsTableModel::Ap; c < RunsTableModel::ColumnCount; ++c)
+    m_runsView->setColumnWidth(c, std::max(header->sectionSizeHint(c), 90));
   m_runsView->verticalHeader()->hide();
+  m_runsView->verticalHeader()->setDefaultSectionSize(m_runsView->fontMetrics().height() + 8);
   m_runsView->setToolTip(
       tr("Select runs to overlay them in the plots; double-click a name to "
          "rename"));
@@ -804,6 +870,16 @@ void MainWindow::openFile(const QString& path) {
       [this, path](LoadOutcome o) {
         if (!o.error.isEmpty()) {
           m_loadError = o.error;
+          if (o.analysis) {
+            // The file parsed but its events did not load: show its samples so the cause
+            // (a weight, a label value without a class) can be fixed here and reloaded.
+            m_path = QFileInfo(path).absoluteFilePath();
+            m_analysis = std::move(o.analysis);
+            m_rawSampleInfo = std::move(o.sampleInfo);
+            m_loaded.reset();
+            m_panelsShowAnalysis = false;
+            populateSamples();
+          }
           m_samplesMessage->setText(o.error);
           m_samplesMessage->show();
           statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()));
@@ -831,7 +907,7 @@ void MainWindow::openFile(const QString& path) {
             row.name = r.name;
             row.config = runSummary(rs);
             row.configDetail = runDetails(rs);
-            row.status = tr("saved (not trained in this session)");
+            row.status = tr("saved, not trained");
             row.color = runColor(r.colorIndex);
             m_runsModel->addRun(row);
           } catch (const std::exception&) {
@@ -850,6 +926,7 @@ void MainWindow::adoptLoad(LoadOutcome o) {
 }
 
 void MainWindow::onAnalysisLoaded() {
+  m_panelsShowAnalysis = true;
   populateSamples();
   const EventTable& t = m_loaded->table;
   std::vector<std::string> names = t.columnNames;
@@ -930,6 +1007,7 @@ void MainWindow::populateSamples() {
 }
 
 void MainWindow::showLabelMap(const Sample& s) {
+  const int generation = ++m_labelValuesGeneration;
   m_labelMap->setRowCount(0);
   const bool byLabel = s.classSource == ClassSource::LabelColumn;
   m_labelMapTitle->setVisible(byLabel);
@@ -938,18 +1016,82 @@ void MainWindow::showLabelMap(const Sample& s) {
   m_labelMapTitle->setText(tr("Class of each value of label column “%1”:").arg(qs(s.labelColumn)));
   QStringList classes;
   for (const auto& c : m_analysis->classes) classes << qs(c);
-  for (const auto& e : s.labelMap) {
+  const bool hasDefault = std::any_of(s.labelMap.begin(), s.labelMap.end(),
+                                      [](const LabelMapEntry& e) { return e.value == "*"; });
+  // The mapping's entries at once; the values found in the column follow from a background
+  // read (the file may be large), unmapped ones with an empty class to choose.
+  auto addRow = [this, classes, hasDefault](const QString& value, const QString& cls) {
     const int r = m_labelMap->rowCount();
     m_labelMap->insertRow(r);
-    auto* value = new QTableWidgetItem(qs(e.value));
-    value->setFlags(value->flags() & ~Qt::ItemIsEditable);
-    m_labelMap->setItem(r, 0, value);
+    auto* item = new QTableWidgetItem(value);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    if (value == "*") item->setToolTip(tr("Every value not listed"));
+    m_labelMap->setItem(r, 0, item);
+    auto* events = new QTableWidgetItem;
+    events->setFlags(events->flags() & ~Qt::ItemIsEditable);
+    events->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_labelMap->setItem(r, 2, events);
     auto* combo = new QComboBox(m_labelMap);
-    combo->addItems(classes);
-    if (!classes.contains(qs(e.className))) combo->addItem(qs(e.className));
-    combo->setCurrentText(qs(e.className));
+    if (cls.isEmpty()) {
+      // Unmapped: the loader would refuse the value (or give it the "*" class).
+      combo->addItem(hasDefault ? tr("(as *)") : tr("— choose a class —"), QString());
+      if (!hasDefault) item->setForeground(QColor(0xb0, 0x00, 0x20));
+      item->setToolTip(hasDefault ? tr("Not listed: takes the class of *")
+                                  : tr("Not listed in the mapping: the sample cannot load "
+                                       "until this value has a class"));
+    }
+    for (const QString& c : classes) combo->addItem(c, c);
+    if (!cls.isEmpty() && !classes.contains(cls)) combo->addItem(cls, cls);
+    combo->setCurrentIndex(cls.isEmpty() ? 0 : combo->findData(cls));
     m_labelMap->setCellWidget(r, 1, combo);
-  }
+  };
+  for (const auto& e : s.labelMap) addRow(qs(e.value), qs(e.className));
+
+  ReaderOptions ro;
+  ro.group = s.group;
+  ro.layout = s.layout;
+  ro.countColumn = s.countColumn;
+  runShort<LabelValues>(
+      this, m_jobs,
+      [path = m_analysis->resolvedPath(s), ro, col = s.labelColumn, generation] {
+        LabelValues v = readLabelValues(path, ro, col);
+        v.generation = generation;
+        return v;
+      },
+      [this, map = s.labelMap, addRow](LabelValues v) {
+        if (v.generation != m_labelValuesGeneration) return;  // another sample by now
+        if (!v.error.isEmpty()) {
+          m_labelMapTitle->setToolTip(v.error);
+          return;
+        }
+        std::size_t listed = 0;  // events whose value the mapping names
+        for (const auto& [value, count] : v.values) {
+          int row = -1;
+          for (int r = 0; r < m_labelMap->rowCount() && row < 0; ++r)
+            if (sameLabel(ss(m_labelMap->item(r, 0)->text()), value)) row = r;
+          if (row < 0) {
+            addRow(qs(value), QString());
+            row = m_labelMap->rowCount() - 1;
+          } else {
+            listed += count;
+          }
+          m_labelMap->item(row, 2)->setText(QString::number(count));
+        }
+        std::size_t total = 0;
+        for (const auto& p : v.values) total += p.second;
+        for (int r = 0; r < m_labelMap->rowCount(); ++r) {
+          if (m_labelMap->item(r, 0)->text() == "*")
+            m_labelMap->item(r, 2)->setText(QString::number(total - listed));
+          else if (m_labelMap->item(r, 2)->text().isEmpty())
+            m_labelMap->item(r, 2)->setText("0");  // mapped but absent from the file
+        }
+        if (v.distinct > v.values.size())
+          m_labelMapTitle->setText(
+              m_labelMapTitle->text() + " " +
+              tr("(the first %1 of %2 distinct values)").arg(v.values.size()).arg(v.distinct));
+        m_labelMap->resizeColumnToContents(0);
+        Q_EMIT labelValuesListed();
+      });
 }
 
 void MainWindow::addSampleFiles(const QStringList& paths) {
@@ -1082,10 +1224,13 @@ void MainWindow::setModelKind(const QString& kind) {
 
 void MainWindow::syncAnalysisFromPanels() {
   if (!m_analysis) return;
+  m_analysis->signalClass = ss(m_signalClass->currentText());
+  // The cut and feature panels only hold this analysis's settings once its events loaded
+  // (after a failed first load they still show the previous one's, or nothing).
+  if (!m_panelsShowAnalysis) return;
   if (m_cutEditor->isValid()) m_analysis->cut = ss(m_cutEditor->text().trimmed());
   m_analysis->features.clear();
   for (const QString& f : m_features->checkedFeatures()) m_analysis->features.push_back(ss(f));
-  m_analysis->signalClass = ss(m_signalClass->currentText());
 }
 
 bool MainWindow::saveProject(const QString& path) {
@@ -1334,12 +1479,16 @@ void MainWindow::redrawTick() {
     Run& run = m_runs[key];
     if (!run.running || !run.live) continue;
     std::shared_ptr<const RunPlotData> newest;
+    std::shared_ptr<const RocCurve> newestRoc;
     double fraction = 0;
     std::string stage;
     bool started = false;
     {
       std::lock_guard lock(run.live->mutex);
-      if (run.live->dirty) newest = run.live->newest;
+      if (run.live->dirty) {
+        newest = run.live->newest;
+        newestRoc = run.live->newestRoc;
+      }
       run.live->dirty = false;
       fraction = run.live->fraction;
       stage = run.live->stage;
@@ -1359,6 +1508,11 @@ void MainWindow::redrawTick() {
       run.plot.key = key;
       run.plot.label = label;
       run.plot.color = color;
+      // The significance is live too: ≤ 200 cuts of the snapshot's ROC, at the luminosity
+      // factor shown (recomputed when it changes).
+      run.liveRoc = newestRoc;
+      if (newestRoc)
+        run.plot.significance = significanceCurves(*newestRoc, m_sigView->luminosity());
       changed = true;
     }
   }
@@ -1372,6 +1526,7 @@ void MainWindow::onRunFinished(const QString& key) {
   if (it == m_runs.end()) return;
   Run& run = *it;
   run.running = false;
+  run.liveRoc.reset();
   auto outcome = std::make_shared<TrainingOutcome>();
   if (run.watcher->future().resultCount() > 0 && !run.watcher->isCanceled()) {
     *outcome = run.watcher->result();
@@ -1434,9 +1589,12 @@ void MainWindow::onRunFinished(const QString& key) {
 
 void MainWindow::recomputeSignificance() {
   const double lumi = m_sigView->luminosity();
-  for (Run& run : m_runs)
+  for (Run& run : m_runs) {
     if (run.outcome && run.outcome->pooledRoc)
       run.plot.significance = significanceCurves(*run.outcome->pooledRoc, lumi);
+    else if (run.running && run.liveRoc)
+      run.plot.significance = significanceCurves(*run.liveRoc, lumi);
+  }
   refreshPlots();
 }
 

@@ -118,6 +118,8 @@ class MainWindow : public QMainWindow {
   void loadFailed(const QString& message);
   void yieldsUpdated();
   void runFinished(const QString& key, const QString& status);
+  /// The label map table has the distinct values of the selected sample's label column.
+  void labelValuesListed();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -133,6 +135,7 @@ class MainWindow : public QMainWindow {
     std::shared_ptr<LiveRunState> live;
     QFutureWatcher<TrainingOutcome>* watcher = nullptr;
     std::shared_ptr<const TrainingOutcome> outcome;
+    std::shared_ptr<const RocCurve> liveRoc;  ///< newest snapshot's, while it trains
     RunPlotData plot;
     int scanAlpha = -1, scanGamma = -1;
     bool running = true;
@@ -186,6 +189,8 @@ class MainWindow : public QMainWindow {
   QString m_loadError;
   QString m_trainingRefusal;
   int m_yieldsGeneration = 0;
+  int m_labelValuesGeneration = 0;
+  bool m_panelsShowAnalysis = false;  ///< cut and feature panels were filled from m_analysis
   int m_nextRunId = 1;
   QHash<QString, Run> m_runs;
   QStringList m_runOrder;

@@ -56,11 +56,14 @@ const char* iterationName(const std::string& kind) {
 class JobObserver : public TrainingObserver {
  public:
   JobObserver(QPromise<TrainingOutcome>& promise, LiveRunState& live,
-              std::vector<std::string> classNames, std::string kind)
+              std::vector<std::string> classNames, std::string kind, double signalWeight,
+              double backgroundWeight)
       : m_promise(promise),
         m_live(live),
         m_classNames(std::move(classNames)),
-        m_kind(std::move(kind)) {}
+        m_kind(std::move(kind)),
+        m_signalWeight(signalWeight),
+        m_backgroundWeight(backgroundWeight) {}
 
   bool stopRequested() const override { return m_promise.isCanceled(); }
 
@@ -97,8 +100,10 @@ class JobObserver : public TrainingObserver {
       h.test = normalised(bins, total);
       plot->histograms << h;
     }
+    auto roc = liveRoc(s, m_signalWeight, m_backgroundWeight);
     std::lock_guard lock(m_live.mutex);
     m_live.newest = std::move(plot);
+    m_live.newestRoc = std::move(roc);
     m_live.dirty = true;
   }
 
@@ -107,6 +112,7 @@ class JobObserver : public TrainingObserver {
   LiveRunState& m_live;
   std::vector<std::string> m_classNames;
   std::string m_kind;
+  double m_signalWeight, m_backgroundWeight;  // Σw of the training pool per class
 };
 
 TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& data,
@@ -124,7 +130,11 @@ TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& 
     if (keep[i]) rows.push_back(i);
   const FeatureMatrix all = FeatureMatrix::fromTable(data.table, features).subset(rows);
   config.features.clear();  // the matrix holds exactly the ticked features
-  JobObserver observer(promise, live, all.classNames, config.modelKind());
+  double signalWeight = 0, backgroundWeight = 0;
+  for (std::size_t i = 0; i < all.rows(); ++i)
+    (all.isSignal(i) ? signalWeight : backgroundWeight) += all.weight[i];
+  JobObserver observer(promise, live, all.classNames, config.modelKind(), signalWeight,
+                       backgroundWeight);
   const RunResult result = runCrossValidated(all, config, observer);
   if (result.cancelled || promise.isCanceled()) {
     out.status = TrainingOutcome::Status::Cancelled;
@@ -363,6 +373,25 @@ SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity) {
   out.bestCutSOverSqrtSB = scan.bestSOverSqrtSPlusB.threshold;
   out.bestSOverSqrtSB = scan.bestSOverSqrtSPlusB.z;
   return out;
+}
+
+std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
+                                        double backgroundWeight) {
+  const std::size_t n = s.rocThresholds.size();
+  if (!s.hasMetrics || n < 2 || s.roc.x.size() != n || s.roc.y.size() != n) return nullptr;
+  auto roc = std::make_shared<RocCurve>();
+  roc->thresholds = s.rocThresholds;
+  roc->fpr = s.roc.x;
+  roc->tpr = s.roc.y;
+  roc->tp.resize(n);
+  roc->fp.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    roc->tp[i] = s.roc.y[i] * signalWeight;
+    roc->fp[i] = s.roc.x[i] * backgroundWeight;
+  }
+  roc->totalSignal = signalWeight;
+  roc->totalBackground = backgroundWeight;
+  return roc;
 }
 
 QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,

@@ -11,6 +11,7 @@
 #include "core/analysis/analysis_loader.h"
 #include "core/eval/roc_curve.h"
 #include "core/learn/run_config.h"
+#include "core/learn/run_engine.h"
 #include "core/loss/loss.h"
 #include "core/resample/resample_config.h"
 #include "widgets/run_plot_data.h"
@@ -35,6 +36,9 @@ QString runDetails(const RunConfig& config);
 struct LiveRunState {
   std::mutex mutex;
   std::shared_ptr<const RunPlotData> newest;
+  /// The ROC of the newest snapshot as yields of the training pool (liveRoc()): the window
+  /// turns it into significance curves at its luminosity factor.
+  std::shared_ptr<const RocCurve> newestRoc;
   bool dirty = false;
   double fraction = 0.0;
   std::string stage = "queued";
@@ -57,6 +61,13 @@ struct TrainingOutcome {
 
 /// Significance curves at a luminosity factor, thinned for display.
 SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity);
+
+/// The ROC of a live snapshot (monitoring set) as yields of the whole training pool:
+/// s = ε_S · signalWeight, b = ε_B · backgroundWeight at each of the snapshot's score cuts, so
+/// the live significance has the scale of the final one (pooled held-out scores of every
+/// event). Null when the snapshot has no curve (no metrics or no thresholds).
+std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
+                                        double backgroundWeight);
 
 /// Starts a cross-validated run (core/learn runCrossValidated) on the training pool: the
 /// events of `data` with keep[i] != 0, the given features. Progress and snapshots flow through

@@ -104,6 +104,7 @@ class FoldObserver : public FitObserver {
       s.hasMetrics = true;
       const RocCurve rt = thinned(roc, kCurvePoints);
       s.roc = {rt.fpr, rt.tpr};
+      s.rocThresholds = rt.thresholds;
       const PrCurve pt = thinned(prCurve(roc), kCurvePoints);
       s.pr = {pt.recall, pt.precision};
     } catch (const Error&) {

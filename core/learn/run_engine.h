@@ -42,7 +42,10 @@ struct Snapshot {
   bool hasMetrics = false;  ///< false when the monitoring set lacks a class
   BinarySummary metrics;
   CurvePoints roc;  ///< x = ε_B, y = ε_S, at most 200 points
-  CurvePoints pr;   ///< x = recall, y = precision, at most 200 points
+  /// The score cut ("score ≥ cut") of each roc point, same length as roc.x: with the
+  /// efficiencies it gives the yields s, b against the cut (the live significance).
+  std::vector<double> rocThresholds;
+  CurvePoints pr;  ///< x = recall, y = precision, at most 200 points
   double histogramLo = 0.0, histogramHi = 1.0;
   std::vector<std::vector<double>> classHistograms;  ///< [class][bin] Σw, 40 bins
 };

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTableWidget>
 #include <QtTest>
 #include <cmath>
 
@@ -94,6 +95,7 @@ class TestViews : public QObject {
   void scoreHistogramsTestSolidTrainDashed();
   void historyUsesTwoAxes();
   void significanceMarksBestCut();
+  void significanceLegendKeepsManyRunsReadable();
   void heatMapFillsAndClicks();
   void runsTableFormatsSortsRenames();
   void yieldsTableShowsNumbers();
@@ -301,7 +303,12 @@ void TestViews::significanceMarksBestCut() {
   QCOMPARE(c->seriesKeys().size(), 2);  // one curve and its best-cut marker
   QCOMPARE(c->plottedPoints("r1/best"), QList<QPointF>{QPointF(0.5, 2.0)});
   QCOMPARE(c->plottedPoints("r1/z"), sampleRun("r1").significance.asimov);
-  QCOMPARE(c->seriesLegend("r1/z"), QString("run r1: best cut 0.5 → Z_A = 2.00"));
+  QCOMPARE(c->seriesLegend("r1/z"), QString("run r1"));
+  QCOMPARE(view.bestCutText(), QString("run r1: best cut 0.5 → Z_A = 2.00"));
+  QCOMPARE(view.bestCutTable()->rowCount(), 1);
+  QCOMPARE(view.bestCutTable()->item(0, 0)->text(), QString("run r1"));
+  QCOMPARE(view.bestCutTable()->item(0, 1)->text(), QString("0.5"));
+  QCOMPARE(view.bestCutTable()->item(0, 2)->text(), QString("2.00"));
   QVERIFY(c->axisTitleY().contains("Z_A"));
   // Another definition: its own curve; without a producer's best cut, the curve's maximum.
   view.setDefinition(SignificanceView::SOverSqrtB);
@@ -318,6 +325,41 @@ void TestViews::significanceMarksBestCut() {
   view.setLuminosity(4.0);
   QCOMPARE(spy.size(), 1);
   QCOMPARE(spy[0][0].toDouble(), 4.0);
+}
+
+// Twelve runs with long names (an α–γ scan): every run's name, best cut and Z_A is shown in
+// full below the plot, none elided (a chart legend would cut them to fit its width).
+void TestViews::significanceLegendKeepsManyRunsReadable() {
+  SignificanceView view;
+  view.resize(900, 600);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  QList<RunPlotData> runs;
+  for (int i = 0; i < 12; ++i) {
+    RunPlotData r = sampleRun(QString("k%1").arg(i));
+    r.label = QString("GBDT focal scan α=0.%1 γ=%2 (300 trees, depth 4)").arg(i + 10).arg(i % 3);
+    r.color = runColor(i);
+    r.significance.bestCut = 0.05 * (i + 1);
+    r.significance.bestZ = 1.0 + 0.25 * i;
+    runs << r;
+  }
+  view.setRuns(runs);
+  QTableWidget* t = view.bestCutTable();
+  QCOMPARE(t->rowCount(), 12);
+  QVERIFY(!view.chartView()->chart()->legend()->isVisible());
+  QCoreApplication::processEvents();  // the header lays out its sections
+  for (int r = 0; r < 12; ++r) {
+    QCOMPARE(t->item(r, 0)->text(), runs[r].label);
+    QCOMPARE(t->item(r, 1)->text(), QString::number(0.05 * (r + 1), 'g', 2));
+    QCOMPARE(t->item(r, 2)->text(), QString::number(1.0 + 0.25 * r, 'f', 2));
+    for (int c = 0; c < 3; ++c) {
+      const int need = t->fontMetrics().horizontalAdvance(t->item(r, c)->text());
+      QVERIFY2(t->columnWidth(c) >= need, qPrintable(t->item(r, c)->text()));
+    }
+  }
+  // The table scrolls past five rows; the plot keeps most of the height.
+  QVERIFY(t->height() < view.height() / 3);
+  QVERIFY(view.chartView()->height() > view.height() / 2);
 }
 
 void TestViews::heatMapFillsAndClicks() {

@@ -1,21 +1,31 @@
 // Drives the real workbench window on the bundled WW example: loading, live cut yields, a bad
 // cut, a small run with live plots, cancel, close during training, and event-loop latency.
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "app/gui/main_window.h"
 #include "app/gui/training_job.h"
+#include "core/data/sample_reader.h"
 #include "widgets/chart_view.h"
 #include "widgets/cut_editor.h"
 #include "widgets/json_form.h"
@@ -28,6 +38,10 @@
 #include "widgets/yields_table.h"
 
 using namespace imbw;
+
+static std::string ss(const QString& s) {
+  return s.toStdString();
+}
 
 namespace {
 
@@ -71,8 +85,11 @@ class TestMainWindow : public QObject {
   void runSummaryReadsLikeAPhysicist();
   void loadsExampleAndYieldsFollowTheCut();
   void labelMapEditReclassifiesEvents();
+  void labelMapListsEveryValueOfTheColumn();
+  void firstStartLayoutShowsEveryColumn();
   void badCutShowsMessageAndRefusesTraining();
   void smallRunFillsTableAndEveryChart();
+  void liveSignificanceFromSnapshot();
   void cancelRun();
   void closeDuringTrainingExitsQuickly();
 };
@@ -173,6 +190,113 @@ void TestMainWindow::labelMapEditReclassifiesEvents() {
   }
 }
 
+// A mapping that names only label value 1: the file does not load (value 0 has no class),
+// yet the Samples panel lists both values found in the column, with their event counts and
+// 0 waiting for a class; assigning it there and reloading works (issue 5).
+void TestMainWindow::labelMapListsEveryValueOfTheColumn() {
+  QFile in(examplePath());
+  QVERIFY(in.open(QIODevice::ReadOnly));
+  QJsonObject a = QJsonDocument::fromJson(in.readAll()).object();
+  QJsonArray samples = a["samples"].toArray();
+  QJsonObject sample = samples[0].toObject();
+  sample["path"] = QFileInfo(examplePath()).dir().filePath(sample["path"].toString());
+  sample["label"] = QJsonObject{{"column", "label"}, {"classes", QJsonObject{{"1", "LL"}}}};
+  samples[0] = sample;
+  a["samples"] = samples;
+  a["runs"] = QJsonArray();
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  QFile out(dir.filePath("partial.analysis.json"));
+  QVERIFY(out.open(QIODevice::WriteOnly));
+  out.write(QJsonDocument(a).toJson());
+  out.close();
+
+  MainWindow w;
+  w.show();
+  QSignalSpy failed(&w, &MainWindow::loadFailed);
+  QSignalSpy listed(&w, &MainWindow::labelValuesListed);
+  w.openFile(out.fileName());
+  QVERIFY(failed.wait(60000));
+  QVERIFY2(failed[0][0].toString().contains("'0'"), qPrintable(failed[0][0].toString()));
+  QVERIFY(!w.isLoaded());
+  QVERIFY(listed.wait(60000) || !listed.isEmpty());
+  QTableWidget* map = w.labelMapTable();
+  QVERIFY(map->isVisible());
+  QCOMPARE(map->rowCount(), 2);
+  // Counts over the whole file (no cut), made here from the file's label column.
+  const auto labels = SampleReader(ss(sample["path"].toString())).readStrings("label");
+  const auto ones = std::count(labels.begin(), labels.end(), "1");
+  const auto zeros = std::count(labels.begin(), labels.end(), "0");
+  QCOMPARE(static_cast<std::size_t>(ones + zeros), labels.size());
+  QVERIFY(zeros > 0 && ones > 0);
+  int zeroRow = -1;
+  for (int r = 0; r < map->rowCount(); ++r) {
+    const QString value = map->item(r, 0)->text();
+    auto* cls = qobject_cast<QComboBox*>(map->cellWidget(r, 1));
+    QVERIFY(cls);
+    QCOMPARE(map->item(r, 2)->text(), QString::number(value == "1" ? ones : zeros));
+    if (value == "0") {
+      zeroRow = r;
+      QVERIFY(cls->currentData().toString().isEmpty());  // no class yet
+    } else {
+      QCOMPARE(value, QString("1"));
+      QCOMPARE(cls->currentText(), QString("LL"));
+    }
+  }
+  QVERIFY(zeroRow >= 0);
+  qobject_cast<QComboBox*>(map->cellWidget(zeroRow, 1))->setCurrentText("other");
+  QSignalSpy yields(&w, &MainWindow::yieldsUpdated);
+  w.applySamplesButton()->click();
+  QVERIFY(yields.wait(120000));
+  QVERIFY(w.isLoaded());
+  const EventTable& t = w.loadedTable();
+  const auto other = static_cast<std::size_t>(
+      std::find(t.classNames.begin(), t.classNames.end(), "other") - t.classNames.begin());
+  const auto ll = static_cast<std::size_t>(t.signalClass);
+  QCOMPARE(w.currentYields()->perClass[ll].events, std::size_t(451));  // after mjj > 200
+  QCOMPARE(w.currentYields()->perClass[other].events, std::size_t(8107));
+}
+
+// First start (no saved window state) at 1600 × 1000: the plots keep most of the height, the
+// yields table shows every row, and every column of the runs table is in view (issue 5).
+void TestMainWindow::firstStartLayoutShowsEveryColumn() {
+  QSettings().clear();  // the earlier tests' windows saved their state
+  MainWindow w;
+  w.resize(1600, 1000);
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  QVERIFY(loadExample(w));
+  QTRY_VERIFY_WITH_TIMEOUT(w.currentYields().has_value(), 30000);
+  QVERIFY(w.runsModel()->rowCount() >= 10);  // the example's saved configurations
+  auto* runsDock = w.findChild<QDockWidget*>("runsDock");
+  QVERIFY(runsDock);
+  QTRY_VERIFY2_WITH_TIMEOUT(
+      runsDock->height() <= w.height() * 3 / 10,
+      qPrintable(QString("runs dock %1 of %2 px").arg(runsDock->height()).arg(w.height())), 5000);
+  QVERIFY(w.plotTabs()->height() >= w.height() / 2);
+  // The yields table: all rows (classes and r) without scrolling.
+  YieldsTable* y = w.yieldsTable();
+  QVERIFY(y->rowCount() >= 3);
+  QCOMPARE(y->verticalScrollBar()->maximum(), 0);
+  const int lastRow = y->rowCount() - 1;
+  QVERIFY(y->rowViewportPosition(lastRow) + y->rowHeight(lastRow) <= y->viewport()->height());
+  // The runs table: the last metric column ends inside the view.
+  QTableView* runs = w.runsView();
+  const int last = RunsTableModel::FitTime;
+  QVERIFY2(
+      runs->columnViewportPosition(last) + runs->columnWidth(last) <= runs->viewport()->width(),
+      qPrintable(QString("t_fit ends at %1, view %2")
+                     .arg(runs->columnViewportPosition(last) + runs->columnWidth(last))
+                     .arg(runs->viewport()->width())));
+  QCOMPARE(runs->horizontalScrollBar()->maximum(), 0);
+  // Each metric header is readable in full.
+  for (int c = RunsTableModel::Ap; c <= last; ++c) {
+    const QString h = w.runsModel()->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+    QVERIFY2(runs->columnWidth(c) >= runs->horizontalHeader()->fontMetrics().horizontalAdvance(h),
+             qPrintable(h));
+  }
+}
+
 void TestMainWindow::badCutShowsMessageAndRefusesTraining() {
   MainWindow w;
   w.show();
@@ -267,15 +391,53 @@ void TestMainWindow::smallRunFillsTableAndEveryChart() {
   QVERIFY(std::abs(chance[0].y() - y.ratioByWeight()) < 1e-9);
 }
 
+// The significance of a live snapshot: its ROC's efficiencies times the pool's Σw per class,
+// at the luminosity factor; checked against the formulas written out here.
+void TestMainWindow::liveSignificanceFromSnapshot() {
+  Snapshot s;
+  s.hasMetrics = true;
+  s.rocThresholds = {std::numeric_limits<double>::infinity(), 0.9, 0.5, 0.1};
+  s.roc.x = {0.0, 0.01, 0.2, 1.0};  // ε_B
+  s.roc.y = {0.0, 0.3, 0.8, 1.0};   // ε_S
+  const double S = 50, B = 1000, lumi = 2;
+  const auto roc = liveRoc(s, S, B);
+  QVERIFY(roc);
+  const SignificanceCurves c = significanceCurves(*roc, lumi);
+  QCOMPARE(c.asimov.size(), 3);
+  for (int k = 0; k < 3; ++k) {
+    const double sig = lumi * S * s.roc.y[k + 1], bkg = lumi * B * s.roc.x[k + 1];
+    const double za = std::sqrt(2 * ((sig + bkg) * std::log(1 + sig / bkg) - sig));
+    QCOMPARE(c.asimov[k].x(), s.rocThresholds[k + 1]);
+    QVERIFY2(std::abs(c.asimov[k].y() - za) < 1e-9 * za, qPrintable(QString::number(k)));
+    QVERIFY(std::abs(c.sOverSqrtB[k].y() - sig / std::sqrt(bkg)) < 1e-9 * sig);
+    QVERIFY(std::abs(c.sOverSqrtSB[k].y() - sig / std::sqrt(sig + bkg)) < 1e-9 * sig);
+  }
+  // No thresholds (or no metrics): no live curve rather than a wrong one.
+  s.rocThresholds.clear();
+  QVERIFY(!liveRoc(s, S, B));
+}
+
+// A run far too long to finish within the test: while it trains, the live snapshots fill the
+// significance plot (issue 5: every plot updates while a run trains); then it is cancelled.
 void TestMainWindow::cancelRun() {
   MainWindow w;
   w.show();
   QVERIFY(loadExample(w));
   configureSmallGbdt(w, 100000, 1);  // would take far longer than the test
+  w.plotTabs()->setCurrentWidget(w.significanceView());
   QSignalSpy finished(&w, &MainWindow::runFinished);
   QVERIFY(w.startTraining());
   const QString key = w.runKeys().last();
   QTRY_VERIFY_WITH_TIMEOUT(w.runsModel()->run(key)->status.startsWith("training"), 60000);
+  ChartView* sig = w.significanceView()->chartView();
+  QTRY_VERIFY_WITH_TIMEOUT(sig->plottedPoints(key + "/z").size() > 10, 60000);
+  QCOMPARE(w.activeRuns(), 1);  // still training: the points came from snapshots
+  QVERIFY(!w.runOutcome(key));
+  QVERIFY(finished.isEmpty());
+  const auto z = sig->plottedPoints(key + "/z");
+  QVERIFY(std::all_of(z.begin(), z.end(), [](const QPointF& p) { return std::isfinite(p.y()); }));
+  QVERIFY2(w.significanceView()->bestCutText().contains("Z_A"),
+           qPrintable(w.significanceView()->bestCutText()));
   w.cancelRun(key);
   QVERIFY(finished.wait(30000));
   QCOMPARE(finished[0][1].toString(), QString("cancelled"));
