@@ -4,13 +4,27 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <cmath>
 
 namespace imbw {
 
-JobPanel::JobPanel(QWidget* parent)
-    : QWidget(parent), m_layout(new QVBoxLayout(this)), m_empty(new QLabel(this)) {
+JobPanel::JobPanel(QWidget* parent) : QWidget(parent) {
+  // The rows scroll: a queued α–γ scan (a dozen runs) must not raise the panel's minimum
+  // height, which would push the window taller and the runs dock over the plots.
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(0, 0, 0, 0);
+  auto* scroll = new QScrollArea(this);
+  scroll->setObjectName("jobScroll");
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  auto* inner = new QWidget(scroll);
+  m_layout = new QVBoxLayout(inner);
+  m_empty = new QLabel(inner);
+  scroll->setWidget(inner);
+  outer->addWidget(scroll);
   m_layout->setContentsMargins(2, 2, 2, 2);
   m_empty->setText(tr("No run in progress."));
   m_empty->setEnabled(false);

@@ -387,7 +387,6 @@ QWidget* MainWindow::buildSamplesPanel() {
   m_labelMap->setToolTip(
       tr("The class of the events with each label value (* = any other "
          "value); applied with the button below"));
-  m_labelMap->setMaximumHeight(120);
   layout->addWidget(m_labelMap);
   m_labelMapTitle->hide();
   m_labelMap->hide();
@@ -1006,6 +1005,16 @@ void MainWindow::populateSamples() {
   if (m_samples->topLevelItemCount() > 0) m_samples->setCurrentItem(m_samples->topLevelItem(0));
 }
 
+void MainWindow::fitLabelMapHeight() {
+  // As tall as its rows, up to five (then it scrolls): the samples tree keeps the rest.
+  int h = m_labelMap->horizontalHeader()->sizeHint().height() + 2 * m_labelMap->frameWidth();
+  const int rows = std::clamp(m_labelMap->rowCount(), 1, 5);
+  for (int r = 0; r < rows; ++r)
+    h += r < m_labelMap->rowCount() ? m_labelMap->rowHeight(r)
+                                    : m_labelMap->verticalHeader()->defaultSectionSize();
+  m_labelMap->setFixedHeight(h);
+}
+
 void MainWindow::showLabelMap(const Sample& s) {
   const int generation = ++m_labelValuesGeneration;
   m_labelMap->setRowCount(0);
@@ -1046,6 +1055,7 @@ void MainWindow::showLabelMap(const Sample& s) {
     m_labelMap->setCellWidget(r, 1, combo);
   };
   for (const auto& e : s.labelMap) addRow(qs(e.value), qs(e.className));
+  fitLabelMapHeight();
 
   ReaderOptions ro;
   ro.group = s.group;
@@ -1090,6 +1100,7 @@ void MainWindow::showLabelMap(const Sample& s) {
               m_labelMapTitle->text() + " " +
               tr("(the first %1 of %2 distinct values)").arg(v.values.size()).arg(v.distinct));
         m_labelMap->resizeColumnToContents(0);
+        fitLabelMapHeight();
         Q_EMIT labelValuesListed();
       });
 }

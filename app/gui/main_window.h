@@ -156,6 +156,7 @@ class MainWindow : public QMainWindow {
   void onAnalysisLoaded();
   void populateSamples();
   void showLabelMap(const Sample& s);
+  void fitLabelMapHeight();
   void scheduleYields();
   void computeYields();
   void updateFeatureDistribution();

@@ -96,6 +96,7 @@ class TestViews : public QObject {
   void historyUsesTwoAxes();
   void significanceMarksBestCut();
   void significanceLegendKeepsManyRunsReadable();
+  void jobPanelScrollsManyJobs();
   void heatMapFillsAndClicks();
   void runsTableFormatsSortsRenames();
   void yieldsTableShowsNumbers();
@@ -360,6 +361,18 @@ void TestViews::significanceLegendKeepsManyRunsReadable() {
   // The table scrolls past five rows; the plot keeps most of the height.
   QVERIFY(t->height() < view.height() / 3);
   QVERIFY(view.chartView()->height() > view.height() / 2);
+}
+
+// A queued scan of many runs scrolls inside the panel instead of raising its minimum height
+// (which made the window taller and the runs dock cover half of it).
+void TestViews::jobPanelScrollsManyJobs() {
+  JobPanel panel;
+  const int before = panel.minimumSizeHint().height();
+  for (int i = 0; i < 20; ++i) panel.addJob(QString("k%1").arg(i), QString("run %1").arg(i));
+  QCOMPARE(panel.jobCount(), 20);
+  QVERIFY2(panel.minimumSizeHint().height() <= std::max(before, 120),
+           qPrintable(QString::number(panel.minimumSizeHint().height())));
+  QVERIFY(panel.cancelButton("k19"));
 }
 
 void TestViews::heatMapFillsAndClicks() {

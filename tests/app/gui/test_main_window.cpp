@@ -274,6 +274,8 @@ void TestMainWindow::firstStartLayoutShowsEveryColumn() {
       runsDock->height() <= w.height() * 3 / 10,
       qPrintable(QString("runs dock %1 of %2 px").arg(runsDock->height()).arg(w.height())), 5000);
   QVERIFY(w.plotTabs()->height() >= w.height() / 2);
+  qInfo("window %d × %d, runs dock %d px high, plots %d px high", w.width(), w.height(),
+        runsDock->height(), w.plotTabs()->height());
   // The yields table: all rows (classes and r) without scrolling.
   YieldsTable* y = w.yieldsTable();
   QVERIFY(y->rowCount() >= 3);
