@@ -319,13 +319,16 @@ class GapObserver : public FitObserver {
   using Clock = std::chrono::steady_clock;
   bool stopRequested() const override {
     const auto now = Clock::now();
-    maxGap = std::max(maxGap, std::chrono::duration<double>(now - last).count());
+    const double gap = std::chrono::duration<double>(now - last).count();
+    maxGap = std::max(maxGap, gap);
+    gaps.push_back(gap);
     last = now;
     ++polls;
     return false;
   }
   mutable Clock::time_point last = Clock::now();
   mutable double maxGap = 0.0;
+  mutable std::vector<double> gaps;
   mutable long polls = 0;
 };
 
@@ -345,6 +348,11 @@ int pollGaps(const std::string& dir, const std::string& name, int trees) {
                               {"rows", train.rows()},
                               {"polls", obs.polls},
                               {"max_gap_ms", 1e3 * obs.maxGap},
+                              {"first_gap_ms", obs.gaps.empty() ? 0.0 : 1e3 * obs.gaps.front()},
+                              {"max_later_gap_ms",
+                               obs.gaps.size() < 2
+                                   ? 0.0
+                                   : 1e3 * *std::max_element(obs.gaps.begin() + 1, obs.gaps.end())},
                               {"after_last_poll_ms", 1e3 * tail}}
                    .dump()
             << std::endl;

@@ -214,13 +214,14 @@ std::unique_ptr<EasyEnsembleModel> EasyEnsembleModel::load(const std::string& pa
 
 std::unique_ptr<Model> loadTreeModel(const std::string& path) {
   const std::string bytes = xgb::readFileBytes(path);
-  const auto first = bytes.find_first_not_of(" \t\r\n");
-  // Our EasyEnsemble files are JSON with "imbw_kind"; XGBoost's UBJ also starts with '{', so
-  // only a successful JSON parse decides.
-  if (first != std::string::npos && bytes[first] == '{') {
-    const auto j = nlohmann::json::parse(bytes, nullptr, false);
-    if (!j.is_discarded() && j.is_object() && j.contains("imbw_kind"))
-      return EasyEnsembleModel::fromJson(j);
+  // Our EasyEnsemble and forest files are JSON (forests also UBJSON) with "imbw_kind";
+  // XGBoost's UBJ also starts with '{', so only a successful parse with that key decides.
+  const nlohmann::json ours = xgb::parseJsonOrUbjson(bytes);
+  if (!ours.is_discarded() && ours.is_object() && ours.contains("imbw_kind")) {
+    const std::string kind = ours.at("imbw_kind").is_string() ? ours.at("imbw_kind") : "";
+    if (kind == "random_forest" || kind == "balanced_random_forest")
+      return ForestModel::fromJson(ours);
+    return EasyEnsembleModel::fromJson(ours);
   }
   xgb::Booster booster = xgb::Booster::fromBuffer(bytes);
   const std::string metaText = booster.attr("imbw");
@@ -228,8 +229,6 @@ std::unique_ptr<Model> loadTreeModel(const std::string& path) {
     throw Error("'" + path + "' is an XGBoost model without Imbalance Workbench metadata");
   const std::string kind = nlohmann::json::parse(metaText).at("kind");
   if (kind == "gbdt") return GbdtModel::fromBooster(std::move(booster));
-  if (kind == "random_forest" || kind == "balanced_random_forest")
-    return ForestModel::fromBooster(std::move(booster));
   throw Error("'" + path + "' holds a model of unknown kind '" + kind + "'");
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <cstdint>
+
 #include "core/learn/model.h"
 #include "core/learn/xgb_util.h"
 
@@ -42,12 +44,26 @@ struct ForestTreeSample {
   std::vector<double> weight;
 };
 
-/// Random forest (standard / class-weighted) and balanced random forest on XGBoost's hist tree
-/// builder. Each tree is one boosting round with learning rate 1, no L2, and custom gradient
-/// pairs g = −c·w·t, h = c·w held at a zero margin (c = the tree's bootstrap / under-sample
-/// multiplicity): the split gain is then the weighted Gini (variance) decrease and each leaf
-/// holds the weighted signal fraction of the events the tree drew, as in scikit-learn; the
-/// score is the mean over trees. K > 2 classes: one such tree per class and round.
+/// One grown tree. Node 0 is the root; a leaf has feature −1. An event goes left when its
+/// value is below the threshold, and a missing value (NaN) goes where missingLeft says.
+/// weight: Σ multiplicity × weight of the drawn events in the node; value: their weighted
+/// class fractions, valuesPerNode per node (binary: the signal fraction alone; K > 2: K).
+struct ForestTree {
+  std::vector<std::int32_t> feature;
+  std::vector<float> threshold;
+  std::vector<std::uint8_t> missingLeft;
+  std::vector<std::int32_t> left, right;
+  std::vector<double> weight;
+  std::vector<double> value;
+  int valuesPerNode = 1;
+};
+
+/// Random forest (standard / class-weighted) and balanced random forest on our own histogram
+/// CART builder (forest_model.cpp says why not XGBoost's): each tree grows depth-first on its
+/// own draw (bootstrap, or per-class under-sample for the balanced forest), splits on the
+/// weighted Gini decrease over √F randomly chosen features per node as scikit-learn does, and
+/// each leaf holds the weighted class fractions of what the tree drew; the score is the mean
+/// over trees. Trees grow in parallel, one per thread, so a fit uses every thread it is given.
 class ForestModel : public Model {
  public:
   explicit ForestModel(ForestParams params = {});
@@ -59,27 +75,25 @@ class ForestModel : public Model {
   void fit(const FeatureMatrix& train, const FitContext& ctx) override;
   std::vector<double> predict(const RowMatrixF& x) const override;
   std::vector<double> predictProba(const RowMatrixF& x) const override;
-  /// XGBoost UBJ (or JSON for ".json") with our config in the attribute "imbw".
+  /// Our JSON ({"imbw_kind": ..., "trees": [...]}), as UBJSON unless the path ends in ".json".
   void save(const std::string& path) const override;
 
   static std::unique_ptr<ForestModel> load(const std::string& path);
-  static std::unique_ptr<ForestModel> fromBooster(xgb::Booster booster);
+  /// From the document save() writes (after parsing); throws imbw::Error on anything else.
+  static std::unique_ptr<ForestModel> fromJson(const nlohmann::json& file);
 
   const ForestParams& params() const { return m_params; }
-  int treeCount() const { return m_treeCount; }
+  int treeCount() const { return static_cast<int>(m_trees.size()); }
+  const std::vector<ForestTree>& trees() const { return m_trees; }
   /// One entry per tree of the last fit (empty after load).
   const std::vector<ForestTreeSample>& treeSamples() const { return m_samples; }
-  const xgb::Booster& booster() const { return m_booster; }
   void setThreads(int threads) { m_threads = threads; }
 
  private:
-  void writeMeta();
-
   ForestParams m_params;
-  xgb::Booster m_booster;
+  std::vector<ForestTree> m_trees;
   int m_numClasses = 2;
   int m_signalClass = 1;
-  int m_treeCount = 0;
   std::vector<std::string> m_classNames;
   std::vector<std::string> m_featureNames;
   std::vector<ForestTreeSample> m_samples;

@@ -155,6 +155,12 @@ void writeFileBytes(const std::string& path, const std::string& bytes) {
   if (!out) throw Error("writing model file '" + path + "' failed");
 }
 
+nlohmann::json parseJsonOrUbjson(const std::string& bytes) {
+  nlohmann::json j = nlohmann::json::parse(bytes, nullptr, false);
+  if (j.is_discarded()) j = nlohmann::json::from_ubjson(bytes, true, false);
+  return j;
+}
+
 bool pathWantsJson(const std::string& path) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
 }

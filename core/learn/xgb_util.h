@@ -88,6 +88,8 @@ class Booster {
 std::string readFileBytes(const std::string& path);
 void writeFileBytes(const std::string& path, const std::string& bytes);
 bool pathWantsJson(const std::string& path);
+/// A model file's bytes as JSON, or failing that as UBJSON; a discarded value when neither.
+nlohmann::json parseJsonOrUbjson(const std::string& bytes);
 
 /// Per-event weights for training as float, normalised to mean |w| = 1 so that XGBoost's
 /// absolute thresholds (min_child_weight, the split-gain epsilon) mean the same whatever the

@@ -31,13 +31,11 @@ ForestParams paramsFor(const QString& kind) {
   return p;
 }
 
-/// XGBoost's own record of each tree's root: (sum of hessians, leaf value if it were a leaf).
-/// With our gradient pairs these are the tree's total drawn weight and its signal fraction.
+/// The record each grown tree keeps of its root: (drawn weight, signal fraction). With unit
+/// weights these are the number of draws and the fraction of them that are signal.
 std::vector<std::pair<double, double>> rootStats(const ForestModel& m) {
   std::vector<std::pair<double, double>> out;
-  const auto trees = m.booster().toJson()["learner"]["gradient_booster"]["model"]["trees"];
-  for (const auto& t : trees)
-    out.emplace_back(t["sum_hessian"][0].get<double>(), t["base_weights"][0].get<double>());
+  for (const auto& t : m.trees()) out.emplace_back(t.weight[0], t.value[0]);
   return out;
 }
 
@@ -132,7 +130,7 @@ void TestForest::balancedForestSeesBalancedTrees() {
         QVERIFY(t.distinct[0] < nSig && t.distinct[1] < nSig);  // duplicates were drawn
       }
     }
-    // ... and XGBoost's, read from the trees it grew: each root saw 2·nSig unit-weight events
+    // ... and the roots of the grown trees: each root saw 2·nSig unit-weight events
     // of which half (exactly, without bootstrap) are signal.
     const auto roots = rootStats(m);
     QCOMPARE(roots.size(), std::size_t(20));
@@ -197,7 +195,7 @@ void TestForest::checkpointsEveryBatch() {
   QCOMPARE(rec.checkpoints[0].iteration, 10);
   QCOMPARE(rec.checkpoints[2].iteration, 30);
   QCOMPARE(rec.checkpoints[3].iteration, 35);
-  QVERIFY(rec.polls >= 35);  // once per tree
+  QVERIFY(rec.polls >= 5);  // before the trees, after each batch, and during growth
   const auto s = m.predict(val.x);
   QVERIFY(maxAbsDiff(rec.checkpoints.back().validationScores, s) < 1e-6);
   double loss = 0;
@@ -251,14 +249,14 @@ void TestForest::cancelWithin200ms() {
   ctx.observer = &rec;
   const double ms =
       treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150), [&] { m.fit(train, ctx); });
-  qInfo("%s: cancel took %.1f ms after %ld trees", qPrintable(kind), ms, rec.polls.load() - 1);
+  qInfo("%s: cancel took %.1f ms after %ld polls", qPrintable(kind), ms, rec.polls.load());
   QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
   QCOMPARE(rec.pollsAfterFlag.load(), 1L);
-  // No wall-time assertion (shared machine): the latency is bounded by one unit of work, the
-  // one in flight when the flag came (measured on 170k × 20: trees_bench poll-gaps).
-  QVERIFY2(
-      rec.progressAfterFlag.load() <= 1,
-      qPrintable(QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
+  // Trees poll while they grow (every 5 ms of work), so no further batch may finish, and the
+  // issue's bound holds with a wide margin (≈ 10 ms measured, 170k × 20 included:
+  // trees_bench poll-gaps).
+  QCOMPARE(rec.progressAfterFlag.load(), 0L);
+  QVERIFY2(ms < 200.0, qPrintable(QString("cancel took %1 ms").arg(ms)));
 }
 
 void TestForest::deterministicWithSeed() {
