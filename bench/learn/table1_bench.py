@@ -18,9 +18,8 @@ Protocol (identical on both sides):
   thread as well.
 - Rows (the example analysis' Table 1 runs, resources/examples/ww/ww.analysis.json):
   Δφ_jj-like = feature 0 and p_T-like = feature 1 as the score (sign chosen by training AUC);
-  RF 100 trees depth 10; weighted RF (class_weight balanced); balanced RF 100 trees — at
-  max_depth 10 on BOTH sides (ours without a depth limit takes > 8 min here, a known cost noted
-  in core/learn/forest_model.cpp; imblearn's default is unlimited too); GBDT 1000 trees, lr 0.01,
+  RF 100 trees depth 10; weighted RF (class_weight balanced); balanced RF 100 trees with no
+  depth limit (the default on both sides); GBDT 1000 trees, lr 0.01,
   depth 6, hist, 256 bins, base score = the (α-weighted) prior; GBDT weighted α = 1 − r
   (α_t as event weights into the built-in logistic objective); GBDT focal α = 0.25, γ = 2
   (xgboost with a Python custom objective: REFERENCE.md's gradient and hessian, hessian floor
@@ -67,7 +66,7 @@ ROWS = [  # key, label (Table 1 wording)
     ("pt", "p_T-like (feature 1)"),
     ("rf", "random forest (100, depth 10)"),
     ("weighted_rf", "weighted RF"),
-    ("balanced_rf", "balanced RF (depth 10)"),
+    ("balanced_rf", "balanced RF (no depth limit)"),
     ("gbdt", "GBDT (1000 trees, lr 0.01)"),
     ("gbdt_weighted", "GBDT weighted (α = 1 − r)"),
     ("gbdt_focal", "GBDT focal (α = 0.25, γ = 2)"),
@@ -106,8 +105,7 @@ def peer_forest(kind):
     def run(Xtr, ytr, Xte):
         if kind == "balanced":
             from imblearn.ensemble import BalancedRandomForestClassifier
-            m = BalancedRandomForestClassifier(n_estimators=100, max_depth=10, n_jobs=2,
-                                               random_state=0)
+            m = BalancedRandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0)
         else:
             from sklearn.ensemble import RandomForestClassifier
             m = RandomForestClassifier(n_estimators=100, max_depth=10, n_jobs=2, random_state=0,
@@ -246,7 +244,7 @@ PEERS = {
     "pt": ("one variable (numpy)", peer_one_variable(1)),
     "rf": ("sklearn RF n_jobs=2", peer_forest("plain")),
     "weighted_rf": ("sklearn RF balanced", peer_forest("weighted")),
-    "balanced_rf": ("imblearn BRF depth 10", peer_forest("balanced")),
+    "balanced_rf": ("imblearn BRF", peer_forest("balanced")),
     "gbdt": ("xgboost.train", peer_gbdt("plain")),
     "gbdt_weighted": ("xgboost.train weights", peer_gbdt("weighted")),
     "gbdt_focal": ("xgboost + Python focal obj", peer_gbdt("focal")),
