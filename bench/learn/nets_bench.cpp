@@ -6,7 +6,9 @@
 //   nets_bench ww-nn DATADIR
 //       reads DATADIR/ww_x.npy, ww_y.npy, ww_folds.npy (written by nets_bench.py from the WW
 //       example) and prints per-fold AP / AUC of our network as JSON. Fold k trains with seed
-//       k + 1 (+ SEED_OFFSET, optional: repeat with other initialisations).
+//       k + 1 (+ SEED_OFFSET, optional: repeat with other initialisations). PATIENCE and
+//       MAX_EPOCHS (optional, default 5 and 50) set the early stopping. Each fold's JSON also
+//       holds the per-epoch training and validation loss.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -97,7 +99,26 @@ int epoch(const std::string& dir, int epochs, int threads) {
   return 0;
 }
 
-int wwNn(const std::string& dir, bool focal, int seedOffset) {
+// Records the per-epoch losses.
+struct LossHistory : imbw::FitObserver {
+  std::vector<double> train, val;
+  void checkpoint(const imbw::Checkpoint& c) override {
+    train.push_back(c.trainLoss);
+    val.push_back(c.validationLoss);
+  }
+};
+
+std::string jsonList(const std::vector<double>& v) {
+  std::string s = "[";
+  char buf[32];
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%s%.6g", i ? ", " : "", v[i]);
+    s += buf;
+  }
+  return s + "]";
+}
+
+int wwNn(const std::string& dir, bool focal, int seedOffset, int patience, int maxEpochs) {
   const imbw::FeatureMatrix data = load(dir + "/ww_x.npy", dir + "/ww_y.npy");
   std::vector<std::size_t> sf;
   std::string df;
@@ -118,6 +139,8 @@ int wwNn(const std::string& dir, bool focal, int seedOffset) {
     }
     const auto train = data.subset(tr), val = data.subset(va), test = data.subset(te);
     imbw::MlpConfig c;
+    c.patience = patience;
+    c.maxEpochs = maxEpochs;
     if (focal) {
       c.loss.kind = imbw::LossKind::Focal;
       c.loss.alpha = 0.25;
@@ -126,6 +149,8 @@ int wwNn(const std::string& dir, bool focal, int seedOffset) {
     imbw::MlpModel m(c);
     imbw::FitContext ctx;
     ctx.validation = &val;
+    LossHistory hist;
+    ctx.observer = &hist;
     ctx.seed = static_cast<std::uint64_t>(k + 1 + seedOffset);
     const auto t0 = std::chrono::steady_clock::now();
     m.fit(train, ctx);
@@ -135,8 +160,10 @@ int wwNn(const std::string& dir, bool focal, int seedOffset) {
     for (std::size_t i = 0; i < sig.size(); ++i) sig[i] = test.isSignal(i);
     const auto sum = imbw::evaluateBinary(scores, sig);
     std::printf(
-        "%s{\"fold\": %d, \"ap\": %.5f, \"auc\": %.5f, \"fit_seconds\": %.3f, \"epochs\": %d}",
-        k ? ", " : "", k, sum.averagePrecision, sum.auc, s, m.epochsRun());
+        "%s{\"fold\": %d, \"ap\": %.5f, \"auc\": %.5f, \"fit_seconds\": %.3f, \"epochs\": %d, "
+        "\"best_epoch\": %d, \"train_loss\": %s, \"val_loss\": %s}",
+        k ? ", " : "", k, sum.averagePrecision, sum.auc, s, m.epochsRun(), m.bestEpoch(),
+        jsonList(hist.train).c_str(), jsonList(hist.val).c_str());
     std::fflush(stdout);
   }
   std::printf("]\n");
@@ -178,11 +205,13 @@ int main(int argc, char** argv) {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "ww-export" && argc == 4) return wwExport(argv[2], argv[3]);
     if (cmd == "epoch" && argc == 5) return epoch(argv[2], std::stoi(argv[3]), std::stoi(argv[4]));
-    if ((cmd == "ww-nn" || cmd == "ww-nn-focal") && (argc == 3 || argc == 4))
-      return wwNn(argv[2], cmd == "ww-nn-focal", argc == 4 ? std::stoi(argv[3]) : 0);
+    if ((cmd == "ww-nn" || cmd == "ww-nn-focal") && argc >= 3 && argc <= 6)
+      return wwNn(argv[2], cmd == "ww-nn-focal", argc > 3 ? std::stoi(argv[3]) : 0,
+                  argc > 4 ? std::stoi(argv[4]) : 5, argc > 5 ? std::stoi(argv[5]) : 50);
     std::fprintf(
         stderr,
-        "usage: nets_bench epoch DATADIR EPOCHS THREADS | ww-nn[-focal] DATADIR [SEED_OFFSET]\n");
+        "usage: nets_bench epoch DATADIR EPOCHS THREADS | ww-nn[-focal] DATADIR [SEED_OFFSET "
+        "[PATIENCE [MAX_EPOCHS]]]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nets_bench: %s\n", e.what());

@@ -10,9 +10,13 @@
       peer. --torch-batches B times B batches and scales to the full epoch (said in the output).
       PyTorch draws batches by slicing a shuffled index (the fastest plain-PyTorch loop; a
       DataLoader over a TensorDataset is slower still and is reported too).
-  /usr/bin/python3 bench/learn/nets_bench.py ww --bin BUILD/bench/learn/nets_bench --build BUILD
+  /usr/bin/python3 bench/learn/nets_bench.py ww --bin BUILD/bench/learn/nets_bench
       5-fold AP / AUC of the network (plain and focal α = 0.25, γ = 2) on the WW example,
       ours vs PyTorch on the same folds, validation split and early stopping (patience 5).
+      --seeds S1,S2,..: repeat with each seed offset (fold k trains with seed k + 1 + offset
+      on both sides) and also print the mean over all folds × seeds (default: 0).
+      --variants nn,nn-focal picks the networks; --patience, --max-epochs (default 5, 50);
+      --json FILE writes every fold (with its per-epoch losses) to FILE.
 """
 import argparse, json, os, subprocess, sys, time
 import numpy as np
@@ -58,10 +62,12 @@ def train_epochs(X, y, epochs, prior, loss_fn=None, Xv=None, yv=None, patience=5
     loss_fn = loss_fn or (lambda z, t: bce(z, t))
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.float32)).unsqueeze(1)
     best, best_state, wait, times = np.inf, None, 0, []
+    hist = {"train_loss": [], "val_loss": [], "best_epoch": 0}
     for ep in range(epochs):
         model.train()
         t0 = time.perf_counter()
         perm = torch.randperm(len(Xt))
+        tl, tn = 0.0, 0
         for i in range(0, len(Xt), 50):
             if max_batches is not None and i // 50 >= max_batches:
                 break
@@ -72,14 +78,19 @@ def train_epochs(X, y, epochs, prior, loss_fn=None, Xv=None, yv=None, patience=5
             loss = loss_fn(model(Xt[idx]), yt[idx])
             loss.backward()
             opt.step()
+            tl += float(loss) * len(idx)
+            tn += len(idx)
         times.append(time.perf_counter() - t0)
         if Xv is not None:
             model.eval()
             with torch.no_grad():
                 vl = float(loss_fn(model(torch.from_numpy(Xv)),
                                    torch.from_numpy(yv.astype(np.float32)).unsqueeze(1)))
+            hist["train_loss"].append(tl / max(tn, 1))
+            hist["val_loss"].append(vl)
             if vl < best:
                 best, wait = vl, 0
+                hist["best_epoch"] = ep + 1
                 best_state = {k: v.clone() for k, v in model.state_dict().items()}
             else:
                 wait += 1
@@ -87,6 +98,7 @@ def train_epochs(X, y, epochs, prior, loss_fn=None, Xv=None, yv=None, patience=5
                     break
     if best_state is not None:
         model.load_state_dict(best_state)
+    train_epochs.history = hist
     return model, times
 
 
@@ -131,6 +143,25 @@ def cmd_epoch(a):
     print(json.dumps(out, indent=1))
 
 
+def print_ww(variant, seed, who, r):
+    """One line: AP, AUC (mean ± std over the folds given) and fit time; for several seeds the
+    std is over all folds × seeds and the mean of the per-seed fold stds is printed too."""
+    ap = np.array([f["ap"] for f in r]); auc = np.array([f["auc"] for f in r])
+    t = np.array([f["fit_seconds"] for f in r]); ep = np.array([f["epochs"] for f in r])
+    offs = sorted({f["seed_offset"] for f in r})
+    extra = ""
+    if len(offs) > 1:
+        per = lambda v: np.mean([np.std([f[v] for f in r if f["seed_offset"] == o], ddof=1)
+                                 for o in offs])
+        seedm = lambda v: np.std([np.mean([f[v] for f in r if f["seed_offset"] == o])
+                                  for o in offs], ddof=1)
+        extra = (f"  [fold std per seed: AP {per('ap'):.3f} AUC {per('auc'):.3f}; std of the "
+                 f"seed means: AP {seedm('ap'):.3f} AUC {seedm('auc'):.3f}]")
+    print(f"{variant:9s} {seed:8s} {who:6s} AP {ap.mean():.3f} ± {ap.std(ddof=1):.3f}  "
+          f"AUC {auc.mean():.3f} ± {auc.std(ddof=1):.3f}  t_fit {t.mean():.1f} ± "
+          f"{t.std(ddof=1):.1f} s  epochs {ep.mean():.1f}{extra}", flush=True)
+
+
 def cmd_ww(a):
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
@@ -146,31 +177,43 @@ def cmd_ww(a):
         folds[te] = k
     np.save(os.path.join(OUT, "ww_folds.npy"), folds)
     res = {}
-    for variant in ("nn", "nn-focal"):
-        ours = json.loads(subprocess.check_output([a.bin, "ww-" + variant, OUT]))
-        peer = []
-        for k in range(5):
-            te = np.where(folds == k)[0]
-            rest = np.where(folds != k)[0]
-            va, tr = rest[0::10], np.array([i for j, i in enumerate(rest) if j % 10 != 0])
-            Xtr, Xva, Xte = standardise(X[tr], X[va], X[te])
-            lf = (lambda z, t: focal_loss(z, t, 0.25, 2.0)) if variant == "nn-focal" else None
-            t0 = time.perf_counter()
-            model, times = train_epochs(Xtr, y[tr], 50, y[tr].mean(), lf, Xva, y[va], seed=k + 1)
-            fit = time.perf_counter() - t0
-            model.eval()
-            with torch.no_grad():
-                s = torch.sigmoid(model(torch.from_numpy(Xte))).numpy().ravel()
-            peer.append({"fold": k, "ap": average_precision_score(y[te], s),
-                         "auc": roc_auc_score(y[te], s), "fit_seconds": fit, "epochs": len(times)})
-        res[variant] = {"ours": ours, "torch": peer}
-        for who in ("ours", "torch"):
-            r = res[variant][who]
-            ap = np.array([f["ap"] for f in r]); auc = np.array([f["auc"] for f in r])
-            t = np.array([f["fit_seconds"] for f in r])
-            print(f"{variant:9s} {who:6s} AP {ap.mean():.3f} ± {ap.std(ddof=1):.3f}  "
-                  f"AUC {auc.mean():.3f} ± {auc.std(ddof=1):.3f}  t_fit {t.mean():.1f} ± {t.std(ddof=1):.1f} s")
-    print(json.dumps(res))
+    seeds = [int(v) for v in a.seeds.split(",")]
+    for variant in a.variants.split(","):
+        res[variant] = {"ours": [], "torch": []}
+        for off in seeds:
+            ours = json.loads(subprocess.check_output([a.bin, "ww-" + variant, OUT, str(off),
+                                                       str(a.patience), str(a.max_epochs)]))
+            peer = []
+            for k in range(5):
+                te = np.where(folds == k)[0]
+                rest = np.where(folds != k)[0]
+                va, tr = rest[0::10], np.array([i for j, i in enumerate(rest) if j % 10 != 0])
+                Xtr, Xva, Xte = standardise(X[tr], X[va], X[te])
+                lf = (lambda z, t: focal_loss(z, t, 0.25, 2.0)) if variant == "nn-focal" else None
+                t0 = time.perf_counter()
+                model, times = train_epochs(Xtr, y[tr], a.max_epochs, y[tr].mean(), lf, Xva,
+                                            y[va], patience=a.patience, seed=k + 1 + off)
+                fit = time.perf_counter() - t0
+                model.eval()
+                with torch.no_grad():
+                    s = torch.sigmoid(model(torch.from_numpy(Xte))).numpy().ravel()
+                peer.append({"fold": k, "ap": average_precision_score(y[te], s),
+                             "auc": roc_auc_score(y[te], s), "fit_seconds": fit,
+                             "epochs": len(times), **train_epochs.history})
+            for f in ours:
+                f["seed_offset"] = off
+            for f in peer:
+                f["seed_offset"] = off
+            res[variant]["ours"] += ours
+            res[variant]["torch"] += peer
+            for who, r in (("ours", ours), ("torch", peer)):
+                print_ww(variant, f"seed+{off}", who, r)
+        if len(seeds) > 1:
+            for who in ("ours", "torch"):
+                print_ww(variant, "all", who, res[variant][who])
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(res, f)
 
 
 if __name__ == "__main__":
@@ -181,5 +224,10 @@ if __name__ == "__main__":
     p.add_argument("--torch-threads", type=int, default=1)
     p.add_argument("--torch-batches", type=int, default=0)
     p.add_argument("--dataloader", action="store_true")
+    p.add_argument("--seeds", default="0", help="ww: comma-separated seed offsets")
+    p.add_argument("--variants", default="nn,nn-focal", help="ww: nn, nn-focal")
+    p.add_argument("--patience", type=int, default=5, help="ww: early-stopping patience")
+    p.add_argument("--max-epochs", type=int, default=50, help="ww: epoch limit")
+    p.add_argument("--json", help="ww: also write the per-fold results (loss curves) here")
     a = p.parse_args()
     {"epoch": cmd_epoch, "ww": cmd_ww}[a.what](a)

@@ -6,9 +6,17 @@ ww-export, as nets_bench.py does), the folds are scikit-learn's StratifiedKFold(
 random_state=1) (the same as nets_bench.py's), and both sides' held-out scores are scored here
 with scikit-learn.
 
-  /usr/bin/python3 bench/learn/trees_ww.py --build BUILD [--only rf,gbdt,...]
+  /usr/bin/python3 bench/learn/trees_ww.py --build BUILD [--only rf,gbdt,...] [--peer-draws N]
 
-Pairs (ours | peer):
+--peer-draws N (default 1) refits each peer N times with other seeds (fold k: seed k + 1000 j)
+and prints the spread of its 5-fold mean AP / AUC over those draws: for the resampling models
+(a few hundred events per fit) the random draw alone moves the 5-fold mean by about as much as
+a fold standard deviation, so a gap to ours is only meaningful measured against that spread.
+The table keeps draw 0.
+
+Pairs (ours | peer). Every peer gets what our model gets: the same resampling protocol
+(neighbours on standardised features, class totals kept or equalised), the same event weights
+(normalised to mean 1, as our tree models do) and the same booster parameters:
   rf             RF 100 trees depth 10          | sklearn RandomForestClassifier(max_depth=10)
   weighted_rf    class_weight balanced          | sklearn RF class_weight='balanced'
   balanced_rf    balanced RF, no depth limit    | imblearn BalancedRandomForestClassifier
@@ -17,13 +25,26 @@ Pairs (ours | peer):
   gbdt_focal_ww  focal α 0.25 γ 2               | xgboost with a numpy focal objective (same
                                                   prior start, hessian floor, max_delta_step 1,
                                                   min_child_weight rescale)
-  rus_gbdt       under-sampling (class totals kept, the WW example's setting) + GBDT
+  rus_gbdt       under-sampling, class totals kept (the WW example's setting) + GBDT
+                                                | imblearn RandomUnderSampler + xgboost with
+                                                  the kept background weighted N_B / N_S (our
+                                                  resampler's weights: class totals kept)
+  rus_gbdt_eq    under-sampling, equal class totals (= unit weights)
                                                 | imblearn RandomUnderSampler + xgboost
-  rus_gbdt_eq    under-sampling, equal class totals (= unit weights)   | same peer
-  smote_gbdt     SMOTE (class totals kept) + GBDT | imblearn SMOTE + xgboost
-  smote_gbdt_eq  SMOTE, equal class totals       | same peer
-  easy_ensemble  10 members × boosted trees      | imblearn EasyEnsembleClassifier (10 × AdaBoost
-                                                  with 50 stumps: a different base learner)
+  smote_gbdt     SMOTE (class totals kept) + GBDT | imblearn SMOTE on the fold's standardised
+                                                  features (our resampler measures neighbours
+                                                  there; interpolation is linear, so
+                                                  standardise → SMOTE → inverse is the same
+                                                  algorithm) + xgboost with the signal weighted
+                                                  N_S / N_B (class totals kept)
+  smote_gbdt_eq  SMOTE, equal class totals       | the same SMOTE + unweighted xgboost
+  easy_ensemble  10 members × boosted trees (100 trees, lr 0.1, depth 4)
+                                                | imblearn EasyEnsembleClassifier, its default
+                                                  10 × AdaBoost with 50 stumps: a different
+                                                  base learner (what a user gets by default)
+  easy_ensemble_xgb  the same model of ours     | imblearn EasyEnsembleClassifier with
+                                                  xgboost members of our member parameters:
+                                                  the same algorithm
 """
 import argparse
 import json
@@ -40,7 +61,8 @@ from trees_bench import focal_grad_hess  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "bench", "out", "trees_ww")
 ALL = ["rf", "weighted_rf", "balanced_rf", "gbdt", "gbdt_weighted", "gbdt_focal_ww", "rus_gbdt",
-       "rus_gbdt_eq", "smote_gbdt", "smote_gbdt_eq", "easy_ensemble"]
+       "rus_gbdt_eq", "smote_gbdt", "smote_gbdt_eq", "easy_ensemble", "easy_ensemble_xgb"]
+OURS = {"easy_ensemble_xgb": "easy_ensemble"}  # pairs whose model of ours is another pair's
 
 
 def xgb_params():
@@ -71,6 +93,16 @@ def xgb_fit(X, y, w=None, seed=0, focal=False):
     return lambda Z: b.predict(xgb.DMatrix(Z, nthread=2), output_margin=True)
 
 
+def totals_kept(y, yr):
+    """Weights of the resampled events (labels yr) that give each class its total in y, normalised
+    to mean 1: what our resampler (class totals kept) and our tree models' weight
+    normalisation give."""
+    w = np.ones(len(yr))
+    for c in (0, 1):
+        w[yr == c] = (y == c).sum() / (yr == c).sum()
+    return w / w.mean()
+
+
 def peer_fit(name, X, y, seed):
     """Returns a scoring function of the Python counterpart trained on (X, y)."""
     from sklearn.ensemble import RandomForestClassifier
@@ -93,14 +125,27 @@ def peer_fit(name, X, y, seed):
     if name.startswith("rus_gbdt"):
         from imblearn.under_sampling import RandomUnderSampler
         Xr, yr = RandomUnderSampler(random_state=seed).fit_resample(X, y)
-        return xgb_fit(Xr, yr, seed=seed)
+        return xgb_fit(Xr, yr, None if name.endswith("_eq") else totals_kept(y, yr), seed=seed)
     if name.startswith("smote_gbdt"):
         from imblearn.over_sampling import SMOTE
-        Xr, yr = SMOTE(random_state=seed).fit_resample(X, y)
-        return xgb_fit(Xr, yr, seed=seed)
+        from sklearn.preprocessing import StandardScaler
+        sc = StandardScaler().fit(X)
+        Zr, yr = SMOTE(random_state=seed).fit_resample(sc.transform(X), y)
+        Xr = sc.inverse_transform(Zr).astype(np.float32)
+        Xr[:len(X)] = X  # the original events exactly (SMOTE appends the synthetic ones)
+        return xgb_fit(Xr, yr, None if name.endswith("_eq") else totals_kept(y, yr), seed=seed)
     if name == "easy_ensemble":
         from imblearn.ensemble import EasyEnsembleClassifier
         m = EasyEnsembleClassifier(n_estimators=10, n_jobs=2, random_state=seed).fit(X, y)
+        return lambda Z: m.predict_proba(Z)[:, 1]
+    if name == "easy_ensemble_xgb":
+        import xgboost as xgb
+        from imblearn.ensemble import EasyEnsembleClassifier
+        member = xgb.XGBClassifier(n_estimators=100, learning_rate=0.1, max_depth=4,
+                                   tree_method="hist", max_bin=256, min_child_weight=1.0,
+                                   base_score=0.5, n_jobs=1, verbosity=0)  # balanced: prior 0.5
+        m = EasyEnsembleClassifier(n_estimators=10, estimator=member, n_jobs=2,
+                                   random_state=seed).fit(X, y)
         return lambda Z: m.predict_proba(Z)[:, 1]
     raise ValueError(name)
 
@@ -111,7 +156,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True, help="build directory with bench/learn/*_bench")
     ap.add_argument("--only", default=",".join(ALL))
+    ap.add_argument("--peer-draws", type=int, default=1)
     a = ap.parse_args()
+    import warnings
+    warnings.filterwarnings("ignore", category=FutureWarning)  # sklearn 1.2 / imblearn 0.10
+    warnings.filterwarnings("ignore", message=".*sklearn.utils.parallel.delayed.*")
     trees = os.path.join(a.build, "bench", "learn", "trees_bench")
     os.makedirs(OUT, exist_ok=True)
     subprocess.check_call([os.path.join(a.build, "bench", "learn", "nets_bench"), "ww-export",
@@ -128,24 +177,43 @@ def main():
     rows = []
     for name in a.only.split(","):
         t0 = time.perf_counter()
-        line = json.loads(subprocess.check_output([trees, "ww", OUT, name]).decode().splitlines()[-1])
+        ours = OURS.get(name, name)
+        line = json.loads(subprocess.check_output([trees, "ww", OUT, ours]).decode().splitlines()[-1])
         ours_t = time.perf_counter() - t0
-        s_ours = np.load(os.path.join(OUT, f"ww_scores_{name}.npy"))
+        s_ours = np.load(os.path.join(OUT, f"ww_scores_{ours}.npy"))
         m = {"ours": [], "peer": []}
+        draws = []
         t0 = time.perf_counter()
-        for k in range(5):
-            te, tr = folds == k, folds != k
-            s_peer = peer_fit(name, X[tr], y[tr], seed=k)(X[te])
-            for who, s in (("ours", s_ours[te]), ("peer", s_peer)):
-                m[who].append((average_precision_score(y[te], s), roc_auc_score(y[te], s)))
-        peer_t = time.perf_counter() - t0
+        for j in range(a.peer_draws):
+            md = []
+            for k in range(5):
+                te, tr = folds == k, folds != k
+                s_peer = peer_fit(name, X[tr], y[tr], seed=k + 1000 * j)(X[te])
+                md.append((average_precision_score(y[te], s_peer), roc_auc_score(y[te], s_peer)))
+                if j == 0:
+                    s = s_ours[te]
+                    m["ours"].append((average_precision_score(y[te], s), roc_auc_score(y[te], s)))
+            if j == 0:
+                m["peer"] = md
+                peer_t = time.perf_counter() - t0
+            draws.append(np.mean(md, axis=0).tolist())
         r = {"model": name, "ours_s": ours_t, "peer_s": peer_t,
              "ours_fit_s": [f["fit_seconds"] for f in line["folds"]]}
         for who in ("ours", "peer"):
             v = np.array(m[who])
             r[who] = {"ap": v[:, 0].tolist(), "auc": v[:, 1].tolist()}
+        if a.peer_draws > 1:
+            r["peer_draw_means"] = draws
         rows.append(r)
         print_row(r, flush=True)
+        if a.peer_draws > 1:
+            d = np.array(draws)
+            mo = np.mean(m["ours"], axis=0)
+            print(f"  peer over {len(d)} draws: 5-fold mean AP {d[:, 0].mean():.4f} "
+                  f"(std {d[:, 0].std(ddof=1):.4f}, {d[:, 0].min():.4f}..{d[:, 0].max():.4f}), "
+                  f"AUC {d[:, 1].mean():.4f} (std {d[:, 1].std(ddof=1):.4f}, "
+                  f"{d[:, 1].min():.4f}..{d[:, 1].max():.4f}); ours AP {mo[0]:.4f} AUC "
+                  f"{mo[1]:.4f}", flush=True)
     print()
     print("| model | AP ours | AP peer | AP ok | AUC ours | AUC peer | AUC ok | t ours [s] | t peer [s] |")
     print("|---|---|---|---|---|---|---|---|---|")
