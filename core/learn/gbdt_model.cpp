@@ -159,19 +159,22 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   for (std::size_t i = 0; i < n; ++i)
     alphaW[i] = w[i] * alphaOf(loss, k, binary, train.label[i], t[i] != 0);
 
-  xgb::DMatrix dtrain(train.x, threads);
-  std::vector<float> f(n);
+  std::vector<float> targets(n);
   for (std::size_t i = 0; i < n; ++i)
-    f[i] = binary ? static_cast<float>(t[i]) : static_cast<float>(train.label[i]);
-  dtrain.setFloatInfo("label", f);
+    targets[i] = binary ? static_cast<float>(t[i]) : static_cast<float>(train.label[i]);
   // The built-in objectives take w·α_t as weights; the custom path puts the weights into the
   // gradient pairs itself, but sets them too because XGBoost's quantile sketch (the histogram
   // bin edges) is weighted: the same weights give the same bins on both paths.
   // Unit weights are left out: XGBoost's unweighted sketch is the cheaper one.
-  if (std::any_of(alphaW.begin(), alphaW.end(), [](double v) { return v != 1.0; })) {
-    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<float>(alphaW[i]);
-    dtrain.setFloatInfo("weight", f);
-  }
+  std::vector<float> sketchWeights;
+  if (std::any_of(alphaW.begin(), alphaW.end(), [](double v) { return v != 1.0; }))
+    sketchWeights.assign(alphaW.begin(), alphaW.end());
+  // The bins are sketched here, batch by batch with stop polls in between, rather than
+  // inside the first round where a cancel would wait for all of it.
+  xgb::DMatrix dtrain =
+      xgb::DMatrix::quantile(train.x, targets, sketchWeights, threads, m_params.maxBin,
+                             [obs] { return obs && obs->stopRequested(); });
+  if (!dtrain) throw Cancelled();
 
   // The starting score: the α-weighted prior (for cross entropy the exact constant optimum,
   // for focal loss the prior the reference prescribes, so that γ = 0 reproduces weighted CE).

@@ -38,10 +38,70 @@ DMatrix& DMatrix::operator=(DMatrix&& o) noexcept {
   return *this;
 }
 
-DMatrix DMatrix::slice(std::span<const int> rows) const {
+namespace {
+
+/// The batches XGQuantileDMatrixCreateFromCallback pulls (twice: sketch, then bin indices).
+struct BatchFeed {
+  const RowMatrixF& x;
+  std::span<const float> label, weight;
+  const std::function<bool()>& stop;
+  DMatrixHandle proxy = nullptr;
+  std::size_t at = 0;
+  bool stopped = false;
+  std::string error;
+  static constexpr std::size_t kBatchRows = 16384;
+};
+
+void resetFeed(DataIterHandle h) {
+  static_cast<BatchFeed*>(h)->at = 0;
+}
+
+int nextBatch(DataIterHandle h) {
+  auto* feed = static_cast<BatchFeed*>(h);
+  const auto rows = static_cast<std::size_t>(feed->x.rows());
+  if (feed->stopped || feed->at >= rows) return 0;
+  if (feed->stop && feed->stop()) {
+    feed->stopped = true;
+    return 0;
+  }
+  const std::size_t b = feed->at, e = std::min(rows, b + BatchFeed::kBatchRows);
+  const auto cols = static_cast<std::size_t>(feed->x.cols());
+  char array[256];
+  std::snprintf(array, sizeof array,
+                "{\"data\": [%zu, true], \"shape\": [%zu, %zu], \"typestr\": \"<f4\", "
+                "\"version\": 3}",
+                reinterpret_cast<std::size_t>(feed->x.data() + b * cols), e - b, cols);
+  if (XGProxyDMatrixSetDataDense(feed->proxy, array) != 0 ||
+      XGDMatrixSetFloatInfo(feed->proxy, "label", feed->label.data() + b, e - b) != 0 ||
+      (!feed->weight.empty() &&
+       XGDMatrixSetFloatInfo(feed->proxy, "weight", feed->weight.data() + b, e - b) != 0)) {
+    feed->error = XGBGetLastError();
+    return 0;
+  }
+  feed->at = e;
+  return 1;
+}
+
+}  // namespace
+
+DMatrix DMatrix::quantile(const RowMatrixF& x, std::span<const float> label,
+                          std::span<const float> weight, int threads, int maxBin,
+                          const std::function<bool()>& stop) {
+  const auto rows = static_cast<std::size_t>(x.rows());
+  if (label.size() != rows || (!weight.empty() && weight.size() != rows))
+    throw Error("XGBoost: labels or weights do not match the rows of the matrix");
+  BatchFeed feed{x, label, weight, stop, nullptr, 0, false, {}};
+  check(XGProxyDMatrixCreate(&feed.proxy), "creating the batch proxy");
+  const std::string config = "{\"missing\": NaN, \"nthread\": " + std::to_string(threads) +
+                             ", \"max_bin\": " + std::to_string(maxBin) + "}";
   DMatrix out;
-  check(XGDMatrixSliceDMatrix(m_h, rows.data(), static_cast<bst_ulong>(rows.size()), &out.m_h),
-        "slicing the data matrix");
+  const int rc = XGQuantileDMatrixCreateFromCallback(&feed, feed.proxy, nullptr, resetFeed,
+                                                     nextBatch, config.c_str(), &out.m_h);
+  const std::string xgbError = rc != 0 ? XGBGetLastError() : "";
+  XGDMatrixFree(feed.proxy);
+  if (feed.stopped) return DMatrix();  // frees whatever XGBoost built from the first batches
+  if (!feed.error.empty()) throw Error("XGBoost: passing a batch of rows: " + feed.error);
+  if (rc != 0) throw Error("XGBoost: building the quantile matrix: " + xgbError);
   return out;
 }
 

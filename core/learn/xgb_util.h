@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -33,9 +34,14 @@ class DMatrix {
 
   DMatrixHandle handle() const { return m_h; }
   explicit operator bool() const { return m_h != nullptr; }
-  /// A new matrix holding the given rows of this one (in the given order); its histogram bins
-  /// are sketched from those rows alone.
-  DMatrix slice(std::span<const int> rows) const;
+  /// XGBoost's quantile matrix for the hist method: the histogram bins (max_bin per feature,
+  /// sketched with `weight` when given) are computed here, from row batches, instead of inside
+  /// the first boosting round, and `stop` is asked between batches (≈ 25 ms apart on
+  /// 136,000 × 20), so a cancel need not wait for the whole sketch (0.2 s there). Returns an
+  /// empty matrix when `stop` said yes. Predicting on it works through the booster's cache.
+  static DMatrix quantile(const RowMatrixF& x, std::span<const float> label,
+                          std::span<const float> weight, int threads, int maxBin,
+                          const std::function<bool()>& stop);
   /// "label", "weight" or "base_margin" (base_margin: rows × groups, row-major).
   void setFloatInfo(const char* field, std::span<const float> values);
 

@@ -113,8 +113,9 @@ void TestEasyEnsemble::cancelWithin200ms() {
   qInfo("easy_ensemble: cancel took %.1f ms", ms);
   QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
   QCOMPARE(rec.pollsAfterFlag.load(), 1L);
-  // No wall-time assertion (shared machine): the latency is bounded by one unit of work, the
-  // one in flight when the flag came (measured on 170k × 20: trees_bench poll-gaps).
+  // The latency is one boosting round at most (the bins are sketched in polled batches before
+  // the first): milliseconds here, ≤ 51 ms between polls on 170k × 20 (trees_bench poll-gaps).
+  QVERIFY2(ms < 200.0, qPrintable(QString("cancel took %1 ms").arg(ms)));
   QVERIFY2(
       rec.progressAfterFlag.load() <= 1,
       qPrintable(QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
