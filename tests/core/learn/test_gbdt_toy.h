@@ -129,9 +129,10 @@ class Recorder : public imbw::FitObserver {
   double lastProgress = 0.0;
 };
 
-/// Starts fit, and once the training loop runs (3 polls seen: data set-up and XGBoost's
-/// one-off quantile sketch are behind us) sets the stop flag `after` later from another thread
-/// (the user pressing Cancel); returns the milliseconds from the flag to fit() throwing Cancelled
+/// Starts fit, and once it polls (3 polls seen: for a GBDT of 20k events the batches of the
+/// bin sketch, for the others the first rounds / trees) sets the stop flag `after` later from
+/// another thread (the user pressing Cancel); returns the milliseconds from the flag to fit()
+/// throwing Cancelled
 /// (-1: finished without cancelling, -2: threw something else).
 template <typename Fit>
 double cancelLatencyMs(Recorder& rec, std::chrono::milliseconds after, Fit&& fit) {
