@@ -350,7 +350,23 @@ bool ChartView::exportTo(const QString& path, QString* error) {
     if (error) *error = why;
     return false;
   };
-  if (!m_view->isVisible() || size != m_view->size()) {
+  // An exported plot must say which curve is which on its own, also where the window says it
+  // elsewhere (the significance view's table): a hidden legend is shown for the export.
+  QLegend* legend = m_chart->legend();
+  bool named = false;
+  for (const auto* series : m_chart->series()) named = named || !series->name().isEmpty();
+  const bool showLegend = named && !legend->isVisible();
+  if (showLegend) legend->show();
+  struct RestoreLegend {
+    QChart* chart;
+    bool hide;
+    ~RestoreLegend() {
+      if (!hide) return;
+      chart->legend()->hide();
+      if (chart->layout()) chart->layout()->activate();
+    }
+  } restore{m_chart, showLegend};
+  if (showLegend || !m_view->isVisible() || size != m_view->size()) {
     // A hidden view gets its resize event only when shown: size the chart and lay it out now.
     m_view->resize(size);
     m_chart->resize(QSizeF(size));

@@ -1,7 +1,9 @@
 // ChartView: series are filled by one replace(), log axes drop what they cannot show, and the
 // three export formats write real files.
+#include <QChart>
 #include <QFile>
 #include <QImage>
+#include <QLegend>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -18,6 +20,7 @@ class TestChartView : public QObject {
   void histogramSteps();
   void exportsPngSvgPdf();
   void exportRejectsUnknownSuffix();
+  void exportNamesTheCurvesWhenTheLegendIsHidden();
 };
 
 void TestChartView::seriesAreFilledAndReplaced() {
@@ -103,6 +106,23 @@ void TestChartView::exportsPngSvgPdf() {
   const QByteArray pdfBytes = pdfFile.readAll();
   QVERIFY(pdfBytes.startsWith("%PDF"));
   QVERIFY(pdfBytes.size() > 1000);
+}
+
+void TestChartView::exportNamesTheCurvesWhenTheLegendIsHidden() {
+  // The significance view hides the chart legend (a table below names the runs); the exported
+  // file has no table, so it must carry the legend.
+  QTemporaryDir dir;
+  ChartView view;
+  view.resize(640, 480);
+  view.setSeries("a", "gbdt focal run", {QPointF(0, 0), QPointF(1, 1)}, {});
+  view.chart()->legend()->hide();
+  const QString svg = dir.filePath("plot.svg");
+  QString error;
+  QVERIFY2(view.exportTo(svg, &error), qPrintable(error));
+  QFile f(svg);
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  QVERIFY(f.readAll().contains("gbdt focal run"));
+  QVERIFY(!view.chart()->legend()->isVisible());  // the window keeps its own layout
 }
 
 void TestChartView::exportRejectsUnknownSuffix() {
