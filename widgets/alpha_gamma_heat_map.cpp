@@ -106,7 +106,10 @@ void AlphaGammaHeatMap::paintEvent(QPaintEvent*) {
         const double t = hi > lo ? (c.value - lo) / (hi - lo) : 0.5;
         const QColor col = heatColor(t);
         p.fillRect(r, col);
-        p.setPen(col.lightnessF() > 0.55 ? Qt::black : Qt::white);
+        // Perceived brightness (Rec. 601 weights), not HSL lightness: viridis' light greens
+        // have lightness ≈ 0.5 but read as bright, and white text on them was hard to read.
+        const double luma = 0.299 * col.redF() + 0.587 * col.greenF() + 0.114 * col.blueF();
+        p.setPen(luma > 0.5 ? Qt::black : Qt::white);
         p.drawText(r, Qt::AlignCenter, QString::number(c.value, 'f', 3));
       } else {
         p.fillRect(r, QColor(230, 230, 230));

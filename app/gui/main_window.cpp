@@ -745,6 +745,12 @@ QWidget* MainWindow::buildScanPanel() {
   m_scanAlphas->setToolTip(tr("α values of the grid, comma-separated, each in [0, 1]"));
   m_scanGammas = new QLineEdit("0, 1, 2", w);
   m_scanGammas->setToolTip(tr("γ values of the grid, comma-separated, each ≥ 0"));
+  // Wide enough for a typical grid ("0.1, 0.25, 0.5, 0.75, 0.9") without scrolling the text.
+  const int listWidth =
+      m_scanAlphas->fontMetrics().horizontalAdvance("0.1, 0.25, 0.5, 0.75, 0.93") +
+      3 * m_scanAlphas->fontMetrics().averageCharWidth();
+  m_scanAlphas->setMinimumWidth(listWidth);
+  m_scanGammas->setMinimumWidth(listWidth);
   m_scanMetric = new QComboBox(w);
   m_scanMetric->addItems({"AP", "AUC", "AP/r"});
   form->addRow(tr("α values:"), m_scanAlphas);
