@@ -8,8 +8,10 @@
 //       example) and prints per-fold AP / AUC of our network as JSON. Fold k trains with seed
 //       k + 1 (+ SEED_OFFSET, optional: repeat with other initialisations). PATIENCE and
 //       MAX_EPOCHS (optional, default 5 and 50) set the early stopping. Each fold's JSON also
-//       holds the per-epoch training and validation loss.
+//       holds the per-epoch training and validation loss; the held-out scores of every event go
+//       to DATADIR/ww_nn_scores_[focal_]SEED_OFFSET.npy.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -99,6 +101,21 @@ int epoch(const std::string& dir, int epochs, int threads) {
   return 0;
 }
 
+void writeNpy(const std::string& path, const char* dtype, std::size_t rows, std::size_t cols,
+              const void* data, std::size_t bytes) {
+  std::string header = std::string("{'descr': '") + dtype +
+                       "', 'fortran_order': False, 'shape': (" + std::to_string(rows) +
+                       (cols ? ", " + std::to_string(cols) + ")" : ",)") + ", }";
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  const auto len = static_cast<std::uint16_t>(header.size());
+  out.write(reinterpret_cast<const char*>(&len), 2);
+  out << header;
+  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+}
+
 // Records the per-epoch losses.
 struct LossHistory : imbw::FitObserver {
   std::vector<double> train, val;
@@ -125,6 +142,7 @@ int wwNn(const std::string& dir, bool focal, int seedOffset, int patience, int m
   const auto fb = readNpy(dir + "/ww_folds.npy", sf, df);
   std::vector<std::int64_t> fold(sf[0]);
   std::memcpy(fold.data(), fb.data(), fb.size());
+  std::vector<double> heldOut(fold.size(), std::nan(""));
   std::printf("[");
   for (int k = 0; k < 5; ++k) {
     std::vector<std::size_t> tr, va, te;
@@ -156,6 +174,7 @@ int wwNn(const std::string& dir, bool focal, int seedOffset, int patience, int m
     m.fit(train, ctx);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto scores = m.predict(test.x);
+    for (std::size_t i = 0; i < te.size(); ++i) heldOut[te[i]] = scores[i];
     std::vector<std::uint8_t> sig(test.rows());
     for (std::size_t i = 0; i < sig.size(); ++i) sig[i] = test.isSignal(i);
     const auto sum = imbw::evaluateBinary(scores, sig);
@@ -167,22 +186,10 @@ int wwNn(const std::string& dir, bool focal, int seedOffset, int patience, int m
     std::fflush(stdout);
   }
   std::printf("]\n");
+  // The held-out scores, so that the driver scores both sides with the same code.
+  writeNpy(dir + "/ww_nn_scores_" + (focal ? "focal_" : "") + std::to_string(seedOffset) + ".npy",
+           "<f8", heldOut.size(), 0, heldOut.data(), heldOut.size() * sizeof(double));
   return 0;
-}
-
-void writeNpy(const std::string& path, const char* dtype, std::size_t rows, std::size_t cols,
-              const void* data, std::size_t bytes) {
-  std::string header = std::string("{'descr': '") + dtype +
-                       "', 'fortran_order': False, 'shape': (" + std::to_string(rows) +
-                       (cols ? ", " + std::to_string(cols) + ")" : ",)") + ", }";
-  while ((10 + header.size() + 1) % 64) header += ' ';
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out.write("\x93NUMPY\x01\x00", 8);
-  const auto len = static_cast<std::uint16_t>(header.size());
-  out.write(reinterpret_cast<const char*>(&len), 2);
-  out << header;
-  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
 }
 
 // The WW example's feature matrix (after its cut) as seen by every model, for the peers.

@@ -183,6 +183,15 @@ def cmd_ww(a):
         for off in seeds:
             ours = json.loads(subprocess.check_output([a.bin, "ww-" + variant, OUT, str(off),
                                                        str(a.patience), str(a.max_epochs)]))
+            # Both sides scored by scikit-learn (ours' own AP / AUC kept as *_imbw: the same to
+            # rounding).
+            s_ours = np.load(os.path.join(
+                OUT, f"ww_nn_scores_{'focal_' if variant == 'nn-focal' else ''}{off}.npy"))
+            for f in ours:
+                te = folds == f["fold"]
+                f["ap_imbw"], f["auc_imbw"] = f["ap"], f["auc"]
+                f["ap"] = average_precision_score(y[te], s_ours[te])
+                f["auc"] = roc_auc_score(y[te], s_ours[te])
             peer = []
             for k in range(5):
                 te = np.where(folds == k)[0]
