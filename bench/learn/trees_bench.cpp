@@ -10,7 +10,9 @@
 //                                         of each event; written by trees_ww.py), fits MODEL on
 //                                         the other folds (resampling the training part only),
 //                                         writes the held-out scores to ww_scores_MODEL.npy and
-//                                         prints a JSON line with the fit time of each fold
+//                                         prints a JSON line with the fit time of each fold;
+//                                         optional 4th argument SEED_OFFSET: other resampling
+//                                         draws and model seeds (default 0)
 //   trees_bench poll-gaps OUTDIR MODEL [TREES]  fits on the 170k set and prints the largest
 //                                         interval between two stopRequested() polls (= the
 //                                         worst cancel latency), first poll included
@@ -257,7 +259,7 @@ std::unique_ptr<Model> makeWwModel(const std::string& name, double signalFractio
   return makeBenchModel(name, 0);
 }
 
-int runWw(const std::string& dir, const std::string& name) {
+int runWw(const std::string& dir, const std::string& name, std::uint64_t seedOffset) {
   std::vector<std::size_t> xs, ys, fs;
   const auto xb = readNpy(dir + "/ww_x.npy", xs, sizeof(float));
   const auto yb = readNpy(dir + "/ww_y.npy", ys, sizeof(std::int64_t));
@@ -291,7 +293,7 @@ int runWw(const std::string& dir, const std::string& name) {
       ResampleConfig rc;
       rc.kind = rus ? ResampleKind::RandomUnder : ResampleKind::Smote;
       rc.equaliseWeights = name.size() > 3 && name.compare(name.size() - 3, 3, "_eq") == 0;
-      rc.seed = 100 + static_cast<std::uint64_t>(q);
+      rc.seed = 100 + static_cast<std::uint64_t>(q) + seedOffset;
       train = resample(train, rc).data;
     }
     double sig = 0.0;
@@ -299,7 +301,7 @@ int runWw(const std::string& dir, const std::string& name) {
     auto model = makeWwModel(name, sig / static_cast<double>(train.rows()));
     FitContext ctx;
     ctx.threads = 2;
-    ctx.seed = 1 + static_cast<std::uint64_t>(q);
+    ctx.seed = 1 + static_cast<std::uint64_t>(q) + seedOffset;
     model->fit(train, ctx);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -371,11 +373,12 @@ int main(int argc, char** argv) {
     }
     if (cmd == "run" && (argc == 4 || argc == 5))
       return run(argv[2], argv[3], argc == 5 ? std::stoi(argv[4]) : 0);
-    if (cmd == "ww" && argc == 4) return runWw(argv[2], argv[3]);
+    if (cmd == "ww" && (argc == 4 || argc == 5))
+      return runWw(argv[2], argv[3], argc == 5 ? std::stoull(argv[4]) : 0);
     if (cmd == "poll-gaps" && (argc == 4 || argc == 5))
       return pollGaps(argv[2], argv[3], argc == 5 ? std::stoi(argv[4]) : 0);
     std::cerr << "usage: trees_bench make-data OUTDIR | run OUTDIR MODEL [TREES] | ww DATADIR "
-                 "MODEL | poll-gaps OUTDIR MODEL [TREES]\n";
+                 "MODEL [SEED_OFFSET] | poll-gaps OUTDIR MODEL [TREES]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "trees_bench: " << e.what() << "\n";

@@ -6,13 +6,13 @@ ww-export, as nets_bench.py does), the folds are scikit-learn's StratifiedKFold(
 random_state=1) (the same as nets_bench.py's), and both sides' held-out scores are scored here
 with scikit-learn.
 
-  /usr/bin/python3 bench/learn/trees_ww.py --build BUILD [--only rf,gbdt,...] [--peer-draws N]
+  /usr/bin/python3 bench/learn/trees_ww.py --build BUILD [--only rf,gbdt,...] [--draws N]
 
---peer-draws N (default 1) refits each peer N times with other seeds (fold k: seed k + 1000 j)
-and prints the spread of its 5-fold mean AP / AUC over those draws: for the resampling models
-(a few hundred events per fit) the random draw alone moves the 5-fold mean by about as much as
-a fold standard deviation, so a gap to ours is only meaningful measured against that spread.
-The table keeps draw 0.
+--draws N (default 1) refits both sides N times with other seeds (draw j: ours with
+`trees_bench ww DIR MODEL 1000j`, the peer of fold k with seed k + 1000 j) and prints the mean
+and spread of each side's 5-fold mean AP / AUC over the draws: for the resampling models (a few
+hundred events per fit) the random draw alone moves the 5-fold mean by about a fold standard
+deviation, so one draw per side cannot tell a defect from luck. The table keeps draw 0.
 
 Pairs (ours | peer). Every peer gets what our model gets: the same resampling protocol
 (neighbours on standardised features, class totals kept or equalised), the same event weights
@@ -156,7 +156,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True, help="build directory with bench/learn/*_bench")
     ap.add_argument("--only", default=",".join(ALL))
-    ap.add_argument("--peer-draws", type=int, default=1)
+    ap.add_argument("--draws", type=int, default=1)
     a = ap.parse_args()
     import warnings
     warnings.filterwarnings("ignore", category=FutureWarning)  # sklearn 1.2 / imblearn 0.10
@@ -176,44 +176,44 @@ def main():
 
     rows = []
     for name in a.only.split(","):
-        t0 = time.perf_counter()
         ours = OURS.get(name, name)
-        line = json.loads(subprocess.check_output([trees, "ww", OUT, ours]).decode().splitlines()[-1])
-        ours_t = time.perf_counter() - t0
-        s_ours = np.load(os.path.join(OUT, f"ww_scores_{ours}.npy"))
         m = {"ours": [], "peer": []}
-        draws = []
-        t0 = time.perf_counter()
-        for j in range(a.peer_draws):
-            md = []
+        draws = {"ours": [], "peer": []}
+        for j in range(a.draws):
+            t0 = time.perf_counter()
+            out = subprocess.check_output([trees, "ww", OUT, ours, str(1000 * j)])
+            if j == 0:
+                line = json.loads(out.decode().splitlines()[-1])
+                ours_t = time.perf_counter() - t0
+            s_ours = np.load(os.path.join(OUT, f"ww_scores_{ours}.npy"))
+            t0 = time.perf_counter()
+            md = {"ours": [], "peer": []}
             for k in range(5):
                 te, tr = folds == k, folds != k
                 s_peer = peer_fit(name, X[tr], y[tr], seed=k + 1000 * j)(X[te])
-                md.append((average_precision_score(y[te], s_peer), roc_auc_score(y[te], s_peer)))
-                if j == 0:
-                    s = s_ours[te]
-                    m["ours"].append((average_precision_score(y[te], s), roc_auc_score(y[te], s)))
+                for who, s in (("ours", s_ours[te]), ("peer", s_peer)):
+                    md[who].append((average_precision_score(y[te], s), roc_auc_score(y[te], s)))
             if j == 0:
-                m["peer"] = md
+                m = md
                 peer_t = time.perf_counter() - t0
-            draws.append(np.mean(md, axis=0).tolist())
+            for who in ("ours", "peer"):
+                draws[who].append(np.mean(md[who], axis=0).tolist())
         r = {"model": name, "ours_s": ours_t, "peer_s": peer_t,
              "ours_fit_s": [f["fit_seconds"] for f in line["folds"]]}
         for who in ("ours", "peer"):
             v = np.array(m[who])
             r[who] = {"ap": v[:, 0].tolist(), "auc": v[:, 1].tolist()}
-        if a.peer_draws > 1:
-            r["peer_draw_means"] = draws
+        if a.draws > 1:
+            r["draw_means"] = draws
         rows.append(r)
         print_row(r, flush=True)
-        if a.peer_draws > 1:
-            d = np.array(draws)
-            mo = np.mean(m["ours"], axis=0)
-            print(f"  peer over {len(d)} draws: 5-fold mean AP {d[:, 0].mean():.4f} "
-                  f"(std {d[:, 0].std(ddof=1):.4f}, {d[:, 0].min():.4f}..{d[:, 0].max():.4f}), "
-                  f"AUC {d[:, 1].mean():.4f} (std {d[:, 1].std(ddof=1):.4f}, "
-                  f"{d[:, 1].min():.4f}..{d[:, 1].max():.4f}); ours AP {mo[0]:.4f} AUC "
-                  f"{mo[1]:.4f}", flush=True)
+        if a.draws > 1:
+            for who in ("ours", "peer"):
+                d = np.array(draws[who])
+                print(f"  {who} over {len(d)} draws: 5-fold mean AP {d[:, 0].mean():.4f} "
+                      f"(std {d[:, 0].std(ddof=1):.4f}, {d[:, 0].min():.4f}..{d[:, 0].max():.4f}), "
+                      f"AUC {d[:, 1].mean():.4f} (std {d[:, 1].std(ddof=1):.4f}, "
+                      f"{d[:, 1].min():.4f}..{d[:, 1].max():.4f})", flush=True)
     print()
     print("| model | AP ours | AP peer | AP ok | AUC ours | AUC peer | AUC ok | t ours [s] | t peer [s] |")
     print("|---|---|---|---|---|---|---|---|---|")
