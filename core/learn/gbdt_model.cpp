@@ -244,7 +244,8 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   const std::size_t groups = binary ? 1 : static_cast<std::size_t>(k);
   const std::size_t total = n * groups;
   // Preallocated buffers of the custom path: nothing is allocated inside the boosting loop.
-  std::vector<double> md(custom ? total : 0), g(custom ? total : 0), h(custom ? total : 0);
+  std::vector<double> md(custom ? total : 0);
+  std::vector<double> g(custom && !binary ? total : 0), h(custom && !binary ? total : 0);
   std::vector<float> gf(custom ? total : 0), hf(custom ? total : 0);
   std::vector<double> trainValue, valMargin, scratch;
   const std::span<const std::int32_t> labels(train.label);
@@ -287,21 +288,28 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
       for (std::size_t c = 0; c < chunks; ++c) {
         const std::size_t b = c * kChunk, e = std::min(n, b + kChunk);
         const std::size_t gb = b * groups, ge = e * groups;
-        for (std::size_t i = gb; i < ge; ++i) md[i] = margin[i];
-        const std::span<const double> mspan(md.data() + gb, ge - gb);
         const std::span<const double> wspan(w.data() + b, e - b);
         double* val = wantValue ? trainValue.data() + b : nullptr;
-        if (binary)
-          binaryLoss(loss, mspan, std::span<const std::uint8_t>(t.data() + b, e - b), wspan, val,
-                     g.data() + gb, h.data() + gb);
-        else
+        // The margins as doubles only where a double path needs them: K > 2, the loss value
+        // at checkpoints, the hessian rescale of round 0.
+        const bool needDouble = !binary || wantValue || round == 0;
+        if (needDouble)
+          for (std::size_t i = gb; i < ge; ++i) md[i] = margin[i];
+        const std::span<const double> mspan(md.data() + gb, ge - gb);
+        if (binary) {
+          const std::span<const std::uint8_t> tspan(t.data() + b, e - b);
+          binaryGradientsFloat(loss, margin.subspan(b, e - b), tspan, wspan, gf.data() + b,
+                               hf.data() + b);
+          if (val) binaryLoss(loss, mspan, tspan, wspan, val, nullptr, nullptr);
+        } else {
           categoricalLoss(loss, k, mspan, labels.subspan(b, e - b), wspan, val, g.data() + gb,
                           h.data() + gb);
-        applyHessianFloor(std::span<double>(h.data() + gb, ge - gb), loss.hessianFloor);
-        for (std::size_t i = gb; i < ge; ++i) {
-          gf[i] = static_cast<float>(g[i]);
-          hf[i] = static_cast<float>(h[i]);
+          for (std::size_t i = gb; i < ge; ++i) {
+            gf[i] = static_cast<float>(g[i]);
+            hf[i] = static_cast<float>(h[i]);
+          }
         }
+        applyHessianFloor(std::span<float>(hf.data() + gb, ge - gb), loss.hessianFloor);
       }
       if (wantValue) {
         double s = 0.0, ws = 0.0;
@@ -325,7 +333,7 @@ void GbdtModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
           categoricalLoss(ce, k, md, labels, w, nullptr, nullptr, hce.data());
         double sumH = 0.0, sumCe = 0.0;
         for (std::size_t i = 0; i < total; ++i) {
-          sumH += h[i];
+          sumH += hf[i];
           sumCe += hce[i];
         }
         if (sumCe > 0.0 && sumH > 0.0)

@@ -20,8 +20,9 @@ int wholeGamma(double gamma) {
   return gamma >= 0.0 && gamma <= 8.0 && gamma == std::floor(gamma) ? static_cast<int>(gamma) : -1;
 }
 
-double powWhole(double s, int n) {
-  double r = 1.0;
+template <typename T>
+T powWhole(T s, int n) {
+  T r = 1;
   for (int i = 0; i < n; ++i) r *= s;
   return r;
 }
@@ -35,35 +36,74 @@ double powGamma(double s, double gamma) {
 // p_t = σ(u), s = σ(−u) and their logarithms from one exp and one log1p: with e = exp(−|u|)
 // and l = ln(1 + e), σ(|u|) = 1/(1 + e), σ(−|u|) = e/(1 + e), ln σ(|u|) = −l and
 // ln σ(−|u|) = −|u| − l. Each of the four keeps full relative precision in both tails.
+template <typename T>
 struct BinaryParts {
-  double p, s, logP, logS;
+  T p, s, logP, logS;
 };
 
-BinaryParts binaryParts(double u) {
-  const double e = std::exp(-std::abs(u));
-  const double l = std::log1p(e);
-  const double big = 1.0 / (1.0 + e);
-  const double small = e * big;
-  if (u >= 0.0) return {big, small, -l, -u - l};
+template <typename T>
+BinaryParts<T> binaryParts(T u) {
+  const T e = std::exp(-std::abs(u));
+  const T l = std::log1p(e);
+  const T big = T(1) / (T(1) + e);
+  const T small = e * big;
+  if (u >= T(0)) return {big, small, -l, -u - l};
   return {small, big, u - l, -l};
 }
 
 // The focal terms for one event as a function of the correct-class probability, written with
 // p_t, s = 1 − p_t (each computed directly, never as 1 − the other) and ln p_t, so both tails
 // keep full relative precision.
+template <typename T>
 struct FocalTerms {
-  double value;    // −α (1 − p)^γ ln p
-  double dValue;   // d value / d logit(p): α s^γ (γ p ln p − s)
-  double d2Value;  // α p s^γ [ (2γ+1) s + γ (1 − (1+γ) p) ln p ]
+  T value;    // −α (1 − p)^γ ln p
+  T dValue;   // d value / d logit(p): α s^γ (γ p ln p − s)
+  T d2Value;  // α p s^γ [ (2γ+1) s + γ (1 − (1+γ) p) ln p ]
 };
 
 // sg = s^γ, passed in because the binary path has a cheaper way to form it than pow().
-FocalTerms focalTerms(double p, double s, double logP, double alpha, double gamma, double sg) {
-  FocalTerms t{};
+template <typename T>
+FocalTerms<T> focalTerms(T p, T s, T logP, T alpha, T gamma, T sg) {
+  FocalTerms<T> t{};
   t.value = -alpha * sg * logP;
   t.dValue = alpha * sg * (gamma * p * logP - s);
-  t.d2Value = alpha * p * sg * ((2.0 * gamma + 1.0) * s + gamma * (1.0 - (1.0 + gamma) * p) * logP);
+  t.d2Value =
+      alpha * p * sg * ((T(2) * gamma + T(1)) * s + gamma * (T(1) - (T(1) + gamma) * p) * logP);
   return t;
+}
+
+// binaryLoss in the precision T (double for the toolkit, float for XGBoost's gradient pairs).
+template <typename T>
+void binaryLossIn(const LossConfig& loss, std::span<const T> margin,
+                  std::span<const std::uint8_t> target, std::span<const double> weight, T* value,
+                  T* grad, T* hess) {
+  const std::size_t n = margin.size();
+  if (target.size() != n)
+    throw Error("binary loss: " + std::to_string(n) + " margins but " +
+                std::to_string(target.size()) + " targets");
+  if (!weight.empty() && weight.size() != n)
+    throw Error("binary loss: " + std::to_string(n) + " margins but " +
+                std::to_string(weight.size()) + " weights");
+  const bool useAlpha = loss.kind != LossKind::CrossEntropy;
+  const T gamma = static_cast<T>(loss.kind == LossKind::Focal ? loss.gamma : 0.0);
+  const int whole = wholeGamma(gamma);
+  const T alphaSig = useAlpha ? static_cast<T>(loss.alpha) : T(1);
+  const T alphaBkg = useAlpha ? static_cast<T>(1.0 - loss.alpha) : T(1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool signal = target[i] != 0;
+    const T y = signal ? T(1) : T(-1);
+    const T u = y * margin[i];  // margin of the true class: p_t = σ(u)
+    const T w = weight.empty() ? T(1) : static_cast<T>(weight[i]);
+    const BinaryParts<T> b = binaryParts(u);
+    // s^γ = exp(γ ln s) when γ is not a small whole number: ln s is at hand, exact in the tail
+    // where s underflows (exp → 0, as pow would give).
+    const T sg = whole >= 0 ? powWhole(b.s, whole) : std::exp(gamma * b.logS);
+    const FocalTerms<T> t = focalTerms(b.p, b.s, b.logP, signal ? alphaSig : alphaBkg, gamma, sg);
+    if (value) value[i] = w * t.value;
+    // d/dz = y d/du, d²/dz² = d²/du² (y² = 1).
+    if (grad) grad[i] = w * y * t.dValue;
+    if (hess) hess[i] = w * t.d2Value;
+  }
 }
 
 const std::vector<std::string>& lossKindNames() {
@@ -153,32 +193,13 @@ void LossConfig::validate(int numClasses) const {
 void binaryLoss(const LossConfig& loss, std::span<const double> margin,
                 std::span<const std::uint8_t> target, std::span<const double> weight, double* value,
                 double* grad, double* hess) {
-  const std::size_t n = margin.size();
-  if (target.size() != n)
-    throw Error("binary loss: " + std::to_string(n) + " margins but " +
-                std::to_string(target.size()) + " targets");
-  if (!weight.empty() && weight.size() != n)
-    throw Error("binary loss: " + std::to_string(n) + " margins but " +
-                std::to_string(weight.size()) + " weights");
-  const bool useAlpha = loss.kind != LossKind::CrossEntropy;
-  const double gamma = loss.kind == LossKind::Focal ? loss.gamma : 0.0;
-  const int whole = wholeGamma(gamma);
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool signal = target[i] != 0;
-    const double y = signal ? 1.0 : -1.0;
-    const double u = y * margin[i];  // margin of the true class: p_t = σ(u)
-    const double alphaT = useAlpha ? (signal ? loss.alpha : 1.0 - loss.alpha) : 1.0;
-    const double w = weight.empty() ? 1.0 : weight[i];
-    const BinaryParts b = binaryParts(u);
-    // s^γ = exp(γ ln s) when γ is not a small whole number: ln s is at hand, exact in the tail
-    // where s underflows (exp → 0, as pow would give).
-    const double sg = whole >= 0 ? powWhole(b.s, whole) : std::exp(gamma * b.logS);
-    const FocalTerms t = focalTerms(b.p, b.s, b.logP, alphaT, gamma, sg);
-    if (value) value[i] = w * t.value;
-    // d/dz = y d/du, d²/dz² = d²/du² (y² = 1).
-    if (grad) grad[i] = w * y * t.dValue;
-    if (hess) hess[i] = w * t.d2Value;
-  }
+  binaryLossIn(loss, margin, target, weight, value, grad, hess);
+}
+
+void binaryGradientsFloat(const LossConfig& loss, std::span<const float> margin,
+                          std::span<const std::uint8_t> target, std::span<const double> weight,
+                          float* grad, float* hess) {
+  binaryLossIn<float>(loss, margin, target, weight, nullptr, grad, hess);
 }
 
 void categoricalLoss(const LossConfig& loss, int numClasses, std::span<const double> margins,
@@ -219,7 +240,7 @@ void categoricalLoss(const LossConfig& loss, int numClasses, std::span<const dou
     const double alphaY = useAlpha ? loss.classAlpha[y] : 1.0;
     const double w = weight.empty() ? 1.0 : weight[i];
     const double sg = powGamma(s, gamma);
-    const FocalTerms t = focalTerms(p, s, logP, alphaY, gamma, sg);
+    const FocalTerms<double> t = focalTerms(p, s, logP, alphaY, gamma, sg);
     if (value) value[i] = w * t.value;
     if (!grad && !hess) continue;
     // For j ≠ y: g_j = −r_j B with r_j = p_j / (1 − p_y) (softmax over the other classes) and
@@ -248,6 +269,12 @@ void categoricalLoss(const LossConfig& loss, int numClasses, std::span<const dou
 void applyHessianFloor(std::span<double> hess, double floor) {
   if (!(floor > 0.0)) return;
   for (double& h : hess) h = std::max(h, floor);
+}
+
+void applyHessianFloor(std::span<float> hess, double floor) {
+  if (!(floor > 0.0)) return;
+  const auto f = static_cast<float>(floor);
+  for (float& h : hess) h = std::max(h, f);
 }
 
 double priorMargin(std::span<const std::uint8_t> target, std::span<const double> weight) {

@@ -45,8 +45,16 @@ void categoricalLoss(const LossConfig& loss, int numClasses, std::span<const dou
                      std::span<const std::int32_t> label, std::span<const double> weight,
                      double* value, double* grad, double* hess);
 
+/// binaryLoss's gradient and hessian computed in single precision, for boosting: XGBoost takes
+/// float gradient pairs, and the double path plus conversions cost a focal GBDT fit 15 % of its
+/// time. Agrees with binaryLoss to float precision (tested); no hessian floor.
+void binaryGradientsFloat(const LossConfig& loss, std::span<const float> margin,
+                          std::span<const std::uint8_t> target, std::span<const double> weight,
+                          float* grad, float* hess);
+
 /// h = max(h, floor) elementwise (floor ≤ 0: unchanged).
 void applyHessianFloor(std::span<double> hess, double floor);
+void applyHessianFloor(std::span<float> hess, double floor);
 
 /// The prior margin ln(π / (1 − π)), π = weighted signal fraction (weights as given).
 double priorMargin(std::span<const std::uint8_t> target, std::span<const double> weight);
