@@ -88,6 +88,25 @@ imbw::LossConfig focal(double alpha, double gamma) {
   return c;
 }
 
+// REFERENCE.md's closed forms of the binary focal gradient and hessian w.r.t. z, in long double,
+// for target t, class weight α_t = alpha or 1 − alpha times the event weight w.
+struct ClosedForm {
+  LD g, h;
+  Scales scale;
+};
+ClosedForm binaryClosedForm(LD z, int t, double alpha, double gamma, LD w = 1) {
+  const LD y = 2 * t - 1;
+  const LD u = y * z;
+  const LD pt = 1 / (1 + std::exp(-u));
+  const LD q = 1 / (1 + std::exp(u));  // 1 − p_t without cancellation
+  const LD lnp = logSigmoidL(u);
+  const LD at = w * (t == 1 ? alpha : 1 - alpha);
+  const LD qg = std::pow(q, static_cast<LD>(gamma));
+  return {at * y * qg * (gamma * pt * lnp - q),
+          at * pt * qg * ((2 * gamma + 1) * q + gamma * (1 - (1 + gamma) * pt) * lnp),
+          focalScales(pt, q, lnp, at, gamma)};
+}
+
 struct Out {
   std::vector<double> v, g, h;
 };
@@ -166,20 +185,12 @@ class TestLoss : public QObject {
           std::vector<std::uint8_t> tv(zs.size(), static_cast<std::uint8_t>(t));
           const Out o = runBinary(focal(alpha, gamma), zs, tv, {});
           for (std::size_t i = 0; i < zs.size(); ++i) {
-            const LD y = 2 * t - 1;
-            const LD u = y * zs[i];
-            const LD pt = 1 / (1 + std::exp(-u));
-            const LD q = 1 / (1 + std::exp(u));  // 1 − p_t without cancellation
-            const LD lnp = logSigmoidL(u);
-            const LD at = t == 1 ? alpha : 1 - alpha;
-            const LD g = at * y * std::pow(q, static_cast<LD>(gamma)) * (gamma * pt * lnp - q);
-            const LD h = at * pt * std::pow(q, static_cast<LD>(gamma)) *
-                         ((2 * gamma + 1) * q + gamma * (1 - (1 + gamma) * pt) * lnp);
-            const Scales sc = focalScales(pt, q, lnp, at, gamma);
+            const ClosedForm cf = binaryClosedForm(zs[i], t, alpha, gamma);
             const QString where =
                 QString("alpha=%1 gamma=%2 t=%3 z=%4").arg(alpha).arg(gamma).arg(t).arg(zs[i]);
-            QVERIFY2(closeTo(o.g[i], g, sc.g, 1e-12L, 0), qPrintable(where + " grad"));
-            QVERIFY2(closeTo(o.h[i], h, sc.h, 1e-12L, 0), qPrintable(where + " hess"));
+            QVERIFY2(closeTo(o.g[i], cf.g, cf.scale.g, 1e-12L, 0), qPrintable(where + " grad"));
+            QVERIFY2(closeTo(o.h[i], cf.h, cf.scale.h, 1e-12L, 0), qPrintable(where + " hess"));
+            const LD at = t == 1 ? alpha : 1 - alpha;
             if (gamma == 0.0) {  // g = α_t (p − t), h = α_t p (1 − p) with p = σ(z)
               const LD p = 1 / (1 + std::exp(-static_cast<LD>(zs[i])));
               const LD pm1 = -1 / (1 + std::exp(static_cast<LD>(zs[i])));  // p − 1
@@ -208,20 +219,11 @@ class TestLoss : public QObject {
           std::vector<float> g(zs.size()), h(zs.size());
           imbw::binaryGradientsFloat(focal(alpha, gamma), zf, tv, w, g.data(), h.data());
           for (std::size_t i = 0; i < zs.size(); ++i) {
-            const LD y = 2 * t - 1;
-            const LD u = y * static_cast<LD>(zf[i]);
-            const LD pt = 1 / (1 + std::exp(-u));
-            const LD q = 1 / (1 + std::exp(u));
-            const LD lnp = logSigmoidL(u);
-            const LD at = 0.7L * (t == 1 ? alpha : 1 - alpha);
-            const LD gw = at * y * std::pow(q, static_cast<LD>(gamma)) * (gamma * pt * lnp - q);
-            const LD hw = at * pt * std::pow(q, static_cast<LD>(gamma)) *
-                          ((2 * gamma + 1) * q + gamma * (1 - (1 + gamma) * pt) * lnp);
-            const Scales sc = focalScales(pt, q, lnp, at, gamma);
+            const ClosedForm cf = binaryClosedForm(zf[i], t, alpha, gamma, 0.7L);
             const QString where =
                 QString("alpha=%1 gamma=%2 t=%3 z=%4").arg(alpha).arg(gamma).arg(t).arg(zs[i]);
-            QVERIFY2(closeTo(g[i], gw, sc.g, 2e-5L, 1e-37L), qPrintable(where + " grad"));
-            QVERIFY2(closeTo(h[i], hw, sc.h, 2e-5L, 1e-37L), qPrintable(where + " hess"));
+            QVERIFY2(closeTo(g[i], cf.g, cf.scale.g, 2e-5L, 1e-37L), qPrintable(where + " grad"));
+            QVERIFY2(closeTo(h[i], cf.h, cf.scale.h, 2e-5L, 1e-37L), qPrintable(where + " hess"));
             ++checked;
           }
         }
