@@ -20,16 +20,10 @@ PrCurveView::PrCurveView(QWidget* parent) : QWidget(parent), m_chart(new ChartVi
 void PrCurveView::setRuns(const QList<RunPlotData>& runs) {
   QStringList keep;
   double chance = std::nan("");
-  for (const RunPlotData& run : runs) {
-    const QString key = seriesKey(run.key);
-    keep << key;
-    SeriesStyle style;
-    style.color = run.color;
-    const QString legend =
-        std::isfinite(run.ap) ? tr("AP %1 · %2").arg(run.ap, 0, 'f', 3).arg(run.label) : run.label;
-    m_chart->setSeries(key, legend, run.pr, style);
+  for (const RunPlotData& run : runs)
     if (!std::isfinite(chance) && std::isfinite(run.chance)) chance = run.chance;
-  }
+  // The chance line first, so that it heads the legend instead of landing between the runs
+  // (the legend keeps the order in which series were first added).
   if (std::isfinite(chance)) {
     keep << "chance";
     SeriesStyle style;
@@ -38,6 +32,15 @@ void PrCurveView::setRuns(const QList<RunPlotData>& runs) {
     style.width = 1.5;
     m_chart->setSeries("chance", tr("chance level r = %1").arg(chance, 0, 'g', 3),
                        {QPointF(0.0, chance), QPointF(1.0, chance)}, style);
+  }
+  for (const RunPlotData& run : runs) {
+    const QString key = seriesKey(run.key);
+    keep << key;
+    SeriesStyle style;
+    style.color = run.color;
+    const QString legend =
+        std::isfinite(run.ap) ? tr("AP %1 · %2").arg(run.ap, 0, 'f', 3).arg(run.label) : run.label;
+    m_chart->setSeries(key, legend, run.pr, style);
   }
   m_chart->retainSeries(keep);
 }

@@ -207,6 +207,15 @@ void TestViews::prViewShowsApAndChance() {
   QCOMPARE(chance.size(), 2);
   QCOMPARE(chance[0].y(), 0.075);
   QCOMPARE(chance[1].y(), 0.075);
+  // The chance line heads the legend, before every run, also when a run joins later.
+  view.setRuns({sampleRun("r1"), sampleRun("r2")});
+  QCOMPARE(c->seriesKeys().value(0), QString("chance"));
+  view.setRuns({});
+  view.setRuns({sampleRun("r1")});
+  view.setRuns({sampleRun("r1"), sampleRun("r2")});
+  const QStringList order = c->seriesKeys();
+  QCOMPARE(order.size(), 3);
+  QCOMPARE(order.value(0), QString("chance"));
   view.setRuns({});
   QVERIFY(c->seriesKeys().isEmpty());
 }
