@@ -23,8 +23,13 @@ void PrCurveView::setRuns(const QList<RunPlotData>& runs) {
   for (const RunPlotData& run : runs)
     if (!std::isfinite(chance) && std::isfinite(run.chance)) chance = run.chance;
   // The chance line first, so that it heads the legend instead of landing between the runs
-  // (the legend keeps the order in which series were first added).
+  // (the legend keeps the order in which series were first added). It becomes known only once
+  // a run has its first scores, after that run's curve may exist: then the runs are added
+  // again after it, once.
   if (std::isfinite(chance)) {
+    const QStringList order = m_chart->seriesKeys();
+    if (!order.isEmpty() && order.first() != "chance")
+      for (const QString& key : order) m_chart->removeSeries(key);
     keep << "chance";
     SeriesStyle style;
     style.color = Qt::gray;

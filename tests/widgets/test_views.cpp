@@ -211,7 +211,9 @@ void TestViews::prViewShowsApAndChance() {
   view.setRuns({sampleRun("r1"), sampleRun("r2")});
   QCOMPARE(c->seriesKeys().value(0), QString("chance"));
   view.setRuns({});
-  view.setRuns({sampleRun("r1")});
+  RunPlotData early = sampleRun("r1");  // a live run before its first scores: no chance yet
+  early.chance = std::nan("");
+  view.setRuns({early});
   view.setRuns({sampleRun("r1"), sampleRun("r2")});
   const QStringList order = c->seriesKeys();
   QCOMPARE(order.size(), 3);
