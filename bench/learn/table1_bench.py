@@ -49,6 +49,9 @@ import warnings
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from trees_bench import focal_grad_hess  # noqa: E402  (the one numpy focal objective)
+
 # The same libgomp spin count our programs set for themselves (core/util/openmp_env.h); libgomp
 # reads it when xgboost / scikit-learn load it, i.e. after this line.
 os.environ.setdefault("GOMP_SPINCOUNT", "3000")
@@ -113,19 +116,6 @@ def peer_forest(kind):
         m.fit(Xtr, ytr)
         return m.predict_proba(Xte)[:, 1]
     return run
-
-
-def focal_grad_hess(z, t, alpha, gamma, floor):
-    """REFERENCE.md's focal gradient and hessian w.r.t. the margin (numpy; as trees_bench.py)."""
-    y = 2.0 * t - 1.0
-    u = y * z
-    logpt = -np.logaddexp(0.0, -u)  # ln σ(u), stable for large |u|
-    pt = np.exp(logpt)
-    qt = np.exp(-np.logaddexp(0.0, u))  # 1 − p_t without cancellation
-    at = np.where(t == 1, alpha, 1.0 - alpha)
-    g = at * y * qt ** gamma * (gamma * pt * logpt + pt - 1)
-    h = at * pt * qt ** gamma * ((2 * gamma + 1) * qt + gamma * (1 - (1 + gamma) * pt) * logpt)
-    return g, np.maximum(h, floor)
 
 
 def xgb_fit_predict(Xtr, ytr, w, Xte, focal=False, at=None):

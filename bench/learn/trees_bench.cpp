@@ -152,6 +152,12 @@ FeatureMatrix loadRows(const std::string& dir, std::size_t begin, std::size_t en
   return m;
 }
 
+/// Threads of every fit: 2, or IMBW_BENCH_THREADS.
+int benchThreads() {
+  const char* v = std::getenv("IMBW_BENCH_THREADS");
+  return v ? std::max(1, std::atoi(v)) : 2;
+}
+
 std::unique_ptr<Model> makeBenchModel(const std::string& name, int trees) {
   LossConfig focal;
   focal.kind = LossKind::Focal;
@@ -186,8 +192,7 @@ int run(const std::string& dir, const std::string& name, int trees) {
   const FeatureMatrix test = loadRows(dir, split, kRows);
   auto model = makeBenchModel(name, trees);
   FitContext ctx;
-  ctx.threads =
-      std::getenv("IMBW_BENCH_THREADS") ? std::atoi(std::getenv("IMBW_BENCH_THREADS")) : 2;
+  ctx.threads = benchThreads();
   ctx.seed = 1;
   const auto t0 = std::chrono::steady_clock::now();
   model->fit(train, ctx);
@@ -300,7 +305,7 @@ int runWw(const std::string& dir, const std::string& name, std::uint64_t seedOff
     for (std::size_t i = 0; i < train.rows(); ++i) sig += train.isSignal(i) ? 1.0 : 0.0;
     auto model = makeWwModel(name, sig / static_cast<double>(train.rows()));
     FitContext ctx;
-    ctx.threads = 2;
+    ctx.threads = benchThreads();
     ctx.seed = 1 + static_cast<std::uint64_t>(q) + seedOffset;
     model->fit(train, ctx);
     const double secs =
@@ -339,8 +344,7 @@ int pollGaps(const std::string& dir, const std::string& name, int trees) {
   auto model = makeBenchModel(name, trees);
   GapObserver obs;
   FitContext ctx;
-  ctx.threads =
-      std::getenv("IMBW_BENCH_THREADS") ? std::atoi(std::getenv("IMBW_BENCH_THREADS")) : 2;
+  ctx.threads = benchThreads();
   ctx.seed = 1;
   ctx.observer = &obs;
   obs.last = GapObserver::Clock::now();
