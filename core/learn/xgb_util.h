@@ -9,8 +9,8 @@
 
 #include "core/data/feature_matrix.h"
 
-/// Thin RAII layer over XGBoost's C API shared by the tree models (GBDT, forests, EasyEnsemble).
-/// Every failing call throws imbw::Error carrying XGBoost's own message.
+/// Thin RAII layer over XGBoost's C API shared by the boosted-tree models (GBDT, EasyEnsemble) and
+/// the model-file helpers. Every failing call throws imbw::Error carrying XGBoost's own message.
 namespace imbw::xgb {
 
 // XGBoost's handles are opaque pointers; spelled out here so that users of the model headers
