@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <memory>
 #include <optional>
@@ -169,7 +170,10 @@ class MainWindow : public QMainWindow {
   QString launchRun(const RunSpec& spec, const QString& name);
   void onRunFinished(const QString& key);
   void redrawTick();
-  void refreshPlots(bool visibleOnly = false);
+  /// Gathers the selected runs' plot data and draws it in the plot on screen; the other plots
+  /// are marked stale and drawn when their tab is shown (showPlotsIn).
+  void refreshPlots();
+  void showPlotsIn(QWidget* view);
   void refreshRunRow(const Run& run);
   void deleteSelectedRuns();
   void useSelectedConfiguration();
@@ -196,7 +200,7 @@ class MainWindow : public QMainWindow {
   QHash<QString, Run> m_runs;
   QStringList m_runOrder;
   QList<RunPlotData> m_plotted;
-  bool m_plotsStale = false;
+  QSet<QWidget*> m_stalePlots;  ///< plot views not yet drawn with m_plotted
   QTimer m_yieldsDebounce;
   QTimer m_redrawTimer;
 
