@@ -17,21 +17,26 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/results_table.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model_io.h"
 #include "core/learn/run_engine.h"
+#include "core/project/project.h"
+#include "core/project/run_store.h"
+#include "core/project/run_training.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
 namespace {
 
 const char* const kUsage =
-    "usage: imbalance-cli run ANALYSIS.json [--model NAME | --run LIST] [--out results.json]\n"
-    "                         [--scores scores.h5] [--save-models DIR] [--folds K]\n"
-    "                         [--threads N] [--seed S] [--quiet]\n"
+    "usage: imbalance-cli run PROJECT.json [--model NAME | --run LIST] [--save]\n"
+    "                         [--out results.json] [--scores scores.h5] [--save-models DIR]\n"
+    "                         [--folds K] [--threads N] [--seed S] [--quiet]\n"
     "\n"
-    "Runs the analysis file's \"runs\" (k-fold cross-validation: per fold the training part is\n"
+    "Runs the project's (or analysis file's) \"runs\" (k-fold cross-validation: per fold the "
+    "training part is\n"
     "resampled, the model fitted and the held-out part scored and evaluated) and prints the\n"
     "results table: model, t_fit, AP, AUC, AP/r and the background rejection 1/eps_B at signal\n"
     "efficiencies 0.2 and 0.8 (linear interpolation on the ROC curve), each as mean +- sample\n"
@@ -40,6 +45,10 @@ const char* const kUsage =
     "  --model NAME      only runs with this name or model kind; a kind with no run in the file\n"
     "                    (mlp, logistic, gbdt, random_forest, ...) runs with default settings\n"
     "  --run LIST        only these runs, 1-based, comma separated (e.g. 1,3)\n"
+    "  --save            store the results in the project: each run's status, fold metrics and\n"
+    "                    configuration as trained in PROJECT.json, its held-out scores, training\n"
+    "                    scores, history and fold models in PROJECT.results.h5 beside it (the\n"
+    "                    window then shows every curve without training; see `report`)\n"
     "  --out FILE        write the results as JSON\n"
     "  --scores FILE     write the held-out score and fold of every event to HDF5 (/events)\n"
     "  --save-models DIR save each fold's model (plus MODEL.meta.json for `apply`)\n"
@@ -115,84 +124,6 @@ std::vector<std::size_t> parseRunList(const std::string& text, std::size_t count
   return out;
 }
 
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string meanStd(const imbw::RunResult& r, const std::string& key, int decimals) {
-  const auto it = r.aggregate.find(key);
-  if (it == r.aggregate.end() || it->second.n == 0) return "-";
-  std::string s = fixed(it->second.mean, decimals);
-  if (it->second.n >= 2) s += " ± " + fixed(it->second.std, decimals);
-  return s;
-}
-
-// Display width of UTF-8 text (continuation bytes take no column).
-std::size_t columns(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string padRight(const std::string& s, std::size_t w) {
-  const std::size_t c = columns(s);
-  return c >= w ? s : s + std::string(w - c, ' ');
-}
-
-std::string padLeft(const std::string& s, std::size_t w) {
-  const std::size_t c = columns(s);
-  return c >= w ? s : std::string(w - c, ' ') + s;
-}
-
-/// The paper's Table 1 layout; decimals: t_fit 2, AP and AUC 3, AP/r 2, 1/ε_B 1.
-void printResultsTable(std::ostream& os, const std::vector<imbw::RunResult>& results) {
-  const std::vector<std::string> head{"#",   "model", "t_fit [s]",       "AP",
-                                      "AUC", "AP/r",  "1/ε_B (ε_S=0.2)", "1/ε_B (ε_S=0.8)"};
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    rows.push_back({std::to_string(i + 1), r.name + (r.cancelled ? " (cancelled)" : ""),
-                    meanStd(r, "fit_seconds", 2), meanStd(r, "ap", 3), meanStd(r, "auc", 3),
-                    meanStd(r, "ap_over_r", 2), meanStd(r, "rejection_at_eff_s_0.2", 1),
-                    meanStd(r, "rejection_at_eff_s_0.8", 1)});
-  }
-  std::vector<std::size_t> w(head.size());
-  for (std::size_t c = 0; c < head.size(); ++c) {
-    w[c] = columns(head[c]);
-    for (const auto& row : rows) w[c] = std::max(w[c], columns(row[c]));
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      if (c) os << "  ";
-      os << (c == 1 ? padRight(cells[c], w[c]) : padLeft(cells[c], w[c]));
-    }
-    os << '\n';
-  };
-  line(head);
-  std::size_t total = 0;
-  for (std::size_t c = 0; c < w.size(); ++c) total += w[c] + (c ? 2 : 0);
-  std::string rule;
-  for (std::size_t k = 0; k < total; ++k) rule += "─";
-  os << rule << '\n';
-  for (const auto& row : rows) line(row);
-  if (!results.empty())
-    os << "\nmean ± sample standard deviation over " << results.front().config.folds
-       << " folds; 1/ε_B interpolated linearly on the ROC curve\n";
-}
-
-double signalFraction(const imbw::FeatureMatrix& m) {
-  double s = 0.0, all = 0.0;
-  for (std::size_t i = 0; i < m.rows(); ++i) {
-    all += m.weight[i];
-    if (m.isSignal(i)) s += m.weight[i];
-  }
-  return all != 0.0 ? s / all : 0.0;
-}
-
 std::string slug(const std::string& name) {
   std::string s;
   for (char c : name) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -202,25 +133,35 @@ std::string slug(const std::string& name) {
   return s.empty() ? "run" : s;
 }
 
-/// /events/label, /events/weight, then per run /events/score_<run> and /events/fold_<run>.
-void writeScores(const std::string& path, const imbw::FeatureMatrix& data,
-                 const std::vector<imbw::RunResult>& results) {
+/// The runs' held-out scores. Runs that scored the same events (the same cut) share the columns
+/// /events/{label,weight,sample,event} and get /events/score_<run> and /events/fold_<run>;
+/// a run with other events gets its own group /runs/<run>/ with the same columns.
+void writeScores(const std::string& path, const std::vector<const imbw::StoredRun*>& stored,
+                 const std::vector<std::string>& names) {
   imbw::model_io::H5ModelFile f(path, imbw::model_io::H5ModelFile::Mode::Create);
   f.writeAttribute("imbw_content", "held-out scores of imbalance-cli run");
-  f.writeVector("events/label", std::vector<double>(data.label.begin(), data.label.end()));
-  f.writeVector("events/weight", data.weight);
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const std::string name = std::to_string(i + 1) + "_" + slug(results[i].name);
-    f.writeVector("events/score_" + name, results[i].heldOutScores);
-    f.writeVector("events/fold_" + name, std::vector<double>(results[i].heldOutFold.begin(),
-                                                             results[i].heldOutFold.end()));
+  auto asDouble = [](const auto& v) { return std::vector<double>(v.begin(), v.end()); };
+  const imbw::StoredRun* first = nullptr;
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const imbw::StoredRun* r = stored[i];
+    if (!r) continue;
+    std::string group = "events/";
+    if (!first) {
+      first = r;
+      f.writeVector("events/label", asDouble(r->classIndex));
+      f.writeVector("events/weight", r->weight);
+      f.writeVector("events/sample", asDouble(r->sample));
+      f.writeVector("events/event", asDouble(r->eventIndex));
+    } else if (r->eventIndex != first->eventIndex || r->sample != first->sample) {
+      group = "runs/" + names[i] + "/";
+      f.writeVector(group + "label", asDouble(r->classIndex));
+      f.writeVector(group + "weight", r->weight);
+      f.writeVector(group + "sample", asDouble(r->sample));
+      f.writeVector(group + "event", asDouble(r->eventIndex));
+    }
+    f.writeVector(group + "score_" + names[i], r->score);
+    f.writeVector(group + "fold_" + names[i], asDouble(r->fold));
   }
-}
-
-std::string modelExtension(const std::string& kind) {
-  if (kind == "mlp" || kind == "logistic" || kind == "one_variable") return ".h5";
-  if (kind == "easy_ensemble") return ".json";
-  return ".ubj";
 }
 
 /// DIR/<run>_fold<k>.<ext> plus DIR/<run>_fold<k>.<ext>.meta.json (what `apply` needs to
@@ -234,10 +175,11 @@ void saveModels(const std::string& dir, const imbw::Analysis& analysis,
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     for (std::size_t k = 0; k < r.models.size(); ++k) {
-      const std::string file = (std::filesystem::path(dir) /
-                                (std::to_string(i + 1) + "_" + slug(r.name) + "_fold" +
-                                 std::to_string(k + 1) + modelExtension(r.models[k]->kind())))
-                                   .string();
+      const std::string file =
+          (std::filesystem::path(dir) /
+           (std::to_string(i + 1) + "_" + slug(r.name) + "_fold" + std::to_string(k + 1) +
+            imbw::modelFileSuffix(r.models[k]->kind())))
+              .string();
       r.models[k]->save(file);
       nlohmann::json meta{
           {"run", r.config.toJson()},
@@ -267,87 +209,142 @@ int toInt(const std::string& option, const std::string& value, int minimum) {
   return v;
 }
 
+/// The runs the command line asks for: ids of the project's runs (an ad-hoc run for a --model
+/// kind the project does not have is added to it).
+std::vector<std::string> chooseRuns(imbw::Project& project, const imbw::cli::Args& args,
+                                    const std::string& path) {
+  std::vector<std::string> ids;
+  if (args.options.count("--run")) {
+    if (project.runs.empty()) throw imbw::Error("'" + path + "' has no runs");
+    for (std::size_t i : parseRunList(args.option("--run"), project.runs.size()))
+      ids.push_back(project.runs[i].id);
+  } else if (args.options.count("--model")) {
+    const std::string want = args.option("--model");
+    for (const auto& r : project.runs)
+      if (r.name() == want || r.config.modelKind() == want) ids.push_back(r.id);
+    if (ids.empty()) {
+      imbw::RunConfig r;
+      r.model = {{"kind", want}};
+      (void)imbw::makeModel(r.modelSpec(0.5));  // unknown kinds fail here, with "did you mean"
+      ids.push_back(project.addRun(r, project.analysis.cut).id);
+    }
+  } else {
+    for (const auto& r : project.runs) ids.push_back(r.id);
+  }
+  if (ids.empty())
+    throw imbw::Error("'" + path + "' has no runs: add a \"runs\" list or use --model KIND");
+  return ids;
+}
+
+/// Every raw or derived column the runs' features need, kept in the table.
+std::vector<std::string> runFeatureColumns(const imbw::Project& project) {
+  std::vector<std::string> out;
+  for (const auto& r : project.runs)
+    for (const auto& f : r.config.features)
+      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  return out;
+}
+
 int runRun(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(
       argv,
       {"--model", "--run", "--out", "--scores", "--save-models", "--folds", "--threads", "--seed"},
-      {"--quiet"});
+      {"--quiet", "--save"});
   if (args.positional.size() != 1)
-    throw imbw::cli::UsageError("run needs exactly one analysis file");
+    throw imbw::cli::UsageError("run needs exactly one analysis or project file");
   if (args.options.count("--model") && args.options.count("--run"))
     throw imbw::cli::UsageError("give either --model or --run, not both");
   const std::string& path = args.positional[0];
-  const imbw::Analysis analysis = imbw::Analysis::load(path);
-
-  std::vector<imbw::RunConfig> all = imbw::runConfigsFromJson(analysis.runs);
-  std::vector<imbw::RunConfig> runs;
-  if (args.options.count("--run")) {
-    if (all.empty()) throw imbw::Error("'" + path + "' has no runs");
-    for (std::size_t i : parseRunList(args.option("--run"), all.size())) runs.push_back(all[i]);
-  } else if (args.options.count("--model")) {
-    const std::string want = args.option("--model");
-    for (const auto& r : all)
-      if (r.displayName() == want || r.modelKind() == want) runs.push_back(r);
-    if (runs.empty()) {
-      imbw::RunConfig r;
-      r.model = {{"kind", want}};
-      (void)imbw::makeModel(r.modelSpec(0.5));  // unknown kinds fail here, with "did you mean"
-      runs.push_back(r);
-    }
-  } else {
-    runs = all;
-  }
-  if (runs.empty())
-    throw imbw::Error("'" + path + "' has no runs: add a \"runs\" list or use --model KIND");
-  for (auto& r : runs) {
-    if (args.options.count("--folds")) r.folds = toInt("--folds", args.option("--folds"), 2);
+  imbw::Project project = imbw::Project::load(path);
+  const std::vector<std::string> ids = chooseRuns(project, args, path);
+  for (const auto& id : ids) {
+    imbw::RunConfig& c = project.findRun(id)->config;
+    if (args.options.count("--folds")) c.folds = toInt("--folds", args.option("--folds"), 2);
     if (args.options.count("--threads"))
-      r.threads = toInt("--threads", args.option("--threads"), 1);
+      c.threads = toInt("--threads", args.option("--threads"), 1);
     if (args.options.count("--seed"))
-      r.seed = static_cast<std::uint64_t>(toInt("--seed", args.option("--seed"), 0));
+      c.seed = static_cast<std::uint64_t>(toInt("--seed", args.option("--seed"), 0));
   }
+  // Read the sidecar before any training, so a damaged one stops us before the long work.
+  auto store = args.flag("--save")
+                   ? imbw::readRunStore(imbw::sidecarPath(path))
+                   : std::map<std::string, std::shared_ptr<const imbw::StoredRun>>{};
 
-  const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(analysis);
+  // Every classified event, before the cut: each run applies the cut it was configured with.
+  imbw::LoadOptions options;
+  options.applyCut = false;
+  options.extraColumns = runFeatureColumns(project);
+  const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(project.analysis, options);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
-  const imbw::FeatureMatrix data = imbw::FeatureMatrix::fromTable(loaded.table, analysis.features);
 
   std::signal(SIGINT, onSigint);
-  std::vector<imbw::RunResult> results;
+  std::vector<imbw::TrainedRun> trained;
+  std::vector<imbw::cli::ResultsRow> rows;
   bool cancelled = false;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const std::string label = "[" + std::to_string(i + 1) + "/" + std::to_string(runs.size()) +
-                              "] " + runs[i].displayName();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const imbw::ProjectRun& run = *project.findRun(ids[i]);
+    const std::string label =
+        "[" + std::to_string(i + 1) + "/" + std::to_string(ids.size()) + "] " + run.name();
     ProgressBar bar(label, !args.flag("--quiet"));
-    results.push_back(imbw::runCrossValidated(data, runs[i], bar));
-    if (results.back().cancelled) {
+    trained.push_back(imbw::trainProjectRun(project, ids[i], loaded.table, bar));
+    const imbw::ProjectRun& done = *project.findRun(ids[i]);
+    rows.push_back({done.name(), trained.back().result.cancelled ? "cancelled" : "", done.aggregate,
+                    done.config.folds});
+    if (trained.back().result.cancelled) {
       cancelled = true;
       break;
     }
   }
   std::signal(SIGINT, SIG_DFL);
 
+  const imbw::ProjectRun& firstRun = *project.findRun(ids.front());
+  const imbw::StoredRun* firstStored = trained.front().stored.get();
+  double signal = 0, all = 0;
+  if (firstStored)
+    for (std::size_t k = 0; k < firstStored->size(); ++k) {
+      all += firstStored->weight[k];
+      if (firstStored->classIndex[k] == loaded.table.signalClass) signal += firstStored->weight[k];
+    }
   std::cout << "analysis  " << path << "\n"
-            << "events    " << data.rows()
-            << " (signal fraction r = " << fixed(signalFraction(data), 4) << "), " << data.cols()
-            << " features\n\n";
-  printResultsTable(std::cout, results);
+            << "events    " << (firstStored ? firstStored->size() : 0)
+            << " (signal fraction r = " << imbw::cli::fixed(all != 0 ? signal / all : NAN, 4)
+            << "), " << firstRun.config.features.size() << " features\n\n";
+  imbw::cli::printResultsTable(std::cout, rows);
   if (cancelled) {
-    const auto& r = results.back();
-    std::cout << "\nrun '" << r.name << "' was cancelled after " << r.folds.size() << " of "
-              << r.config.folds << " folds; later runs were not started\n";
+    const auto& r = trained.back().result;
+    std::cout << "\nrun '" << rows.back().name << "' was cancelled after " << r.folds.size()
+              << " of " << r.config.folds << " folds; later runs were not started\n";
   }
 
+  std::vector<std::string> names;
+  std::vector<const imbw::StoredRun*> stored;
+  std::vector<imbw::RunResult> results;
+  for (std::size_t i = 0; i < trained.size(); ++i) {
+    names.push_back(std::to_string(i + 1) + "_" + slug(rows[i].name));
+    stored.push_back(trained[i].stored.get());
+    results.push_back(trained[i].result);
+    results.back().name = rows[i].name;
+  }
   if (args.options.count("--out")) {
-    nlohmann::json j{{"analysis", path}, {"events", data.rows()}, {"cancelled", cancelled}};
+    nlohmann::json j{{"analysis", path},
+                     {"events", firstStored ? firstStored->size() : 0},
+                     {"cancelled", cancelled}};
     j["runs"] = nlohmann::json::array();
     for (const auto& r : results) j["runs"].push_back(r.toJson());
     std::ofstream out(args.option("--out"));
     if (!out) throw imbw::Error("cannot write '" + args.option("--out") + "'");
     out << j.dump(2) << '\n';
   }
-  if (args.options.count("--scores")) writeScores(args.option("--scores"), data, results);
+  if (args.options.count("--scores")) writeScores(args.option("--scores"), stored, names);
   if (args.options.count("--save-models"))
-    saveModels(args.option("--save-models"), analysis, results);
+    saveModels(args.option("--save-models"), project.analysis, results);
+  if (args.flag("--save")) {
+    for (std::size_t i = 0; i < trained.size(); ++i)
+      if (trained[i].stored) store[ids[i]] = trained[i].stored;
+    imbw::writeRunStore(imbw::sidecarPath(path), store);
+    project.save(path);
+    std::cerr << "results saved in " << path << " and " << imbw::sidecarPath(path) << '\n';
+  }
   return cancelled ? 130 : 0;
 }
 

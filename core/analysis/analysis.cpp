@@ -18,7 +18,7 @@ using nlohmann::json;
 namespace {
 
 // Top-level keys owned by other layers of the same document (GUI project, run configuration).
-const std::vector<std::string> kOtherLayerKeys = {"project", "ui"};
+const std::vector<std::string> kOtherLayerKeys = {"project", "ui", "scans"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",
@@ -341,21 +341,28 @@ Analysis Analysis::load(const std::string& path) {
   }
 }
 
-void Analysis::save(const std::string& path) const {
-  Analysis copy = *this;
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  // Keep sample paths relative to wherever the file now lives.
-  for (auto& s : copy.samples) {
+void Analysis::rebase(const std::string& directory) {
+  const fs::path dir = directory.empty() ? fs::path(".") : fs::path(directory);
+  for (auto& s : samples) {
     const fs::path p(s.path);
     if (p.is_absolute()) continue;
     const fs::path abs = fs::absolute(fs::path(baseDir.empty() ? "." : baseDir) / p);
     const fs::path rel = abs.lexically_normal().lexically_relative(fs::absolute(dir));
     if (!rel.empty()) s.path = rel.generic_string();
   }
+  baseDir = dir.string();
+}
+
+json Analysis::toJsonRelativeTo(const std::string& directory) const {
+  Analysis copy = *this;
+  copy.rebase(directory);  // keep sample paths relative to wherever the file now lives
+  return copy.toJson();
+}
+
+void Analysis::save(const std::string& path) const {
   std::ofstream out(path);
   if (!out) throw Error("cannot write analysis file '" + path + "'");
-  out << copy.toJson().dump(2) << '\n';
+  out << toJsonRelativeTo(fs::path(path).parent_path().string()).dump(2) << '\n';
   if (!out) throw Error("writing analysis file '" + path + "' failed");
 }
 

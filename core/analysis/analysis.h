@@ -63,7 +63,7 @@ struct DerivedFeature {
 /// not know are kept in `extra` and written back unchanged, and `runs` is kept as raw JSON for
 /// the run configuration layer.
 struct Analysis {
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;
 
   std::string name;
   std::vector<Sample> samples;
@@ -72,8 +72,10 @@ struct Analysis {
   std::optional<double> missingValue;  ///< a value meaning "missing" (e.g. -999): read as NaN
   std::string cut;                     ///< empty: keep every event
   std::vector<DerivedFeature> derived;
-  std::vector<std::string> features;              ///< the model inputs, raw or derived column names
-  nlohmann::json runs = nlohmann::json::array();  ///< owned by the run layer, kept raw
+  std::vector<std::string> features;  ///< the model inputs, raw or derived column names
+  /// Run records (formatVersion 2: {"id", "name", "config", "status", ...}), owned by the
+  /// project layer (core/project/project.h), kept raw here.
+  nlohmann::json runs = nlohmann::json::array();
   nlohmann::json extra = nlohmann::json::object();  ///< unknown top-level keys, kept verbatim
   /// Directory sample paths are relative to (the analysis file's directory); not stored.
   std::string baseDir;
@@ -86,6 +88,11 @@ struct Analysis {
   static Analysis load(const std::string& path);
   /// Writes the file; sample paths are rewritten relative to its directory.
   void save(const std::string& path) const;
+  /// toJson() with sample paths made relative to `directory` (where the file will live).
+  nlohmann::json toJsonRelativeTo(const std::string& directory) const;
+  /// Makes `directory` the base: relative sample paths are rewritten so they name the same
+  /// files from there (absolute ones stay).
+  void rebase(const std::string& directory);
 
   /// Structural checks (classes, signal class, sample class specs, duplicate names, syntax of
   /// every expression); throws imbw::Error with the first problem found.

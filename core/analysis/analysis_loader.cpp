@@ -416,6 +416,7 @@ class SampleLoader {
     for (std::size_t k = 0; k < kept; ++k) {
       t.classIndex.push_back(m_class[m_selected[k]]);
       t.weight.push_back(m_w[m_selected[k]]);
+      t.eventIndex.push_back(static_cast<std::int64_t>(chunk.first + m_selected[k]));
     }
     t.sampleIndex.insert(t.sampleIndex.end(), kept, static_cast<std::int32_t>(m_sampleIndex));
   }

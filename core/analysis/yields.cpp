@@ -130,6 +130,7 @@ EventTable applyCut(const EventTable& table, const std::string& cut) {
   out.weight.reserve(n);
   out.sampleIndex.reserve(n);
   const bool hasSample = table.sampleIndex.size() == table.size();
+  const bool hasEventIndex = table.eventIndex.size() == table.size();
   for (std::size_t i = 0; i < keep.size(); ++i) {
     if (!keep[i]) continue;
     for (std::size_t c = 0; c < table.columns.size(); ++c)
@@ -137,6 +138,7 @@ EventTable applyCut(const EventTable& table, const std::string& cut) {
     out.classIndex.push_back(table.classIndex[i]);
     out.weight.push_back(table.weight[i]);
     if (hasSample) out.sampleIndex.push_back(table.sampleIndex[i]);
+    if (hasEventIndex) out.eventIndex.push_back(table.eventIndex[i]);
   }
   return out;
 }

@@ -18,6 +18,9 @@ struct EventTable {
   std::vector<std::int32_t> classIndex;     // 0 .. classNames.size()-1
   std::vector<double> weight;               // signed; negative weights are legal
   std::vector<std::int32_t> sampleIndex;    // which analysis sample the event came from
+  /// The event's row in its sample's file (0-based), so stored scores name the event; empty for
+  /// tables not read from files.
+  std::vector<std::int64_t> eventIndex;
   std::vector<std::string> classNames;
   int signalClass = 1;
 

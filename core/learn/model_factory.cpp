@@ -71,4 +71,10 @@ std::unique_ptr<Model> loadModel(const std::string& path) {
 #endif
 }
 
+std::string modelFileSuffix(const std::string& kind) {
+  if (kind == "mlp" || kind == "logistic" || kind == "one_variable") return ".h5";
+  if (kind == "easy_ensemble") return ".json";
+  return ".ubj";
+}
+
 }  // namespace imbw

@@ -14,7 +14,7 @@ namespace {
 // A document using every part of the schema.
 json fullDocument() {
   return json::parse(R"({
-    "formatVersion": 1,
+    "formatVersion": 2,
     "name": "toy",
     "samples": [
       {"name": "sig", "path": "sig.h5", "class": "signal", "weight": "w * xs / 100",
@@ -127,6 +127,34 @@ class TestAnalysisFile : public QObject {
     QCOMPARE(std::filesystem::weakly_canonical(c.resolvedPath(c.samples[1])).string(),
              root + "/data/mix.h5");
     QCOMPARE(c.samples[2].path, std::string("/abs/path/data.h5"));
+  }
+
+  void migratesVersion1Runs() {
+    // Version 1: runs were bare configurations and the window kept their numbers in
+    // "results", keyed by run name. Version 2 gives each a record with a stable id, its
+    // configuration under "config", the cut it trains with, a status and its fold metrics.
+    json v1 = fullDocument();
+    v1["formatVersion"] = 1;
+    v1["runs"] = json::parse(R"([{"name": "A", "model": {"kind": "gbdt"}, "folds": 3},
+                                 {"model": {"kind": "mlp"}}, {"name": "A", "model": {"kind": "logistic"}}])");
+    v1["results"] = json::parse(
+        R"({"A": {"folds": [{"fold": 0, "metrics": {"ap": 0.5}}], "summary": {"ap": {"mean": 0.5, "std": 0.1, "n": 3}}}})");
+    const json v2 = imbw::migrateAnalysisJson(v1);
+    QCOMPARE(v2["formatVersion"].get<int>(), 2);
+    QVERIFY(!v2.contains("results"));
+    const json& runs = v2["runs"];
+    QCOMPARE(runs.size(), std::size_t{3});
+    QCOMPARE(runs[0]["id"].get<std::string>(), std::string("r1"));
+    QCOMPARE(runs[0]["name"].get<std::string>(), std::string("A"));
+    QCOMPARE(runs[0]["config"].dump(),
+             json::parse(R"({"model": {"kind": "gbdt"}, "folds": 3})").dump());
+    QCOMPARE(runs[0]["cut"].get<std::string>(), std::string("mjj > 200 && n >= 2"));
+    QCOMPARE(runs[0]["status"].get<std::string>(), std::string("done"));
+    QCOMPARE(runs[0]["summary"]["ap"]["std"].get<double>(), 0.1);
+    QCOMPARE(runs[1]["id"].get<std::string>(), std::string("r2"));
+    QCOMPARE(runs[1]["status"].get<std::string>(), std::string("configured"));
+    // The second run named "A" cannot claim the first one's results.
+    QCOMPARE(runs[2]["status"].get<std::string>(), std::string("configured"));
   }
 
   void unknownKeysAreKeptAndReported() {

@@ -1,0 +1,67 @@
+// imbalance-cli report PROJECT.json: the runs table from the results stored in the project,
+// without training.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/cli/command.h"
+#include "app/cli/results_table.h"
+#include "core/project/project.h"
+#include "core/util/error.h"
+
+namespace {
+
+const char* const kUsage =
+    "usage: imbalance-cli report PROJECT.json [--format table|json]\n"
+    "\n"
+    "Prints the runs table of a project from its stored results (written by the window's Save or\n"
+    "by `imbalance-cli run PROJECT.json --save`), without training: model, t_fit, AP, AUC, AP/r\n"
+    "and 1/eps_B at eps_S = 0.2 and 0.8, each mean +- sample std over the folds. Runs that were\n"
+    "never trained, or failed, are listed with their status.\n"
+    "\n"
+    "  --format table    the paper's table (default)\n"
+    "  --format json     every run: id, name, status, configuration and fold metrics\n";
+
+std::string note(const imbw::ProjectRun& r) {
+  switch (r.status) {
+    case imbw::RunStatus::Done:
+      return {};
+    case imbw::RunStatus::Configured:
+      return "not trained";
+    case imbw::RunStatus::Cancelled:
+      return "cancelled";
+    case imbw::RunStatus::Failed:
+      return "failed: " + r.message;
+  }
+  return {};
+}
+
+int runReport(const std::vector<std::string>& argv) {
+  const auto args = imbw::cli::parseArgs(argv, {"--format"}, {});
+  if (args.positional.size() != 1) throw imbw::cli::UsageError("report needs one project file");
+  const std::string format = args.option("--format", "table");
+  if (format != "table" && format != "json")
+    throw imbw::cli::UsageError("--format: '" + format + "' is not one of table, json");
+  const imbw::Project project = imbw::Project::load(args.positional[0]);
+  if (format == "json") {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : project.runs) runs.push_back(r.toJson());
+    std::cout << nlohmann::json{{"project", args.positional[0]}, {"runs", runs}}.dump(2) << '\n';
+    return 0;
+  }
+  if (project.runs.empty()) {
+    std::cout << "'" << args.positional[0] << "' has no runs\n";
+    return 0;
+  }
+  std::vector<imbw::cli::ResultsRow> rows;
+  for (const auto& r : project.runs)
+    rows.push_back({r.name(), note(r), r.aggregate, r.config.folds});
+  imbw::cli::printResultsTable(std::cout, rows);
+  return 0;
+}
+
+}  // namespace
+
+IMBW_CLI_COMMAND(report, "the runs table from a project's stored results (no training)", kUsage,
+                 runReport)

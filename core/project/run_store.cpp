@@ -1,0 +1,310 @@
+#include "core/project/run_store.h"
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/data/h5_handle.h"
+#include "core/util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace imbw {
+
+namespace {
+
+using h5::Handle;
+
+template <typename T>
+hid_t memType();
+template <>
+hid_t memType<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+template <>
+hid_t memType<float>() {
+  return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t memType<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
+template <>
+hid_t memType<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+hid_t memType<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+
+class Writer {
+ public:
+  explicit Writer(std::string path) : m_path(std::move(path)) {
+    m_file = Handle(H5Fcreate(m_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    if (!m_file.valid()) fail("cannot create the file");
+  }
+  hid_t file() const { return m_file; }
+
+  Handle group(hid_t parent, const std::string& name) {
+    Handle g(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!g.valid()) fail("cannot create group '" + name + "'");
+    return g;
+  }
+
+  template <typename T>
+  void vector(hid_t parent, const std::string& name, const std::vector<T>& v) {
+    const hsize_t n = v.size();
+    Handle space(H5Screate_simple(1, &n, nullptr));
+    Handle plist(H5Pcreate(H5P_DATASET_CREATE));
+    if (n > 0) {
+      // Chunked + deflate: score columns of a million events compress well (class, fold).
+      const hsize_t chunk = std::min<hsize_t>(n, 65536);
+      H5Pset_chunk(plist, 1, &chunk);
+      H5Pset_shuffle(plist);
+      H5Pset_deflate(plist, 4);
+    }
+    Handle ds(
+        H5Dcreate2(parent, name.c_str(), memType<T>(), space, H5P_DEFAULT, plist, H5P_DEFAULT));
+    if (!ds.valid()) fail("cannot create dataset '" + name + "'");
+    if (n > 0 && H5Dwrite(ds, memType<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+      fail("cannot write dataset '" + name + "'");
+  }
+
+  void attribute(hid_t object, const std::string& name, const std::string& value) {
+    Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type, std::max<std::size_t>(1, value.size()));
+    Handle space(H5Screate(H5S_SCALAR));
+    Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid() || H5Awrite(attr, type, value.c_str()) < 0)
+      fail("cannot write attribute '" + name + "'");
+  }
+
+  void close() {
+    if (H5Fflush(m_file, H5F_SCOPE_GLOBAL) < 0) fail("cannot flush the file");
+    m_file.reset();
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error("run results file '" + m_path + "': " + what + " (" + h5::lastErrorMessage() + ")");
+  }
+
+ private:
+  std::string m_path;
+  Handle m_file;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string path) : m_path(std::move(path)) {
+    m_file = Handle(H5Fopen(m_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!m_file.valid()) fail("cannot open it as HDF5");
+  }
+  hid_t file() const { return m_file; }
+
+  template <typename T>
+  std::vector<T> vector(hid_t parent, const std::string& name) const {
+    Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT));
+    if (!ds.valid()) fail("no dataset '" + name + "'");
+    Handle space(H5Dget_space(ds));
+    if (H5Sget_simple_extent_ndims(space) != 1) fail("'" + name + "' is not one-dimensional");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space, &n, nullptr);
+    std::vector<T> v(n);
+    if (n > 0 && H5Dread(ds, memType<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+      fail("cannot read '" + name + "'");
+    return v;
+  }
+
+  std::string attribute(hid_t object, const std::string& name) const {
+    if (H5Aexists(object, name.c_str()) <= 0) return {};
+    Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT));
+    Handle type(H5Aget_type(attr));
+    if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
+      fail("attribute '" + name + "' is not a fixed-length string");
+    std::string s(H5Tget_size(type), '\0');
+    if (H5Aread(attr, type, s.data()) < 0) fail("cannot read attribute '" + name + "'");
+    while (!s.empty() && s.back() == '\0') s.pop_back();
+    return s;
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error("run results file '" + m_path + "': " + what + " (" + h5::lastErrorMessage() + ")");
+  }
+
+ private:
+  std::string m_path;
+  Handle m_file;
+};
+
+void checkLengths(const std::string& id, const StoredRun& r) {
+  const std::size_t n = r.score.size();
+  if (r.eventIndex.size() != n || r.sample.size() != n || r.fold.size() != n ||
+      r.classIndex.size() != n || r.weight.size() != n)
+    throw Error("run '" + id + "': the held-out columns have different lengths");
+  if (r.trainFold.size() != r.trainRow.size() || r.trainScore.size() != r.trainRow.size())
+    throw Error("run '" + id + "': the training-score columns have different lengths");
+  for (std::int32_t row : r.trainRow)
+    if (row < 0 || static_cast<std::size_t>(row) >= n)
+      throw Error("run '" + id + "': training score row " + std::to_string(row) +
+                  " is outside the " + std::to_string(n) + " held-out events");
+  if (r.modelSuffixes.size() != r.models.size())
+    throw Error("run '" + id + "': a fold model has no suffix");
+}
+
+}  // namespace
+
+ScoredEvents StoredRun::heldOut() const {
+  return ScoredEvents{score, classIndex, weight, fold};
+}
+
+ScoredEvents StoredRun::training() const {
+  ScoredEvents e;
+  e.score.reserve(trainRow.size());
+  for (std::size_t k = 0; k < trainRow.size(); ++k) {
+    const auto row = static_cast<std::size_t>(trainRow[k]);
+    e.score.push_back(trainScore[k]);
+    e.classIndex.push_back(classIndex[row]);
+    e.weight.push_back(weight[row]);
+    e.fold.push_back(trainFold[k]);
+  }
+  return e;
+}
+
+void writeRunStore(const std::string& path,
+                   const std::map<std::string, std::shared_ptr<const StoredRun>>& runs) {
+  const h5::ErrorSilencer quiet;
+  const fs::path target(path);
+  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp");
+  try {
+    Writer w(tmp.string());
+    w.attribute(w.file(), "imbw_content", "imbalance workbench run results");
+    w.attribute(w.file(), "imbw_results_version", "1");
+    Handle all = w.group(w.file(), "runs");
+    for (const auto& [id, run] : runs) {
+      if (!run) continue;
+      checkLengths(id, *run);
+      Handle g = w.group(all, id);
+      {
+        Handle h = w.group(g, "heldout");
+        w.vector(h, "event", run->eventIndex);
+        w.vector(h, "sample", run->sample);
+        w.vector(h, "fold", run->fold);
+        w.vector(h, "class", run->classIndex);
+        w.vector(h, "weight", run->weight);
+        w.vector(h, "score", run->score);
+      }
+      {
+        Handle t = w.group(g, "training");
+        w.vector(t, "row", run->trainRow);
+        w.vector(t, "fold", run->trainFold);
+        w.vector(t, "score", run->trainScore);
+      }
+      Handle hist = w.group(g, "history");
+      for (const FoldHistory& f : run->history) {
+        Handle fg = w.group(hist, "fold" + std::to_string(f.fold));
+        w.vector(fg, "iteration", f.iteration);
+        w.vector(fg, "train_loss", f.trainLoss);
+        w.vector(fg, "validation_loss", f.validationLoss);
+        w.vector(fg, "ap_iteration", f.apIteration);
+        w.vector(fg, "ap", f.validationAp);
+      }
+      Handle models = w.group(g, "models");
+      for (std::size_t k = 0; k < run->models.size(); ++k) {
+        const std::string name = "fold" + std::to_string(k);
+        w.vector(models, name,
+                 std::vector<std::uint8_t>(run->models[k].begin(), run->models[k].end()));
+        Handle ds(H5Dopen2(models, name.c_str(), H5P_DEFAULT));
+        w.attribute(ds, "suffix", run->modelSuffixes[k]);
+      }
+    }
+    w.close();
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error("cannot replace run results file '" + path + "': " + ec.message());
+  }
+}
+
+std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::string& path) {
+  std::map<std::string, std::shared_ptr<const StoredRun>> out;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return out;
+  const h5::ErrorSilencer quiet;
+  Reader r(path);
+  if (r.attribute(r.file(), "imbw_content") != "imbalance workbench run results")
+    r.fail("not a run results file of Imbalance Workbench");
+  if (H5Lexists(r.file(), "runs", H5P_DEFAULT) <= 0) return out;
+  Handle all(H5Gopen2(r.file(), "runs", H5P_DEFAULT));
+  for (const std::string& id : h5::childNames(all)) {
+    auto run = std::make_shared<StoredRun>();
+    Handle g(H5Gopen2(all, id.c_str(), H5P_DEFAULT));
+    if (!g.valid()) r.fail("cannot open run '" + id + "'");
+    {
+      Handle h(H5Gopen2(g, "heldout", H5P_DEFAULT));
+      if (!h.valid()) r.fail("run '" + id + "' has no held-out scores");
+      run->eventIndex = r.vector<std::int64_t>(h, "event");
+      run->sample = r.vector<std::int32_t>(h, "sample");
+      run->fold = r.vector<std::int32_t>(h, "fold");
+      run->classIndex = r.vector<std::int32_t>(h, "class");
+      run->weight = r.vector<double>(h, "weight");
+      run->score = r.vector<double>(h, "score");
+    }
+    if (H5Lexists(g, "training", H5P_DEFAULT) > 0) {
+      Handle t(H5Gopen2(g, "training", H5P_DEFAULT));
+      run->trainRow = r.vector<std::int32_t>(t, "row");
+      run->trainFold = r.vector<std::int32_t>(t, "fold");
+      run->trainScore = r.vector<float>(t, "score");
+    }
+    if (H5Lexists(g, "history", H5P_DEFAULT) > 0) {
+      Handle hist(H5Gopen2(g, "history", H5P_DEFAULT));
+      for (const std::string& name : h5::childNames(hist)) {
+        Handle fg(H5Gopen2(hist, name.c_str(), H5P_DEFAULT));
+        FoldHistory f;
+        f.fold = std::stoi(name.substr(4));
+        f.iteration = r.vector<double>(fg, "iteration");
+        f.trainLoss = r.vector<double>(fg, "train_loss");
+        f.validationLoss = r.vector<double>(fg, "validation_loss");
+        f.apIteration = r.vector<double>(fg, "ap_iteration");
+        f.validationAp = r.vector<double>(fg, "ap");
+        run->history.push_back(std::move(f));
+      }
+      std::sort(run->history.begin(), run->history.end(),
+                [](const FoldHistory& a, const FoldHistory& b) { return a.fold < b.fold; });
+    }
+    if (H5Lexists(g, "models", H5P_DEFAULT) > 0) {
+      Handle models(H5Gopen2(g, "models", H5P_DEFAULT));
+      for (std::size_t k = 0;; ++k) {
+        const std::string name = "fold" + std::to_string(k);
+        if (H5Lexists(models, name.c_str(), H5P_DEFAULT) <= 0) break;
+        const auto bytes = r.vector<std::uint8_t>(models, name);
+        run->models.emplace_back(bytes.begin(), bytes.end());
+        Handle ds(H5Dopen2(models, name.c_str(), H5P_DEFAULT));
+        run->modelSuffixes.push_back(r.attribute(ds, "suffix"));
+      }
+    }
+    checkLengths(id, *run);
+    out[id] = std::move(run);
+  }
+  return out;
+}
+
+std::string materialiseModel(const StoredRun& run, std::size_t fold, const std::string& directory) {
+  if (fold >= run.models.size())
+    throw Error("the run has no stored model for fold " + std::to_string(fold + 1));
+  const fs::path file =
+      fs::path(directory) / ("fold" + std::to_string(fold + 1) + run.modelSuffixes[fold]);
+  std::ofstream out(file, std::ios::binary);
+  out.write(run.models[fold].data(), static_cast<std::streamsize>(run.models[fold].size()));
+  if (!out) throw Error("cannot write model file '" + file.string() + "'");
+  return file.string();
+}
+
+}  // namespace imbw

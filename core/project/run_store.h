@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/eval/run_evaluation.h"
+
+namespace imbw {
+
+/// One fold's training history as the engine streamed it.
+struct FoldHistory {
+  int fold = 0;
+  std::vector<double> iteration, trainLoss, validationLoss;  ///< NaN where a loss is absent
+  std::vector<double> apIteration, validationAp;
+};
+
+/// Everything a run's plots need, per event, kept in the project's sidecar (HDF5) so that a
+/// reopened project shows its curves, histograms, KS values, significance and heat map again
+/// without training: the held-out score of every event of the training pool with the event's
+/// row in its sample file, its sample, fold, class and weight; the training-set scores of the
+/// overtraining check; the training history; and the trained fold models.
+struct StoredRun {
+  // Held-out scores, one entry per event of the training pool (score NaN: fold not finished).
+  std::vector<std::int64_t> eventIndex;  ///< row of the event in its sample's file
+  std::vector<std::int32_t> sample;      ///< index into the analysis's samples
+  std::vector<std::int32_t> fold;        ///< 0-based; −1: not scored
+  std::vector<std::int32_t> classIndex;
+  std::vector<double> weight;  ///< signed
+  std::vector<double> score;
+  // Training-set scores: entry k is the score of held-out entry trainRow[k] by the model of
+  // fold trainFold[k], which was fitted on it.
+  std::vector<std::int32_t> trainRow;
+  std::vector<std::int32_t> trainFold;
+  std::vector<float> trainScore;
+  std::vector<FoldHistory> history;
+  /// Fold models as the bytes of their saved file, and that file's suffix (".ubj", ".h5", ...).
+  std::vector<std::string> models;
+  std::vector<std::string> modelSuffixes;
+
+  std::size_t size() const { return score.size(); }
+  ScoredEvents heldOut() const;
+  ScoredEvents training() const;
+};
+
+/// The per-run results of a project: reads and writes the sidecar file. Layout:
+/// /runs/<id>/heldout/{event,sample,fold,class,weight,score}, /runs/<id>/training/{row,fold,
+/// score}, /runs/<id>/history/fold<k>/{iteration,train_loss,validation_loss,ap_iteration,ap},
+/// /runs/<id>/models/fold<k> (uint8 bytes, attribute "suffix"); root attribute
+/// "imbw_content" = "imbalance workbench run results", "imbw_results_version" = 1.
+/// Writing goes to a temporary file renamed over the old one, so a failed save (full disk,
+/// read-only folder) leaves the previous sidecar intact. Errors name the file and the run.
+void writeRunStore(const std::string& path,
+                   const std::map<std::string, std::shared_ptr<const StoredRun>>& runs);
+/// Every run in the file (empty map when the file does not exist).
+std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::string& path);
+
+/// Writes fold `fold`'s model to a temporary file and loads it (for `apply` and re-evaluation).
+std::string materialiseModel(const StoredRun& run, std::size_t fold, const std::string& directory);
+
+}  // namespace imbw

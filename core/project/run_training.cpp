@@ -1,0 +1,165 @@
+#include "core/project/run_training.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "core/analysis/yields.h"
+#include "core/data/feature_matrix.h"
+#include "core/learn/model.h"
+#include "core/util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace imbw {
+
+namespace {
+
+/// Forwards everything to the caller's observer and keeps each fold's newest history (the
+/// snapshots carry the whole history of their fold so far).
+class RecordingObserver : public TrainingObserver {
+ public:
+  explicit RecordingObserver(TrainingObserver& inner) : m_inner(inner) {}
+  bool stopRequested() const override { return m_inner.stopRequested(); }
+  void progress(double fraction, std::string_view stage) override {
+    m_inner.progress(fraction, stage);
+  }
+  void snapshot(const Snapshot& s) override {
+    FoldHistory& h = m_history[s.fold];
+    h.fold = s.fold;
+    h.iteration.clear();
+    h.trainLoss.clear();
+    h.validationLoss.clear();
+    for (const auto& p : s.lossHistory) {
+      h.iteration.push_back(p[0]);
+      h.trainLoss.push_back(p[1]);
+      h.validationLoss.push_back(p[2]);
+    }
+    h.apIteration.clear();
+    h.validationAp.clear();
+    for (const auto& p : s.apHistory) {
+      h.apIteration.push_back(p[0]);
+      h.validationAp.push_back(p[1]);
+    }
+    m_inner.snapshot(s);
+  }
+  void foldFinished(const FoldResult& f) override { m_inner.foldFinished(f); }
+
+  std::vector<FoldHistory> history() const {
+    std::vector<FoldHistory> out;
+    for (const auto& [fold, h] : m_history) out.push_back(h);
+    return out;
+  }
+
+ private:
+  TrainingObserver& m_inner;
+  std::map<int, FoldHistory> m_history;
+};
+
+/// The bytes of a model's saved file (Model::save writes files only).
+std::string modelBytes(const Model& model, const std::string& suffix) {
+  std::string dirTemplate = (fs::temp_directory_path() / "imbw-model-XXXXXX").string();
+  if (!::mkdtemp(dirTemplate.data()))
+    throw Error("cannot create a temporary folder in '" + fs::temp_directory_path().string() +
+                "' for the fold models");
+  const fs::path dir(dirTemplate);
+  const fs::path file = dir / ("model" + suffix);
+  std::string bytes;
+  try {
+    model.save(file.string());
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    throw;
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return bytes;
+}
+
+}  // namespace
+
+TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
+                    const RunConfig& configIn, TrainingObserver& observer) {
+  if (!keep.empty() && keep.size() != table.size())
+    throw Error("run '" + configIn.displayName() + "': the selection has " +
+                std::to_string(keep.size()) + " entries for " + std::to_string(table.size()) +
+                " events");
+  if (configIn.features.empty())
+    throw Error("run '" + configIn.displayName() + "': no features given");
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (keep.empty() || keep[i]) rows.push_back(i);
+  const FeatureMatrix data = FeatureMatrix::fromTable(table, configIn.features).subset(rows);
+  RunConfig config = configIn;
+  config.features.clear();  // the matrix holds exactly the run's features, in order
+
+  RecordingObserver recorder(observer);
+  TrainedRun out;
+  out.result = runCrossValidated(data, config, recorder);
+  out.result.config.features = configIn.features;
+
+  auto stored = std::make_shared<StoredRun>();
+  const std::size_t n = rows.size();
+  const bool hasEventIndex = table.eventIndex.size() == table.size();
+  const bool hasSample = table.sampleIndex.size() == table.size();
+  stored->eventIndex.resize(n);
+  stored->sample.resize(n);
+  stored->fold = out.result.heldOutFold;
+  stored->classIndex.assign(data.label.begin(), data.label.end());
+  stored->weight = data.weight;
+  stored->score = out.result.heldOutScores;
+  for (std::size_t k = 0; k < n; ++k) {
+    stored->eventIndex[k] = hasEventIndex ? table.eventIndex[rows[k]] : std::int64_t(rows[k]);
+    stored->sample[k] = hasSample ? table.sampleIndex[rows[k]] : 0;
+  }
+  for (std::size_t f = 0; f < out.result.trainingScores.size(); ++f) {
+    const std::vector<float>& scores = out.result.trainingScores[f];
+    for (std::size_t k = 0; k < scores.size() && k < n; ++k) {
+      if (!std::isfinite(scores[k])) continue;
+      stored->trainRow.push_back(static_cast<std::int32_t>(k));
+      stored->trainFold.push_back(static_cast<std::int32_t>(f));
+      stored->trainScore.push_back(scores[k]);
+    }
+  }
+  stored->history = recorder.history();
+  for (const auto& model : out.result.models) {
+    const std::string suffix = modelFileSuffix(model->kind());
+    stored->models.push_back(modelBytes(*model, suffix));
+    stored->modelSuffixes.push_back(suffix);
+  }
+  out.stored = std::move(stored);
+  return out;
+}
+
+TrainedRun trainProjectRun(Project& project, const std::string& id, const EventTable& table,
+                           TrainingObserver& observer) {
+  ProjectRun* run = project.findRun(id);
+  if (!run) throw Error("the project has no run '" + id + "'");
+  RunConfig config = run->config;
+  if (config.features.empty()) config.features = project.analysis.features;
+  const std::vector<std::uint8_t> keep = selectEvents(table, run->cut);
+  TrainedRun trained;
+  try {
+    trained = trainRun(table, keep, config, observer);
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const Error& e) {
+    run->status = RunStatus::Failed;
+    run->message = e.what();
+    run->folds.clear();
+    run->aggregate.clear();
+    throw;
+  }
+  run->config.features = config.features;  // as trained
+  run->setResult(trained.result);
+  if (trained.result.folds.empty()) trained.stored.reset();
+  return trained;
+}
+
+}  // namespace imbw

@@ -1,0 +1,260 @@
+// The project: version-1 analysis files (the bundled example among them) open and save as
+// version 2 byte-stably; runs keep ids, unique names, configuration as trained, status and fold
+// metrics; the sidecar keeps every event's held-out score, the training scores, the history and
+// the fold models, and the evaluation computed from a reopened sidecar equals the one computed
+// before saving.
+
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "core/eval/pr_curve.h"
+#include "core/eval/roc_curve.h"
+#include "core/learn/model.h"
+#include "core/project/project.h"
+#include "core/project/run_store.h"
+#include "core/project/run_training.h"
+#include "core/util/error.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Two features, signal shifted by 1.5σ in x0, ~20 % signal, weights 0.5–1.5 (a few negative).
+imbw::EventTable toyTable(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  imbw::EventTable t;
+  t.columnNames = {"x0", "x1"};
+  t.columns.resize(2);
+  t.classNames = {"background", "signal"};
+  t.signalClass = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int c = uniform(g) < 0.2 ? 1 : 0;
+    t.classIndex.push_back(c);
+    t.columns[0].push_back(static_cast<float>(normal(g) + 1.5 * c));
+    t.columns[1].push_back(static_cast<float>(normal(g)));
+    t.weight.push_back(uniform(g) < 0.03 ? -0.5 : 0.5 + uniform(g));
+    t.sampleIndex.push_back(static_cast<std::int32_t>(i % 2));
+    t.eventIndex.push_back(static_cast<std::int64_t>(1000 + i));
+  }
+  return t;
+}
+
+struct Silent : imbw::TrainingObserver {};
+
+}  // namespace
+
+class TestProject : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void theExampleOpensAndSavesStably() {
+    const std::string example =
+        std::string(IMBW_TEST_SOURCE_DIR) + "/resources/examples/ww/ww.analysis.json";
+    const imbw::Project p = imbw::Project::load(example);
+    QCOMPARE(p.runs.size(), std::size_t{12});
+    for (std::size_t i = 0; i < p.runs.size(); ++i) {
+      QCOMPARE(p.runs[i].id, "r" + std::to_string(i + 1));
+      QVERIFY(p.runs[i].status == imbw::RunStatus::Configured);
+      QCOMPARE(p.runs[i].cut, p.analysis.cut);
+      for (std::size_t j = 0; j < i; ++j) QVERIFY(p.runs[i].name() != p.runs[j].name());
+    }
+    // Saved elsewhere (sample paths rewritten relative to the new place), opened, saved again:
+    // the same bytes.
+    QTemporaryDir dir;
+    const std::string a = dir.path().toStdString() + "/a.json";
+    const std::string b = dir.path().toStdString() + "/b.json";
+    p.save(a);
+    const imbw::Project reopened = imbw::Project::load(a);
+    reopened.save(b);
+    QCOMPARE(readFile(b), readFile(a));
+    QCOMPARE(json::parse(readFile(a))["formatVersion"].get<int>(), 2);
+    QVERIFY(fs::exists(reopened.analysis.resolvedPath(reopened.analysis.samples[0])));
+  }
+
+  void runNamesAndIdsAreUnique() {
+    imbw::Project p;
+    imbw::RunConfig c;
+    c.name = "GBDT";
+    QCOMPARE(p.addRun(c, "").name(), std::string("GBDT"));
+    QCOMPARE(p.addRun(c, "").name(), std::string("GBDT (2)"));
+    QCOMPARE(p.addRun(c, "").id, std::string("r3"));
+    p.removeRun("r2");
+    // Ids are never reused while a higher one exists; the freed name is.
+    QCOMPARE(p.addRun(c, "").id, std::string("r4"));
+    QCOMPARE(p.runs.back().name(), std::string("GBDT (2)"));
+    // Renaming to a taken name is refused by uniqueRunName (except for the run itself).
+    QCOMPARE(p.uniqueRunName("GBDT", "r1"), std::string("GBDT"));
+    QCOMPARE(p.uniqueRunName("GBDT", "r3"), std::string("GBDT (3)"));
+  }
+
+  void runRecordRoundTrip() {
+    imbw::ProjectRun r;
+    r.id = "r7";
+    r.config.name = "focal scan α=0.25 γ=2";
+    r.config.model = {{"kind", "gbdt"}, {"trees", 50}};
+    r.config.features = {"x0", "x1"};
+    r.cut = "x1 > -3";
+    r.status = imbw::RunStatus::Done;
+    imbw::FoldResult f;
+    f.fold = 1;
+    f.trainEvents = 80;
+    f.testEvents = 20;
+    f.metrics = {{"ap", 0.4}, {"fit_seconds", 0.25}};
+    r.folds = {f};
+    r.aggregate = {{"ap", imbw::MeanStd{0.4, 0.02, 5}}};
+    r.scan = imbw::ScanMembership{"s2", 0.25, 2.0};
+    const imbw::ProjectRun back = imbw::ProjectRun::fromJson(r.toJson(), 0);
+    QCOMPARE(back.toJson().dump(), r.toJson().dump());
+    QCOMPARE(back.folds[0].fitSeconds, 0.25);
+    QCOMPARE(back.scan->scanId, std::string("s2"));
+    QCOMPARE(back.aggregate.at("ap").n, 5);
+    // A bad record names the run and the problem.
+    json bad = r.toJson();
+    bad["status"] = "finished";
+    try {
+      imbw::ProjectRun::fromJson(bad, 3);
+      QFAIL("accepted an unknown status");
+    } catch (const imbw::Error& e) {
+      const QString m = e.what();
+      QVERIFY2(m.contains("runs[3]") && m.contains("finished"), e.what());
+    }
+  }
+
+  void trainedRunSurvivesTheSidecar() {
+    const imbw::EventTable table = toyTable(900, 3);
+    imbw::Project p;
+    p.analysis.classes = table.classNames;
+    p.analysis.signalClass = "signal";
+    p.analysis.features = {"x0", "x1"};
+    imbw::RunConfig c;
+    c.model = {{"kind", "logistic"}, {"max_iterations", 20}};
+    c.folds = 3;
+    c.threads = 1;
+    const std::string id = p.addRun(c, "x1 > -2.5").id;
+    Silent quiet;
+    const imbw::TrainedRun trained = imbw::trainProjectRun(p, id, table, quiet);
+    const imbw::ProjectRun& run = *p.findRun(id);
+    QVERIFY(run.status == imbw::RunStatus::Done);
+    QCOMPARE(run.config.features, (std::vector<std::string>{"x0", "x1"}));  // as trained
+    QCOMPARE(run.folds.size(), std::size_t{3});
+    QVERIFY(trained.stored);
+    const imbw::StoredRun& s = *trained.stored;
+
+    // Only the events passing the run's cut, each once, named by its file row and sample.
+    std::size_t pass = 0;
+    for (float v : table.columns[1]) pass += v > -2.5f ? 1 : 0;
+    QCOMPARE(s.size(), pass);
+    for (std::size_t k = 0; k < s.size(); ++k) {
+      const std::size_t row = static_cast<std::size_t>(s.eventIndex[k] - 1000);
+      QVERIFY(table.columns[1][row] > -2.5f);
+      QCOMPARE(s.sample[k], table.sampleIndex[row]);
+      QCOMPARE(s.classIndex[k], table.classIndex[row]);
+      QCOMPARE(s.weight[k], table.weight[row]);
+      QVERIFY(s.fold[k] >= 0 && s.fold[k] < 3 && std::isfinite(s.score[k]));
+    }
+    // Every event trained two of the three fold models: two training scores each.
+    QCOMPARE(s.trainRow.size(), 2 * s.size());
+    QCOMPARE(s.models.size(), std::size_t{3});
+
+    // The stored evaluation's per-fold AP equals the engine's fold metric.
+    imbw::RunEvaluationOptions opt;
+    const imbw::RunEvaluation before = imbw::evaluateRun(s.heldOut(), s.training(), opt);
+    for (const auto& f : run.folds)
+      QCOMPARE(before.perFold[static_cast<std::size_t>(f.fold)].averagePrecision,
+               f.metrics.at("ap"));
+    // The pooled AP equals the one computed straight from the scores.
+    std::vector<std::uint8_t> sig;
+    for (auto c2 : s.classIndex) sig.push_back(c2 == 1);
+    QCOMPARE(before.pooled.averagePrecision, imbw::averagePrecision(s.score, sig, s.weight));
+
+    // Through the sidecar file and back: identical arrays, identical evaluation.
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/p.results.h5";
+    imbw::writeRunStore(path, {{id, trained.stored}});
+    const auto back = imbw::readRunStore(path);
+    QCOMPARE(back.size(), std::size_t{1});
+    const imbw::StoredRun& r = *back.at(id);
+    QCOMPARE(r.eventIndex, s.eventIndex);
+    QCOMPARE(r.score, s.score);
+    QCOMPARE(r.trainScore, s.trainScore);
+    QCOMPARE(r.trainRow, s.trainRow);
+    QCOMPARE(r.history.size(), s.history.size());
+    QCOMPARE(r.models, s.models);
+    const imbw::RunEvaluation after = imbw::evaluateRun(r.heldOut(), r.training(), opt);
+    QCOMPARE(after.roc.fpr, before.roc.fpr);
+    QCOMPARE(after.pr.precision, before.pr.precision);
+    QCOMPARE(after.histograms.size(), before.histograms.size());
+    for (std::size_t c2 = 0; c2 < after.histograms.size(); ++c2) {
+      QCOMPARE(after.histograms[c2].test.sumW, before.histograms[c2].test.sumW);
+      QCOMPARE(after.histograms[c2].ks.probability, before.histograms[c2].ks.probability);
+    }
+
+    // A stored fold model predicts that fold's held-out events exactly as the run scored them.
+    const std::string modelFile = imbw::materialiseModel(r, 1, dir.path().toStdString());
+    const auto model = imbw::loadModel(modelFile);
+    std::vector<std::size_t> rows;
+    for (std::size_t k = 0; k < r.size(); ++k)
+      if (r.fold[k] == 1) rows.push_back(k);
+    imbw::RowMatrixF x(static_cast<Eigen::Index>(rows.size()), 2);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const std::size_t row = static_cast<std::size_t>(r.eventIndex[rows[k]] - 1000);
+      x(static_cast<Eigen::Index>(k), 0) = table.columns[0][row];
+      x(static_cast<Eigen::Index>(k), 1) = table.columns[1][row];
+    }
+    const std::vector<double> again = model->predict(x);
+    for (std::size_t k = 0; k < rows.size(); ++k) QCOMPARE(again[k], r.score[rows[k]]);
+  }
+
+  void aFailedSaveKeepsThePreviousSidecar() {
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/p.results.h5";
+    auto good = std::make_shared<imbw::StoredRun>();
+    good->eventIndex = {4};
+    good->sample = {0};
+    good->fold = {0};
+    good->classIndex = {1};
+    good->weight = {1.0};
+    good->score = {0.75};
+    imbw::writeRunStore(path, {{"r1", good}});
+    const std::string before = readFile(path);
+    auto broken = std::make_shared<imbw::StoredRun>(*good);
+    broken->score.push_back(0.5);  // columns of different lengths: refused while writing
+    try {
+      imbw::writeRunStore(path, {{"r1", good}, {"r2", broken}});
+      QFAIL("wrote inconsistent columns");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(QString(e.what()).contains("r2"), e.what());
+    }
+    QCOMPARE(readFile(path), before);
+    QVERIFY(!fs::exists(dir.path().toStdString() + "/.p.results.h5.tmp"));
+    // A folder that does not exist: the message names the file.
+    try {
+      imbw::writeRunStore(dir.path().toStdString() + "/missing/p.results.h5", {{"r1", good}});
+      QFAIL("wrote into a missing folder");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(QString(e.what()).contains("missing"), e.what());
+    }
+  }
+
+  void sidecarSitsBesideTheProject() {
+    QCOMPARE(imbw::sidecarPath("/a/b/ww.json"), std::string("/a/b/ww.results.h5"));
+    QCOMPARE(imbw::sidecarPath("ww.analysis.json"), std::string("ww.analysis.results.h5"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "test_project.moc"
