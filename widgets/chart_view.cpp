@@ -267,18 +267,25 @@ QString ChartView::seriesLegend(const QString& key) const {
 static void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
   if (!axis) return;
   if (!(hi > lo)) hi = lo + 1.0;
-  axis->setRange(lo, hi);
-  if (auto* v = qobject_cast<QValueAxis*>(axis)) {
-    // Ticks at round values (0, 0.5, 1 … or 0, 2, 4 …) anchored at 0, whatever the range:
-    // 4.83543 is not a number anyone reads off a plot.
-    const double raw = (hi - lo) / 5.0;
-    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    const double f = raw / mag;
-    const double step = (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
-    v->setTickAnchor(0.0);
-    v->setTickInterval(step);
-    v->setTickType(QValueAxis::TicksDynamic);
+  auto* v = qobject_cast<QValueAxis*>(axis);
+  if (!v) {
+    axis->setRange(lo, hi);
+    return;
   }
+  // Ticks at round values (0, 0.5, 1 … or 0, 2, 4 …) anchored at 0, whatever the range:
+  // 4.83543 is not a number anyone reads off a plot. Range and interval change one after the
+  // other, and with dynamic ticks the axis lays out range / interval ticks after each: the old
+  // interval 0.2 on a new range of 40–2500 made 12,000 tick items and froze the window for a
+  // minute (a 0–1 feature, then mjj). Fixed ticks while both change, dynamic again after.
+  const double raw = (hi - lo) / 5.0;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double f = raw / mag;
+  const double step = (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+  v->setTickType(QValueAxis::TicksFixed);
+  v->setRange(lo, hi);
+  v->setTickAnchor(0.0);
+  v->setTickInterval(step);
+  v->setTickType(QValueAxis::TicksDynamic);
 }
 
 void ChartView::updateRanges() {

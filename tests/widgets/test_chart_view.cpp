@@ -2,6 +2,7 @@
 // three export formats write real files.
 #include <QChart>
 #include <QFile>
+#include <QGraphicsScene>
 #include <QImage>
 #include <QLegend>
 #include <QTemporaryDir>
@@ -21,7 +22,28 @@ class TestChartView : public QObject {
   void exportsPngSvgPdf();
   void exportRejectsUnknownSuffix();
   void exportNamesTheCurvesWhenTheLegendIsHidden();
+  void newRangeNeverMakesThousandsOfTicks();
 };
+
+// A 0–1 feature followed by one spanning 40–2500 (the feature view after opening another
+// analysis): the axis got the new range while it still had the old tick interval, and laid out
+// 12,000 tick items (a minute of frozen window). The scene stays small now.
+void TestChartView::newRangeNeverMakesThousandsOfTicks() {
+  ChartView view;
+  view.resize(600, 400);
+  view.show();
+  SeriesStyle style;
+  view.setSeries("class0", "a", {QPointF(0, 0.1), QPointF(1, 0.2)}, style);
+  const qsizetype small = view.chart()->scene()->items().size();
+  view.setSeries("class0", "a", {QPointF(40, 0.1), QPointF(2506, 0.2)}, style);
+  view.setSeries("class1", "b", {QPointF(40, 0.3), QPointF(2506, 0.1)}, style);
+  QVERIFY2(view.chart()->scene()->items().size() < small + 200,
+           qPrintable(QString::number(view.chart()->scene()->items().size())));
+  view.setSeries("class0", "a", {QPointF(0, 0.1), QPointF(0.5, 0.2)}, style);
+  view.setSeries("class1", "b", {QPointF(0, 0.3), QPointF(0.5, 0.1)}, style);
+  QVERIFY2(view.chart()->scene()->items().size() < small + 200,
+           qPrintable(QString::number(view.chart()->scene()->items().size())));
+}
 
 void TestChartView::seriesAreFilledAndReplaced() {
   ChartView view;
