@@ -16,6 +16,8 @@ class AlphaGammaHeatMap : public QWidget {
   /// Assigns a run to a cell (value NaN = still training).
   void setCell(int alphaIndex, int gammaIndex, const QString& runKey, double value);
   double value(int alphaIndex, int gammaIndex) const;
+  QList<double> alphas() const { return m_alphas; }
+  QList<double> gammas() const { return m_gammas; }
   QString runKey(int alphaIndex, int gammaIndex) const;
   int filledCells() const;
   QRect cellRect(int alphaIndex, int gammaIndex) const;

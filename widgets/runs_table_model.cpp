@@ -64,6 +64,9 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     if (metric) return std::isfinite(metric->mean) ? metric->mean : -1e300;
     return data(index, Qt::DisplayRole);
   }
+  if (role == Qt::CheckStateRole && index.column() == Show)
+    return r.shown ? Qt::Checked : Qt::Unchecked;
+  if (role == SortRole && index.column() == Show) return r.shown ? 1 : 0;
   if (role == Qt::DecorationRole && index.column() == Name) return r.color;
   if (role == Qt::TextAlignmentRole && metric)
     return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -80,12 +83,15 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
 QVariant RunsTableModel::headerData(int section, Qt::Orientation o, int role) const {
   if (o != Qt::Horizontal) return {};
   if (role == Qt::DisplayRole) {
-    static const char* names[] = {"Name", "Status",          "Configuration",   "AP",       "AUC",
-                                  "AP/r", "1/ε_B @ ε_S=0.2", "1/ε_B @ ε_S=0.8", "t_fit [s]"};
+    static const char* names[] = {
+        "Show", "Name", "Status",          "Configuration",   "AP",
+        "AUC",  "AP/r", "1/ε_B @ ε_S=0.2", "1/ε_B @ ε_S=0.8", "t_fit [s]"};
     return tr(names[section]);
   }
   if (role == Qt::ToolTipRole) {
     switch (section) {
+      case Show:
+        return tr("Ticked runs are drawn in the plots (together, in their colours)");
       case Ap:
         return tr("Average precision (step-wise, weighted), held-out folds");
       case ApOverR:
@@ -107,10 +113,19 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation o, int role) co
 Qt::ItemFlags RunsTableModel::flags(const QModelIndex& index) const {
   Qt::ItemFlags f = QAbstractTableModel::flags(index);
   if (index.column() == Name) f |= Qt::ItemIsEditable;
+  if (index.column() == Show) f |= Qt::ItemIsUserCheckable;
   return f;
 }
 
 bool RunsTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+  if (role == Qt::CheckStateRole && index.column() == Show && index.row() < m_rows.size()) {
+    const bool shown = value.toInt() == Qt::Checked;
+    if (m_rows[index.row()].shown == shown) return true;
+    m_rows[index.row()].shown = shown;
+    Q_EMIT dataChanged(index, index);
+    Q_EMIT shownToggled(m_rows[index.row()].key, shown);
+    return true;
+  }
   if (role != Qt::EditRole || index.column() != Name || index.row() >= m_rows.size()) return false;
   const QString name = value.toString().trimmed();
   if (name.isEmpty()) return false;
@@ -133,9 +148,7 @@ void RunsTableModel::updateRun(const RunRow& row) {
     addRun(row);
     return;
   }
-  const QString name = m_rows[r].name;
   m_rows[r] = row;
-  m_rows[r].name = name;
   Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1));
 }
 

@@ -23,15 +23,17 @@ struct RunRow {
   QString configDetail;  ///< the full configuration (tooltip); empty: the summary
   QString status;  ///< "queued", "training 40 % (fold 2/5)", "done", "cancelled", "failed: …"
   QColor color;
+  bool shown = true;  ///< drawn in the plots
   FoldStat ap, auc, apOverR, rejection20, rejection80, fitTime;
 };
 
-/// The runs table: one row per run, metrics as mean ± std, sortable by the numbers (the
-/// sort role is the mean), the name editable in place.
+/// The runs table: one row per run, a "show" check box deciding whether the plots draw it,
+/// metrics as mean ± std, sortable by the numbers (the sort role is the mean), the name
+/// editable in place.
 class RunsTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Name, Status, Config, Ap, Auc, ApOverR, Rej20, Rej80, FitTime, ColumnCount };
+  enum Column { Show, Name, Status, Config, Ap, Auc, ApOverR, Rej20, Rej80, FitTime, ColumnCount };
   static constexpr int SortRole = Qt::UserRole + 1;
   static constexpr int KeyRole = Qt::UserRole + 2;
 
@@ -44,7 +46,7 @@ class RunsTableModel : public QAbstractTableModel {
   bool setData(const QModelIndex& index, const QVariant& value, int role) override;
 
   void addRun(const RunRow& row);
-  /// Replaces the row with the same key (keeps the user's name).
+  /// Replaces the row with the same key.
   void updateRun(const RunRow& row);
   void setStatus(const QString& key, const QString& status);
   void removeRun(const QString& key);
@@ -58,6 +60,7 @@ class RunsTableModel : public QAbstractTableModel {
 
  Q_SIGNALS:
   void runRenamed(const QString& key, const QString& name);
+  void shownToggled(const QString& key, bool shown);
 
  private:
   QList<RunRow> m_rows;

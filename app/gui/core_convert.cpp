@@ -96,4 +96,13 @@ QList<ClassScoreHistogram> featureHistograms(const EventTable& table, const std:
   return out;
 }
 
+QString emptyClassMessage(const Yields& after) {
+  QStringList empty;
+  for (const auto& c : after.perClass)
+    if (c.events == 0) empty << qs(c.className);
+  if (empty.isEmpty()) return {};
+  return QObject::tr("No %1 events pass the cut: class '%2' is empty, nothing to train on.")
+      .arg(empty.size() == 1 ? QString() : QObject::tr("(several classes)"), empty.join("', '"));
+}
+
 }  // namespace imbw

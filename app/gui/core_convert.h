@@ -34,6 +34,10 @@ std::optional<ExpressionProblem> checkExpression(const QString& text,
 
 QList<ClassYields> toClassYields(const Yields& before, const Yields& after);
 
+/// "No events pass the cut: class 'x' is empty, …" when a class has no event left; empty text
+/// otherwise.
+QString emptyClassMessage(const Yields& after);
+
 /// Per-class histograms of one column of the table (only events with keep[i] != 0, if given),
 /// each normalised to unit total weight; the range spans the 0.5 %–99.5 % quantiles so a
 /// long tail does not squeeze the plot.

@@ -9,7 +9,9 @@
 #include <memory>
 #include <optional>
 
+#include "app/gui/analysis_session.h"
 #include "app/gui/job_runner.h"
+#include "app/gui/run_registry.h"
 #include "app/gui/training_job.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
@@ -23,6 +25,8 @@ class QTableWidget;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
+class QMenu;
 class QPushButton;
 class QSlider;
 class QSortFilterProxyModel;
@@ -32,7 +36,6 @@ class QTableView;
 class QTreeWidget;
 
 namespace imbw {
-struct LoadOutcome;
 
 class AlphaGammaHeatMap;
 class CutEditor;
@@ -49,35 +52,70 @@ class TrainingHistoryView;
 class YieldsTable;
 class ChartView;
 
-/// The workbench window. Docks: Samples, Cuts, Features, Imbalance & loss, Model, Runs, α–γ
-/// scan; the plots in the centre. Every long computation runs as a job (JobRunner); the
-/// window only ever reacts to finished futures and to a 50 ms redraw timer.
+/// The workbench window: a view of one AnalysisSession (the project, its events and stored
+/// results) and one RunRegistry (the runs' live state, colours and visibility). Docks:
+/// Samples, Cuts, Features, Imbalance & loss, Model, Runs, α–γ scan; the plots in the centre.
+/// Every long computation runs as a job (JobRunner); the window only reacts to finished
+/// futures and to a 50 ms redraw timer. The code is split by area: main_window.cpp (files,
+/// menus, prompts, autosave), main_window_data.cpp (samples, classes, cut, features),
+/// main_window_setup.cpp (resampling, loss, model panels), main_window_runs.cpp (runs, plots,
+/// scans).
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  /// Opens an analysis or project file in the background; analysisLoaded() or loadFailed()
-  /// follow.
+  /// Opens an analysis or project file (asking first when there are unsaved changes); its
+  /// events load in the background: analysisLoaded() or loadFailed() follow. An HDF5 file
+  /// starts a new project with that sample.
   void openFile(const QString& path);
+  /// Saves project and results (no questions asked); false with the reason shown on failure.
   bool saveProject(const QString& path);
+  /// File ▸ New: a new, empty project (asks first when there are unsaved changes).
+  bool newProject();
+  /// File ▸ Close.
+  bool closeProject();
 
-  /// Starts a run with the current panel settings; false (and the reason shown in the window
-  /// and in trainingRefusal()) when the settings cannot train.
+  /// Adds a run with the current panel settings and trains it; false (and the reason shown in
+  /// the window and in trainingRefusal()) when the settings cannot train.
   bool startTraining();
-  /// Queues one run per (α, γ) pair as one batch feeding the heat map.
+  /// Trains an existing run in place with its own configuration (features and cut as stored).
+  bool trainRun(const QString& id);
+  /// Queues one run per (α, γ) pair as one scan (its own id) feeding the heat map.
   bool startScan(const QList<double>& alphas, const QList<double>& gammas);
   void cancelRun(const QString& key);
   void cancelAllRuns();
+  QString duplicateRun(const QString& id);
+  void deleteRuns(const QStringList& ids);
+  /// Renames a run; a name another run has is made unique (" (2)").
+  void renameRun(const QString& id, const QString& name);
+
+  /// Asked before work is lost (quit, close, open, New): "save", "discard" or "cancel". Tests
+  /// replace the dialog with a function.
+  enum class UnsavedChoice { Save, Discard, Cancel };
+  void setUnsavedPrompt(std::function<UnsavedChoice(const QString& question)> prompt) {
+    m_unsavedPrompt = std::move(prompt);
+  }
+  /// Where the autosave goes (a recovery file per project) and how often.
+  void setAutosaveInterval(int milliseconds);
+  QString recoveryPath() const;
+  /// Writes the recovery file now (what the autosave timer does).
+  bool autosaveNow();
 
   // For tests and screenshots.
+  AnalysisSession* session() const { return m_session; }
+  RunRegistry* registry() const { return m_registry; }
   CutEditor* cutEditor() const { return m_cutEditor; }
   YieldsTable* yieldsTable() const { return m_yields; }
-  /// Label value → class of the selected sample (rows: value, class combo); hidden unless the
-  /// selected sample takes its class from a label column.
   QTableWidget* labelMapTable() const { return m_labelMap; }
   QPushButton* applySamplesButton() const { return m_applySamples; }
+  QListWidget* classList() const { return m_classList; }
+  QComboBox* classSourceBox() const { return m_classSource; }
+  QComboBox* fixedClassBox() const { return m_fixedClass; }
+  QComboBox* labelColumnBox() const { return m_labelColumn; }
+  QComboBox* signalClassBox() const { return m_signalClass; }
+  CutEditor* weightEditor() const { return m_weightEditor; }
   FeatureList* featureList() const { return m_features; }
   RunsTableModel* runsModel() const { return m_runsModel; }
   PrCurveView* prView() const { return m_prView; }
@@ -87,6 +125,7 @@ class MainWindow : public QMainWindow {
   SignificanceView* significanceView() const { return m_sigView; }
   LossCurveView* lossView() const { return m_lossView; }
   AlphaGammaHeatMap* heatMap() const { return m_heatMap; }
+  QComboBox* scanBox() const { return m_scanChoice; }
   JobPanel* jobPanel() const { return m_jobPanel; }
   QTabWidget* plotTabs() const { return m_plotTabs; }
   QTableView* runsView() const { return m_runsView; }
@@ -97,21 +136,23 @@ class MainWindow : public QMainWindow {
   QDoubleSpinBox* gammaBox() const { return m_gamma; }
   QSpinBox* foldsBox() const { return m_folds; }
   QSpinBox* threadsBox() const { return m_threads; }
+  QMenu* recentMenu() const { return m_recentMenu; }
   /// The loaded events (every classified event, before the cut); only valid when isLoaded().
-  const EventTable& loadedTable() const { return m_loaded->table; }
+  const EventTable& loadedTable() const { return m_session->loaded()->table; }
   QString trainingRefusal() const { return m_trainingRefusal; }
   QString loadError() const { return m_loadError; }
-  bool isLoaded() const { return m_loaded != nullptr; }
+  bool isLoaded() const { return m_session->loaded() != nullptr; }
   /// Σw per class after the current cut, as last computed.
-  std::optional<Yields> currentYields() const { return m_cutYields; }
-  /// The final result of a finished run (null while it trains or when it failed).
-  std::shared_ptr<const TrainingOutcome> runOutcome(const QString& key) const;
-  QStringList runKeys() const { return m_runOrder; }
-  int activeRuns() const;
-  /// Selects runs in the table (which chooses what the plots overlay).
+  std::optional<Yields> currentYields() const;
+  /// Run ids in table order.
+  QStringList runKeys() const;
+  int activeRuns() const { return m_registry->activeRuns(); }
+  /// Selects runs in the table.
   void selectRuns(const QStringList& keys);
+  /// Ticks "show" for exactly these runs (the plots overlay them).
+  void setShownRuns(const QStringList& ids);
   QStringList selectedRuns() const;
-  /// The plot data last pushed to the views.
+  /// The plot data last pushed to the views (the shown runs).
   QList<RunPlotData> plottedRuns() const { return m_plotted; }
 
  Q_SIGNALS:
@@ -119,6 +160,8 @@ class MainWindow : public QMainWindow {
   void loadFailed(const QString& message);
   void yieldsUpdated();
   void runFinished(const QString& key, const QString& status);
+  /// Every stored run of an opened project is evaluated and drawn.
+  void storedRunsEvaluated();
   /// The label map table has the distinct values of the selected sample's label column.
   void labelValuesListed();
 
@@ -128,94 +171,103 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  struct Run {
-    QString key;
-    QString name;
-    nlohmann::json config;  ///< the run configuration (JSON of RunSpec)
-    int colorIndex = 0;
-    std::shared_ptr<LiveRunState> live;
-    QFutureWatcher<TrainingOutcome>* watcher = nullptr;
-    std::shared_ptr<const TrainingOutcome> outcome;
-    std::shared_ptr<const RocCurve> liveRoc;  ///< newest snapshot's, while it trains
-    RunPlotData plot;
-    int scanAlpha = -1, scanGamma = -1;
-    bool running = true;
-  };
-
+  // main_window.cpp: files, menus, prompts, autosave, settings.
   void buildActions();
-  void buildDocks();
   void buildPlots();
+  void buildDocks();
+  bool maySkipUnsaved(const QString& action);
+  bool saveInteractively(bool askForPath);
+  void openProjectFile(const QString& path);
+  void newProjectWithSamples(const QStringList& h5Files);
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void updateTitle();
+  void offerRecovery();
+  void loadSettings();
+  void saveSettings();
+
+  // main_window_data.cpp: samples, classes, cut, features, loading.
   QWidget* buildSamplesPanel();
   QWidget* buildCutsPanel();
-  QWidget* buildLossPanel();
-  QWidget* buildModelPanel();
-  QWidget* buildRunsPanel();
-  QWidget* buildScanPanel();
-
-  /// Takes over the analysis, table and sample facts of a finished background load.
-  void adoptLoad(LoadOutcome o);
-  void onAnalysisLoaded();
+  void wireFeatures();
+  void startLoad();
+  void onEventsLoaded();
   void populateSamples();
+  void showSampleDetails(int index);
   void showLabelMap(const Sample& s);
   void fitLabelMapHeight();
+  void applySampleEdits();
+  void addClass();
+  void removeClass();
+  void renameClass(int row, const QString& name);
+  void refreshClassLists();
   void scheduleYields();
   void computeYields();
   void updateFeatureDistribution();
+  void addSampleFiles(const QStringList& paths);
+  int currentSampleIndex() const;
+
+  // main_window_setup.cpp: resampling, loss, model.
+  QWidget* buildLossPanel();
+  QWidget* buildModelPanel();
   void updateLossPlot();
   void setModelKind(const QString& kind);
-  /// Panels → analysis / run spec.
-  void syncAnalysisFromPanels();
-  std::optional<RunSpec> currentRunSpec(QString* why);
-  void applyRunSpec(const RunSpec& spec);
-  QString launchRun(const RunSpec& spec, const QString& name);
-  void onRunFinished(const QString& key);
+  std::optional<RunConfig> currentRunConfig(QString* why);
+  void applyRunConfig(const RunConfig& config);
+
+  // main_window_runs.cpp: runs, plots, scans.
+  QWidget* buildRunsPanel();
+  QWidget* buildScanPanel();
+  void resetRuns();
+  void addRunRow(const ProjectRun& run);
+  void updateRunRow(const QString& id);
+  QString launch(const QString& id);
+  void onRunFinished(const QString& id);
+  void evaluateStoredRuns();
   void redrawTick();
-  /// Gathers the selected runs' plot data and draws it in the plot on screen; the other plots
-  /// are marked stale and drawn when their tab is shown (showPlotsIn).
   void refreshPlots();
   void showPlotsIn(QWidget* view);
-  void refreshRunRow(const Run& run);
-  void deleteSelectedRuns();
-  void useSelectedConfiguration();
-  void refuse(const QString& why);
-  void loadSettings();
-  void saveSettings();
-  void addSampleFiles(const QStringList& paths);
   void recomputeSignificance();
+  void refreshScanChoice();
+  void showScan(const QString& scanId);
+  void refuse(const QString& why);
+  void showRunsMenu(const QPoint& pos);
 
+  AnalysisSession* m_session;
+  RunRegistry* m_registry;
   JobRunner* m_jobs;
-  QString m_path;
-  std::optional<Analysis> m_analysis;
-  std::shared_ptr<const LoadedAnalysis> m_loaded;
-  std::vector<SampleInfo> m_rawSampleInfo;
-  std::shared_ptr<const std::vector<std::string>> m_sampleColumns;  // raw names for weights
-  std::optional<Yields> m_cutYields;
-  std::vector<std::uint8_t> m_keep;  ///< events passing the current cut
   QString m_loadError;
   QString m_trainingRefusal;
+  int m_loadGeneration = 0;
   int m_yieldsGeneration = 0;
   int m_labelValuesGeneration = 0;
-  bool m_panelsShowAnalysis = false;  ///< cut and feature panels were filled from m_analysis
-  int m_nextRunId = 1;
-  QHash<QString, Run> m_runs;
-  QStringList m_runOrder;
+  int m_evaluationGeneration = 0;
   QList<RunPlotData> m_plotted;
   QSet<QWidget*> m_stalePlots;  ///< plot views not yet drawn with m_plotted
   QTimer m_yieldsDebounce;
   QTimer m_redrawTimer;
+  QTimer m_autosave;
+  std::function<UnsavedChoice(const QString&)> m_unsavedPrompt;
 
-  // Panels.
+  // Samples and classes.
   QTreeWidget* m_samples = nullptr;
+  QListWidget* m_classList = nullptr;
   QComboBox* m_signalClass = nullptr;
+  QComboBox* m_classSource = nullptr;
+  QComboBox* m_fixedClass = nullptr;
+  QComboBox* m_labelColumn = nullptr;
+  QTableWidget* m_classExpressions = nullptr;
   CutEditor* m_weightEditor = nullptr;
   QLabel* m_samplesMessage = nullptr;
   QTableWidget* m_labelMap = nullptr;
   QLabel* m_labelMapTitle = nullptr;
   QPushButton* m_applySamples = nullptr;
+  // Cut and features.
   CutEditor* m_cutEditor = nullptr;
   YieldsTable* m_yields = nullptr;
   QLabel* m_cutMessage = nullptr;
   FeatureList* m_features = nullptr;
+  // Resampling, loss, model.
   QComboBox* m_resampleKind = nullptr;
   QDoubleSpinBox* m_resampleRatio = nullptr;
   QSpinBox* m_resampleK = nullptr;
@@ -234,6 +286,7 @@ class MainWindow : public QMainWindow {
   QSpinBox* m_threads = nullptr;
   QLabel* m_modelMessage = nullptr;
   QPushButton* m_trainButton = nullptr;
+  // Runs and scans.
   JobPanel* m_jobPanel = nullptr;
   RunsTableModel* m_runsModel = nullptr;
   QSortFilterProxyModel* m_runsProxy = nullptr;
@@ -241,9 +294,11 @@ class MainWindow : public QMainWindow {
   QLineEdit* m_scanAlphas = nullptr;
   QLineEdit* m_scanGammas = nullptr;
   QComboBox* m_scanMetric = nullptr;
+  QComboBox* m_scanChoice = nullptr;
+  QLabel* m_scanModel = nullptr;
   AlphaGammaHeatMap* m_heatMap = nullptr;
   QLabel* m_scanMessage = nullptr;
-  QList<double> m_scanAlphaValues, m_scanGammaValues;
+  // Plots.
   QTabWidget* m_plotTabs = nullptr;
   PrCurveView* m_prView = nullptr;
   RocCurveView* m_rocView = nullptr;
@@ -251,8 +306,10 @@ class MainWindow : public QMainWindow {
   TrainingHistoryView* m_historyView = nullptr;
   SignificanceView* m_sigView = nullptr;
   QLabel* m_statusRuns = nullptr;
+  QLabel* m_progress = nullptr;
   QAction* m_trainAction = nullptr;
   QAction* m_cancelAction = nullptr;
+  QMenu* m_recentMenu = nullptr;
 };
 
 }  // namespace imbw

@@ -64,9 +64,12 @@ void ScreenshotTour::train() {
     const QStringList keys = m_window->runKeys();
     // Overlay the two main runs (the first two trained in this session).
     QStringList mine;
-    for (const QString& k : keys)
-      if (m_window->runOutcome(k)) mine << k;
+    for (const QString& k : keys) {
+      const ProjectRun* r = m_window->session()->project().findRun(k.toStdString());
+      if (r && r->status == RunStatus::Done && !r->scan) mine << k;
+    }
     m_window->runsView()->sortByColumn(RunsTableModel::Ap, Qt::DescendingOrder);
+    m_window->setShownRuns(mine.mid(0, 2));
     m_window->selectRuns(mine.mid(0, 2));
     m_window->alphaBox()->setValue(0.25);
     QTimer::singleShot(500, this, [this] { shoot(0); });

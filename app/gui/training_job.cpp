@@ -6,30 +6,18 @@
 #include <limits>
 
 #include "app/gui/job_runner.h"
+#include "core/analysis/yields.h"
 #include "core/data/feature_matrix.h"
-#include "core/eval/binary_summary.h"
-#include "core/eval/curve_thinning.h"
-#include "core/eval/pr_curve.h"
-#include "core/eval/score_histogram.h"
-#include "core/eval/significance.h"
 #include "core/learn/run_engine.h"
+#include "core/project/run_training.h"
 #include "core/util/error.h"
 
 namespace imbw {
 
 namespace {
 
-constexpr std::size_t kCurvePoints = 300;  // thinned on the worker: the GUI only draws
-constexpr int kHistogramBins = 40;
-
 QString qstr(const std::string& s) {
   return QString::fromStdString(s);
-}
-
-FoldStat stat(const std::map<std::string, MeanStd>& aggregate, const std::string& name) {
-  auto it = aggregate.find(name);
-  if (it == aggregate.end() || it->second.n == 0) return {};
-  return FoldStat{it->second.mean, it->second.std};
 }
 
 QList<QPointF> points(const CurvePoints& c) {
@@ -43,12 +31,6 @@ QList<double> normalised(const std::vector<double>& sumW, double total) {
   QList<double> out;
   for (double w : sumW) out << (total != 0 ? w / total : 0.0);
   return out;
-}
-
-const char* iterationName(const std::string& kind) {
-  if (kind == "mlp" || kind == "logistic") return "epoch";
-  if (kind == "gbdt" || kind == "easy_ensemble") return "boosting round";
-  return "trees";
 }
 
 /// Turns the engine's snapshots into plot data on the worker and leaves the newest in the
@@ -75,7 +57,7 @@ class JobObserver : public TrainingObserver {
 
   void snapshot(const Snapshot& s) override {
     auto plot = std::make_shared<RunPlotData>();
-    plot->iterationName = QString::fromLatin1(iterationName(m_kind));
+    plot->iterationName = iterationName(m_kind);
     plot->roc = points(s.roc);
     plot->pr = points(s.pr);
     if (s.hasMetrics) {
@@ -116,27 +98,26 @@ class JobObserver : public TrainingObserver {
 };
 
 TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& data,
-                      const std::vector<std::uint8_t>& keep,
-                      const std::vector<std::string>& features, RunConfig config,
-                      LiveRunState& live) {
+                      const RunConfig& config, const std::string& cut, LiveRunState& live) {
   TrainingOutcome out;
   {
     std::lock_guard lock(live.mutex);
     live.started = true;
     live.stage = "preparing the events";
   }
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < keep.size(); ++i)
-    if (keep[i]) rows.push_back(i);
-  const FeatureMatrix all = FeatureMatrix::fromTable(data.table, features).subset(rows);
-  config.features.clear();  // the matrix holds exactly the ticked features
+  const EventTable& table = data.table;
+  const std::vector<std::uint8_t> keep = selectEvents(table, cut);
   double signalWeight = 0, backgroundWeight = 0;
-  for (std::size_t i = 0; i < all.rows(); ++i)
-    (all.isSignal(i) ? signalWeight : backgroundWeight) += all.weight[i];
-  JobObserver observer(promise, live, all.classNames, config.modelKind(), signalWeight,
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (keep[i])
+      (table.classIndex[i] == table.signalClass ? signalWeight : backgroundWeight) +=
+          table.weight[i];
+  JobObserver observer(promise, live, table.classNames, config.modelKind(), signalWeight,
                        backgroundWeight);
-  const RunResult result = runCrossValidated(all, config, observer);
-  if (result.cancelled || promise.isCanceled()) {
+  TrainedRun trained = trainRun(table, keep, config, observer);
+  out.result = std::move(trained.result);
+  out.result.models.clear();  // their bytes are in the stored run
+  if (out.result.cancelled || promise.isCanceled()) {
     out.status = TrainingOutcome::Status::Cancelled;
     out.message = "cancelled";
     return out;
@@ -146,84 +127,12 @@ TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& 
     live.fraction = 1.0;
     live.stage = "evaluating";
   }
-  out.ap = stat(result.aggregate, "ap");
-  out.auc = stat(result.aggregate, "auc");
-  out.apOverR = stat(result.aggregate, "ap_over_r");
-  out.rejection20 = stat(result.aggregate, "rejection_at_eff_s_0.2");
-  out.rejection80 = stat(result.aggregate, "rejection_at_eff_s_0.8");
-  out.fitTime = stat(result.aggregate, "fit_seconds");
-  out.result = result.toJson();
-
-  // Curves of the pooled held-out scores (every event scored once, by the fold that did not
-  // train on it).
-  std::vector<double> scores;
-  std::vector<std::uint8_t> isSignal;
-  std::vector<double> weights;
-  std::vector<std::int32_t> classes;
-  for (std::size_t i = 0; i < all.rows(); ++i) {
-    if (!std::isfinite(result.heldOutScores[i])) continue;
-    scores.push_back(result.heldOutScores[i]);
-    isSignal.push_back(all.isSignal(i) ? 1 : 0);
-    weights.push_back(all.weight[i]);
-    classes.push_back(all.label[i]);
-  }
-  auto roc = std::make_shared<RocCurve>(rocCurve(scores, isSignal, weights));
-  RunPlotData& plot = out.plot;
-  const RocCurve troc = thinned(*roc, kCurvePoints);
-  for (std::size_t i = 0; i < troc.size(); ++i) plot.roc << QPointF(troc.fpr[i], troc.tpr[i]);
-  const PrCurve tpr = thinned(prCurve(*roc), kCurvePoints);
-  for (std::size_t i = 0; i < tpr.recall.size(); ++i)
-    plot.pr << QPointF(tpr.recall[i], tpr.precision[i]);
-  // The legend shows the run's AP and AUC (mean over the folds): the numbers of the table.
-  plot.ap = out.ap.mean;
-  plot.auc = out.auc.mean;
-  plot.chance = summarize(*roc).signalFraction;
-
-  // Overtraining check: each fold's model on the events it was fitted on (scored by the
-  // engine, validation split excluded) against the held-out scores.
-  std::vector<double> trainScores, trainWeights;
-  std::vector<std::int32_t> trainClasses;
-  for (const std::vector<float>& fold : result.trainingScores)
-    for (std::size_t i = 0; i < fold.size() && i < all.rows(); ++i) {
-      if (!std::isfinite(fold[i])) continue;
-      trainScores.push_back(fold[i]);
-      trainWeights.push_back(all.weight[i]);
-      trainClasses.push_back(all.label[i]);
-    }
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (const auto* v : {&scores, &trainScores})
-    for (double s : *v)
-      if (std::isfinite(s)) {
-        lo = std::min(lo, s);
-        hi = std::max(hi, s);
-      }
-  if (!(hi > lo)) hi = lo + 1.0;
-  if (!trainScores.empty()) {
-    const auto checks = overtrainingCheck(trainScores, trainClasses, trainWeights, scores, classes,
-                                          weights, all.numClasses(), kHistogramBins, lo, hi);
-    for (const auto& c : checks) {
-      ClassScoreHistogram h;
-      h.className = qstr(all.classNames[static_cast<std::size_t>(c.classIndex)]);
-      for (std::size_t b = 0; b <= c.test.bins(); ++b)
-        h.edges << c.test.lo + c.test.binWidth() * double(b);
-      h.test = normalised(c.test.sumW, c.test.integral() + c.test.underflow + c.test.overflow);
-      h.train = normalised(c.train.sumW, c.train.integral() + c.train.underflow + c.train.overflow);
-      h.ksProbability = c.ks.probability;
-      plot.histograms << h;
-    }
-  }
-  // Training history: the last fold's, as streamed.
-  {
-    std::lock_guard lock(live.mutex);
-    if (live.newest) {
-      plot.trainLoss = live.newest->trainLoss;
-      plot.validationLoss = live.newest->validationLoss;
-      plot.validationAp = live.newest->validationAp;
-      plot.iterationName = live.newest->iterationName;
-    }
-  }
-  plot.significance = significanceCurves(*roc, 1.0);
-  out.pooledRoc = roc;
+  const auto mean = [&](const char* key) {
+    const auto it = out.result.aggregate.find(key);
+    return it == out.result.aggregate.end() ? std::nan("") : it->second.mean;
+  };
+  out.evaluated = evaluateStoredRun(std::move(trained.stored), table.classNames, table.signalClass,
+                                    config.modelKind(), mean("ap"), mean("auc"), 1.0);
   out.status = TrainingOutcome::Status::Done;
   return out;
 }
@@ -340,41 +249,6 @@ QString runDetails(const RunConfig& c) {
   return lines.join(QLatin1Char('\n'));
 }
 
-SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity) {
-  SignificanceCurves out;
-  // Cuts keeping under 1 % of the background make s/√b explode on a handful of events; they
-  // cannot be the "best" cut.
-  const SignificanceScan scan =
-      significanceScan(roc, luminosity, 0.01 * roc.totalBackground * luminosity);
-  std::vector<std::size_t> idx;
-  std::vector<double> x, y;
-  for (std::size_t i = 0; i < scan.thresholds.size(); ++i)
-    if (std::isfinite(scan.thresholds[i]) && std::isfinite(scan.asimov[i])) {
-      idx.push_back(i);
-      x.push_back(scan.thresholds[i]);
-      y.push_back(scan.asimov[i]);
-    }
-  std::vector<std::size_t> keep;
-  if (x.size() > 2) {
-    keep = thinCurve(x, y, kCurvePoints);
-  } else {
-    for (std::size_t i = 0; i < x.size(); ++i) keep.push_back(i);
-  }
-  for (std::size_t k : keep) {
-    const std::size_t i = idx[k];
-    out.asimov << QPointF(scan.thresholds[i], scan.asimov[i]);
-    out.sOverSqrtB << QPointF(scan.thresholds[i], scan.sOverSqrtB[i]);
-    out.sOverSqrtSB << QPointF(scan.thresholds[i], scan.sOverSqrtSPlusB[i]);
-  }
-  out.bestCut = scan.bestAsimov.threshold;
-  out.bestZ = scan.bestAsimov.z;
-  out.bestCutSOverSqrtB = scan.bestSOverSqrtB.threshold;
-  out.bestSOverSqrtB = scan.bestSOverSqrtB.z;
-  out.bestCutSOverSqrtSB = scan.bestSOverSqrtSPlusB.threshold;
-  out.bestSOverSqrtSB = scan.bestSOverSqrtSPlusB.z;
-  return out;
-}
-
 std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
                                         double backgroundWeight) {
   const std::size_t n = s.rocThresholds.size();
@@ -396,16 +270,15 @@ std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
 
 QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,
                                           std::shared_ptr<const LoadedAnalysis> data,
-                                          std::vector<std::uint8_t> keep,
-                                          std::vector<std::string> features, RunSpec spec,
+                                          RunConfig config, std::string cut,
                                           std::shared_ptr<LiveRunState> live) {
   return runner.startTraining<TrainingOutcome>(
-      [data = std::move(data), keep = std::move(keep), features = std::move(features),
-       spec = std::move(spec), live = std::move(live)](QPromise<TrainingOutcome>& promise) {
+      [data = std::move(data), config = std::move(config), cut = std::move(cut),
+       live = std::move(live)](QPromise<TrainingOutcome>& promise) {
         // Exceptions never cross the thread: every failure becomes an outcome.
         TrainingOutcome out;
         try {
-          out = train(promise, *data, keep, features, spec, *live);
+          out = train(promise, *data, config, cut, *live);
         } catch (const Cancelled&) {
           out.status = TrainingOutcome::Status::Cancelled;
           out.message = "cancelled";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/run_plots.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/eval/roc_curve.h"
 #include "core/learn/run_config.h"
@@ -21,9 +22,6 @@ namespace imbw {
 
 class JobRunner;
 
-/// What the Imbalance, Loss and Model panels define: the engine's run configuration, stored
-/// in the project's "runs" list as the CLI reads it.
-using RunSpec = RunConfig;
 /// What a physicist compares runs by, in one line:
 /// "GBDT 300 trees, depth 4, lr 0.1 · focal α=0.25 γ=2 · no resampling · 5 folds".
 QString runSummary(const RunConfig& config);
@@ -51,16 +49,9 @@ struct TrainingOutcome {
   enum class Status { Done, Cancelled, Failed };
   Status status = Status::Failed;
   QString message;
-  RunPlotData plot;  ///< final curves (held-out scores of all folds) and history
-  FoldStat ap, auc, apOverR, rejection20, rejection80, fitTime;
-  /// ROC of the pooled held-out scores: the significance is recomputed from it when the user
-  /// changes the luminosity factor.
-  std::shared_ptr<const RocCurve> pooledRoc;
-  nlohmann::json result;  ///< the engine's result as JSON (saved in the project)
+  RunResult result;        ///< folds and mean ± std (the models are in `evaluated.stored`)
+  EvaluatedRun evaluated;  ///< stored scores, their evaluation and the final plot data
 };
-
-/// Significance curves at a luminosity factor, thinned for display.
-SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity);
 
 /// The ROC of a live snapshot (monitoring set) as yields of the whole training pool:
 /// s = ε_S · signalWeight, b = ε_B · backgroundWeight at each of the snapshot's score cuts, so
@@ -69,13 +60,12 @@ SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity);
 std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
                                         double backgroundWeight);
 
-/// Starts a cross-validated run (core/learn runCrossValidated) on the training pool: the
-/// events of `data` with keep[i] != 0, the given features. Progress and snapshots flow through
+/// Trains one run in the background (core trainRun, then evaluateRun on the worker): the
+/// events of `data` passing `cut`, with `config.features`. Progress and snapshots flow through
 /// `live`; cancel through the future.
 QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,
                                           std::shared_ptr<const LoadedAnalysis> data,
-                                          std::vector<std::uint8_t> keep,
-                                          std::vector<std::string> features, RunSpec spec,
+                                          RunConfig config, std::string cut,
                                           std::shared_ptr<LiveRunState> live);
 
 }  // namespace imbw

@@ -426,15 +426,25 @@ void TestViews::runsTableFormatsSortsRenames() {
   proxy.setSortRole(RunsTableModel::SortRole);
   proxy.sort(RunsTableModel::Ap, Qt::DescendingOrder);
   QCOMPARE(proxy.index(0, 0).data(RunsTableModel::KeyRole).toString(), QString("b"));
+  // Editing the name asks for a rename (the window makes the name unique and updates the row).
   QSignalSpy renamed(&model, &RunsTableModel::runRenamed);
   QVERIFY(model.setData(model.index(0, RunsTableModel::Name), "better name", Qt::EditRole));
   QCOMPARE(renamed.size(), 1);
+  QCOMPARE(renamed.at(0).at(1).toString(), QString("better name"));
   RunRow a2 = a;
-  a2.name = "ignored";
+  a2.name = "better name (2)";
   a2.status = "done";
   model.updateRun(a2);
-  QCOMPARE(model.run("a")->name, QString("better name"));
+  QCOMPARE(model.run("a")->name, QString("better name (2)"));
   QCOMPARE(model.run("a")->status, QString("done"));
+  // The show box: checked by default, unticking tells the window.
+  QCOMPARE(model.index(0, RunsTableModel::Show).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+  QVERIFY(model.flags(model.index(0, RunsTableModel::Show)) & Qt::ItemIsUserCheckable);
+  QSignalSpy toggled(&model, &RunsTableModel::shownToggled);
+  QVERIFY(model.setData(model.index(0, RunsTableModel::Show), Qt::Unchecked, Qt::CheckStateRole));
+  QCOMPARE(toggled.size(), 1);
+  QCOMPARE(toggled.at(0).at(1).toBool(), false);
+  QVERIFY(!model.run("a")->shown);
   model.removeRun("a");
   QCOMPARE(model.rowCount(), 1);
 }

@@ -355,10 +355,11 @@ void TestMainWindow::smallRunFillsTableAndEveryChart() {
   qInfo("largest event-loop gap while training: %lld ms", maxGap);
   QVERIFY2(maxGap < 50, qPrintable(QString("event loop stalled %1 ms").arg(maxGap)));
 
-  auto outcome = w.runOutcome(key);
-  QVERIFY(outcome);
-  QVERIFY(outcome->ap.mean > 0.0 && outcome->ap.mean <= 1.0);
-  QVERIFY(outcome->auc.mean > 0.5);  // the features do separate LL from the rest
+  const ProjectRun* run = w.session()->project().findRun(ss(key));
+  QVERIFY(run && run->status == RunStatus::Done);
+  const double ap = run->aggregate.at("ap").mean;
+  QVERIFY(ap > 0.0 && ap <= 1.0);
+  QVERIFY(run->aggregate.at("auc").mean > 0.5);  // the features do separate LL from the rest
 
   // The runs table has numbers.
   const RunsTableModel* m = w.runsModel();
@@ -386,9 +387,9 @@ void TestMainWindow::smallRunFillsTableAndEveryChart() {
   }
   // The plotted AP is the run result's.
   QCOMPARE(w.plottedRuns().size(), 1);
-  QCOMPARE(w.plottedRuns()[0].ap, outcome->ap.mean);
+  QCOMPARE(w.plottedRuns()[0].ap, ap);
   const QString legend = w.prView()->chartView()->seriesLegend(PrCurveView::seriesKey(key));
-  QVERIFY2(legend.contains(QString::number(outcome->ap.mean, 'f', 3)), qPrintable(legend));
+  QVERIFY2(legend.contains(QString::number(ap, 'f', 3)), qPrintable(legend));
   // The PR curve ends at recall 1 with precision = r, the chance line of the plot.
   const auto pr = w.prView()->chartView()->plottedPoints(PrCurveView::seriesKey(key));
   QVERIFY(pr.size() > 10);
@@ -439,7 +440,7 @@ void TestMainWindow::cancelRun() {
   ChartView* sig = w.significanceView()->chartView();
   QTRY_VERIFY_WITH_TIMEOUT(sig->plottedPoints(key + "/z").size() > 10, 60000);
   QCOMPARE(w.activeRuns(), 1);  // still training: the points came from snapshots
-  QVERIFY(!w.runOutcome(key));
+  QVERIFY(w.session()->project().findRun(ss(key))->status == RunStatus::Configured);
   QVERIFY(finished.isEmpty());
   const auto z = sig->plottedPoints(key + "/z");
   QVERIFY(std::all_of(z.begin(), z.end(), [](const QPointF& p) { return std::isfinite(p.y()); }));
@@ -454,6 +455,8 @@ void TestMainWindow::cancelRun() {
 
 void TestMainWindow::closeDuringTrainingExitsQuickly() {
   auto* w = new MainWindow;
+  // Quitting during training asks first (unsaved work, runs to cancel): the user discards.
+  w->setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
   w->show();
   QVERIFY(loadExample(*w));
   configureSmallGbdt(*w, 100000, 2);

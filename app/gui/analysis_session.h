@@ -1,0 +1,129 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/analysis/analysis_loader.h"
+#include "core/data/sample_reader.h"
+#include "core/project/project.h"
+#include "core/project/run_store.h"
+
+namespace imbw {
+
+/// What a background load of the events hands back.
+struct LoadOutcome {
+  std::optional<Analysis> analysis;  ///< the analysis that was loaded (also when it failed)
+  std::shared_ptr<const LoadedAnalysis> loaded;
+  std::vector<SampleInfo> sampleInfo;
+  std::shared_ptr<const std::vector<std::string>> rawColumns;
+  QString error;
+};
+
+/// Reads every sample of `analysis` (every classified event, before the cut, and every raw
+/// scalar column the samples share when there are at most 256) for the window. Never throws:
+/// a failure is LoadOutcome::error; the sample facts read before it are kept.
+LoadOutcome loadEvents(const Analysis& analysis);
+
+/// A project file and its sidecar as read from disk (on a worker: a sidecar can hold millions
+/// of scores), ready to be adopted by the session.
+struct OpenedProject {
+  QString path;  ///< absolute
+  Project project;
+  std::map<std::string, std::shared_ptr<const StoredRun>> stored;
+  QString error;  ///< names the file and the cause; empty on success
+};
+OpenedProject readProjectFiles(const QString& path);
+
+/// The selection of the current cut on one loaded table: the mask and the yields belong to
+/// `data`, so a view can never combine a mask with another table.
+struct Selection {
+  std::shared_ptr<const LoadedAnalysis> data;
+  std::vector<std::uint8_t> keep;
+  Yields before, after;
+};
+
+/// The window's analysis, without widgets: the project (samples, classes, cut, features and
+/// runs with their metrics), where it is saved, the per-event results of its runs (the
+/// sidecar's content), the loaded events and the selection of the current cut. Whether the
+/// project has unsaved changes is derived from its content (compared with what was last saved
+/// or opened), never set by hand.
+class AnalysisSession : public QObject {
+  Q_OBJECT
+ public:
+  explicit AnalysisSession(QObject* parent = nullptr);
+
+  bool hasProject() const { return m_hasProject; }
+  Project& project() { return m_project; }
+  const Project& project() const { return m_project; }
+  /// The project file; empty while the project has never been saved.
+  QString path() const { return m_path; }
+  /// The file name shown in the title ("untitled" before the first save).
+  QString displayName() const;
+
+  /// Starts a project (with the given analysis, e.g. a first sample) that has no file yet.
+  void newProject(Analysis analysis);
+  /// Opens a project or analysis file (any formatVersion) and its sidecar. Returns an error
+  /// message naming the file and the cause; the current project is unchanged on error.
+  QString open(const QString& path);
+  /// Takes a project read by readProjectFiles (which must have succeeded).
+  void adopt(OpenedProject opened);
+  /// Writes the sidecar and the project file, each atomically, so a failed save (read-only
+  /// folder, full disk) leaves the previous files intact. Returns an error message, or empty.
+  QString save(const QString& path);
+  /// Opens an autosaved recovery file as unsaved work on `originalPath` (empty: a project that
+  /// was never saved): Save then writes to the original file.
+  QString recover(const QString& recoveryFile, const QString& originalPath);
+  /// Closes the project (no file, no runs, no events).
+  void close();
+
+  bool isModified() const { return m_hasProject && state() != m_savedState; }
+  /// Call after any change of project() (or of the stored results): re-derives isModified()
+  /// and tells the observers.
+  void edited();
+
+  std::shared_ptr<const StoredRun> stored(const std::string& runId) const;
+  void setStored(const std::string& runId, std::shared_ptr<const StoredRun> run);
+  const std::map<std::string, std::shared_ptr<const StoredRun>>& storedRuns() const {
+    return m_stored;
+  }
+
+  // The loaded events of the project's analysis.
+  std::shared_ptr<const LoadedAnalysis> loaded() const { return m_loaded; }
+  const std::vector<SampleInfo>& sampleInfo() const { return m_sampleInfo; }
+  std::shared_ptr<const std::vector<std::string>> rawColumns() const { return m_rawColumns; }
+  /// Takes the events of a finished background load (for this project's analysis).
+  void adoptEvents(LoadOutcome outcome);
+  void setSampleInfo(std::vector<SampleInfo> info) { m_sampleInfo = std::move(info); }
+  void dropEvents();
+  /// Relabels the loaded events for another signal class without reading the files again.
+  void setSignalClass(const std::string& name);
+
+  const std::optional<Selection>& selection() const { return m_selection; }
+  void setSelection(Selection s) { m_selection = std::move(s); }
+
+ Q_SIGNALS:
+  void modifiedChanged(bool modified);
+  /// A different project (new, opened, closed): every view starts over.
+  void projectReplaced();
+
+ private:
+  std::string state() const;
+
+  bool m_hasProject = false;
+  Project m_project;
+  QString m_path;
+  std::string m_savedState;
+  bool m_lastModified = false;
+  std::map<std::string, std::shared_ptr<const StoredRun>> m_stored;
+  std::shared_ptr<const LoadedAnalysis> m_loaded;
+  std::vector<SampleInfo> m_sampleInfo;
+  std::shared_ptr<const std::vector<std::string>> m_rawColumns;
+  std::optional<Selection> m_selection;
+};
+
+}  // namespace imbw
