@@ -6,7 +6,7 @@
 namespace imbw::detail {
 
 Error ColumnReader::readError(const std::string& what) const {
-  return Error("cannot read " + what + " from '" + m_path + "': " + h5::lastErrorMessage());
+  return Error("cannot read " + what + " from '" + m_path + "': HDF5: " + h5::lastErrorMessage());
 }
 
 void ColumnReader::readPlain(Request& r, hsize_t first, hsize_t n,

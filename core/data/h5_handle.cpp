@@ -10,9 +10,42 @@ namespace imbw::h5 {
 
 namespace {
 
-herr_t firstErrorMessage(unsigned n, const H5E_error2_t* err, void* data) {
-  // Walking upward, entry 0 is the most specific cause.
-  if (n == 0 && err->desc) *static_cast<std::string*>(data) = err->desc;
+herr_t collectErrorMessage(unsigned, const H5E_error2_t* err, void* data) {
+  // Walking upward: the most specific cause first.
+  static_cast<std::vector<std::string>*>(data)->emplace_back(err->desc ? err->desc : "");
+  return 0;
+}
+
+herr_t collectLink(hid_t group, const char* name, const H5L_info_t* info, void* data) {
+  Link link;
+  link.name = name;
+  switch (info->type) {
+    case H5L_TYPE_HARD:
+      link.kind = LinkKind::Hard;
+      break;
+    case H5L_TYPE_SOFT:
+    case H5L_TYPE_EXTERNAL: {
+      link.kind = info->type == H5L_TYPE_SOFT ? LinkKind::Soft : LinkKind::External;
+      std::vector<char> buf(info->u.val_size + 1, '\0');
+      if (H5Lget_val(group, name, buf.data(), buf.size(), H5P_DEFAULT) >= 0) {
+        if (link.kind == LinkKind::Soft) {
+          link.target = buf.data();
+        } else {
+          const char* file = nullptr;
+          const char* object = nullptr;
+          unsigned flags = 0;
+          if (H5Lunpack_elink_val(buf.data(), buf.size(), &flags, &file, &object) >= 0) {
+            link.target = std::string(file ? file : "") + ":" + (object ? object : "");
+          }
+        }
+      }
+      break;
+    }
+    default:
+      link.kind = LinkKind::Other;
+      break;
+  }
+  static_cast<std::vector<Link>*>(data)->push_back(std::move(link));
   return 0;
 }
 
@@ -129,9 +162,30 @@ std::string decodeStringRepr(const std::string& s) {
 }  // namespace
 
 std::string lastErrorMessage() {
-  std::string msg;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, firstErrorMessage, &msg);
-  return msg.empty() ? std::string("unknown HDF5 error") : msg;
+  std::vector<std::string> stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collectErrorMessage, &stack);
+  if (stack.empty() || stack.front().empty()) return "unknown HDF5 error";
+  // The innermost entry says what went wrong ("incorrect metadata checksum after all read
+  // attempts"); the first "unable to ..." above it says what HDF5 was doing ("unable to load
+  // object header").
+  std::string msg = stack.front();
+  for (std::size_t i = 1; i < stack.size(); ++i) {
+    if (stack[i].rfind("unable to", 0) == 0 && stack[i] != stack.front()) {
+      msg += " (" + stack[i] + ")";
+      break;
+    }
+  }
+  return msg;
+}
+
+bool listLinks(hid_t group, std::vector<Link>* out) {
+  out->clear();
+  hsize_t idx = 0;
+  if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collectLink, out) < 0) {
+    out->clear();
+    return false;
+  }
+  return true;
 }
 
 std::vector<std::string> childNames(hid_t group) {
@@ -146,9 +200,27 @@ std::vector<std::string> childNames(hid_t group) {
 H5I_type_t objectType(hid_t loc, const std::string& name) {
   if (name.empty() || name == "/" || name == ".") return H5I_GROUP;
   if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) <= 0) return H5I_BADID;
-  Handle obj(H5Oopen(loc, name.c_str(), H5P_DEFAULT));
-  if (!obj.valid()) return H5I_BADID;
-  return H5Iget_type(obj);
+  // Never opens another file: an external link is not an object of this one.
+  H5L_info_t info;
+  if (H5Lget_info(loc, name.c_str(), &info, H5P_DEFAULT) < 0 || info.type == H5L_TYPE_EXTERNAL) {
+    return H5I_BADID;
+  }
+  // Looked up, not opened: a dataset opened elsewhere with its own access properties (external
+  // file prefix) cannot be opened again with the default ones.
+  H5O_info_t oinfo;
+  if (H5Oget_info_by_name2(loc, name.c_str(), &oinfo, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    return H5I_BADID;
+  }
+  switch (oinfo.type) {
+    case H5O_TYPE_GROUP:
+      return H5I_GROUP;
+    case H5O_TYPE_DATASET:
+      return H5I_DATASET;
+    case H5O_TYPE_NAMED_DATATYPE:
+      return H5I_DATATYPE;
+    default:
+      return H5I_BADID;
+  }
 }
 
 std::string typeName(hid_t type) {

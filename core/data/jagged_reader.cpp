@@ -13,10 +13,11 @@ void ColumnReader::readJagged(int column, std::vector<Request*>& reqs, hsize_t f
   const Source& s = m_data.sources[column];
   const DatasetEntry& ds = m_data.datasets[s.ds];
   std::vector<double> counts(n, 0.0), sums(n, 0.0), maxs(n, kNaN), mins(n, kNaN);
-  // Element values of the events, up to the largest index asked for.
+  // Element values of the events, up to the largest index asked for; elements past s.width
+  // (the collection's largest multiplicity) are absent in every event.
   hsize_t need = 0;
   for (Request* r : reqs) {
-    if (r->agg == Agg::Element) need = std::max(need, r->element + 1);
+    if (r->agg == Agg::Element && r->element < s.width) need = std::max(need, r->element + 1);
   }
   std::vector<double> elems(n * need, kNaN);
   auto accumulate = [&](hsize_t i, hsize_t j, double v) {
@@ -97,7 +98,7 @@ void ColumnReader::readJagged(int column, std::vector<Request*>& reqs, hsize_t f
           r->put(i, mins[i]);
           break;
         case Agg::Element:
-          r->put(i, elems[i * need + r->element]);
+          r->put(i, r->element < need ? elems[i * need + r->element] : kNaN);
           break;
         case Agg::Plain:
           break;

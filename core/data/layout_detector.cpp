@@ -8,20 +8,174 @@
 
 namespace imbw::detail {
 
-std::optional<Candidate> LayoutDetector::tryGroup(const std::string& groupPath, Layout layout) {
-  switch (layout) {
-    case Layout::PandasFixed:
-      return pandasFixed(groupPath);
-    case Layout::PandasTable:
-      return pandasTable(groupPath);
-    case Layout::ColumnGroup:
-      return columnGroup(groupPath);
-    case Layout::Compound:
-      return compoundInGroup(groupPath);
-    case Layout::Matrix2D:
-      return matrixInGroup(groupPath);
+namespace {
+
+std::string candidateList(const std::vector<EventGroup>& groups) {
+  std::string s;
+  for (const auto& g : groups) {
+    if (!s.empty()) s += ", ";
+    s += g.group + " (" + layoutName(g.layout) + ", " + std::to_string(g.events) + " events)";
   }
-  return std::nullopt;
+  return s;
+}
+
+std::string notesText(const std::vector<ObjectNote>& notes) {
+  std::string s;
+  for (const auto& n : notes) s += (s.empty() ? "" : "; ") + n.path + ": " + n.reason;
+  return s;
+}
+
+// A 1-D string dataset as long as some 2-D block of the group is wide: that block's names.
+bool matrixNameListOf(const std::vector<DsMeta>& all, const DsMeta& names) {
+  return std::any_of(all.begin(), all.end(), [&](const DsMeta& m) {
+    return m.rank == 2 && names.rank == 1 && m.dims[1] == names.dims[0];
+  });
+}
+
+EventGroup summary(const Candidate& c) {
+  return {c.info.group, c.info.layout, c.info.events, c.info.columns.size()};
+}
+
+}  // namespace
+
+Candidate LayoutDetector::detect() {
+  const std::optional<Layout> forced = m_options.layout;
+  std::string start = m_options.group.empty() ? "/" : m_options.group;
+  if (start.front() != '/') start = "/" + start;
+  checkPathLinks(m_fc, start);
+  H5I_type_t startType = H5I_GROUP;
+  if (start != "/") {
+    if (H5Lexists(m_file, start.c_str(), H5P_DEFAULT) <= 0) {
+      throw Error("no group or dataset '" + start + "' in '" + m_path + "'");
+    }
+    H5O_info_t oinfo;
+    if (H5Oget_info_by_name2(m_file, start.c_str(), &oinfo, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+      const Error damaged = m_fc.damage("open", start);  // before another call clears the stack
+      H5L_info_t info;
+      if (H5Lget_info(m_file, start.c_str(), &info, H5P_DEFAULT) >= 0 &&
+          info.type != H5L_TYPE_HARD) {
+        throw Error("'" + start + "' in '" + m_path + "' is a link to an object that does not " +
+                    "exist");
+      }
+      throw damaged;
+    }
+    startType = oinfo.type == H5O_TYPE_GROUP     ? H5I_GROUP
+                : oinfo.type == H5O_TYPE_DATASET ? H5I_DATASET
+                                                 : H5I_BADID;
+  }
+
+  std::vector<ObjectNote> skipped;
+  std::vector<Candidate> found;
+  std::string reason;
+  if (startType == H5I_DATASET) {
+    if (auto c = tryDataset(start, forced)) found.push_back(std::move(*c));
+    reason = "named by the group option";
+  } else if (startType == H5I_GROUP && !m_options.group.empty()) {
+    // The user named the group: it holds the events (no search below it unless it is empty).
+    found = candidatesIn(start, true, skipped);
+    reason = "named by the group option";
+  } else if (startType != H5I_GROUP) {
+    throw Error("'" + start + "' in '" + m_path + "' is neither a group nor a dataset");
+  }
+  if (found.empty() && startType == H5I_GROUP) {
+    // Breadth first, start first, bounded so that a huge hierarchy cannot stall detection.
+    std::vector<std::string> queue = {start};
+    for (std::size_t i = 0; i < queue.size() && queue.size() < 2000; ++i) {
+      const std::string& g = queue[i];
+      const std::string leaf = g.substr(g.find_last_of('/') + 1);
+      if (leaf.rfind("_i_", 0) == 0) {
+        skipped.push_back({g, leaf, "PyTables index of a table, not events"});
+        continue;
+      }
+      std::vector<Candidate> here = candidatesIn(g, false, skipped);
+      GroupScan scan = scanGroup(m_fc, g);
+      for (auto& sub : scan.groups) queue.push_back(std::move(sub));
+      if (here.empty()) {
+        // Links not followed where no events were found (a column group lists its own).
+        for (auto& u : scan.unusable) skipped.push_back(std::move(u));
+      }
+      for (auto& c : here) found.push_back(std::move(c));
+    }
+    if (found.size() > 1) {
+      // Groups of one row next to real event groups are run or file metadata.
+      std::vector<Candidate> events;
+      for (auto& c : found) {
+        if (c.info.events <= 1) {
+          skipped.push_back({c.info.group, c.info.group.substr(c.info.group.rfind('/') + 1),
+                             std::to_string(c.info.events) +
+                                 " row: taken for metadata beside the other event groups"});
+        } else {
+          events.push_back(std::move(c));
+        }
+      }
+      if (!events.empty()) found = std::move(events);
+    }
+    reason = found.size() == 1 ? "the only group holding events" : "";
+    if (found.size() == 1 && found.front().info.group == start && start != "/") {
+      reason = "named by the group option";
+    }
+  }
+  if (found.empty()) {
+    const std::string what = forced ? std::string("no ") + layoutName(*forced) + " event data"
+                                    : std::string("no event data");
+    std::string message =
+        what + " found in '" + m_path + "'" +
+        (m_options.group.empty() ? std::string() : " under '" + start + "'") +
+        ": expected a group of 1-D datasets, a 2-D numeric dataset, a compound table or a "
+        "pandas frame";
+    if (!skipped.empty()) message += " (not events: " + notesText(skipped) + ")";
+    throw Error(message);
+  }
+  std::vector<EventGroup> groups;
+  for (const auto& c : found) groups.push_back(summary(c));
+  if (found.size() > 1) {
+    throw AmbiguousSampleError("'" + m_path + "' holds events in " + std::to_string(found.size()) +
+                                   " groups: " + candidateList(groups) +
+                                   "; name the one to read as the sample's \"group\" "
+                                   "(imbalance-cli inspect FILE --group PATH shows one)",
+                               groups);
+  }
+  Candidate chosen = std::move(found.front());
+  finish(chosen);
+  chosen.info.reason = reason;
+  chosen.info.candidates = std::move(groups);
+  chosen.info.skipped = std::move(skipped);
+  return chosen;
+}
+
+std::vector<Candidate> LayoutDetector::candidatesIn(const std::string& groupPath, bool named,
+                                                    std::vector<ObjectNote>& skipped) {
+  const std::optional<Layout> forced = m_options.layout;
+  auto allowed = [&](Layout l) { return !forced || *forced == l; };
+  std::vector<Candidate> out;
+  if (allowed(Layout::PandasFixed)) {
+    if (auto c = pandasFixed(groupPath)) {
+      out.push_back(std::move(*c));
+      return out;
+    }
+  }
+  if (allowed(Layout::PandasTable)) {
+    if (auto c = pandasTable(groupPath)) {
+      out.push_back(std::move(*c));
+      return out;
+    }
+  }
+  GroupScan scan = scanGroup(m_fc, groupPath);
+  if (allowed(Layout::ColumnGroup)) {
+    if (auto c = columnGroup(groupPath, scan, named, skipped)) {
+      out.push_back(std::move(*c));
+      return out;
+    }
+  }
+  // Each compound table and each 2-D numeric dataset of the group is a candidate of its own.
+  for (auto& m : scan.datasets) {
+    if (m.cls == H5T_COMPOUND && m.rank == 1 && allowed(Layout::Compound)) {
+      if (auto c = compound(groupPath, std::move(m))) out.push_back(std::move(*c));
+    } else if (m.rank == 2 && h5::isNumeric(m.type) && allowed(Layout::Matrix2D)) {
+      if (auto c = matrix(groupPath, std::move(m))) out.push_back(std::move(*c));
+    }
+  }
+  return out;
 }
 
 std::optional<Candidate> LayoutDetector::tryDataset(const std::string& dsPath,
@@ -30,8 +184,7 @@ std::optional<Candidate> LayoutDetector::tryDataset(const std::string& dsPath,
   const std::string parent =
       slash == std::string::npos || slash == 0 ? "/" : dsPath.substr(0, slash);
   const std::string name = slash == std::string::npos ? dsPath : dsPath.substr(slash + 1);
-  DsMeta m = meta(m_file, dsPath, name);
-  if (!m.id.valid()) return std::nullopt;
+  DsMeta m = meta(m_fc, dsPath, name);
   if (m.cls == H5T_COMPOUND && (!layout || *layout == Layout::PandasTable) && name == "table") {
     if (auto c = pandasTable(parent)) return c;
   }
@@ -42,6 +195,25 @@ std::optional<Candidate> LayoutDetector::tryDataset(const std::string& dsPath,
     return matrix(parent, std::move(m));
   }
   return std::nullopt;
+}
+
+void LayoutDetector::finish(Candidate& c) const {
+  std::map<std::string, int> seen;
+  std::vector<std::string> twice;
+  for (const auto& col : c.info.columns) {
+    if (++seen[col.name] == 2) twice.push_back("'" + col.name + "'");
+  }
+  if (!twice.empty()) {
+    throw Error("'" + c.info.group + "' in '" + m_path + "' names " +
+                (twice.size() == 1 ? "the column " : "the columns ") + join(twice, ", ") +
+                " more than once (in its column names); a name must identify one column");
+  }
+}
+
+void LayoutDetector::refuseWhole(const DsMeta& m) const {
+  if (!m.refused.empty()) {
+    throw Error("cannot read '" + m.path + "' in '" + m_path + "': " + m.refused);
+  }
 }
 
 Error LayoutDetector::mismatch(const std::string& groupPath, const std::string& a, hsize_t na,
@@ -95,7 +267,8 @@ void LayoutDetector::addMatrixColumns(Candidate& c, DsMeta& m,
   }
 }
 
-hsize_t LayoutDetector::vlenMax(hid_t ds, hsize_t n) const {
+hsize_t LayoutDetector::vlenMax(const DsMeta& m, hsize_t n) const {
+  const hid_t ds = m.id;
   h5::Handle mem(H5Tvlen_create(H5T_NATIVE_DOUBLE));
   h5::Handle fileSpace(H5Dget_space(ds));
   const hsize_t step = std::max<hsize_t>(1, m_options.chunkSize);
@@ -106,8 +279,7 @@ hsize_t LayoutDetector::vlenMax(hid_t ds, hsize_t n) const {
     H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &first, nullptr, &cnt, nullptr);
     h5::Handle memSpace(H5Screate_simple(1, &cnt, nullptr));
     if (H5Dread(ds, mem, memSpace, fileSpace, H5P_DEFAULT, buf.data()) < 0) {
-      throw Error("cannot read variable-length data in '" + m_path +
-                  "': " + h5::lastErrorMessage());
+      throw m_fc.damage("read the variable-length data of", m.path);
     }
     for (hsize_t i = 0; i < cnt; ++i) best = std::max<hsize_t>(best, buf[i].len);
     H5Dvlen_reclaim(mem, memSpace, H5P_DEFAULT, buf.data());
@@ -115,37 +287,61 @@ hsize_t LayoutDetector::vlenMax(hid_t ds, hsize_t n) const {
   return best;
 }
 
-std::optional<Candidate> LayoutDetector::columnGroup(const std::string& groupPath) {
-  std::vector<DsMeta> all = groupDatasets(m_file, groupPath);
-  // The event count is the most common length of the 1-D numeric and vlen datasets.
+std::optional<Candidate> LayoutDetector::columnGroup(const std::string& groupPath, GroupScan& scan,
+                                                     bool named, std::vector<ObjectNote>& skipped) {
+  std::vector<DsMeta>& all = scan.datasets;
+  const auto isColumn = [](const DsMeta& m) {
+    return m.rank == 1 && (h5::isNumeric(m.type) || vlenNumeric(m));
+  };
+  // The event count is the length most of the 1-D numeric and vlen datasets share.
   std::map<hsize_t, int> lengths;
   for (const auto& m : all) {
-    if (m.rank == 1 && (h5::isNumeric(m.type) || vlenNumeric(m))) ++lengths[m.dims[0]];
+    if (isColumn(m)) ++lengths[m.dims[0]];
   }
   if (lengths.empty()) return std::nullopt;
   hsize_t n = 0;
   int votes = -1;
+  bool tie = false;
   for (const auto& [len, v] : lengths) {
     if (v > votes) {
       n = len;
       votes = v;
+      tie = false;
+    } else if (v == votes) {
+      tie = true;
     }
   }
-  std::string reference;
-  for (const auto& m : all) {
-    if (m.rank == 1 && (h5::isNumeric(m.type) || vlenNumeric(m)) && m.dims[0] == n) {
-      reference = m.name;
-      break;
+  const std::string group = groupPath.empty() ? "/" : groupPath;
+  if (tie) {
+    // No length most datasets agree on: not a table of events (metadata, or damage).
+    std::vector<std::string> parts;
+    const DsMeta* first = nullptr;
+    const DsMeta* other = nullptr;
+    for (const auto& m : all) {
+      if (!isColumn(m)) continue;
+      parts.push_back(m.name + " " + std::to_string(m.dims[0]));
+      if (!first) {
+        first = &m;
+      } else if (!other && m.dims[0] != first->dims[0]) {
+        other = &m;
+      }
     }
+    if (named) throw mismatch(group, first->name, first->dims[0], other->name, other->dims[0]);
+    skipped.push_back({group, group.substr(group.rfind('/') + 1),
+                       "1-D datasets of different lengths (" + join(parts, ", ") + ")"});
+    return std::nullopt;
   }
+  checkEventCount(m_fc, group, n);
   Candidate c;
   c.info.layout = Layout::ColumnGroup;
-  c.info.group = groupPath.empty() ? "/" : groupPath;
+  c.info.group = group;
   c.info.events = n;
+  c.info.unsupported = scan.unusable;
   for (auto& m : all) {
     const bool numeric = h5::isNumeric(m.type);
-    if (m.rank == 1 && (numeric || vlenNumeric(m))) {
-      if (m.dims[0] != n) throw mismatch(c.info.group, reference, n, m.name, m.dims[0]);
+    const bool rowsMatch = m.rank >= 1 && m.dims[0] == n;
+    const bool usable = m.refused.empty() && rowsMatch;
+    if (usable && m.rank == 1 && (numeric || vlenNumeric(m))) {
       Source s;
       ColumnInfo info = columnInfo(m.name, m.type, n);
       if (numeric) {
@@ -155,22 +351,21 @@ std::optional<Candidate> LayoutDetector::columnGroup(const std::string& groupPat
         s.kind = SourceKind::Vlen;
         s.storedType = h5::Handle(H5Tget_super(m.type));
         info.jagged = true;
-        info.maxMultiplicity = vlenMax(m.id, n);
+        info.maxMultiplicity = vlenMax(m, n);
         s.width = info.maxMultiplicity;
       }
       s.ds = addDataset(c, m);
       addColumn(c, std::move(info), std::move(s));
-    } else if (m.rank == 1 && m.cls == H5T_STRING && m.dims[0] == n) {
+    } else if (usable && m.rank == 1 && m.cls == H5T_STRING) {
       Source s;
       s.kind = SourceKind::Plain1D;
       s.storedType = h5::Handle(H5Tcopy(m.type));
       ColumnInfo info = columnInfo(m.name, m.type, n);
       s.ds = addDataset(c, m);
       addColumn(c, std::move(info), std::move(s));
-    } else if (m.rank == 2 && numeric) {
-      if (m.dims[0] != n) throw mismatch(c.info.group, reference, n, m.name, m.dims[0]);
+    } else if (usable && m.rank == 2 && numeric) {
       const hsize_t width = m.dims[1];
-      if (auto names = matrixNames(m_file, groupPath, m, width)) {
+      if (auto names = matrixNames(m_fc, groupPath, m, width)) {
         // A named 2-D block next to 1-D columns holds more columns, not a collection.
         addMatrixColumns(c, m, *names, n);
       } else {
@@ -184,6 +379,11 @@ std::optional<Candidate> LayoutDetector::columnGroup(const std::string& groupPat
         s.ds = addDataset(c, m);
         addColumn(c, std::move(info), std::move(s));
       }
+    } else if (m.rank == 1 && m.cls == H5T_STRING && m.dims[0] != n &&
+               (matrixNameListOf(all, m) || m.dims[0] <= 1)) {
+      // Column names of a 2-D block, or a note: not event data, nothing to report.
+    } else {
+      c.info.unsupported.push_back({m.path, m.name, unsupportedReason(m, n)});
     }
   }
   attachCountColumns(c);
@@ -242,18 +442,10 @@ void LayoutDetector::attachCountColumns(Candidate& c) const {
   }
 }
 
-std::optional<Candidate> LayoutDetector::compoundInGroup(const std::string& groupPath) {
-  std::vector<DsMeta> all = groupDatasets(m_file, groupPath);
-  DsMeta* best = nullptr;
-  for (auto& m : all) {
-    if (m.cls == H5T_COMPOUND && m.rank == 1 && (!best || m.dims[0] > best->dims[0])) best = &m;
-  }
-  if (!best) return std::nullopt;
-  return compound(groupPath, std::move(*best));
-}
-
 std::optional<Candidate> LayoutDetector::compound(const std::string& groupPath, DsMeta m) {
   if (m.cls != H5T_COMPOUND || m.rank != 1) return std::nullopt;
+  refuseWhole(m);
+  checkEventCount(m_fc, m.path, m.dims[0]);
   Candidate c;
   c.info.layout = Layout::Compound;
   c.info.group = m.path;
@@ -277,10 +469,19 @@ std::optional<Candidate> LayoutDetector::compound(const std::string& groupPath, 
       hsize_t len = 0;
       H5Tget_array_dims2(mt, &len);
       h5::Handle super(H5Tget_super(mt));
-      if (!h5::isNumeric(super) && !h5::isString(super)) continue;
+      if (!h5::isNumeric(super) && !h5::isString(super)) {
+        c.info.unsupported.push_back(
+            {c.info.group, field, "field of type " + h5::typeName(mt) + ", not numbers"});
+        continue;
+      }
       std::vector<std::string> names;
       for (hsize_t j = 0; j < len; ++j) names.push_back(field + "_" + std::to_string(j));
       addArrayFieldColumns(c, ds, field, super, names);
+    } else {
+      const std::string why = H5Tget_class(mt) == H5T_COMPOUND
+                                  ? "nested compound (a field that is itself a compound)"
+                                  : "field of type " + h5::typeName(mt) + ", not numbers";
+      c.info.unsupported.push_back({c.info.group, field, why});
     }
   }
   (void)groupPath;
@@ -288,28 +489,17 @@ std::optional<Candidate> LayoutDetector::compound(const std::string& groupPath, 
   return c;
 }
 
-std::optional<Candidate> LayoutDetector::matrixInGroup(const std::string& groupPath) {
-  std::vector<DsMeta> all = groupDatasets(m_file, groupPath);
-  DsMeta* best = nullptr;
-  for (auto& m : all) {
-    if (m.rank == 2 && h5::isNumeric(m.type) &&
-        (!best || m.dims[0] * m.dims[1] > best->dims[0] * best->dims[1])) {
-      best = &m;
-    }
-  }
-  if (!best) return std::nullopt;
-  return matrix(groupPath, std::move(*best));
-}
-
 std::optional<Candidate> LayoutDetector::matrix(const std::string& groupPath, DsMeta m) {
   if (m.rank != 2 || !h5::isNumeric(m.type)) return std::nullopt;
+  refuseWhole(m);
+  checkEventCount(m_fc, m.path, m.dims[0]);
   Candidate c;
   c.info.layout = Layout::Matrix2D;
   c.info.group = m.path;
   c.info.events = m.dims[0];
   const hsize_t width = m.dims[1];
   std::vector<std::string> names;
-  if (auto found = matrixNames(m_file, groupPath, m, width)) {
+  if (auto found = matrixNames(m_fc, groupPath, m, width)) {
     names = *found;
   } else {
     for (hsize_t j = 0; j < width; ++j) names.push_back("col" + std::to_string(j));

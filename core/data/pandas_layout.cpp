@@ -14,12 +14,13 @@ std::optional<Candidate> LayoutDetector::pandasFixed(const std::string& groupPat
   for (const char* key : {"axis0", "axis1", "block0_values", "block0_items"}) {
     if (h5::objectType(group, key) != H5I_DATASET) return std::nullopt;
   }
-  DsMeta axis0 = meta(m_file, joinPath(groupPath, "axis0"), "axis0");
-  DsMeta axis1 = meta(m_file, joinPath(groupPath, "axis1"), "axis1");
+  DsMeta axis0 = meta(m_fc, joinPath(groupPath, "axis0"), "axis0");
+  DsMeta axis1 = meta(m_fc, joinPath(groupPath, "axis1"), "axis1");
   if (axis0.rank != 1 || axis1.rank != 1 || axis0.cls != H5T_STRING) return std::nullopt;
   const std::vector<std::string> order = h5::readStringDataset(axis0.id, 0, axis0.dims[0]);
   const hsize_t n = axis1.dims[0];
 
+  checkEventCount(m_fc, groupPath, n);
   Candidate c;
   c.info.layout = Layout::PandasFixed;
   c.info.group = groupPath.empty() ? "/" : groupPath;
@@ -28,11 +29,19 @@ std::optional<Candidate> LayoutDetector::pandasFixed(const std::string& groupPat
   for (int b = 0;; ++b) {
     const std::string base = "block" + std::to_string(b);
     if (h5::objectType(group, base + "_values") != H5I_DATASET) break;
-    DsMeta items = meta(m_file, joinPath(groupPath, base + "_items"), base + "_items");
+    if (h5::objectType(group, base + "_items") != H5I_DATASET) break;
+    DsMeta items = meta(m_fc, joinPath(groupPath, base + "_items"), base + "_items");
     if (!items.id.valid() || items.rank != 1 || items.cls != H5T_STRING) break;
     const std::vector<std::string> names = h5::readStringDataset(items.id, 0, items.dims[0]);
     const hsize_t k = names.size();
-    DsMeta v = meta(m_file, joinPath(groupPath, base + "_values"), base + "_values");
+    DsMeta v = meta(m_fc, joinPath(groupPath, base + "_values"), base + "_values");
+    for (const auto& name : names) {
+      if (byName.count(name)) {
+        throw Error("'" + c.info.group + "' in '" + m_path + "' names the column '" + name +
+                    "' more than once (pandas allows duplicate column names; rename them)");
+      }
+    }
+    if (v.cls != H5T_VLEN) refuseWhole(v);
     if (v.cls == H5T_VLEN) {
       // PyTables stores object (string) blocks as one pickled Python object.
       for (const auto& name : names) {
@@ -92,7 +101,7 @@ std::optional<Candidate> LayoutDetector::pandasFixed(const std::string& groupPat
 std::optional<Candidate> LayoutDetector::pandasTable(const std::string& groupPath) {
   h5::Handle group(H5Gopen2(m_file, groupPath.empty() ? "/" : groupPath.c_str(), H5P_DEFAULT));
   if (!group.valid() || h5::objectType(group, "table") != H5I_DATASET) return std::nullopt;
-  DsMeta m = meta(m_file, joinPath(groupPath, "table"), "table");
+  DsMeta m = meta(m_fc, joinPath(groupPath, "table"), "table");
   if (m.cls != H5T_COMPOUND || m.rank != 1) return std::nullopt;
   h5::Handle type(H5Tcopy(m.type));
   const int nmembers = H5Tget_nmembers(type);
@@ -106,11 +115,13 @@ std::optional<Candidate> LayoutDetector::pandasTable(const std::string& groupPat
   h5::readStringAttribute(group, "pandas_type", &pandasType);
   if (!hasBlocks && pandasType.find("table") == std::string::npos) return std::nullopt;
 
+  refuseWhole(m);
+  checkEventCount(m_fc, groupPath, m.dims[0]);
   Candidate c;
   c.info.layout = Layout::PandasTable;
   c.info.group = groupPath.empty() ? "/" : groupPath;
   c.info.events = m.dims[0];
-  h5::Handle tableId(H5Dopen2(m_file, m.path.c_str(), H5P_DEFAULT));
+  h5::Handle tableId(openDataset(m_file, m.path));
   const int ds = addDataset(c, m);
   for (int k = 0; k < nmembers; ++k) {
     char* raw = H5Tget_member_name(type, static_cast<unsigned>(k));

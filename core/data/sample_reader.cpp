@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <system_error>
 #include <unordered_map>
 
 #include "core/data/column_reader.h"
@@ -78,6 +79,68 @@ std::vector<std::string> SampleInfo::scalarNames() const {
   return out;
 }
 
+namespace {
+
+// A scalar name split into the column it reads and how: "count(jet_pt)", "jet_pt[3]", "mjj".
+struct ParsedName {
+  std::string column;
+  Agg agg = Agg::Plain;
+  hsize_t element = 0;
+};
+
+ParsedName parseName(const std::string& name) {
+  static const std::pair<const char*, Agg> kAggs[] = {
+      {"count(", Agg::Count}, {"sum(", Agg::Sum}, {"max(", Agg::Max}, {"min(", Agg::Min}};
+  for (const auto& [prefix, agg] : kAggs) {
+    const std::size_t len = std::strlen(prefix);
+    if (name.size() > len + 1 && name.compare(0, len, prefix) == 0 && name.back() == ')') {
+      return {name.substr(len, name.size() - len - 1), agg, 0};
+    }
+  }
+  const std::size_t open = name.rfind('[');
+  if (open != std::string::npos && open > 0 && name.back() == ']') {
+    const std::string digits = name.substr(open + 1, name.size() - open - 2);
+    hsize_t idx = 0;
+    const auto res = std::from_chars(digits.data(), digits.data() + digits.size(), idx);
+    if (!digits.empty() && res.ec == std::errc() && res.ptr == digits.data() + digits.size()) {
+      return {name.substr(0, open), Agg::Element, idx};
+    }
+  }
+  return {name, Agg::Plain, 0};
+}
+
+const ColumnInfo* findColumn(const SampleInfo& info, const std::string& name) {
+  for (const auto& c : info.columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool SampleInfo::isScalarName(const std::string& name) const {
+  if (const ColumnInfo* c = findColumn(*this, name)) return !c->isString && !c->jagged;
+  const ParsedName p = parseName(name);
+  const ColumnInfo* c = findColumn(*this, p.column);
+  return p.agg != Agg::Plain && c && c->jagged;
+}
+
+std::string SampleInfo::whyUnreadable(const std::string& name) const {
+  if (const ColumnInfo* c = findColumn(*this, name)) {
+    if (c->isString) return "it holds strings; it can define classes but not be read as a number";
+    if (c->jagged) {
+      return "it is a collection; use count(" + name + "), " + name + "[0], sum(" + name +
+             "), max(" + name + ") or min(" + name + ")";
+    }
+    return {};
+  }
+  const std::string column = parseName(name).column;
+  for (const auto& u : unsupported) {
+    if (u.name == name || u.name == column) return "'" + u.path + "' is unsupported: " + u.reason;
+  }
+  return {};
+}
+
 struct SampleReader::Impl {
   std::string path;
   ReaderOptions options;
@@ -87,58 +150,32 @@ struct SampleReader::Impl {
 
   Request resolve(const std::string& name) const {
     Request r;
-    auto unknown = [&]() {
-      return Error(unknownNameMessage("column", name, data.info.scalarNames()) + " in '" + path +
-                   "'");
-    };
     auto find = [&](const std::string& col) {
       auto it = columnIndex.find(col);
       return it == columnIndex.end() ? -1 : it->second;
     };
-    static const std::pair<const char*, Agg> kAggs[] = {
-        {"count(", Agg::Count}, {"sum(", Agg::Sum}, {"max(", Agg::Max}, {"min(", Agg::Min}};
-    for (const auto& [prefix, agg] : kAggs) {
-      const std::size_t len = std::strlen(prefix);
-      if (name.size() > len + 1 && name.compare(0, len, prefix) == 0 && name.back() == ')') {
-        const int col = find(name.substr(len, name.size() - len - 1));
-        if (col >= 0 && data.info.columns[col].jagged) {
-          r.column = col;
-          r.agg = agg;
-          return r;
-        }
-        throw unknown();
-      }
-    }
     if (const int col = find(name); col >= 0) {
-      const ColumnInfo& c = data.info.columns[col];
-      if (c.isString) {
-        throw Error("column '" + name + "' in '" + path +
-                    "' holds strings; it can define classes but not be read as a number");
-      }
-      if (c.jagged) {
-        throw Error("column '" + name + "' in '" + path + "' is a collection; use count(" + name +
-                    "), " + name + "[0], sum(" + name + "), max(" + name + ") or min(" + name +
-                    ")");
+      if (std::string why = data.info.whyUnreadable(name); !why.empty()) {
+        throw Error("column '" + name + "' in '" + path + "': " + why);
       }
       r.column = col;
       return r;
     }
-    const std::size_t open = name.rfind('[');
-    if (open != std::string::npos && name.back() == ']') {
-      const int col = find(name.substr(0, open));
-      const std::string digits = name.substr(open + 1, name.size() - open - 2);
-      hsize_t idx = 0;
-      auto res = std::from_chars(digits.data(), digits.data() + digits.size(), idx);
-      if (col >= 0 && data.info.columns[col].jagged && !digits.empty() &&
-          res.ptr == digits.data() + digits.size() &&
-          idx < data.info.columns[col].maxMultiplicity) {
+    const ParsedName p = parseName(name);
+    if (p.agg != Agg::Plain) {
+      const int col = find(p.column);
+      if (col >= 0 && data.info.columns[col].jagged) {
+        // An element beyond every event's multiplicity is absent everywhere: NaN.
         r.column = col;
-        r.agg = Agg::Element;
-        r.element = idx;
+        r.agg = p.agg;
+        r.element = p.element;
         return r;
       }
     }
-    throw unknown();
+    if (std::string why = data.info.whyUnreadable(name); !why.empty()) {
+      throw Error("cannot read '" + name + "' from '" + path + "': " + why);
+    }
+    throw Error(unknownNameMessage("column", name, data.info.scalarNames()) + " in '" + path + "'");
   }
 
   void readChunks(const std::vector<std::string>& names, const std::vector<std::string>& asDouble,
@@ -167,54 +204,9 @@ SampleReader::SampleReader(const std::string& path, ReaderOptions options)
   }
   d.file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!d.file.valid()) {
-    throw Error("cannot open sample '" + path + "': " + h5::lastErrorMessage());
+    throw Error("cannot open sample '" + path + "': HDF5: " + h5::lastErrorMessage());
   }
-
-  LayoutDetector detector(d.file, path, d.options);
-  const std::vector<Layout> order = {Layout::PandasFixed, Layout::PandasTable, Layout::ColumnGroup,
-                                     Layout::Compound, Layout::Matrix2D};
-  std::optional<Candidate> best;
-  auto consider = [&](std::optional<Candidate> c) {
-    // Several candidates (metadata groups, several pandas keys): the most events wins, the
-    // first found (shallowest) on a tie.
-    if (c && (!best || c->info.events > best->info.events)) best = std::move(c);
-  };
-  std::string start = d.options.group.empty() ? "/" : d.options.group;
-  if (start.front() != '/') start = "/" + start;
-  const H5I_type_t startType = h5::objectType(d.file, start);
-  if (startType == H5I_BADID) {
-    throw Error("no group or dataset '" + start + "' in '" + path + "'");
-  }
-  if (startType == H5I_DATASET) {
-    consider(detector.tryDataset(start, d.options.layout));
-  } else if (!d.options.group.empty()) {
-    // The user named the group: it holds the events (no search below it unless it is empty).
-    for (Layout l : order) {
-      if (d.options.layout && l != *d.options.layout) continue;
-      if ((best = detector.tryGroup(start, l))) break;
-    }
-  }
-  if (!best && startType == H5I_GROUP) {
-    for (const auto& g : groupsBelow(d.file, start)) {
-      for (Layout l : order) {
-        if (d.options.layout && l != *d.options.layout) continue;
-        if (auto c = detector.tryGroup(g, l)) {
-          consider(std::move(c));
-          break;
-        }
-      }
-    }
-  }
-  if (!best) {
-    std::string what = d.options.layout
-                           ? std::string("no ") + layoutName(*d.options.layout) + " event data"
-                           : std::string("no event data");
-    throw Error(what + " found in '" + path + "'" +
-                (d.options.group.empty() ? std::string() : " under '" + start + "'") +
-                ": expected a group of 1-D datasets, a 2-D numeric dataset, a compound table or "
-                "a pandas frame");
-  }
-  d.data = std::move(*best);
+  d.data = LayoutDetector(d.file, path, d.options).detect();
   d.data.info.path = path;
   for (std::size_t i = 0; i < d.data.info.columns.size(); ++i) {
     d.columnIndex.emplace(d.data.info.columns[i].name, static_cast<int>(i));

@@ -14,6 +14,7 @@
 
 #include "core/data/h5_handle.h"
 #include "core/data/sample_reader.h"
+#include "core/util/error.h"
 
 namespace imbw::detail {
 
@@ -62,6 +63,26 @@ struct DsMeta {
   int rank = 0;
   std::vector<hsize_t> dims;
   H5T_class_t cls = H5T_NO_CLASS;
+  /// Why its values must not be read (external storage, a filter plugin, a filter this HDF5
+  /// lacks); empty when they can be.
+  std::string refused;
+};
+
+/// One group's links, looked at once: its datasets (opened), its subgroups, and the links that
+/// lead to nothing readable.
+struct GroupScan {
+  std::vector<DsMeta> datasets;      // in name order
+  std::vector<std::string> groups;   // full paths
+  std::vector<ObjectNote> unusable;  // dangling links, external links not followed
+};
+
+/// Names a file and its objects in messages and decides what may be opened.
+struct FileContext {
+  hid_t file = H5I_INVALID_HID;
+  std::string path;
+  const ReaderOptions* options = nullptr;
+  /// "cannot <action> '<object>' in '<file>': <HDF5's message>".
+  Error damage(const std::string& action, const std::string& object) const;
 };
 
 std::string joinPath(const std::string& group, const std::string& name);
@@ -70,19 +91,26 @@ std::string lower(std::string s);
 /// Opens a dataset with a chunk cache that holds a few whole chunks, so that reading a compressed
 /// dataset in slices smaller than its chunks does not inflate a chunk once per slice.
 h5::Handle openDataset(hid_t file, const std::string& path);
-DsMeta meta(hid_t file, const std::string& path, const std::string& name);
-/// Every dataset directly inside a group, in name order.
-std::vector<DsMeta> groupDatasets(hid_t file, const std::string& groupPath);
-/// Groups below `start` in breadth-first order (start first), bounded in number.
-std::vector<std::string> groupsBelow(hid_t file, const std::string& start);
+/// Opens the dataset at `path` and describes it; throws (FileContext::damage) when HDF5 cannot.
+DsMeta meta(const FileContext& fc, const std::string& path, const std::string& name);
+/// Lists and opens what a group holds; throws when the group or one of its objects is damaged.
+GroupScan scanGroup(const FileContext& fc, const std::string& groupPath);
+/// Throws when `path` passes through an external link the options do not allow.
+void checkPathLinks(const FileContext& fc, const std::string& path);
+/// Throws when `events` float32 values alone would not fit in this machine's memory.
+void checkEventCount(const FileContext& fc, const std::string& group, hsize_t events);
 
 bool vlenNumeric(const DsMeta& m);
 ColumnInfo columnInfo(std::string name, hid_t storedType, std::size_t length);
 
 /// Column names of a 2-D dataset [events × width]: a string attribute on the dataset or its
 /// group, or a sibling 1-D string dataset with `width` entries.
-std::optional<std::vector<std::string>> matrixNames(hid_t file, const std::string& groupPath,
-                                                    const DsMeta& m, hsize_t width);
+std::optional<std::vector<std::string>> matrixNames(const FileContext& fc,
+                                                    const std::string& groupPath, const DsMeta& m,
+                                                    hsize_t width);
+/// Why a dataset found in an event group cannot be read as event data, for the unsupported list
+/// ("3-D dataset [12 × 2 × 2]: ...", "object references", ...); `events` is the group's count.
+std::string unsupportedReason(const DsMeta& m, hsize_t events);
 
 // How one stored value comes into memory: converted by HDF5 to float/double, or (enums and
 // bitfields, which HDF5 will not convert to numbers) as raw native integers decoded here.
