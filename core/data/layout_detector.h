@@ -3,6 +3,7 @@
 // Internal to the sample reader: finds the groups of a file that hold events and recognises
 // their layout (column group, 2-D matrix, compound table, pandas fixed and table).
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ class LayoutDetector {
     m_fc.file = file;
     m_fc.path = m_path;
     m_fc.options = &m_options;
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(m_path, ec);
+    m_fc.fileSize = ec ? 0 : size;
   }
 
   /// The sample's events as ReaderOptions ask: the named group or dataset, else the one group

@@ -113,6 +113,35 @@ double physicalMemory() {
 
 }  // namespace
 
+// Data stored contiguously in this file must lie inside it: a dataset whose data runs past the
+// end is refused with the byte counts (a truncated file whose superblock was rewritten, or a
+// damaged header) before a read fails somewhere inside HDF5.
+static std::string pastEndOfFile(const FileContext& fc, const DsMeta& m) {
+  if (fc.fileSize == 0) return {};
+  h5::Handle dcpl(H5Dget_create_plist(m.id));
+  if (!dcpl.valid() || H5Pget_layout(dcpl) != H5D_CONTIGUOUS || H5Pget_external_count(dcpl) > 0) {
+    return {};
+  }
+  // Only for data in this file, not in one an (allowed) external link leads to.
+  const auto fileName = [](hid_t obj) {
+    char name[4096] = {0};
+    return H5Fget_name(obj, name, sizeof name - 1) < 0 ? std::string() : std::string(name);
+  };
+  if (fileName(m.id) != fileName(fc.file)) return {};
+  const haddr_t offset = H5Dget_offset(m.id);
+  if (offset == HADDR_UNDEF) return {};  // never written: reads as the fill value
+  double bytes = double(H5Tget_size(m.type));
+  for (hsize_t d : m.dims) bytes *= double(d);
+  const double end = double(offset) + bytes;
+  if (end <= double(fc.fileSize)) return {};
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "its data (bytes %.0f to %.0f) lies past the end of the file (%.0f bytes): the "
+                "file is truncated or the header damaged",
+                double(offset), end, double(fc.fileSize));
+  return buf;
+}
+
 // Every dataset is opened with the same access properties here (HDF5 refuses to open an open
 // dataset again with another external-file prefix): external files named by a dataset resolve
 // next to the HDF5 file, not in the working directory, and the chunk cache holds a few whole
@@ -156,6 +185,7 @@ DsMeta meta(const FileContext& fc, const std::string& path, const std::string& n
   }
   m.cls = H5Tget_class(m.type);
   m.refused = refusal(m.id, *fc.options);
+  if (m.refused.empty()) m.refused = pastEndOfFile(fc, m);
   return m;
 }
 

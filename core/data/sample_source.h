@@ -81,6 +81,7 @@ struct FileContext {
   hid_t file = H5I_INVALID_HID;
   std::string path;
   const ReaderOptions* options = nullptr;
+  std::uintmax_t fileSize = 0;  ///< bytes on disk, for declared sizes; 0 when unknown
   /// "cannot <action> '<object>' in '<file>': <HDF5's message>".
   Error damage(const std::string& action, const std::string& object) const;
 };

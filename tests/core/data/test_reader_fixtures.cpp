@@ -328,6 +328,22 @@ class TestReaderFixtures : public QObject {
     QVERIFY2(ms < 2000, qPrintable(QString("took %1 ms").arg(ms)));
   }
 
+  void dataPastTheEndOfTheFileIsRefused() {
+    // HDF5 itself would read the missing bytes as zeros (h5dump does).
+    const std::string path = fixture("damaged_past_eof.h5");
+    const QJsonObject want = m_expected.value("damaged_past_eof.h5").toObject();
+    const SampleReader r(path);
+    const imbw::ObjectNote* c = note(r.info().unsupported, "/events/c");
+    QVERIFY(c);
+    const std::string offset = std::to_string(want.value("data_offset").toInteger());
+    const std::string size = std::to_string(want.value("file_size").toInteger());
+    QVERIFY2(contains(c->reason, "bytes " + offset + " to ") &&
+                 contains(c->reason, "past the end of the file (" + size + " bytes)"),
+             c->reason.c_str());
+    const std::string e = errorOf([&] { readColumn(r, "c", true); });
+    QVERIFY2(contains(e, path) && contains(e, "truncated"), e.c_str());
+  }
+
   void damageIsReportedWithHdf5sMessage_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("group");
