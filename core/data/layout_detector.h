@@ -28,7 +28,7 @@ class LayoutDetector {
   /// The sample's events as ReaderOptions ask: the named group or dataset, else the one group
   /// of the file that holds events. Fills info.reason, candidates, skipped and unsupported.
   /// Throws AmbiguousSampleError when several groups qualify, imbw::Error when none does or the
-  /// file is damaged.
+  /// file is damaged. (group_search.cpp)
   Candidate detect();
 
  private:

@@ -113,15 +113,24 @@ double physicalMemory() {
 
 }  // namespace
 
-// Data stored contiguously in this file must lie inside it: a dataset whose data runs past the
-// end is refused with the byte counts (a truncated file whose superblock was rewritten, or a
-// damaged header) before a read fails somewhere inside HDF5.
+// A dataset that declares values but never had any written is refused (reading it yields only
+// its fill value). Data stored contiguously in this file must lie inside it: a dataset whose
+// data runs past the end is refused with the byte counts (a truncated file whose superblock was
+// rewritten, or a damaged header); HDF5 would read the missing bytes as zeros.
 static std::string pastEndOfFile(const FileContext& fc, const DsMeta& m) {
-  if (fc.fileSize == 0) return {};
   h5::Handle dcpl(H5Dget_create_plist(m.id));
-  if (!dcpl.valid() || H5Pget_layout(dcpl) != H5D_CONTIGUOUS || H5Pget_external_count(dcpl) > 0) {
-    return {};
+  if (!dcpl.valid() || H5Pget_external_count(dcpl) > 0) return {};
+  double values = 1.0;
+  for (hsize_t d : m.dims) values *= double(d);
+  const H5D_layout_t layout = H5Pget_layout(dcpl);
+  if (values > 0 && (layout == H5D_CHUNKED || layout == H5D_CONTIGUOUS) &&
+      H5Dget_storage_size(m.id) == 0) {
+    // Reading it would only produce its fill value, for as long as it declares rows.
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "declares %.0f values but none was ever written", values);
+    return buf;
   }
+  if (fc.fileSize == 0 || layout != H5D_CONTIGUOUS) return {};
   // Only for data in this file, not in one an (allowed) external link leads to.
   const auto fileName = [](hid_t obj) {
     char name[4096] = {0};

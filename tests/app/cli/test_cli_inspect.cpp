@@ -108,7 +108,7 @@ class TestCliInspect : public QObject {
     const Result j = runCli({"inspect", fixture("h5py_unsupported.h5"), "--json"});
     QCOMPARE(j.exitCode, 0);
     const QJsonArray u = parse(j).value("unsupported").toArray();
-    QCOMPARE(u.size(), 6);
+    QCOMPARE(u.size(), 8);
     QVERIFY(byKey(u, "name", "cube").value("reason").toString().startsWith("3-D dataset"));
     QVERIFY(byKey(u, "name", "refs").value("reason").toString().contains("references"));
     QVERIFY(byKey(u, "name", "nested").value("reason").toString().contains("nested compound"));

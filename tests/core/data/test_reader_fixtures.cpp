@@ -239,7 +239,9 @@ class TestReaderFixtures : public QObject {
         {"blob", "opaque"},
         {"nested", "nested compound (field 'inner'"},
         {"gone", "external link to 'no_such_file.h5:/events/x', not followed"},
-        {"lost", "soft link to '/events/nowhere', which does not exist"}};
+        {"lost", "soft link to '/events/nowhere', which does not exist"},
+        {"unwritten", "declares 12 values but none was ever written"},
+        {"unwritten_chunked", "declares 12 values but none was ever written"}};
     for (const auto& [name, reason] : reasons) {
       const imbw::ObjectNote* n = note(unsupported, std::string("/events/") + name);
       QVERIFY2(n && contains(n->reason, reason), name);
