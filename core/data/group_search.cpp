@@ -26,7 +26,6 @@ std::string notesText(const std::vector<ObjectNote>& notes) {
   return s;
 }
 
-// A 1-D string dataset as long as some 2-D block of the group is wide: that block's names.
 EventGroup summary(const Candidate& c) {
   return {c.info.group, c.info.layout, c.info.events, c.info.columns.size()};
 }
@@ -76,7 +75,7 @@ Candidate LayoutDetector::detect() {
     // Breadth first, start first, bounded so that a huge hierarchy cannot stall detection.
     std::vector<std::string> queue = {start};
     for (std::size_t i = 0; i < queue.size() && queue.size() < 2000; ++i) {
-      const std::string& g = queue[i];
+      const std::string g = queue[i];  // a copy: the queue grows below
       const std::string leaf = g.substr(g.find_last_of('/') + 1);
       if (leaf.rfind("_i_", 0) == 0) {
         skipped.push_back({g, leaf, "PyTables index of a table, not events"});
@@ -164,6 +163,12 @@ std::vector<Candidate> LayoutDetector::candidatesIn(const std::string& groupPath
   }
   // Each compound table and each 2-D numeric dataset of the group is a candidate of its own.
   for (auto& m : scan.datasets) {
+    const bool table = m.cls == H5T_COMPOUND && m.rank == 1 && allowed(Layout::Compound);
+    const bool block = m.rank == 2 && h5::isNumeric(m.type) && allowed(Layout::Matrix2D);
+    if ((table || block) && !m.refused.empty()) {
+      skipped.push_back({m.path, m.name, m.refused});  // refused when named, listed when searched
+      continue;
+    }
     if (m.cls == H5T_COMPOUND && m.rank == 1 && allowed(Layout::Compound)) {
       if (auto c = compound(groupPath, std::move(m))) out.push_back(std::move(*c));
     } else if (m.rank == 2 && h5::isNumeric(m.type) && allowed(Layout::Matrix2D)) {

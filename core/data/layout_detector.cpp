@@ -10,6 +10,7 @@ namespace imbw::detail {
 
 namespace {
 
+// A 1-D string dataset as long as some 2-D block of the group is wide: that block's names.
 bool matrixNameListOf(const std::vector<DsMeta>& all, const DsMeta& names) {
   return std::any_of(all.begin(), all.end(), [&](const DsMeta& m) {
     return m.rank == 2 && names.rank == 1 && m.dims[1] == names.dims[0];

@@ -617,6 +617,36 @@ class TestSampleReader : public QObject {
     }
   }
 
+  void refusedDatasetsElsewhereAreListedNotFatal() {
+    const std::string path = file("unwritten_block.h5");
+    {
+      Handle f = fixture::createFile(path);
+      Handle g = fixture::createGroup(f, "events");
+      QVERIFY(fixture::writeDoubles(g, "x", H5T_IEEE_F64LE, {1, 2, 3}));
+      Handle cache = fixture::createGroup(f, "cache");
+      const hsize_t dims[2] = {1000, 4};
+      Handle space(H5Screate_simple(2, dims, nullptr));
+      Handle ds(H5Dcreate2(cache, "block", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT));  // created, never written
+      QVERIFY(ds.valid());
+    }
+    const SampleReader r(path);
+    QCOMPARE(r.info().group, std::string("/events"));
+    bool listed = false;
+    for (const auto& s : r.info().skipped) {
+      listed = listed || (s.path == "/cache/block" &&
+                          s.reason == "declares 4000 values but none was ever written");
+    }
+    QVERIFY(listed);
+    // Named, it is refused with the reason.
+    ReaderOptions o;
+    o.group = "/cache/block";
+    const std::string e = errorOf([&] { SampleReader named(path, o); });
+    QVERIFY2(
+        contains(e, path) && contains(e, "'/cache/block'") && contains(e, "none was ever written"),
+        e.c_str());
+  }
+
   void layoutOverride() {
     const std::string path = file("two_layouts.h5");
     const float m[4][2] = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
