@@ -81,9 +81,6 @@ struct Link {
 /// cannot list them (a damaged group); lastErrorMessage() then says why.
 bool listLinks(hid_t group, std::vector<Link>* out);
 
-/// Names of the links directly inside a group, in name order.
-std::vector<std::string> childNames(hid_t group);
-
 /// H5I_GROUP or H5I_DATASET for the object at `name` relative to `loc`; H5I_BADID when there is
 /// no such object (or a dangling or external link: it never opens another file).
 H5I_type_t objectType(hid_t loc, const std::string& name);
