@@ -3,6 +3,8 @@
 # Idempotent: packages already present are skipped by apt. Needs root (or sudo).
 #   bash packaging/install-deps.sh          build + run + test dependencies
 #   bash packaging/install-deps.sh --bench  also the Python peers used by bench/
+#   bash packaging/install-deps.sh --fixtures  also what regenerates the reader's committed
+#                                              fixtures (tests/core/data/fixtures/make_fixtures.py)
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -19,8 +21,14 @@ BENCH_PKGS=(
   python3-xgboost python3-torch
 )
 
+# The tests read committed files; only regenerating them needs the writing tools.
+FIXTURE_PKGS=(
+  python3 python3-numpy python3-h5py python3-pandas python3-tables
+)
+
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi
+if [[ "${1:-}" == "--fixtures" ]]; then want+=("${FIXTURE_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

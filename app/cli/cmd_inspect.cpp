@@ -1,9 +1,12 @@
-// imbalance-cli inspect FILE.h5: what the reader sees in a file.
+// imbalance-cli inspect FILE.h5: what the reader sees in a file, as text or (--json) for a
+// program, e.g. the window probing a file it has not opened before in a child process.
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,14 +18,26 @@ namespace {
 
 const char* const kUsage =
     "usage: imbalance-cli inspect FILE.h5 [--group PATH] [--layout NAME] [--count-column NAME]\n"
+    "                                     [--allow-external] [--allow-plugins] [--json]\n"
     "\n"
-    "Prints the detected layout, every column (name, type, length, jagged or not) and, for a\n"
-    "column named 'label' or 'Label', the number of events per label value.\n"
+    "Prints the group holding the events and why it was chosen, the detected layout, every\n"
+    "column (name, type, length, jagged or not), the objects that cannot be read and why, the\n"
+    "groups that hold no events and, for a column named 'label' or 'Label', the number of\n"
+    "events per label value. When several groups hold events it lists them (exit 0): name one\n"
+    "with --group (in an analysis: the sample's \"group\").\n"
     "\n"
     "  --group PATH          HDF5 group or dataset holding the events (default: detect)\n"
     "  --layout NAME         force the layout: ColumnGroup, Matrix2D, Compound, PandasFixed,\n"
     "                        PandasTable (default: detect)\n"
-    "  --count-column NAME   per-event element count of padded jagged arrays\n";
+    "  --count-column NAME   per-event element count of padded jagged arrays\n"
+    "  --allow-external      follow external links and read external storage (other files)\n"
+    "  --allow-plugins       read datasets compressed with HDF5 filter plugins\n"
+    "  --json                one JSON object on stdout instead (no label counts): \"status\"\n"
+    "                        ok | ambiguous | error, \"error\", \"file\", \"group\", \"reason\",\n"
+    "                        \"layout\", \"events\", \"candidates\", \"columns\" (name, type,\n"
+    "                        kind number|string|jagged|unreadable, length, maxMultiplicity),\n"
+    "                        \"unsupported\" and \"skipped\" (path, name, reason); exit 1 on "
+    "error\n";
 
 // More distinct values than this and the column is not a class label worth listing.
 constexpr std::size_t kMaxLabelValues = 50;
@@ -83,8 +98,82 @@ void printLabelCounts(const imbw::SampleReader& reader, const imbw::ColumnInfo& 
   }
 }
 
+nlohmann::json groupsJson(const std::vector<imbw::EventGroup>& groups) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& g : groups) {
+    out.push_back({{"group", g.group},
+                   {"layout", imbw::layoutName(g.layout)},
+                   {"events", g.events},
+                   {"columns", g.columns}});
+  }
+  return out;
+}
+
+nlohmann::json notesJson(const std::vector<imbw::ObjectNote>& notes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& n : notes) {
+    out.push_back({{"path", n.path}, {"name", n.name}, {"reason", n.reason}});
+  }
+  return out;
+}
+
+const char* columnKind(const imbw::ColumnInfo& c) {
+  if (c.jagged) return "jagged";
+  if (c.type == "object (pickled)") return "unreadable";
+  return c.isString ? "string" : "number";
+}
+
+nlohmann::json infoJson(const imbw::SampleInfo& info) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& c : info.columns) {
+    nlohmann::json col = {
+        {"name", c.name}, {"type", c.type}, {"kind", columnKind(c)}, {"length", c.length}};
+    if (c.jagged) col["maxMultiplicity"] = c.maxMultiplicity;
+    columns.push_back(std::move(col));
+  }
+  return {{"status", "ok"},
+          {"file", info.path},
+          {"group", info.group},
+          {"reason", info.reason},
+          {"layout", imbw::layoutName(info.layout)},
+          {"events", info.events},
+          {"candidates", groupsJson(info.candidates)},
+          {"columns", std::move(columns)},
+          {"unsupported", notesJson(info.unsupported)},
+          {"skipped", notesJson(info.skipped)}};
+}
+
+// --json: every outcome is one JSON object on stdout, so that a probing program needs no
+// second parser for errors.
+int inspectJson(const std::string& path, const imbw::ReaderOptions& options) {
+  nlohmann::json out;
+  int code = 0;
+  try {
+    const imbw::SampleReader reader(path, options);
+    out = infoJson(reader.info());
+  } catch (const imbw::AmbiguousSampleError& e) {
+    out = {{"status", "ambiguous"},
+           {"file", path},
+           {"error", e.what()},
+           {"group", nullptr},
+           {"candidates", groupsJson(e.groups())}};
+  } catch (const imbw::Error& e) {
+    out = {{"status", "error"}, {"file", path}, {"error", e.what()}, {"group", nullptr}};
+    code = 1;
+  }
+  std::cout << out.dump(1) << '\n';
+  return code;
+}
+
+void printNotes(const char* title, const std::vector<imbw::ObjectNote>& notes) {
+  if (notes.empty()) return;
+  std::cout << '\n' << title << ":\n";
+  for (const auto& n : notes) std::cout << "  " << n.path << ": " << n.reason << '\n';
+}
+
 int runInspect(const std::vector<std::string>& argv) {
-  const auto args = imbw::cli::parseArgs(argv, {"--group", "--layout", "--count-column"}, {});
+  const auto args = imbw::cli::parseArgs(argv, {"--group", "--layout", "--count-column"},
+                                         {"--json", "--allow-external", "--allow-plugins"});
   if (args.positional.size() != 1) {
     throw imbw::cli::UsageError("inspect needs exactly one HDF5 file");
   }
@@ -94,11 +183,34 @@ int runInspect(const std::vector<std::string>& argv) {
     options.layout = imbw::layoutFromName(layout);
   }
   options.countColumn = args.option("--count-column");
-  const imbw::SampleReader reader(args.positional[0], options);
+  options.allowExternal = args.flag("--allow-external");
+  options.allowFilterPlugins = args.flag("--allow-plugins");
+  if (args.flag("--json")) return inspectJson(args.positional[0], options);
+
+  std::optional<imbw::SampleReader> opened;
+  try {
+    opened.emplace(args.positional[0], options);
+  } catch (const imbw::AmbiguousSampleError& e) {
+    std::cout << "file     " << args.positional[0] << '\n'
+              << "group    none chosen: " << e.groups().size()
+              << " groups hold events; name one with --group\n\n";
+    std::size_t width = 5;
+    for (const auto& g : e.groups()) width = std::max(width, g.group.size());
+    std::cout << "  " << pad("group", width) << "  " << pad("layout", 11) << "  "
+              << padLeft("events", 10) << "  " << padLeft("columns", 7) << '\n';
+    for (const auto& g : e.groups()) {
+      std::cout << "  " << pad(g.group, width) << "  " << pad(imbw::layoutName(g.layout), 11)
+                << "  " << padLeft(std::to_string(g.events), 10) << "  "
+                << padLeft(std::to_string(g.columns), 7) << '\n';
+    }
+    return 0;
+  }
+  const imbw::SampleReader& reader = *opened;
   const imbw::SampleInfo& info = reader.info();
 
   std::cout << "file     " << info.path << '\n'
             << "group    " << info.group << '\n'
+            << "why      " << info.reason << '\n'
             << "layout   " << imbw::layoutName(info.layout) << '\n'
             << "events   " << info.events << '\n'
             << "columns  " << info.columns.size() << "\n\n";
@@ -121,6 +233,8 @@ int runInspect(const std::vector<std::string>& argv) {
     std::cout << "  " << pad(c.name, nameWidth) << "  " << pad(c.type, typeWidth) << "  "
               << padLeft(std::to_string(c.length), 10) << "  " << jagged << '\n';
   }
+  printNotes("unsupported (not read)", info.unsupported);
+  printNotes("not events", info.skipped);
   for (const auto& c : info.columns) {
     if ((c.name == "label" || c.name == "Label") && !c.jagged) printLabelCounts(reader, c);
   }

@@ -10,14 +10,42 @@ namespace imbw::h5 {
 
 namespace {
 
-herr_t firstErrorMessage(unsigned n, const H5E_error2_t* err, void* data) {
-  // Walking upward, entry 0 is the most specific cause.
-  if (n == 0 && err->desc) *static_cast<std::string*>(data) = err->desc;
+herr_t collectErrorMessage(unsigned, const H5E_error2_t* err, void* data) {
+  // Walking upward: the most specific cause first.
+  static_cast<std::vector<std::string>*>(data)->emplace_back(err->desc ? err->desc : "");
   return 0;
 }
 
-herr_t collectName(hid_t, const char* name, const H5L_info_t*, void* data) {
-  static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+herr_t collectLink(hid_t group, const char* name, const H5L_info_t* info, void* data) {
+  Link link;
+  link.name = name;
+  switch (info->type) {
+    case H5L_TYPE_HARD:
+      link.kind = LinkKind::Hard;
+      break;
+    case H5L_TYPE_SOFT:
+    case H5L_TYPE_EXTERNAL: {
+      link.kind = info->type == H5L_TYPE_SOFT ? LinkKind::Soft : LinkKind::External;
+      std::vector<char> buf(info->u.val_size + 1, '\0');
+      if (H5Lget_val(group, name, buf.data(), buf.size(), H5P_DEFAULT) >= 0) {
+        if (link.kind == LinkKind::Soft) {
+          link.target = buf.data();
+        } else {
+          const char* file = nullptr;
+          const char* object = nullptr;
+          unsigned flags = 0;
+          if (H5Lunpack_elink_val(buf.data(), buf.size(), &flags, &file, &object) >= 0) {
+            link.target = std::string(file ? file : "") + ":" + (object ? object : "");
+          }
+        }
+      }
+      break;
+    }
+    default:
+      link.kind = LinkKind::Other;
+      break;
+  }
+  static_cast<std::vector<Link>*>(data)->push_back(std::move(link));
   return 0;
 }
 
@@ -31,124 +59,59 @@ std::string trimFixed(const char* p, std::size_t size, H5T_str_t pad) {
   return std::string(p, len);
 }
 
-void appendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool parseHex(const std::string& s, std::size_t pos, std::size_t digits, std::uint32_t* out) {
-  if (pos + digits > s.size()) return false;
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < digits; ++i) {
-    const int h = hexValue(s[pos + i]);
-    if (h < 0) return false;
-    v = v * 16 + static_cast<std::uint32_t>(h);
-  }
-  *out = v;
-  return true;
-}
-
-// Pickle's `V` argument is Python's raw-unicode-escape: \uXXXX / \UXXXXXXXX escapes, every
-// other byte is a Latin-1 code point.
-std::string decodeRawUnicodeEscape(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    std::uint32_t cp = 0;
-    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 'u' && parseHex(s, i + 2, 4, &cp)) {
-      appendUtf8(out, cp);
-      i += 5;
-    } else if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 'U' && parseHex(s, i + 2, 8, &cp)) {
-      appendUtf8(out, cp);
-      i += 9;
-    } else {
-      appendUtf8(out, static_cast<unsigned char>(s[i]));
-    }
-  }
-  return out;
-}
-
-// Pickle's `S` argument is a Python 2 string repr: 'text' or "text" with backslash escapes.
-std::string decodeStringRepr(const std::string& s) {
-  if (s.size() < 2 || (s.front() != '\'' && s.front() != '"') || s.back() != s.front()) {
-    throw Error("malformed string in pickled column list: " + s);
-  }
-  std::string out;
-  for (std::size_t i = 1; i + 1 < s.size(); ++i) {
-    if (s[i] != '\\' || i + 2 >= s.size()) {
-      out += s[i];
-      continue;
-    }
-    const char e = s[++i];
-    std::uint32_t v = 0;
-    switch (e) {
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 'x':
-        if (parseHex(s, i + 1, 2, &v)) {
-          out += static_cast<char>(v);
-          i += 2;
-        } else {
-          out += "\\x";
-        }
-        break;
-      default:
-        out += e;
-        break;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string lastErrorMessage() {
-  std::string msg;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, firstErrorMessage, &msg);
-  return msg.empty() ? std::string("unknown HDF5 error") : msg;
+  std::vector<std::string> stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collectErrorMessage, &stack);
+  if (stack.empty() || stack.front().empty()) return "unknown HDF5 error";
+  // The innermost entry says what went wrong ("incorrect metadata checksum after all read
+  // attempts"); the first "unable to ..." above it says what HDF5 was doing ("unable to load
+  // object header").
+  std::string msg = stack.front();
+  for (std::size_t i = 1; i < stack.size(); ++i) {
+    if (stack[i].rfind("unable to", 0) == 0 && stack[i] != stack.front()) {
+      msg += " (" + stack[i] + ")";
+      break;
+    }
+  }
+  return msg;
 }
 
-std::vector<std::string> childNames(hid_t group) {
-  std::vector<std::string> names;
+bool listLinks(hid_t group, std::vector<Link>* out) {
+  out->clear();
   hsize_t idx = 0;
-  if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collectName, &names) < 0) {
-    names.clear();
+  if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collectLink, out) < 0) {
+    out->clear();
+    return false;
   }
-  return names;
+  return true;
 }
 
 H5I_type_t objectType(hid_t loc, const std::string& name) {
   if (name.empty() || name == "/" || name == ".") return H5I_GROUP;
   if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) <= 0) return H5I_BADID;
-  Handle obj(H5Oopen(loc, name.c_str(), H5P_DEFAULT));
-  if (!obj.valid()) return H5I_BADID;
-  return H5Iget_type(obj);
+  // Never opens another file: an external link is not an object of this one.
+  H5L_info_t info;
+  if (H5Lget_info(loc, name.c_str(), &info, H5P_DEFAULT) < 0 || info.type == H5L_TYPE_EXTERNAL) {
+    return H5I_BADID;
+  }
+  // Looked up, not opened: a dataset opened elsewhere with its own access properties (external
+  // file prefix) cannot be opened again with the default ones.
+  H5O_info_t oinfo;
+  if (H5Oget_info_by_name2(loc, name.c_str(), &oinfo, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    return H5I_BADID;
+  }
+  switch (oinfo.type) {
+    case H5O_TYPE_GROUP:
+      return H5I_GROUP;
+    case H5O_TYPE_DATASET:
+      return H5I_DATASET;
+    case H5O_TYPE_NAMED_DATATYPE:
+      return H5I_DATATYPE;
+    default:
+      return H5I_BADID;
+  }
 }
 
 std::string typeName(hid_t type) {
@@ -316,109 +279,6 @@ std::vector<std::string> readStringDataset(hid_t dataset, hsize_t first, hsize_t
   const H5T_str_t pad = H5Tget_strpad(type);
   for (hsize_t i = 0; i < count; ++i) out.push_back(trimFixed(buf.data() + i * size, size, pad));
   return out;
-}
-
-std::vector<std::string> parsePickledStringList(const std::string& text) {
-  // A tiny stack machine for the protocol-0 opcodes a list of strings uses:
-  // ( MARK, l LIST, ] EMPTY_LIST, V/S string, p PUT, g GET, a APPEND, e APPENDS, . STOP.
-  struct Value {
-    enum Kind { Mark, Str, List } kind = Str;
-    std::string s;
-    std::vector<std::string> list;
-  };
-  std::vector<Value> stack;
-  std::vector<std::pair<long, Value>> memo;
-  auto fail = [&](const std::string& why) -> Error {
-    return Error("cannot parse the pickled column list '" + text + "': " + why);
-  };
-  std::size_t pos = 0;
-  auto readLine = [&]() {
-    const std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) throw fail("unterminated argument");
-    std::string arg = text.substr(pos, end - pos);
-    pos = end + 1;
-    return arg;
-  };
-  while (pos < text.size()) {
-    const char op = text[pos++];
-    switch (op) {
-      case '(':
-        stack.push_back({Value::Mark, {}, {}});
-        break;
-      case 'l': {
-        Value list{Value::List, {}, {}};
-        std::size_t m = stack.size();
-        while (m > 0 && stack[m - 1].kind != Value::Mark) --m;
-        if (m == 0) throw fail("LIST without MARK");
-        for (std::size_t i = m; i < stack.size(); ++i) {
-          if (stack[i].kind != Value::Str) throw fail("list holds a non-string");
-          list.list.push_back(stack[i].s);
-        }
-        stack.resize(m - 1);
-        stack.push_back(std::move(list));
-        break;
-      }
-      case ']':
-        stack.push_back({Value::List, {}, {}});
-        break;
-      case 'V':
-        stack.push_back({Value::Str, decodeRawUnicodeEscape(readLine()), {}});
-        break;
-      case 'S':
-        stack.push_back({Value::Str, decodeStringRepr(readLine()), {}});
-        break;
-      case 'p': {
-        const long idx = std::strtol(readLine().c_str(), nullptr, 10);
-        if (stack.empty()) throw fail("PUT on empty stack");
-        memo.emplace_back(idx, stack.back());
-        break;
-      }
-      case 'g': {
-        const long idx = std::strtol(readLine().c_str(), nullptr, 10);
-        bool found = false;
-        for (auto it = memo.rbegin(); it != memo.rend(); ++it) {
-          if (it->first == idx) {
-            stack.push_back(it->second);
-            found = true;
-            break;
-          }
-        }
-        if (!found) throw fail("GET of unknown memo entry");
-        break;
-      }
-      case 'a': {
-        if (stack.size() < 2 || stack[stack.size() - 2].kind != Value::List ||
-            stack.back().kind != Value::Str) {
-          throw fail("APPEND needs a list and a string");
-        }
-        std::string s = std::move(stack.back().s);
-        stack.pop_back();
-        stack.back().list.push_back(std::move(s));
-        break;
-      }
-      case 'e': {
-        std::size_t m = stack.size();
-        while (m > 0 && stack[m - 1].kind != Value::Mark) --m;
-        if (m < 2 || stack[m - 2].kind != Value::List) throw fail("APPENDS without list");
-        for (std::size_t i = m; i < stack.size(); ++i) {
-          if (stack[i].kind != Value::Str) throw fail("list holds a non-string");
-          stack[m - 2].list.push_back(stack[i].s);
-        }
-        stack.resize(m - 1);
-        break;
-      }
-      case '.':
-        if (stack.size() != 1 || stack.back().kind != Value::List) {
-          throw fail("the pickle is not a list of strings");
-        }
-        return stack.back().list;
-      case '\n':
-        break;
-      default:
-        throw fail(std::string("unsupported opcode '") + op + "'");
-    }
-  }
-  throw fail("missing STOP");
 }
 
 }  // namespace imbw::h5

@@ -281,9 +281,18 @@ class TestSampleReader : public QObject {
     QCOMPARE(c.info().scalarNames(), (std::vector<std::string>{"col0", "col1"}));
     QVERIFY(sameVec(readAll(c, {"col1", "col0"})[1], {1, 2, 3, 4}));
 
-    // Unforced: the largest candidate (5 events in /a) wins.
-    SampleReader autoDetected(path);
-    QCOMPARE(autoDetected.info().group, std::string("/a/data"));
+    // Unforced: three groups hold events; none is dropped silently, the error names them all.
+    const std::string e = errorOf([&] { SampleReader autoDetected(path); });
+    QVERIFY2(contains(e, "3 groups") && contains(e, "/a/data (Matrix2D, 5 events)") &&
+                 contains(e, "/b/X (Matrix2D, 4 events)") && contains(e, "/c/X") &&
+                 contains(e, "\"group\""),
+             e.c_str());
+    try {
+      SampleReader autoDetected(path);
+      QFAIL("no AmbiguousSampleError");
+    } catch (const imbw::AmbiguousSampleError& a) {
+      QCOMPARE(a.groups().size(), std::size_t(3));
+    }
   }
 
   void compoundDataset() {
@@ -473,7 +482,15 @@ class TestSampleReader : public QObject {
     QVERIFY(sameVec(got[6], {1, kNaN, 5, -1}));
     QVERIFY(sameVec(got[7], {10, 20, 30, 40}));
     QVERIFY(contains(errorOf([&] { readAll(r, {"jet_pt"}); }), "count(jet_pt)"));
-    QVERIFY(contains(errorOf([&] { readAll(r, {"jet_pt[3]"}); }), "unknown column 'jet_pt[3]'"));
+    // Elements past every event's multiplicity are absent: NaN, as documented (issue 10).
+    const auto beyond = readAll(r, {"jet_pt[3]", "jet_pt[1000000000000]", "jet_pt[1]"});
+    QVERIFY(sameVec(beyond[0], {kNaN, kNaN, kNaN, kNaN}));
+    QVERIFY(sameVec(beyond[1], {kNaN, kNaN, kNaN, kNaN}));
+    QVERIFY(sameVec(beyond[2], {1, kNaN, kNaN, 4}));
+    QVERIFY(r.info().isScalarName("jet_pt[3]"));
+    QVERIFY(!r.info().isScalarName("jet_pt"));
+    QVERIFY(contains(errorOf([&] { readAll(r, {"jet_pt[x]"}); }), "unknown column 'jet_pt[x]'"));
+    QVERIFY(contains(errorOf([&] { readAll(r, {"jets[0]"}); }), "unknown column 'jets[0]'"));
   }
 
   void jaggedPadded() {
@@ -585,6 +602,7 @@ class TestSampleReader : public QObject {
       QVERIFY2(QFile::exists(QString::fromStdString(path)), name);
       ReaderOptions o;
       o.chunkSize = 3;
+      if (std::string(name) == "matrix.h5") o.group = "/a";  // three event groups
       SampleReader r(path, o);
       const auto names = r.info().scalarNames();
       const auto want = readAll(r, names, false);
@@ -599,6 +617,36 @@ class TestSampleReader : public QObject {
     }
   }
 
+  void refusedDatasetsElsewhereAreListedNotFatal() {
+    const std::string path = file("unwritten_block.h5");
+    {
+      Handle f = fixture::createFile(path);
+      Handle g = fixture::createGroup(f, "events");
+      QVERIFY(fixture::writeDoubles(g, "x", H5T_IEEE_F64LE, {1, 2, 3}));
+      Handle cache = fixture::createGroup(f, "cache");
+      const hsize_t dims[2] = {1000, 4};
+      Handle space(H5Screate_simple(2, dims, nullptr));
+      Handle ds(H5Dcreate2(cache, "block", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT));  // created, never written
+      QVERIFY(ds.valid());
+    }
+    const SampleReader r(path);
+    QCOMPARE(r.info().group, std::string("/events"));
+    bool listed = false;
+    for (const auto& s : r.info().skipped) {
+      listed = listed || (s.path == "/cache/block" &&
+                          s.reason == "declares 4000 values but none was ever written");
+    }
+    QVERIFY(listed);
+    // Named, it is refused with the reason.
+    ReaderOptions o;
+    o.group = "/cache/block";
+    const std::string e = errorOf([&] { SampleReader named(path, o); });
+    QVERIFY2(
+        contains(e, path) && contains(e, "'/cache/block'") && contains(e, "none was ever written"),
+        e.c_str());
+  }
+
   void layoutOverride() {
     const std::string path = file("two_layouts.h5");
     const float m[4][2] = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
@@ -609,10 +657,15 @@ class TestSampleReader : public QObject {
       Handle g2 = fixture::createGroup(f, "mat");
       QVERIFY(fixture::writeDataset(g2, "data", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {4, 2}, m));
     }
-    SampleReader automatic(path);
-    QCOMPARE(automatic.info().layout, Layout::ColumnGroup);
-    QCOMPARE(automatic.info().group, std::string("/cols"));
+    // Two groups hold events: an error that names both, not a silent pick.
+    const std::string e = errorOf([&] { SampleReader automatic(path); });
+    QVERIFY2(contains(e, "/cols (ColumnGroup, 4 events)") &&
+                 contains(e, "/mat/data (Matrix2D, 4 events)"),
+             e.c_str());
     ReaderOptions o;
+    o.layout = Layout::ColumnGroup;
+    SampleReader columns(path, o);
+    QCOMPARE(columns.info().group, std::string("/cols"));
     o.layout = Layout::Matrix2D;
     SampleReader forced(path, o);
     QCOMPARE(forced.info().group, std::string("/mat/data"));
@@ -648,8 +701,35 @@ class TestSampleReader : public QObject {
       QVERIFY(fixture::writeDoubles(g, "b", H5T_IEEE_F64LE, {1, 2}));
       QVERIFY(fixture::writeDoubles(g, "c", H5T_IEEE_F64LE, {1, 2, 3}));
     }
-    e = errorOf([&] { SampleReader r(bad); });
-    QVERIFY2(contains(e, bad) && contains(e, "column length mismatch") && contains(e, "'b' has 2"),
+    {
+      // Most datasets agree on 3 events; 'b' is listed as unsupported, and naming it says why.
+      SampleReader r(bad);
+      QCOMPARE(r.info().events, std::size_t(3));
+      QCOMPARE(r.info().unsupported.size(), std::size_t(1));
+      QCOMPARE(r.info().unsupported[0].path, std::string("/events/b"));
+      e = errorOf([&] { readAll(r, {"b"}); });
+      QVERIFY2(contains(e, bad) && contains(e,
+                                            "'/events/b' is unsupported: 2 rows, but the "
+                                            "events of this group number 3"),
+               e.c_str());
+    }
+    const std::string tie = file("mismatch_tie.h5");
+    {
+      Handle f = fixture::createFile(tie);
+      Handle g = fixture::createGroup(f, "events");
+      QVERIFY(fixture::writeDoubles(g, "a", H5T_IEEE_F64LE, {1, 2, 3}));
+      QVERIFY(fixture::writeDoubles(g, "b", H5T_IEEE_F64LE, {1, 2}));
+    }
+    // No length most datasets share: not events when searching, an error when named.
+    e = errorOf([&] { SampleReader r(tie); });
+    QVERIFY2(contains(e, "no event data") && contains(e,
+                                                      "/events: 1-D datasets of different "
+                                                      "lengths (a 3, b 2)"),
+             e.c_str());
+    ReaderOptions named;
+    named.group = "events";
+    e = errorOf([&] { SampleReader r(tie, named); });
+    QVERIFY2(contains(e, tie) && contains(e, "column length mismatch") && contains(e, "'b' has 2"),
              e.c_str());
 
     const std::string ok = file("ok.h5");
@@ -684,7 +764,7 @@ class TestSampleReader : public QObject {
   }
 
   void realFiles() {
-    if (sharedDir().empty()) QSKIP("IMBW_SHARED_DIR not set");
+    if (sharedDir().empty()) QFAIL("IMBW_SHARED_DIR not set: run through ctest, with ../shared");
     QFETCH(QString, file);
     QFETCH(int, events);
     QFETCH(int, positives);
@@ -703,7 +783,7 @@ class TestSampleReader : public QObject {
   }
 
   void higgsMlFacts() {
-    if (sharedDir().empty()) QSKIP("IMBW_SHARED_DIR not set");
+    if (sharedDir().empty()) QFAIL("IMBW_SHARED_DIR not set: run through ctest, with ../shared");
     SampleReader r(sharedDir() + "/data/higgsml_atlas/higgsml_atlas_subset.h5");
     const auto labels = r.readStrings("Label");
     QCOMPARE(int(labels.size()), 9998);
