@@ -16,6 +16,7 @@
 #include "core/export/model_export.h"
 #include "core/learn/model.h"
 #include "core/util/error.h"
+#include "tests/core/learn/toy_data.h"
 
 namespace {
 
@@ -66,6 +67,81 @@ struct Exported {
   std::vector<double> ours;  ///< predictProba of the held-out events
 };
 
+/// Trains every spec on `data.train`, exports it (through its saved file, as the CLI does) in
+/// every format its kind supports, has evaluate_exports.py predict `data.test` and compares with
+/// our predictProba (QVERIFY failures end the calling test).
+void exportAndCompare(const Split& data, const std::vector<nlohmann::json>& specs) {
+  QTemporaryDir tmp;
+  QVERIFY(tmp.isValid());
+  const std::string dir = tmp.path().toStdString();
+  std::vector<Exported> exported;
+  nlohmann::json manifest = {{"rows", data.test.rows()},
+                             {"cols", data.test.cols()},
+                             {"features", "features.bin"},
+                             {"models", nlohmann::json::array()}};
+  writeRaw(dir + "/features.bin", data.test.x.data(), data.test.x.size() * sizeof(float));
+  int index = 0;
+  for (const auto& spec : specs) {
+    auto model = imbw::makeModel(spec);
+    imbw::FitContext ctx;
+    ctx.seed = 7;
+    model->fit(data.train, ctx);
+    const std::string saved =
+        dir + "/model" + std::to_string(index) + ".saved" +
+        (model->kind() == "mlp" || model->kind() == "logistic" ? ".h5" : ".ubj");
+    model->save(saved);
+    const auto loaded = imbw::loadModel(saved);
+    const auto ours = loaded->predictProba(data.test.x);
+    auto formats = imbw::exportFormats(model->kind());
+    QVERIFY2(!formats.empty(), model->kind().c_str());
+    if (model->kind() == "gbdt" && data.train.numClasses() > 2) {
+      QVERIFY_THROWS_EXCEPTION(
+          imbw::Error, imbw::exportModel(*loaded, imbw::ModelFormat::Onnx, dir + "/refused.onnx"));
+      formats.pop_back();  // ONNX of boosted trees is for two classes
+    }
+    for (imbw::ModelFormat f : formats) {
+      const std::string name = imbw::formatName(f);
+      const std::string file = "model" + std::to_string(index) + "_" + model->kind() + "." +
+                               (f == imbw::ModelFormat::Onnx         ? "onnx"
+                                : f == imbw::ModelFormat::XgboostUbj ? "ubj"
+                                                                     : "json");
+      imbw::exportModel(*loaded, f, dir + "/" + file);
+      manifest["models"].push_back({{"file", file}, {"format", name}});
+      exported.push_back({file, model->kind(), name, ours});
+    }
+    ++index;
+  }
+  std::ofstream(dir + "/manifest.json") << manifest.dump(1);
+
+  QProcess py;
+  py.setProcessChannelMode(QProcess::MergedChannels);
+  py.start(
+      "/usr/bin/python3",
+      {QString::fromStdString(sourceDir() + "/tests/core/export/evaluate_exports.py"), tmp.path()});
+  QVERIFY(py.waitForFinished(300000));
+  const QByteArray log = py.readAll();
+  QVERIFY2(py.exitStatus() == QProcess::NormalExit && py.exitCode() == 0, log.constData());
+
+  for (const Exported& e : exported) {
+    const auto theirs = readDoubles(dir + "/" + e.file + ".theirs.bin");
+    const QByteArray what = QByteArray::fromStdString(e.file);
+    QVERIFY2(theirs.size() == e.ours.size(), what);
+    double maxDiff = 0.0, mean = 0.0;
+    for (std::size_t i = 0; i < theirs.size(); ++i) {
+      maxDiff = std::max(maxDiff, std::abs(theirs[i] - e.ours[i]));
+      mean += e.ours[i];
+    }
+    mean /= static_cast<double>(e.ours.size());
+    double var = 0.0;
+    for (double s : e.ours) var += (s - mean) * (s - mean);
+    const double sd = std::sqrt(var / static_cast<double>(e.ours.size()));
+    qInfo("%s: max |theirs - ours| = %.3g over %zu values (score sd %.3g)", what.constData(),
+          maxDiff, theirs.size(), sd);
+    QVERIFY2(sd > 1e-3, what + ": the scores hardly vary, the comparison would prove nothing");
+    QVERIFY2(maxDiff <= 1e-6, what + ": differs by " + QByteArray::number(maxDiff));
+  }
+}
+
 }  // namespace
 
 class TestModelExport : public QObject {
@@ -75,89 +151,44 @@ class TestModelExport : public QObject {
     QVERIFY2(std::filesystem::exists("/usr/bin/python3"), "/usr/bin/python3 is missing");
     const Split data = wwSplit();
     QVERIFY(data.test.rows() > 2000);
-    const std::vector<nlohmann::json> specs = {
-        {{"kind", "gbdt"}, {"trees", 40}, {"max_depth", 4}, {"learning_rate", 0.2}},
-        {{"kind", "gbdt"},
-         {"trees", 30},
-         {"max_depth", 3},
-         {"loss", {{"kind", "focal"}, {"alpha", 0.25}, {"gamma", 2.0}}}},
-        {{"kind", "random_forest"}, {"trees", 60}, {"max_depth", 8}},
-        {{"kind", "balanced_random_forest"}, {"trees", 30}},
-        {{"kind", "easy_ensemble"}, {"members", 3}, {"member", {{"trees", 20}, {"max_depth", 3}}}},
-        {{"kind", "mlp"}, {"hidden", {32, 16}}, {"max_epochs", 3}, {"batch_size", 64}},
-        {{"kind", "mlp"},
-         {"hidden", {24}},
-         {"batch_norm", false},
-         {"max_epochs", 2},
-         {"batch_size", 64}},
-        {{"kind", "logistic"}},
-    };
+    exportAndCompare(
+        data, {
+                  {{"kind", "gbdt"}, {"trees", 40}, {"max_depth", 4}, {"learning_rate", 0.2}},
+                  {{"kind", "gbdt"},
+                   {"trees", 30},
+                   {"max_depth", 3},
+                   {"loss", {{"kind", "focal"}, {"alpha", 0.25}, {"gamma", 2.0}}}},
+                  {{"kind", "random_forest"}, {"trees", 60}, {"max_depth", 8}},
+                  {{"kind", "balanced_random_forest"}, {"trees", 30}},
+                  {{"kind", "easy_ensemble"},
+                   {"members", 3},
+                   {"member", {{"trees", 20}, {"max_depth", 3}}}},
+                  {{"kind", "mlp"}, {"hidden", {32, 16}}, {"max_epochs", 3}, {"batch_size", 64}},
+                  {{"kind", "mlp"},
+                   {"hidden", {24}},
+                   {"batch_norm", false},
+                   {"max_epochs", 2},
+                   {"batch_size", 64}},
+                  {{"kind", "logistic"}},
+              });
+  }
 
-    QTemporaryDir tmp;
-    QVERIFY(tmp.isValid());
-    const std::string dir = tmp.path().toStdString();
-    std::vector<Exported> exported;
-    nlohmann::json manifest = {{"rows", data.test.rows()},
-                               {"cols", data.test.cols()},
-                               {"features", "features.bin"},
-                               {"models", nlohmann::json::array()}};
-    writeRaw(dir + "/features.bin", data.test.x.data(), data.test.x.size() * sizeof(float));
-    int index = 0;
-    for (const auto& spec : specs) {
-      auto model = imbw::makeModel(spec);
-      imbw::FitContext ctx;
-      ctx.seed = 7;
-      model->fit(data.train, ctx);
-      // Through a saved file, as the CLI exports them.
-      const std::string saved =
-          dir + "/model" + std::to_string(index) + ".saved" +
-          (model->kind() == "mlp" || model->kind() == "logistic" ? ".h5" : ".ubj");
-      model->save(saved);
-      const auto loaded = imbw::loadModel(saved);
-      const auto ours = loaded->predictProba(data.test.x);
-      const auto formats = imbw::exportFormats(model->kind());
-      QVERIFY2(!formats.empty(), model->kind().c_str());
-      for (imbw::ModelFormat f : formats) {
-        const std::string name = imbw::formatName(f);
-        const std::string file = "model" + std::to_string(index) + "_" + model->kind() + "." +
-                                 (f == imbw::ModelFormat::Onnx         ? "onnx"
-                                  : f == imbw::ModelFormat::XgboostUbj ? "ubj"
-                                                                       : "json");
-        imbw::exportModel(*loaded, f, dir + "/" + file);
-        manifest["models"].push_back({{"file", file}, {"format", name}});
-        exported.push_back({file, model->kind(), name, ours});
-      }
-      ++index;
-    }
-    std::ofstream(dir + "/manifest.json") << manifest.dump(1);
-
-    QProcess py;
-    py.setProcessChannelMode(QProcess::MergedChannels);
-    py.start("/usr/bin/python3",
-             {QString::fromStdString(sourceDir() + "/tests/core/export/evaluate_exports.py"),
-              tmp.path()});
-    QVERIFY(py.waitForFinished(300000));
-    const QByteArray log = py.readAll();
-    qInfo().noquote() << log;
-    QVERIFY2(py.exitStatus() == QProcess::NormalExit && py.exitCode() == 0, log.constData());
-
-    for (const Exported& e : exported) {
-      const auto theirs = readDoubles(dir + "/" + e.file + ".theirs.bin");
-      const QByteArray what = QByteArray::fromStdString(e.file);
-      QVERIFY2(theirs.size() == e.ours.size(), what);
-      double maxDiff = 0.0, mean = 0.0;
-      for (std::size_t i = 0; i < theirs.size(); ++i) {
-        maxDiff = std::max(maxDiff, std::abs(theirs[i] - e.ours[i]));
-        mean += e.ours[i];
-      }
-      mean /= static_cast<double>(e.ours.size());
-      double var = 0.0;
-      for (double s : e.ours) var += (s - mean) * (s - mean);
-      const double sd = std::sqrt(var / static_cast<double>(e.ours.size()));
-      qInfo("%s: max |theirs - ours| = %.3g (score sd %.3g)", what.constData(), maxDiff, sd);
-      QVERIFY2(sd > 1e-3, what + ": the scores hardly vary, the comparison would prove nothing");
-      QVERIFY2(maxDiff <= 1e-6, what + ": differs by " + QByteArray::number(maxDiff));
-    }
+  // Three classes (Gaussian blobs): per-class probabilities [N × 3] from the XGBoost files
+  // (softprob with the folded prior margins; the forest as three regression targets) and the
+  // ONNX files (forest, network with Softmax).
+  void threeClassModelsToo() {
+    const imbw::FeatureMatrix all = imbw::test::blobs(4000, 4, 1.5, 0.0, 11, 3);
+    std::vector<std::size_t> train, test;
+    for (std::size_t i = 0; i < all.rows(); ++i) (i % 4 == 3 ? test : train).push_back(i);
+    Split data{all.subset(train), all.subset(test)};
+    data.test.x(0, 1) = std::nanf("");
+    data.test.x(5, 2) = std::nanf("");
+    exportAndCompare(data,
+                     {
+                         {{"kind", "gbdt"}, {"trees", 20}, {"max_depth", 3}},
+                         {{"kind", "random_forest"}, {"trees", 20}, {"max_depth", 6}},
+                         {{"kind", "mlp"}, {"hidden", {16}}, {"max_epochs", 2}, {"batch_size", 64}},
+                     });
   }
 
   void unsupportedFormatsAreRefusedBeforeWriting() {
