@@ -164,6 +164,8 @@ class TestModelExport : public QObject {
                    {"members", 3},
                    {"member", {{"trees", 20}, {"max_depth", 3}}}},
                   {{"kind", "mlp"}, {"hidden", {32, 16}}, {"max_epochs", 3}, {"batch_size", 64}},
+                  // The paper's network (2 × 150, batch norm, dropout 0.5), briefly trained.
+                  {{"kind", "mlp"}, {"max_epochs", 2}},
                   {{"kind", "mlp"},
                    {"hidden", {24}},
                    {"batch_norm", false},
