@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "core/export/runs_table_format.h"
+#include "core/export/runs_table_rows.h"
+#include "core/learn/run_engine.h"
 #include "core/util/error.h"
 
 namespace {
@@ -209,6 +211,44 @@ class TestRunsTableFormat : public QObject {
     QCOMPARE(splitFields(tsv[2], '\t'),
              (std::vector<std::string>{"RF & \"weighted\"_1", "random_forest, depth 10", "84", "24",
                                        "0.227", "0.013", "0.768", "0.010"}));
+  }
+
+  void rowsFromRunResults() {
+    imbw::RunResult focal;
+    focal.config = imbw::RunConfig::fromJson(
+        {{"name", "GBDT focal"},
+         {"model", {{"kind", "gbdt"}, {"trees", 1000}, {"learning_rate", 0.01}}},
+         {"loss", {{"kind", "focal"}, {"alpha", 0.25}, {"gamma", 2}}},
+         {"folds", 5}});
+    focal.name = "GBDT focal";
+    focal.aggregate = {{"ap", {0.241, 0.005, 5}}, {"auc", {0.782, 0.005, 5}}};
+    imbw::RunResult weighted;
+    weighted.config =
+        imbw::RunConfig::fromJson({{"model", {{"kind", "mlp"}, {"hidden", {150, 150}}}},
+                                   {"loss", {{"kind", "weighted_cross_entropy"}, {"alpha", "1-r"}}},
+                                   {"resample", {{"kind", "random_under"}, {"ratio", 0.5}}},
+                                   {"folds", 3}});
+    weighted.name = "net";
+    weighted.aggregate = {{"ap", {0.244, 0.008, 3}}, {"fit_seconds", {280, 30, 3}}};
+    imbw::RunResult forest;
+    forest.config = imbw::RunConfig::fromJson({{"model", {{"kind", "random_forest"}}}});
+    forest.name = "rf";
+
+    QCOMPARE(imbw::runConfigSummary(focal.config),
+             std::string("gbdt learning_rate=0.01 trees=1000; focal α=0.25 γ=2; 5 folds"));
+    QCOMPARE(imbw::runConfigSummary(weighted.config),
+             std::string("mlp hidden=[150,150]; weighted_cross_entropy α=1−r; random_under "
+                         "ratio=0.5; 3 folds"));
+    QCOMPARE(imbw::runConfigSummary(forest.config), std::string("random_forest; 5 folds"));
+
+    const imbw::RunsTable t = imbw::runsTable({&focal, &weighted, &forest});
+    QCOMPARE(t.rows.size(), std::size_t{3});
+    QCOMPARE(t.rows[1].name, std::string("net"));
+    QCOMPARE(t.columns.size(), std::size_t{3});  // t_fit, AP, AUC: the union, engine order
+    QCOMPARE(t.columns[0].key, std::string("fit_seconds"));
+    QCOMPARE(t.columns[2].key, std::string("auc"));
+    const std::string md = imbw::formatRunsTable(t, imbw::TableFormat::Markdown);
+    QVERIFY2(md.find("| net | 280 ± 30 | 0.244 ± 0.008 |  |") != std::string::npos, md.c_str());
   }
 
   void unknownFormatIsNamed() {
