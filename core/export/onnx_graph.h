@@ -43,7 +43,7 @@ class Graph {
   /// A constant float32 tensor (row-major).
   void addInitializer(const std::string& name, std::vector<std::int64_t> dims,
                       std::vector<float> values);
-  /// A constant boolean-free helper: a scalar-like float32 tensor of shape [1].
+  /// A float32 constant of shape [1] (broadcasts against any tensor).
   void addScalar(const std::string& name, float value) { addInitializer(name, {1}, {value}); }
   void addNode(const std::string& opType, std::vector<std::string> inputs,
                std::vector<std::string> outputs, std::vector<Attribute> attributes = {},
