@@ -15,6 +15,9 @@ BUILD_PKGS=(
   nlohmann-json3-dev libnanoflann-dev
   xvfb xauth                      # GUI tests and screenshots
   poppler-utils                   # pdftoppm, to look at exported PDF plots
+  python3-numpy python3-h5py python3-xgboost python3-onnx  # independent evaluators of exports
+  help2man librsvg2-bin           # man page and PNG icons of the package
+  appstream desktop-file-utils    # validation of the package's metadata
 )
 BENCH_PKGS=(
   python3 python3-numpy python3-h5py python3-sklearn python3-imblearn

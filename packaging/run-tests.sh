@@ -11,3 +11,5 @@ bash "$root/packaging/build.sh" -DIMBW_WERROR=ON
 echo "== tests"
 cd "${IMBW_BUILD_DIR:-$root/build}"
 ctest -j 2 --output-on-failure --timeout 900
+echo "== package (build, install, smoke run)"
+bash "$root/packaging/test-package.sh" "$PWD"

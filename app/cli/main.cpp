@@ -15,7 +15,8 @@ namespace {
 
 void printHelp(std::ostream& out) {
   out << "usage: imbalance-cli COMMAND [ARGS...]\n"
-         "       imbalance-cli COMMAND --help\n\n"
+         "       imbalance-cli COMMAND --help\n"
+         "       imbalance-cli --version\n\n"
          "Imbalance Workbench without a display.\n\ncommands:\n";
   std::size_t width = 0;
   for (const auto& c : imbw::cli::commands()) width = std::max(width, c.name.size());
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
   if (args.empty()) {
     printHelp(std::cerr);
     return 2;
+  }
+  if (args[0] == "--version") {
+    std::cout << "imbalance-cli " << IMBW_VERSION << '\n';
+    return 0;
   }
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     printHelp(std::cout);

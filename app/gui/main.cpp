@@ -1,6 +1,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QTextStream>
+#include <QTimer>
 
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_tour.h"
@@ -22,6 +24,10 @@ int main(int argc, char** argv) {
                            "<dir>, and quit.",
                            "dir");
   parser.addOption(shots);
+  QCommandLineOption smoke("smoke",
+                           "Open the window (and the file, if given), print its title once the "
+                           "event loop runs, and quit: checks that an installed program starts.");
+  parser.addOption(smoke);
   parser.process(app);
   imbw::MainWindow window;
   if (parser.isSet(shots)) window.resize(1600, 1000);
@@ -34,6 +40,12 @@ int main(int argc, char** argv) {
     tour->start();
   } else if (!args.isEmpty()) {
     window.openFile(QFileInfo(args.first()).absoluteFilePath());
+  }
+  if (parser.isSet(smoke)) {
+    QTimer::singleShot(0, &app, [&window] {
+      QTextStream(stdout) << "smoke: window '" << window.windowTitle() << "' opened\n";
+      QApplication::quit();
+    });
   }
   return app.exec();
 }

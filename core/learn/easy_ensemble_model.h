@@ -45,6 +45,9 @@ class EasyEnsembleModel : public Model {
 
   const EasyEnsembleParams& params() const { return m_params; }
   const std::vector<std::unique_ptr<GbdtModel>>& members() const { return m_members; }
+  int numClasses() const { return m_numClasses; }
+  int signalClass() const { return m_signalClass; }
+  const std::vector<std::string>& featureNames() const { return m_featureNames; }
   /// Per member: events drawn from each class (after fit).
   const std::vector<std::vector<std::size_t>>& memberClassCounts() const { return m_counts; }
 

@@ -85,6 +85,10 @@ class ForestModel : public Model {
   const ForestParams& params() const { return m_params; }
   int treeCount() const { return static_cast<int>(m_trees.size()); }
   const std::vector<ForestTree>& trees() const { return m_trees; }
+  int numClasses() const { return m_numClasses; }
+  int signalClass() const { return m_signalClass; }
+  const std::vector<std::string>& classNames() const { return m_classNames; }
+  const std::vector<std::string>& featureNames() const { return m_featureNames; }
   /// One entry per tree of the last fit (empty after load).
   const std::vector<ForestTreeSample>& treeSamples() const { return m_samples; }
   void setThreads(int threads) { m_threads = threads; }

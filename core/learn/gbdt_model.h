@@ -70,6 +70,12 @@ class GbdtModel : public Model {
   int bestIteration() const { return m_bestIteration; }
   const std::vector<double>& validationLossHistory() const { return m_valLoss; }
   const xgb::Booster& booster() const { return m_booster; }
+  int numClasses() const { return m_numClasses; }
+  int signalClass() const { return m_signalClass; }
+  const std::vector<std::string>& classNames() const { return m_classNames; }
+  const std::vector<std::string>& featureNames() const { return m_featureNames; }
+  /// K > 2 only: ln(prior of class k), given to XGBoost as base_margin when predicting.
+  const std::vector<float>& priorMargins() const { return m_priorMargins; }
   void setThreads(int threads) { m_threads = threads; }
 
  private:

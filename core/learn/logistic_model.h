@@ -36,6 +36,7 @@ class LogisticModel : public Model {
   /// Coefficients on the standardised inputs; the last one is the intercept.
   const Eigen::VectorXd& coefficients() const { return m_beta; }
   int iterations() const { return m_iterations; }
+  const Standardizer& standardizer() const { return m_std; }
 
  private:
   LogisticConfig m_config;

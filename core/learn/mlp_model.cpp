@@ -13,7 +13,7 @@ namespace imbw {
 
 namespace {
 
-constexpr float kBnEps = 1e-5f;
+constexpr float kBnEps = MlpModel::kBatchNormEpsilon;
 constexpr float kBnMomentum = 0.1f;  // PyTorch's convention
 constexpr Eigen::Index kPredictChunk = 4096;
 constexpr double kOutputInitSd = 0.01;  // output layer's initial weights (see initLayers)

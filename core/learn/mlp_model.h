@@ -53,6 +53,8 @@ class MlpModel : public Model {
   /// Epochs actually run by the last fit and the epoch whose weights were kept (1-based).
   int epochsRun() const { return m_epochsRun; }
   int bestEpoch() const { return m_bestEpoch; }
+  int numClasses() const { return m_numClasses; }
+  int signalClass() const { return m_signalClass; }
 
   /// One layer's place in the flat parameter vector (flat so that Adam is one tight loop).
   struct Layer {
@@ -61,6 +63,12 @@ class MlpModel : public Model {
     std::size_t w = 0, b = 0, gamma = 0, beta = 0;  // offsets into the parameter vector
     Eigen::RowVectorXf runMean, runVar;             // batch-norm running statistics
   };
+  /// The trained network as prediction sees it (model export): hidden layers then the output
+  /// layer, their weights at the offsets of parameters(), and the input standardisation.
+  const std::vector<Layer>& layers() const { return m_layers; }
+  const std::vector<float>& parameters() const { return m_params; }
+  const Standardizer& standardizer() const { return m_std; }
+  static constexpr float kBatchNormEpsilon = 1e-5f;
 
  private:
   void initLayers(int inputs, int outputs, std::uint64_t seed);

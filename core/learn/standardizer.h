@@ -15,6 +15,9 @@ class Standardizer {
   /// Standardises rows [begin, begin + n) of x into out (already sized n × cols).
   void applyRows(const RowMatrixF& x, Eigen::Index begin, Eigen::Index n, RowMatrixF& out) const;
   Eigen::Index cols() const { return m_mean.size(); }
+  /// The fitted per-feature mean and 1 / scale (what model export writes out).
+  const Eigen::RowVectorXf& mean() const { return m_mean; }
+  const Eigen::RowVectorXf& invScale() const { return m_invScale; }
 
   void save(model_io::H5ModelFile& file, const std::string& prefix) const;
   void load(const model_io::H5ModelFile& file, const std::string& prefix);
