@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/insight_common.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model_io.h"
@@ -309,7 +310,9 @@ int runRun(const std::vector<std::string>& argv) {
 
   const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(analysis);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
-  const imbw::FeatureMatrix data = imbw::FeatureMatrix::fromTable(loaded.table, analysis.features);
+  // The controlled imbalance ("classSubsample") of the analysis file, when it sets one.
+  const imbw::FeatureMatrix data = imbw::cli::applyAnalysisSubsample(
+      analysis, imbw::FeatureMatrix::fromTable(loaded.table, analysis.features), std::cerr);
 
   std::signal(SIGINT, onSigint);
   std::vector<imbw::RunResult> results;
