@@ -12,6 +12,7 @@
 #include "core/eval/roc_curve.h"
 #include "core/eval/score_histogram.h"
 #include "core/learn/pipeline_model.h"
+#include "core/learn/run_calibration.h"
 #include "core/resample/resampler.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
@@ -137,52 +138,6 @@ class FoldObserver : public FitObserver {
   std::vector<std::array<double, 3>> m_history;
   std::vector<std::array<double, 2>> m_apHistory;
 };
-
-double weightRatio(const FeatureMatrix& m) {
-  double s = 0.0, b = 0.0;
-  for (std::size_t i = 0; i < m.rows(); ++i) (m.isSignal(i) ? s : b) += m.weight[i];
-  return s / b;
-}
-
-// The factor by which training multiplied the signal-to-background odds the model learns
-// (issue 13's prior correction): the weighted ratio after resampling over the one before,
-// times α/(1 − α) for α-weighted losses, times the class balancing the model does itself.
-double priorFactor(const RunConfig& config, const FeatureMatrix& before,
-                   const FeatureMatrix& train) {
-  double k = weightRatio(train) / weightRatio(before);
-  const nlohmann::json spec = config.modelSpec(signalFraction(train));
-  if (spec.contains("loss")) {
-    const LossConfig l = LossConfig::fromJson(spec.at("loss"));
-    if (l.kind != LossKind::CrossEntropy) k *= l.alpha / (1.0 - l.alpha);
-  }
-  const std::string kind = config.modelKind();
-  std::size_t ns = 0;
-  for (std::size_t i = 0; i < train.rows(); ++i) ns += train.isSignal(i);
-  const double nb = static_cast<double>(train.rows() - ns);
-  if (kind == "balanced_random_forest" || kind == "easy_ensemble") {
-    k *= nb / static_cast<double>(ns);  // every tree / member sees the classes in equal numbers
-  } else if (spec.value("class_weight", std::string()) == "balanced") {
-    k /= weightRatio(train);  // class totals made equal
-  }
-  if (!(k > 0.0) || !std::isfinite(k))
-    throw Error("run '" + config.displayName() +
-                "': the prior correction's factor is not positive (" + std::to_string(k) +
-                "): the training weights of a class sum to zero or less");
-  return k;
-}
-
-// The held-back calibration part under the run's negative-weight policy.
-FeatureMatrix calibrationPart(const FeatureMatrix& part, NegativeWeightPolicy policy) {
-  if (policy == NegativeWeightPolicy::Keep) return part;
-  std::vector<std::size_t> keep;
-  FeatureMatrix out = part;
-  for (std::size_t i = 0; i < part.rows(); ++i)
-    if (policy == NegativeWeightPolicy::Abs || part.weight[i] >= 0.0) keep.push_back(i);
-  out = part.subset(keep);
-  if (policy == NegativeWeightPolicy::Abs)
-    for (double& w : out.weight) w = std::abs(w);
-  return out;
-}
 
 nlohmann::json finiteOrNull(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nullptr;
@@ -333,10 +288,10 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
 
       if (pipeline && config.calibration.kind == CalibrationConfig::Kind::Prior) {
         pipeline->setCalibrator(
-            priorCorrection(priorFactor(config, data.subset(trainRows), train)));
+            priorCorrection(priorCorrectionFactor(config, data.subset(trainRows), train)));
       } else if (pipeline && config.calibration.needsHeldBackPart()) {
         const FeatureMatrix cal =
-            calibrationPart(data.subset(calRows), config.resample.negativeWeights);
+            withNegativeWeightPolicy(data.subset(calRows), config.resample.negativeWeights);
         const std::vector<double> raw = pipeline->predictRaw(cal.x);
         const std::vector<std::uint8_t> y = signalMask(cal);
         try {

@@ -14,6 +14,7 @@
 #include "core/insight/tree_importance.h"
 #include "core/insight/working_point_choice.h"
 #include "core/learn/model.h"
+#include "core/learn/run_calibration.h"
 #include "core/learn/run_engine.h"
 #include "core/resample/resampler.h"
 #include "core/util/error.h"
@@ -205,6 +206,39 @@ class TestInsightCases : public QObject {
     const auto y = mask(test);
     QVERIFY(imbw::brierScore(corrected, y) < imbw::brierScore(raw, y));
     QVERIFY(imbw::logLoss(corrected, y) < imbw::logLoss(raw, y));
+  }
+
+  // The factor the prior correction divides the odds by, on a training part with Σw_S = 10,
+  // Σw_B = 90 (r = 0.1): re-weighting to equal totals, α = 1 − r and a balanced forest each
+  // multiply the odds by 9; under-sampling that keeps the class totals changes nothing.
+  void priorFactorByHand() {
+    imbw::FeatureMatrix before;
+    before.featureNames = {"x"};
+    before.classNames = {"b", "s"};
+    before.x.resize(10, 1);
+    before.x.setZero();
+    before.label = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    before.weight = {10, 10, 10, 10, 10, 10, 10, 10, 10, 10};
+    imbw::RunConfig rc;
+    rc.model = {{"kind", "logistic"}};
+    QCOMPARE(imbw::priorCorrectionFactor(rc, before, before), 1.0);
+    imbw::FeatureMatrix equalised = before;
+    for (std::size_t i = 1; i < 10; ++i) equalised.weight[i] = 10.0 / 9.0;
+    QVERIFY(std::abs(imbw::priorCorrectionFactor(rc, before, equalised) - 9.0) < 1e-12);
+    rc = imbw::RunConfig::fromJson(
+        {{"model", "logistic"}, {"loss", {{"kind", "weighted_cross_entropy"}, {"alpha", "1-r"}}}});
+    QVERIFY(std::abs(imbw::priorCorrectionFactor(rc, before, before) - 9.0) < 1e-12);
+    rc = imbw::RunConfig::fromJson(
+        {{"model", {{"kind", "random_forest"}, {"class_weight", "balanced"}}}});
+    QVERIFY(std::abs(imbw::priorCorrectionFactor(rc, before, before) - 9.0) < 1e-12);
+    rc = imbw::RunConfig::fromJson({{"model", "balanced_random_forest"}});
+    QVERIFY(std::abs(imbw::priorCorrectionFactor(rc, before, before) - 9.0) < 1e-12);
+    // Drop / |w| for the calibration events.
+    imbw::FeatureMatrix neg = before;
+    neg.weight[3] = -2.0;
+    QCOMPARE(imbw::withNegativeWeightPolicy(neg, imbw::NegativeWeightPolicy::Drop).rows(),
+             std::size_t{9});
+    QCOMPARE(imbw::withNegativeWeightPolicy(neg, imbw::NegativeWeightPolicy::Abs).weight[3], 2.0);
   }
 
   void calibrationConfigAndErrors() {
