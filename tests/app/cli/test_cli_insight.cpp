@@ -244,6 +244,10 @@ class TestCliInsight : public QObject {
              qPrintable(r.err));
     QCOMPARE(readJson(out)["events"].toInt(), 1014);
     QVERIFY(r.out.contains("signal fraction r = 0.5000"));
+    // yields shows the draw: events and Σw per class before → after, and r then.
+    const Result y = runCli({"yields", a});
+    QVERIFY2(y.exitCode == 0, qPrintable(y.err));
+    QVERIFY2(y.out.contains("9493 -> 507") && y.out.contains("50.000 %"), qPrintable(y.out));
     const QString bad =
         writeAnalysis(dir, R"("classSubsample": {"classes": {"other": {"count": 20000}}},)");
     const Result e = runCli({"run", bad, "--run", "1", "--quiet"});
