@@ -61,13 +61,6 @@ int runCorrelations(const std::vector<std::string>& argv) {
     if (list.empty()) throw UsageError("--features needs at least one name");
     data = imbw::selectFeatures(ev.data, list);
   }
-  std::vector<double> score;
-  if (args.options.count("--run")) {
-    const imbw::RunConfig run = runNumber(ev.analysis, args.option("--run"));
-    const auto result = trainRun(ev.data, run, args.flag("--quiet"));
-    score = result.heldOutScores;
-    if (result.cancelled) throw imbw::Error("the run was cancelled");
-  }
   std::vector<int> classes;
   std::vector<std::string> titles;
   const std::string want = args.option("--class");
@@ -78,7 +71,7 @@ int runCorrelations(const std::vector<std::string>& argv) {
     const auto it = std::find(data.classNames.begin(), data.classNames.end(), want);
     if (it == data.classNames.end())
       throw imbw::Error("--class: " + imbw::unknownNameMessage("class", want, data.classNames) +
-                        " (or use `all`)");
+                        "; the classes are " + imbw::join(data.classNames, ", ") + ", or `all`");
     classes.push_back(static_cast<int>(it - data.classNames.begin()));
     titles.push_back("class " + want);
   } else {
@@ -86,6 +79,14 @@ int runCorrelations(const std::vector<std::string>& argv) {
       classes.push_back(c);
       titles.push_back("class " + data.classNames[c]);
     }
+  }
+  // Trained after every option is checked, so a typo does not cost a training.
+  std::vector<double> score;
+  if (args.options.count("--run")) {
+    const imbw::RunConfig run = runNumber(ev.analysis, args.option("--run"));
+    const auto result = trainRun(ev.data, run, args.flag("--quiet"));
+    score = result.heldOutScores;
+    if (result.cancelled) throw imbw::Error("the run was cancelled");
   }
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t k = 0; k < classes.size(); ++k) {
