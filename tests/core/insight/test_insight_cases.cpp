@@ -10,6 +10,7 @@
 #include "core/eval/recalibration.h"
 #include "core/eval/significance.h"
 #include "core/insight/class_subsample.h"
+#include "core/insight/imbalance_scan.h"
 #include "core/insight/permutation_importance.h"
 #include "core/insight/tree_importance.h"
 #include "core/insight/working_point_choice.h"
@@ -239,6 +240,32 @@ class TestInsightCases : public QObject {
     QCOMPARE(imbw::withNegativeWeightPolicy(neg, imbw::NegativeWeightPolicy::Drop).rows(),
              std::size_t{9});
     QCOMPARE(imbw::withNegativeWeightPolicy(neg, imbw::NegativeWeightPolicy::Abs).weight[3], 2.0);
+  }
+
+  // A scan over r: above the data's own fraction the background is drawn down, below it the
+  // signal; every point's run sees that r, and AP falls with r while AP/r rises.
+  void imbalanceScanDrawsEachR() {
+    const auto data = imbw::test::blobs(4000, 2, 1.5, 0.2, 41);
+    std::size_t ns = 0;
+    for (std::size_t i = 0; i < data.rows(); ++i) ns += data.isSignal(i);
+    const std::size_t nb = data.rows() - ns;
+    auto rc = imbw::RunConfig::fromJson({{"model", "logistic"}, {"folds", 2}});
+    imbw::TrainingObserver quiet;
+    const auto scan = imbw::imbalanceScan(data, rc, {0.5, 0.05}, quiet);
+    QCOMPARE(scan.size(), std::size_t{2});
+    QCOMPARE(scan[0].subsample.classes.at(0).first, std::string("c0"));
+    QCOMPARE(scan[0].subsample.classes.at(0).second.count, static_cast<std::uint64_t>(ns));
+    QCOMPARE(scan[1].subsample.classes.at(0).first, std::string("c1"));
+    QCOMPARE(scan[1].subsample.classes.at(0).second.count,
+             static_cast<std::uint64_t>(std::llround(0.05 / 0.95 * static_cast<double>(nb))));
+    for (const auto& p : scan) {
+      QVERIFY(std::abs(p.countR - p.targetR) < 1e-3);
+      QVERIFY(std::abs(p.result.aggregate.at("signal_fraction").mean - p.targetR) < 1e-3);
+    }
+    QVERIFY(scan[0].result.aggregate.at("ap").mean > scan[1].result.aggregate.at("ap").mean);
+    QVERIFY(scan[1].result.aggregate.at("ap_over_r").mean >
+            scan[0].result.aggregate.at("ap_over_r").mean);
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::imbalanceScan(data, rc, {0.5, 1.0}, quiet));
   }
 
   void calibrationConfigAndErrors() {
