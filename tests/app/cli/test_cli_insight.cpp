@@ -232,6 +232,24 @@ class TestCliInsight : public QObject {
              2);
   }
 
+  // One run at r = 50 % (background drawn down to the 507 LL) and 5 % (all 9,493 "other",
+  // 500 LL drawn).
+  void imbalanceScan() {
+    QTemporaryDir dir;
+    const QString a = writeAnalysis(dir);
+    const Result r = runCli({"imbalance-scan", a, "--run", "1", "--r", "0.5,0.05", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QVERIFY2(QRegularExpression(R"(^50\.00 %\s+1014\s)", QRegularExpression::MultilineOption)
+                 .match(r.out)
+                 .hasMatch(),
+             qPrintable(r.out));
+    QVERIFY2(QRegularExpression(R"(^5\.00 %\s+9993\s)", QRegularExpression::MultilineOption)
+                 .match(r.out)
+                 .hasMatch(),
+             qPrintable(r.out));
+    QCOMPARE(runCli({"imbalance-scan", a, "--run", "1", "--r", "0.5,1.5"}).exitCode, 2);
+  }
+
   // "classSubsample" in the analysis file: the events the run sees, printed before → after.
   void controlledImbalance() {
     QTemporaryDir dir;
