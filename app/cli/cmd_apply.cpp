@@ -2,6 +2,7 @@
 // model saved by `imbalance-cli run --save-models` and writes a copy of the file with a score
 // column added.
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@ namespace {
 
 const char* const kUsage =
     "usage: imbalance-cli apply MODEL FILE.h5 --out scored.h5 [--column NAME]\n"
+    "                           [--working-point CUT]\n"
     "\n"
     "Computes the model's input features for every event of FILE.h5 (the derived features\n"
     "recorded in MODEL.meta.json, written by `imbalance-cli run --save-models`), scores them and\n"
@@ -28,10 +30,26 @@ const char* const kUsage =
     "column has one entry per event of the file, in file order.\n"
     "\n"
     "  --out FILE     the scored copy (required; must differ from the input)\n"
-    "  --column NAME  name of the score column (default: score)\n";
+    "  --column NAME  name of the score column (default: score)\n"
+    "  --working-point CUT\n"
+    "                 also write NAME_pass: 1 where score >= CUT, else 0 (the cut from\n"
+    "                 `imbalance-cli working-point`)\n";
 
 int runApply(const std::vector<std::string>& argv) {
-  const auto args = imbw::cli::parseArgs(argv, {"--out", "--column"}, {});
+  const auto args = imbw::cli::parseArgs(argv, {"--out", "--column", "--working-point"}, {});
+  double cut = 0.0;
+  const bool withCut = args.options.count("--working-point") > 0;
+  if (withCut) {
+    const std::string v = args.option("--working-point");
+    std::size_t used = 0;
+    try {
+      cut = std::stod(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (v.empty() || used != v.size() || !std::isfinite(cut))
+      throw imbw::cli::UsageError("--working-point needs a score cut, not '" + v + "'");
+  }
   if (args.positional.size() != 2)
     throw imbw::cli::UsageError("apply needs a model file and an HDF5 sample");
   if (!args.options.count("--out")) throw imbw::cli::UsageError("apply needs --out FILE");
@@ -90,6 +108,19 @@ int runApply(const std::vector<std::string>& argv) {
     throw imbw::Error("'" + input + "' already has a column '" + column +
                       "' (choose another with --column)");
   out.writeVector(target, scores);
+  if (withCut) {
+    if (out.exists(target + "_pass"))
+      throw imbw::Error("'" + input + "' already has a column '" + column + "_pass'");
+    std::vector<double> pass(scores.size());
+    std::size_t passed = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      pass[i] = scores[i] >= cut ? 1.0 : 0.0;
+      passed += scores[i] >= cut;
+    }
+    out.writeVector(target + "_pass", pass);
+    std::cerr << passed << " of " << scores.size() << " events pass score >= " << cut << " ("
+              << target << "_pass)\n";
+  }
   std::cerr << "scored " << scores.size() << " events with " << model->kind() << " → " << output
             << " (" << target << ")\n";
   return 0;

@@ -17,10 +17,12 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/insight_common.h"
 #include "app/cli/results_table.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model_io.h"
+#include "core/insight/class_subsample.h"
 #include "core/learn/run_engine.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
@@ -274,8 +276,13 @@ int runRun(const std::vector<std::string>& argv) {
   imbw::LoadOptions options;
   options.applyCut = false;
   options.extraColumns = runFeatureColumns(project);
-  const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(project.analysis, options);
+  imbw::LoadedAnalysis loaded = imbw::loadAnalysis(project.analysis, options);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
+  // The controlled imbalance ("classSubsample"), when the project sets one: drawn from every
+  // classified event, before each run applies its cut.
+  if (const auto it = project.analysis.extra.find("classSubsample");
+      it != project.analysis.extra.end())
+    loaded.table = imbw::applySubsample(imbw::ClassSubsample::fromJson(*it), loaded.table);
 
   std::signal(SIGINT, onSigint);
   std::vector<imbw::TrainedRun> trained;

@@ -10,6 +10,7 @@
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/analysis/yields.h"
+#include "core/insight/class_subsample.h"
 
 namespace {
 
@@ -88,7 +89,9 @@ int runYields(const std::vector<std::string>& argv) {
     analysis.validate();
   }
   imbw::LoadOptions options;
-  options.keepEvents = false;
+  // The controlled imbalance ("classSubsample") draws events, so it needs them kept.
+  const bool subsample = analysis.extra.contains("classSubsample");
+  options.keepEvents = subsample;
   options.allowEmpty = true;
   const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(analysis, options);
   for (const auto& warning : loaded.warnings) std::cerr << "warning: " << warning << '\n';
@@ -129,6 +132,31 @@ int runYields(const std::vector<std::string>& argv) {
             << "  after cut   " << padLeft(percent(loaded.afterCut.ratioByCount()), 10)
             << " by count  " << padLeft(percent(loaded.afterCut.ratioByWeight()), 10)
             << " by weight\n";
+  if (subsample) {
+    const auto cfg = imbw::ClassSubsample::fromJson(analysis.extra.at("classSubsample"));
+    const auto r = imbw::subsampleClasses(cfg, loaded.table.classNames, loaded.table.classIndex,
+                                          loaded.table.weight);
+    double s = 0.0, all = 0.0;
+    std::size_t ns = 0, n = 0;
+    std::size_t width = 5;
+    for (const auto& c : loaded.table.classNames) width = std::max(width, c.size() + 2);
+    std::cout << "\ncontrolled imbalance (classSubsample, seed " << cfg.seed << ", weights "
+              << (cfg.rescaleWeights ? "rescaled" : "kept") << "): events, sum w after the cut\n";
+    for (std::size_t c = 0; c < r.before.size(); ++c) {
+      std::cout << "  " << pad(loaded.table.classNames[c], width) << r.before[c] << " -> "
+                << r.after[c] << "   " << number(r.weightBefore[c]) << " -> "
+                << number(r.weightAfter[c]) << '\n';
+      all += r.weightAfter[c];
+      n += r.after[c];
+      if (static_cast<int>(c) == loaded.table.signalClass) {
+        s = r.weightAfter[c];
+        ns = r.after[c];
+      }
+    }
+    std::cout << "  r then      " << padLeft(percent(n ? double(ns) / double(n) : std::nan("")), 10)
+              << " by count  " << padLeft(percent(all != 0.0 ? s / all : std::nan("")), 10)
+              << " by weight\n";
+  }
   if (loaded.samples.size() > 1) {
     std::cout << "\nper sample (events before -> after the cut)\n";
     for (const auto& s : loaded.samples) {

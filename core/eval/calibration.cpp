@@ -22,12 +22,19 @@ CalibrationCurve calibrationCurve(std::span<const double> scores,
   std::vector<double> sw(nb, 0.0), sws(nb, 0.0), swy(nb, 0.0);
   std::vector<std::size_t> count(nb, 0);
   const double scale = static_cast<double>(bins) / (hi - lo);
+  const double step = (hi - lo) / static_cast<double>(bins);
+  auto edge = [&](std::size_t i) { return static_cast<double>(i) * step + lo; };
   for (std::size_t i = 0; i < scores.size(); ++i) {
     const double x = scores[i];
     if (std::isnan(x))
       throw Error("calibration curve: event " + std::to_string(i) + " has a NaN score");
     const double pos = std::clamp((x - lo) * scale, 0.0, static_cast<double>(bins - 1));
-    const auto b = static_cast<std::size_t>(pos);
+    auto b = static_cast<std::size_t>(pos);
+    // As scikit-learn's calibration_curve: the edges are numpy's linspace (lo + i·step) and a
+    // score on an interior edge belongs to the bin below it (np.searchsorted, side "left"), so
+    // bin b holds (edge b, edge b+1]. (x − lo)·scale alone can round across an edge.
+    while (b > 0 && x <= edge(b)) --b;
+    while (b + 1 < nb && x > edge(b + 1)) ++b;
     const double w = weights.empty() ? 1.0 : weights[i];
     sw[b] += w;
     sws[b] += w * x;

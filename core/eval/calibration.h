@@ -8,7 +8,9 @@
 namespace imbw {
 
 /// Reliability diagram: per score bin, the weighted mean predicted score against the weighted
-/// fraction of signal. Bins are equal on [lo, hi]; scores outside go to the edge bins. Bins
+/// fraction of signal. Bins are equal on [lo, hi] with numpy's linspace edges; a score on an
+/// interior edge goes to the bin below (scikit-learn's calibration_curve); scores outside go to
+/// the edge bins. Bins
 /// without events are left out (as scikit-learn's calibration_curve does), so the vectors
 /// hold only filled bins, each with its edges.
 struct CalibrationCurve {

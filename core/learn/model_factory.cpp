@@ -7,6 +7,7 @@
 #include "core/learn/model.h"
 #include "core/learn/model_io.h"
 #include "core/learn/one_variable_model.h"
+#include "core/learn/pipeline_model.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -50,7 +51,9 @@ std::unique_ptr<Model> makeModel(const nlohmann::json& spec) {
                                   "balanced_random_forest", "easy_ensemble"}));
 }
 
-std::unique_ptr<Model> loadModel(const std::string& path) {
+namespace {
+
+std::unique_ptr<Model> loadBareModel(const std::string& path) {
   if (model_io::isHdf5File(path)) {
     std::string kind;
     {
@@ -69,6 +72,13 @@ std::unique_ptr<Model> loadModel(const std::string& path) {
 #else
   throw Error("'" + path + "' is not a model file this build can read");
 #endif
+}
+
+}  // namespace
+
+std::unique_ptr<Model> loadModel(const std::string& path) {
+  // A model saved with an input transform or a calibration has PATH.pipeline.json beside it.
+  return PipelineModel::wrapIfSidecar(loadBareModel(path), path);
 }
 
 std::string modelFileSuffix(const std::string& kind) {

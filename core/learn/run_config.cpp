@@ -67,13 +67,15 @@ nlohmann::json RunConfig::toJson() const {
   j["seed"] = seed;
   j["threads"] = threads;
   j["validation_fraction"] = validationFraction;
+  if (transform.kind != InputTransformConfig::Kind::None) j["transform"] = transform.toJson();
+  if (calibration.kind != CalibrationConfig::Kind::None) j["calibration"] = calibration.toJson();
   return j;
 }
 
 RunConfig RunConfig::fromJson(const nlohmann::json& j) {
   learn_util::checkKeys(j, "run",
                         {"name", "features", "model", "loss", "resample", "folds", "seed",
-                         "threads", "validation_fraction"});
+                         "threads", "validation_fraction", "transform", "calibration"});
   RunConfig c;
   learn_util::get(j, "name", c.name);
   learn_util::get(j, "features", c.features);
@@ -99,6 +101,12 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j) {
   learn_util::get(j, "seed", c.seed);
   learn_util::get(j, "threads", c.threads);
   learn_util::get(j, "validation_fraction", c.validationFraction);
+  try {
+    if (j.contains("transform")) c.transform = InputTransformConfig::fromJson(j.at("transform"));
+    if (j.contains("calibration")) c.calibration = CalibrationConfig::fromJson(j.at("calibration"));
+  } catch (const Error& e) {
+    throw Error("run '" + c.name + "': " + e.what());
+  }
   if (c.folds < 2) throw Error("run '" + c.name + "': folds must be at least 2");
   if (c.threads < 1) throw Error("run '" + c.name + "': threads must be at least 1");
   if (c.validationFraction >= 0.5)

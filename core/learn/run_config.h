@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/eval/recalibration.h"
+#include "core/learn/input_transform.h"
 #include "core/loss/loss.h"
 #include "core/resample/resample_config.h"
 
@@ -12,7 +14,8 @@ namespace imbw {
 
 /// One entry of an analysis file's "runs" list: which model, with which loss and resampling,
 /// on which features, over how many folds. JSON keys: name, features, model, loss, resample,
-/// folds, seed, threads, validation_fraction. The loss may say "alpha": "1-r", meaning
+/// folds, seed, threads, validation_fraction, and (issue 13; written only when set) transform,
+/// calibration. The loss may say "alpha": "1-r", meaning
 /// α = 1 − r with r the weighted signal fraction of each training fold (the paper's weighting).
 struct RunConfig {
   std::string name;                           ///< display name; empty: derived from the model
@@ -28,6 +31,10 @@ struct RunConfig {
   /// automatic: 0.1 for models that stop early (mlp; gbdt with early_stopping_rounds), else 0
   /// (then live curves are drawn on the held-out fold, which such models never look at).
   double validationFraction = -1.0;
+  /// Input transformation fitted on each training part ({"kind": "none"} = today's inputs).
+  InputTransformConfig transform;
+  /// Score recalibration of each fold's model ({"kind": "none"} = raw scores).
+  CalibrationConfig calibration;
 
   std::string displayName() const;
   std::string modelKind() const;

@@ -8,8 +8,11 @@
 
 #include "core/eval/curve_thinning.h"
 #include "core/eval/pr_curve.h"
+#include "core/eval/recalibration.h"
 #include "core/eval/roc_curve.h"
 #include "core/eval/score_histogram.h"
+#include "core/learn/pipeline_model.h"
+#include "core/learn/run_calibration.h"
 #include "core/resample/resampler.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
@@ -240,13 +243,34 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
         for (std::size_t i : split[0].train) trainRows.push_back(fold.train[i]);
         for (std::size_t i : split[0].test) valRows.push_back(fold.train[i]);
       }
+      // Calibration part (Platt, isotonic): held back from the training part, stratified.
+      std::vector<std::size_t> calRows;
+      if (config.calibration.needsHeldBackPart()) {
+        const FeatureMatrix part = data.subset(trainRows);
+        const int ck =
+            std::max(2, static_cast<int>(std::lround(1.0 / config.calibration.fraction)));
+        const std::vector<Fold> split =
+            stratifiedKFold(part.label, data.numClasses(), ck, mix(config.seed, 4000 + k));
+        std::vector<std::size_t> rest;
+        for (std::size_t i : split[0].train) rest.push_back(trainRows[i]);
+        for (std::size_t i : split[0].test) calRows.push_back(trainRows[i]);
+        trainRows = std::move(rest);
+      }
       ResampleConfig rc = config.resample;
       rc.seed = mix(config.resample.seed ^ config.seed, 2000 + k);
       FeatureMatrix train = resample(data.subset(trainRows), rc).data;
       const FeatureMatrix validation = data.subset(valRows);
       const FeatureMatrix test = data.subset(fold.test);
 
-      auto model = makeModel(config.modelSpec(signalFraction(train)));
+      std::unique_ptr<Model> model = makeModel(config.modelSpec(signalFraction(train)));
+      PipelineModel* pipeline = nullptr;
+      if (config.transform.kind != InputTransformConfig::Kind::None ||
+          config.calibration.kind != CalibrationConfig::Kind::None) {
+        auto p =
+            std::make_unique<PipelineModel>(std::move(model), InputTransform(config.transform));
+        pipeline = p.get();
+        model = std::move(p);
+      }
       // The monitoring set: the validation split, else the held-out fold, which is then only
       // drawn, never handed to a model that would stop on it.
       const bool haveVal = !valRows.empty();
@@ -262,6 +286,22 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+      if (pipeline && config.calibration.kind == CalibrationConfig::Kind::Prior) {
+        pipeline->setCalibrator(
+            priorCorrection(priorCorrectionFactor(config, data.subset(trainRows), train)));
+      } else if (pipeline && config.calibration.needsHeldBackPart()) {
+        const FeatureMatrix cal =
+            withNegativeWeightPolicy(data.subset(calRows), config.resample.negativeWeights);
+        const std::vector<double> raw = pipeline->predictRaw(cal.x);
+        const std::vector<std::uint8_t> y = signalMask(cal);
+        try {
+          pipeline->setCalibrator(config.calibration.kind == CalibrationConfig::Kind::Platt
+                                      ? fitPlatt(raw, y, cal.weight)
+                                      : fitIsotonic(raw, y, cal.weight));
+        } catch (const Error& e) {
+          throw Error("run '" + runName + "', fold " + std::to_string(k + 1) + ": " + e.what());
+        }
+      }
       const std::vector<double> scores = model->predict(test.x);
       // The training events as they were before resampling (synthetic events have no input
       // row; copies would only repeat a score), with their own rows' features.
@@ -279,6 +319,21 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
       fr.fitSeconds = seconds;
       fr.summary = evaluateBinary(scores, signalMask(test), test.weight);
       fr.metrics = metricsOf(fr.summary, seconds);
+      if (pipeline && config.calibration.kind != CalibrationConfig::Kind::None) {
+        // Brier score and log loss of the held-out fold before and after calibration.
+        const std::vector<double> raw = pipeline->predictRaw(test.x);
+        const std::vector<std::uint8_t> y = signalMask(test);
+        fr.metrics["brier_raw"] = brierScore(raw, y, test.weight);
+        fr.metrics["brier"] = brierScore(scores, y, test.weight);
+        fr.metrics["log_loss_raw"] = logLoss(raw, y, test.weight);
+        fr.metrics["log_loss"] = logLoss(scores, y, test.weight);
+        double sw = 0.0, sws = 0.0;
+        for (std::size_t i = 0; i < scores.size(); ++i) {
+          sw += test.weight[i];
+          sws += test.weight[i] * scores[i];
+        }
+        fr.metrics["mean_score"] = sw != 0.0 ? sws / sw : kNaN;  // weighted, to compare with r
+      }
       for (std::size_t i = 0; i < fold.test.size(); ++i) {
         result.heldOutScores[fold.test[i]] = scores[i];
         result.heldOutFold[fold.test[i]] = k;
