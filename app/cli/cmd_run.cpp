@@ -218,7 +218,8 @@ void writeScores(const std::string& path, const imbw::FeatureMatrix& data,
 }
 
 std::string modelExtension(const std::string& kind) {
-  if (kind == "mlp" || kind == "logistic" || kind == "one_variable") return ".h5";
+  if (kind == "mlp" || kind == "logistic" || kind == "one_variable" || kind == "autoencoder")
+    return ".h5";
   if (kind == "easy_ensemble") return ".json";
   return ".ubj";
 }
