@@ -73,6 +73,18 @@ class TestCliWeak : public QObject {
     QVERIFY(rows[0].startsWith("efficiency,threshold,bin_lo,bin_hi,all,signal,background"));
   }
 
+  void tagNTrainFromColumns() {
+    // Starting scores −τ21 of each jet (two-prong jets are signal-like), no autoencoders.
+    const Result r = runCli({"tnt", m_analysis, "--start", "-j1_tau21,-j2_tau21", "--quiet",
+                             "--classifier", R"({"kind":"gbdt","trees":40,"max_depth":3})"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(tableValue(r.out, "start_combined", 0) > 0.6, qPrintable(r.out));
+    QVERIFY2(tableValue(r.out, "iteration1_combined", 0) > 0.8, qPrintable(r.out));
+    const Result bad = runCli({"tnt", m_analysis, "--start", "-j1_tau12,-j2_tau21"});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("j1_tau12"), qPrintable(bad.err));
+  }
+
   void scanPrintsEveryPoint() {
     const QString csv = m_dir.filePath("scan.csv");
     const Result r = runCli({"sf-scan", m_analysis, "--fractions", "0.05,0.01", "--methods",
