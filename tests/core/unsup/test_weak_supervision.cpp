@@ -6,8 +6,10 @@
 // to evaluate (weak_proof::evaluate, inside the mass window). Numbers: bench/RESULTS.md.
 
 #include <QTest>
+#include <cmath>
 #include <cstdio>
 
+#include "core/unsup/bump_hunt.h"
 #include "core/unsup/tagging.h"
 #include "tests/core/unsup/weak_proof_common.h"
 
@@ -25,6 +27,7 @@ void report(const char* what, const imbw::WeakMetrics& m) {
 
 struct TntOutcome {
   imbw::WeakMetrics start, tnt;
+  std::vector<double> score;
 };
 
 TntOutcome tagNTrain(const Sample& s, const char* label) {
@@ -39,7 +42,7 @@ TntOutcome tagNTrain(const Sample& s, const char* label) {
   c.folds = 3;
   c.seed = 3;
   const imbw::TntResult r = imbw::runTagNTrain(s.x, s.mjj, ae1, ae2, c);
-  TntOutcome o{evaluate(s, r.startCombined), evaluate(s, r.finalScore())};
+  TntOutcome o{evaluate(s, r.startCombined), evaluate(s, r.finalScore()), r.finalScore()};
   report((std::string(label) + ": autoencoders (both in top X)").c_str(), o.start);
   report((std::string(label) + ": Tag N' Train, 1 iteration").c_str(), o.tnt);
   return o;
@@ -96,6 +99,39 @@ class TestWeakSupervision : public QObject {
              qPrintable(QString("TNT %1 autoencoders %2").arg(o.tnt.auc).arg(o.start.auc)));
     QVERIFY(o.tnt.maxSignificanceImprovement > 2.0 * o.start.maxSignificanceImprovement);
     m_uncorrelated = o.tnt;
+
+    // Bump hunt after a cut keeping 1 % of the events: a significant excess in the window over
+    // the pre-cut background shape; after a cut keeping 10 %, the background itself keeps its
+    // shape (the jet substructure is independent of M_jj here, so the cut sculpts nothing).
+    const Sample s = makeSample(kBackground, 0.01, 0.0, 5);
+    const std::vector<double> eff{0.01, 0.1};
+    const imbw::BumpHunt h = imbw::bumpHunt(s.mjj, o.score, {}, s.truth, eff, 18, 2600.0, 4400.0);
+    const imbw::BumpHuntCut& c = h.cuts[0];
+    const imbw::BumpHuntCut& loose = h.cuts[1];
+    double excess = 0.0, reference = 0.0, chi2 = 0.0, bkgAfter = 0.0, bkgBefore = 0.0;
+    int ndf = 0;
+    for (double v : loose.background) bkgAfter += v;
+    for (double v : h.background) bkgBefore += v;
+    for (std::size_t b = 0; b < c.all.size(); ++b) {
+      const double centre = 0.5 * (h.edges[b] + h.edges[b + 1]);
+      if (kWindow.contains(centre)) {
+        excess += c.all[b] - c.referenceShape[b];
+        reference += c.referenceShape[b];
+      }
+      // Background after the cut against the pre-cut background scaled to its total.
+      const double expect = h.background[b] / bkgBefore * bkgAfter;
+      if (expect >= 5.0) {
+        chi2 += (loose.background[b] - expect) * (loose.background[b] - expect) / expect;
+        ++ndf;
+      }
+    }
+    std::printf(
+        "RESULT S/B 0.01: bump after the 1 %% cut: excess %.0f over %.1f in the window; "
+        "background shape after the 10 %% cut chi2/ndf %.1f/%d\n",
+        excess, reference, chi2, ndf);
+    QVERIFY2(excess > 5.0 * std::sqrt(reference),
+             qPrintable(QString("excess %1 over %2").arg(excess).arg(reference)));
+    QVERIFY2(ndf >= 8 && chi2 < 3.0 * ndf, qPrintable(QString("chi2 %1 / %2").arg(chi2).arg(ndf)));
   }
 
   void tagNTrainStillImprovesTheSignificanceAt03Percent() {
