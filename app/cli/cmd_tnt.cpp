@@ -2,6 +2,7 @@
 // histograms of its final score.
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -45,7 +46,9 @@ const std::string kUsage = std::string(
                            "0.1,0.01,0.001\n"
                            "  --bins N          default 40\n"
                            "  --range LO,HI     histogram range; default the window widened "
-                           "4 times around its centre\n";
+                           "4 times around its centre\n"
+                           "  --save-models DIR every step's classifiers: "
+                           "iteration<I>_object<O>_fold<K>.<ext>\n";
 
 struct Column {
   std::string name;
@@ -64,7 +67,8 @@ void printMetrics(const std::string& label, const std::vector<double>& score,
 
 int runTnt(const std::vector<std::string>& argv) {
   std::set<std::string> valueOptions = imbw::cli::weakValueOptions();
-  for (const char* o : {"--start", "--scores", "--bump", "--efficiencies", "--bins", "--range"})
+  for (const char* o :
+       {"--start", "--scores", "--bump", "--efficiencies", "--bins", "--range", "--save-models"})
     valueOptions.insert(o);
   const auto args = imbw::cli::parseArgs(argv, valueOptions, {"--quiet"});
   if (args.positional.size() != 1)
@@ -209,6 +213,26 @@ int runTnt(const std::vector<std::string>& argv) {
     for (const imbw::BumpHuntCut& c : h.cuts)
       for (std::size_t b = 0; b < c.all.size(); ++b)
         row(c.efficiency, c.threshold, b, c.all[b], c.signal, c.background, c.referenceShape[b]);
+  }
+  if (args.options.count("--save-models")) {
+    const std::string dir = args.option("--save-models");
+    std::filesystem::create_directories(dir);
+    for (std::size_t k = 0; k < r.steps.size(); ++k)
+      for (int o = 1; o <= 2; ++o) {
+        const auto& models = o == 1 ? r.steps[k].models1 : r.steps[k].models2;
+        for (std::size_t f = 0; f < models.size(); ++f) {
+          const std::string kind = models[f]->kind();
+          const std::string ext =
+              kind == "gbdt" || kind == "random_forest" || kind == "balanced_random_forest"
+                  ? ".ubj"
+                  : (kind == "easy_ensemble" ? ".json" : ".h5");
+          models[f]->save((std::filesystem::path(dir) /
+                           ("iteration" + std::to_string(k + 1) + "_object" + std::to_string(o) +
+                            "_fold" + std::to_string(f + 1) + ext))
+                              .string());
+        }
+      }
+    std::cerr << "classifiers saved in " << dir << '\n';
   }
   return 0;
 }

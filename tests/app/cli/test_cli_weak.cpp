@@ -75,11 +75,18 @@ class TestCliWeak : public QObject {
 
   void tagNTrainFromColumns() {
     // Starting scores −τ21 of each jet (two-prong jets are signal-like), no autoencoders.
+    const QString models = m_dir.filePath("models");
     const Result r = runCli({"tnt", m_analysis, "--start", "-j1_tau21,-j2_tau21", "--quiet",
-                             "--classifier", R"({"kind":"gbdt","trees":40,"max_depth":3})"});
+                             "--classifier", R"({"kind":"logistic"})", "--iterations", "2",
+                             "--folds", "2", "--save-models", models});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(tableValue(r.out, "start_combined", 0) > 0.6, qPrintable(r.out));
     QVERIFY2(tableValue(r.out, "iteration1_combined", 0) > 0.8, qPrintable(r.out));
+    QVERIFY2(tableValue(r.out, "iteration2_combined", 0) > 0.8, qPrintable(r.out));
+    // Every step's classifiers: 2 iterations × 2 objects × 2 folds, each loadable by `apply`.
+    const QStringList files = QDir(models).entryList({"*.h5"}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 8);
+    QCOMPARE(files.first(), QString("iteration1_object1_fold1.h5"));
     const Result bad = runCli({"tnt", m_analysis, "--start", "-j1_tau12,-j2_tau21"});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("j1_tau12"), qPrintable(bad.err));
