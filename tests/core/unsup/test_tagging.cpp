@@ -11,6 +11,7 @@
 
 #include "core/unsup/bump_hunt.h"
 #include "core/unsup/cross_fit.h"
+#include "core/unsup/cwola.h"
 #include "core/unsup/signal_injection.h"
 #include "core/unsup/tagging.h"
 #include "core/unsup/weak_metrics.h"
@@ -235,6 +236,24 @@ class TestTagging : public QObject {
     QCOMPARE(h.cuts[1].efficiency, 1.0);
     expectError([&] { (void)bumpHunt(m, s, w, t, std::vector<double>{0.0}, 10, 0, 10); },
                 "not in (0, 1]");
+  }
+
+  void cwolaRegionsAndErrors() {
+    // Window [3300, 3700] closed, sidebands [2900, 3300) and (3700, 4100].
+    CwolaConfig c;
+    const std::vector<double> m{2899, 2900, 3299.9, 3300, 3700, 3700.1, 4100, 4100.1};
+    const std::vector<std::int8_t> r = cwolaRegions(m, c);
+    QCOMPARE(r, (std::vector<std::int8_t>{-1, 0, 0, 1, 1, 0, 0, -1}));
+    FeatureMatrix x;
+    x.featureNames = {"a"};
+    x.classNames = {"background", "signal"};
+    x.x = RowMatrixF::Zero(4, 1);
+    x.label.assign(4, 0);
+    x.weight.assign(4, 1.0);
+    const std::vector<double> onlyWindow{3400, 3500, 3600, 3450};
+    expectError([&] { (void)runCwola(x, onlyWindow, c); }, "no events in the sidebands");
+    c.signalRegion = {3700, 3300};
+    expectError([&] { (void)runCwola(x, onlyWindow, c); }, "upper edge");
   }
 
   void significanceImprovement() {
