@@ -2,6 +2,7 @@
 // area gbdt_/forest_/easy_ensemble_) are wired in when their headers are present.
 #include <nlohmann/json.hpp>
 
+#include "core/learn/autoencoder_model.h"
 #include "core/learn/logistic_model.h"
 #include "core/learn/mlp_model.h"
 #include "core/learn/model.h"
@@ -32,6 +33,8 @@ std::unique_ptr<Model> makeModel(const nlohmann::json& spec) {
   const std::string kind = spec.at("kind").get<std::string>();
   if (kind == "mlp") return std::make_unique<MlpModel>(MlpConfig::fromJson(spec));
   if (kind == "logistic") return std::make_unique<LogisticModel>(LogisticConfig::fromJson(spec));
+  if (kind == "autoencoder")
+    return std::make_unique<AutoencoderModel>(AutoencoderConfig::fromJson(spec));
   if (kind == "one_variable")
     return std::make_unique<OneVariableModel>(OneVariableConfig::fromJson(spec));
 #ifdef IMBW_HAVE_GBDT
@@ -48,7 +51,7 @@ std::unique_ptr<Model> makeModel(const nlohmann::json& spec) {
 #endif
   throw Error(unknownNameMessage("model kind", kind,
                                  {"mlp", "logistic", "one_variable", "gbdt", "random_forest",
-                                  "balanced_random_forest", "easy_ensemble"}));
+                                  "balanced_random_forest", "easy_ensemble", "autoencoder"}));
 }
 
 namespace {
@@ -65,6 +68,7 @@ std::unique_ptr<Model> loadBareModel(const std::string& path) {
     if (kind == "mlp") return MlpModel::load(path);
     if (kind == "logistic") return LogisticModel::load(path);
     if (kind == "one_variable") return OneVariableModel::load(path);
+    if (kind == "autoencoder") return AutoencoderModel::load(path);
     throw Error("'" + path + "' holds a model of unknown kind '" + kind + "'");
   }
 #ifdef IMBW_HAVE_GBDT
@@ -82,7 +86,8 @@ std::unique_ptr<Model> loadModel(const std::string& path) {
 }
 
 std::string modelFileSuffix(const std::string& kind) {
-  if (kind == "mlp" || kind == "logistic" || kind == "one_variable") return ".h5";
+  if (kind == "mlp" || kind == "logistic" || kind == "one_variable" || kind == "autoencoder")
+    return ".h5";
   if (kind == "easy_ensemble") return ".json";
   return ".ubj";
 }

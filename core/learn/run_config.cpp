@@ -41,7 +41,7 @@ nlohmann::json RunConfig::modelSpec(double signalFraction) const {
 
 bool RunConfig::modelStopsEarly() const {
   const std::string kind = modelKind();
-  if (kind == "mlp") return true;
+  if (kind == "mlp" || kind == "autoencoder") return true;
   if (kind == "gbdt" || kind == "easy_ensemble") {
     const auto it = model.find("early_stopping_rounds");
     return it != model.end() && it->is_number() && it->get<double>() > 0;

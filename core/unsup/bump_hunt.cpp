@@ -1,0 +1,91 @@
+#include "core/unsup/bump_hunt.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "core/util/error.h"
+
+namespace imbw {
+
+BumpHunt bumpHunt(std::span<const double> resonance, std::span<const double> score,
+                  std::span<const double> weight, std::span<const std::uint8_t> isSignal,
+                  std::span<const double> efficiencies, int bins, double lo, double hi) {
+  const std::size_t n = resonance.size();
+  if (score.size() != n || (!weight.empty() && weight.size() != n) ||
+      (!isSignal.empty() && isSignal.size() != n))
+    throw Error("bump hunt: the resonance variable, scores, weights and truth differ in length");
+  if (bins < 1) throw Error("bump hunt: need at least one bin");
+  if (!(hi > lo)) throw Error("bump hunt: the histogram's upper edge must be above its lower edge");
+  for (double e : efficiencies)
+    if (!(e > 0.0 && e <= 1.0))
+      throw Error("bump hunt: efficiency " + std::to_string(e) + " is not in (0, 1]");
+  auto w = [&](std::size_t i) { return weight.empty() ? 1.0 : weight[i]; };
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isnan(score[i]))
+      throw Error("bump hunt: event " + std::to_string(i) + " has no score (NaN)");
+    total += w(i);
+  }
+  if (!(total > 0.0)) throw Error("bump hunt: the events' total weight is not positive");
+  const bool truth = !isSignal.empty();
+  const auto nb = static_cast<std::size_t>(bins);
+  BumpHunt out;
+  out.edges.resize(nb + 1);
+  for (std::size_t b = 0; b <= nb; ++b) out.edges[b] = lo + (hi - lo) * double(b) / double(nb);
+  auto binOf = [&](double m) -> long {
+    if (!(m >= lo && m < hi)) return -1;
+    return std::min<long>(static_cast<long>((m - lo) / (hi - lo) * bins), bins - 1);
+  };
+  auto fill = [&](const std::vector<std::uint8_t>* pass, std::vector<double>& all,
+                  std::vector<double>& sig, std::vector<double>& bkg) {
+    all.assign(nb, 0.0);
+    if (truth) {
+      sig.assign(nb, 0.0);
+      bkg.assign(nb, 0.0);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (pass && !(*pass)[i]) continue;
+      const long b = binOf(resonance[i]);
+      if (b < 0) continue;
+      all[b] += w(i);
+      if (truth) (isSignal[i] ? sig : bkg)[b] += w(i);
+    }
+  };
+  fill(nullptr, out.all, out.signal, out.background);
+  const std::vector<double>& shape = truth ? out.background : out.all;
+  const double shapeSum = std::accumulate(shape.begin(), shape.end(), 0.0);
+
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  for (double eff : efficiencies) {
+    BumpHuntCut c;
+    c.targetEfficiency = eff;
+    // Walk down the scores until the kept weight reaches eff · total; the threshold is the
+    // score there, and every event tied with it passes too.
+    double kept = 0.0;
+    std::size_t k = 0;
+    while (k < n && kept < eff * total) kept += w(order[k++]);
+    c.threshold = score[order[k == 0 ? 0 : k - 1]];
+    std::vector<std::uint8_t> pass(n, 0);
+    double passed = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (score[i] >= c.threshold) {
+        pass[i] = 1;
+        passed += w(i);
+      }
+    c.efficiency = passed / total;
+    fill(&pass, c.all, c.signal, c.background);
+    const double after = std::accumulate(c.all.begin(), c.all.end(), 0.0);
+    c.referenceShape.assign(nb, 0.0);
+    if (shapeSum != 0.0)
+      for (std::size_t b = 0; b < nb; ++b) c.referenceShape[b] = shape[b] / shapeSum * after;
+    out.cuts.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace imbw

@@ -1,0 +1,134 @@
+// imbalance-cli tnt / sf-scan on a small sample written by the dijet generator (imbw-gen-dijet):
+// tables, CSV files, and named errors for bad options.
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "tests/app/cli/cli_process.h"
+
+using cli_test::Result;
+using cli_test::runCli;
+
+namespace {
+
+// The value of `column` (0-based after the label) in the table row starting with `label`.
+double tableValue(const QString& out, const QString& label, int column) {
+  for (const QString& line : out.split('\n')) {
+    if (!line.startsWith(label + " ")) continue;
+    const QStringList parts =
+        line.mid(label.size()).split(QRegularExpression("\\s+"), Qt::SkipEmptyParts);
+    if (column < parts.size()) return parts[column].toDouble();
+  }
+  return -1.0;
+}
+
+}  // namespace
+
+class TestCliWeak : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    QProcess gen;
+    gen.start(QStringLiteral(IMBW_GEN_PATH), {m_dir.filePath("dijet.h5"), "--background", "8000",
+                                              "--signal-fraction", "0.05", "--seed", "3"});
+    QVERIFY(gen.waitForFinished(60000));
+    QCOMPARE(gen.exitCode(), 0);
+    QFile src(cli_test::sourceDir() + "/resources/examples/dijet/dijet.analysis.json");
+    QVERIFY(src.open(QIODevice::ReadOnly));
+    QByteArray text = src.readAll();
+    text.replace("dijet_synthetic.h5", "dijet.h5");
+    QFile dst(m_dir.filePath("dijet.analysis.json"));
+    QVERIFY(dst.open(QIODevice::WriteOnly));
+    dst.write(text);
+    dst.close();
+    m_analysis = dst.fileName();
+  }
+
+  void tagNTrainPrintsAndWrites() {
+    const QString scores = m_dir.filePath("scores.csv"), bump = m_dir.filePath("bump.csv");
+    const Result r = runCli({"tnt", m_analysis, "--scores", scores, "--bump", bump, "--quiet",
+                             "--classifier", R"({"kind":"gbdt","trees":40,"max_depth":3})",
+                             "--efficiencies", "0.1,0.01", "--bins", "20"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // Tag N' Train on the autoencoders' tags beats the autoencoders (truth only to evaluate).
+    const double start = tableValue(r.out, "start_combined", 0);
+    const double tnt = tableValue(r.out, "iteration1_combined", 0);
+    QVERIFY2(start > 0.5 && tnt > start + 0.05, qPrintable(r.out));
+    QFile s(scores);
+    QVERIFY(s.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(s.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 8000 + 400 + 1);
+    QCOMPARE(lines[0], QString("resonance,truth,start_object1,start_object2,start_combined,"
+                               "iteration1_object1,iteration1_object2,iteration1_combined"));
+    QFile b(bump);
+    QVERIFY(b.open(QIODevice::ReadOnly));
+    const QStringList rows = QString::fromUtf8(b.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(rows.size(), 1 + 3 * 20);  // before the cut, then two cuts
+    QVERIFY(rows[0].startsWith("efficiency,threshold,bin_lo,bin_hi,all,signal,background"));
+  }
+
+  void tagNTrainFromColumns() {
+    // Starting scores −τ21 of each jet (two-prong jets are signal-like), no autoencoders.
+    const QString models = m_dir.filePath("models");
+    const Result r = runCli({"tnt", m_analysis, "--start", "-j1_tau21,-j2_tau21", "--quiet",
+                             "--classifier", R"({"kind":"logistic"})", "--iterations", "2",
+                             "--folds", "2", "--save-models", models});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(tableValue(r.out, "start_combined", 0) > 0.6, qPrintable(r.out));
+    QVERIFY2(tableValue(r.out, "iteration1_combined", 0) > 0.8, qPrintable(r.out));
+    QVERIFY2(tableValue(r.out, "iteration2_combined", 0) > 0.8, qPrintable(r.out));
+    // Every step's classifiers: 2 iterations × 2 objects × 2 folds, each loadable by `apply`.
+    const QStringList files = QDir(models).entryList({"*.h5"}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 8);
+    QCOMPARE(files.first(), QString("iteration1_object1_fold1.h5"));
+    const Result bad = runCli({"tnt", m_analysis, "--start", "-j1_tau12,-j2_tau21"});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("j1_tau12"), qPrintable(bad.err));
+  }
+
+  void scanPrintsEveryPoint() {
+    const QString csv = m_dir.filePath("scan.csv");
+    const Result r = runCli({"sf-scan", m_analysis, "--fractions", "0.05,0.01", "--methods",
+                             "supervised,autoencoder", "--out", csv, "--quiet", "--classifier",
+                             R"({"kind":"gbdt","trees":40,"max_depth":3})"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);
+    QVERIFY(lines[1].startsWith("0.05,supervised,400,8000,"));
+    QVERIFY(lines[4].startsWith("0.01,autoencoder,80,8000,"));
+    QVERIFY(r.out.contains("supervised"));
+  }
+
+  void badOptionsAreNamed() {
+    Result r = runCli({"sf-scan", m_analysis, "--methods", "cwolla"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("cwola"), qPrintable(r.err));
+    r = runCli({"sf-scan", m_analysis, "--fractions", "0.5"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("needs 4000 signal events, the sample has 400"), qPrintable(r.err));
+    r = runCli({"tnt", m_analysis, "--window", "3700,3300"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("--window"), qPrintable(r.err));
+    r = runCli({"tnt", m_analysis, "--object1", "jet1_*"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("jet1_"), qPrintable(r.err));
+    r = runCli({"tnt", m_analysis, "--autoencoder", R"({"kind":"autoencoder","latent":0})"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("latent"), qPrintable(r.err));
+  }
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_analysis;
+};
+
+QTEST_GUILESS_MAIN(TestCliWeak)
+#include "test_cli_weak.moc"
