@@ -7,13 +7,15 @@
 
 #include "app/cli/command.h"
 #include "app/cli/results_table.h"
+#include "core/export/runs_table_format.h"
+#include "core/export/runs_table_rows.h"
 #include "core/project/project.h"
 #include "core/util/error.h"
 
 namespace {
 
 const char* const kUsage =
-    "usage: imbalance-cli report PROJECT.json [--format table|json]\n"
+    "usage: imbalance-cli report PROJECT.json [--format table|json|csv|tsv|markdown|latex]\n"
     "\n"
     "Prints the runs table of a project from its stored results (written by the window's Save or\n"
     "by `imbalance-cli run PROJECT.json --save`), without training: model, t_fit, AP, AUC, AP/r\n"
@@ -21,7 +23,12 @@ const char* const kUsage =
     "never trained, or failed, are listed with their status.\n"
     "\n"
     "  --format table    the paper's table (default)\n"
-    "  --format json     every run: id, name, status, configuration and fold metrics\n";
+    "  --format json     every run: id, name, status, configuration and fold metrics\n"
+    "  --format csv|tsv  one row per trained run, every metric's mean, std and n at full\n"
+    "                    precision (tsv pastes into a spreadsheet)\n"
+    "  --format markdown the table for a note\n"
+    "  --format latex    a booktabs table in the paper's form, mean +- std rounded by the PDG\n"
+    "                    rule (the std to one or two significant digits, the mean alike)\n";
 
 std::string note(const imbw::ProjectRun& r) {
   switch (r.status) {
@@ -41,9 +48,21 @@ int runReport(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv, {"--format"}, {});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("report needs one project file");
   const std::string format = args.option("--format", "table");
-  if (format != "table" && format != "json")
-    throw imbw::cli::UsageError("--format: '" + format + "' is not one of table, json");
+  if (format != "table" && format != "json" && format != "csv" && format != "tsv" &&
+      format != "markdown" && format != "latex")
+    throw imbw::cli::UsageError("--format: '" + format +
+                                "' is not one of table, json, csv, tsv, markdown, latex");
   const imbw::Project project = imbw::Project::load(args.positional[0]);
+  if (format != "table" && format != "json") {
+    // The runs with results, in the field's table formats (core/export).
+    imbw::RunsTable table;
+    for (const auto& r : project.runs)
+      if (r.status == imbw::RunStatus::Done)
+        table.rows.push_back({r.name(), imbw::runConfigSummary(r.config), r.aggregate});
+    table.columns = imbw::RunsTable::defaultColumns(table.rows);
+    std::cout << imbw::formatRunsTable(table, imbw::parseTableFormat(format));
+    return 0;
+  }
   if (format == "json") {
     nlohmann::json runs = nlohmann::json::array();
     for (const auto& r : project.runs) runs.push_back(r.toJson());

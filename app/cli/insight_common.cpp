@@ -128,14 +128,6 @@ int toInt(const std::string& option, const std::string& value, int minimum) {
   return v;
 }
 
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string plusMinus(double mean, double sd, int decimals) {
   std::string s = fixed(mean, decimals);
   if (!std::isnan(sd) && !std::isnan(mean)) s += " ± " + fixed(sd, decimals);

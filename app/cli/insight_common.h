@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/results_table.h"  // fixed()
 #include "core/analysis/analysis.h"
 #include "core/data/feature_matrix.h"
 #include "core/insight/class_subsample.h"
@@ -43,8 +44,6 @@ RunResult trainRun(const FeatureMatrix& data, const RunConfig& run, bool quiet);
 double toDouble(const std::string& option, const std::string& value);
 int toInt(const std::string& option, const std::string& value, int minimum);
 
-/// "1.234" / "-" for NaN / "inf".
-std::string fixed(double v, int decimals);
 /// "m ± s" (only m when s is NaN).
 std::string plusMinus(double mean, double sd, int decimals);
 

@@ -8,7 +8,7 @@
 
 namespace imbw {
 
-LoadOutcome loadEvents(const Analysis& a) {
+LoadOutcome loadEvents(const Analysis& a, std::shared_ptr<const std::atomic<bool>> stop) {
   LoadOutcome out;
   out.analysis = a;
   try {
@@ -34,9 +34,12 @@ LoadOutcome loadEvents(const Analysis& a) {
     LoadOptions options;
     options.applyCut = false;
     options.allowEmpty = true;
+    if (stop) options.stopRequested = [stop] { return stop->load(std::memory_order_relaxed); };
     if (common.size() <= 256) options.extraColumns = common;
     out.rawColumns = std::make_shared<const std::vector<std::string>>(common);
     out.loaded = std::make_shared<const LoadedAnalysis>(loadAnalysis(a, options));
+  } catch (const LoadCancelled&) {
+    out.cancelled = true;
   } catch (const std::exception& e) {
     out.error = qs(e.what());
   }

@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,12 +23,14 @@ struct LoadOutcome {
   std::vector<SampleInfo> sampleInfo;
   std::shared_ptr<const std::vector<std::string>> rawColumns;
   QString error;
+  bool cancelled = false;  ///< a newer load (or closing the window) stopped this one
 };
 
 /// Reads every sample of `analysis` (every classified event, before the cut, and every raw
 /// scalar column the samples share when there are at most 256) for the window. Never throws:
-/// a failure is LoadOutcome::error; the sample facts read before it are kept.
-LoadOutcome loadEvents(const Analysis& analysis);
+/// a failure is LoadOutcome::error; the sample facts read before it are kept. `stop` is polled
+/// before every chunk of every file.
+LoadOutcome loadEvents(const Analysis& analysis, std::shared_ptr<const std::atomic<bool>> stop = {});
 
 /// A project file and its sidecar as read from disk (on a worker: a sidecar can hold millions
 /// of scores), ready to be adopted by the session.

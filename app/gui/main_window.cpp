@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
+#include <QDesktopServices>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -21,14 +22,19 @@
 #include <QMimeData>
 #include <QScreen>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QUrl>
 
 #include "app/gui/core_convert.h"
 #include "app/gui/short_job.h"
 #include "core/data/sample_reader.h"
+#include "core/export/library_versions.h"
+#include "widgets/about_dialog.h"
+#include "widgets/welcome_page.h"
 #include "widgets/cut_editor.h"
 #include "widgets/feature_list.h"
 #include "widgets/job_panel.h"
@@ -126,6 +132,7 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+  if (m_loadStop) m_loadStop->store(true);
   for (const QString& id : m_registry->ids())
     if (RunEntry* e = m_registry->find(id); e && e->watcher) e->watcher->disconnect(this);
   m_jobs->shutdown();
@@ -175,6 +182,24 @@ void MainWindow::buildActions() {
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&User guide"), this, [this] {
+    const QString installed =
+        QApplication::applicationDirPath() + "/../share/doc/imbalance-workbench/README.md";
+    const QString guide = QFileInfo::exists(installed)
+                              ? installed
+                              : QStringLiteral(IMBW_SOURCE_TREE "/README.md");
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(guide)))
+      statusBar()->showMessage(tr("The user guide is %1").arg(guide));
+  });
+  help->addAction(tr("Open the &example"), this, [this] {
+    if (!examplePath().isEmpty()) openFile(examplePath());
+  });
+  help->addAction(tr("&About Imbalance Workbench"), this, [this] {
+    AboutDialog dialog(aboutInfo(), this);
+    dialog.exec();
+  });
+
   QToolBar* bar = addToolBar(tr("Main"));
   bar->setObjectName("mainToolBar");
   bar->addAction(open);
@@ -196,7 +221,20 @@ void MainWindow::buildPlots() {
   m_plotTabs->addTab(m_scoreView, tr("Scores (overtraining)"));
   m_plotTabs->addTab(m_historyView, tr("Training history"));
   m_plotTabs->addTab(m_sigView, tr("Significance"));
-  setCentralWidget(m_plotTabs);
+  m_welcome = new WelcomePage(this);
+  m_welcome->setExampleAvailable(!examplePath().isEmpty());
+  connect(m_welcome, &WelcomePage::openExample, this, [this] { openFile(examplePath()); });
+  connect(m_welcome, &WelcomePage::openRecent, this, &MainWindow::openFile);
+  connect(m_welcome, &WelcomePage::openFile, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open project, analysis or HDF5 sample"), QSettings().value("lastDir").toString(),
+        tr("Project / analysis (*.json);;HDF5 sample (*.h5 *.hdf5);;All files (*)"));
+    if (!path.isEmpty()) openFile(path);
+  });
+  m_centre = new QStackedWidget(this);
+  m_centre->addWidget(m_welcome);
+  m_centre->addWidget(m_plotTabs);
+  setCentralWidget(m_centre);
   connect(m_sigView, &SignificanceView::luminosityChanged, this,
           &MainWindow::recomputeSignificance);
   connect(m_plotTabs, &QTabWidget::currentChanged, this,
@@ -229,7 +267,35 @@ void MainWindow::buildDocks() {
 // ---------------------------------------------------------------------------------------------
 // Files
 
+QString MainWindow::examplePath() {
+  for (const QString& p :
+       {QApplication::applicationDirPath() +
+            "/../share/imbalance-workbench/examples/ww/ww.analysis.json",
+        QStringLiteral(IMBW_SOURCE_TREE "/resources/examples/ww/ww.analysis.json")})
+    if (QFileInfo::exists(p)) return QFileInfo(p).canonicalFilePath();
+  return {};
+}
+
+AboutInfo MainWindow::aboutInfo() {
+  AboutInfo info;
+  info.version = QStringLiteral(IMBW_VERSION);
+  info.description = tr(
+      "A workbench for particle physicists whose signal is rare: resampling, class weights and "
+      "focal loss with event weights, after Murphy, SciPost Phys. 7, 076 (2019).");
+  for (const LibraryVersion& v : libraryVersions())
+    info.components << AboutComponent{qs(v.name), qs(v.version), qs(v.licence), qs(v.url)};
+  info.components << AboutComponent{tr("WW polarisation example data"), QString(), "MIT",
+                                    QString()};
+  return info;
+}
+
 void MainWindow::updateTitle() {
+  // Without a project the window welcomes: open the example, a recent project or a file.
+  if (m_centre) {
+    m_welcome->setRecentProjects(QSettings().value("recentProjects").toStringList());
+    m_centre->setCurrentWidget(m_session->hasProject() ? static_cast<QWidget*>(m_plotTabs)
+                                                       : m_welcome);
+  }
   // "[*]" shows the modified marker (an asterisk) where Qt's title placeholder goes.
   setWindowTitle(m_session->hasProject()
                      ? tr("%1[*] — Imbalance Workbench").arg(m_session->displayName())
@@ -524,6 +590,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (RunEntry* e = m_registry->find(id); e && e->watcher) e->watcher->disconnect(this);
   m_redrawTimer.stop();
   m_autosave.stop();
+  if (m_loadStop) m_loadStop->store(true);  // a load stops at its next chunk
   // Cancels every job and waits: the engine polls for the cancel every batch, so this is quick.
   m_jobs->shutdown();
   event->accept();

@@ -34,6 +34,7 @@ class QSpinBox;
 class QTabWidget;
 class QTableView;
 class QTreeWidget;
+class QStackedWidget;
 
 namespace imbw {
 
@@ -51,6 +52,8 @@ class SignificanceView;
 class TrainingHistoryView;
 class YieldsTable;
 class ChartView;
+class WelcomePage;
+struct AboutInfo;
 
 /// The workbench window: a view of one AnalysisSession (the project, its events and stored
 /// results) and one RunRegistry (the runs' live state, colours and visibility). Docks:
@@ -137,6 +140,12 @@ class MainWindow : public QMainWindow {
   QSpinBox* foldsBox() const { return m_folds; }
   QSpinBox* threadsBox() const { return m_threads; }
   QMenu* recentMenu() const { return m_recentMenu; }
+  WelcomePage* welcomePage() const { return m_welcome; }
+  /// The bundled example project (installed under share/, or in the source tree); empty when
+  /// neither exists.
+  static QString examplePath();
+  /// What Help ▸ About shows.
+  static AboutInfo aboutInfo();
   /// The loaded events (every classified event, before the cut); only valid when isLoaded().
   const EventTable& loadedTable() const { return m_session->loaded()->table; }
   QString trainingRefusal() const { return m_trainingRefusal; }
@@ -239,6 +248,8 @@ class MainWindow : public QMainWindow {
   QString m_loadError;
   QString m_trainingRefusal;
   int m_loadGeneration = 0;
+  /// Set to stop the load in progress (a newer one replaces it, or the window closes).
+  std::shared_ptr<std::atomic<bool>> m_loadStop;
   int m_yieldsGeneration = 0;
   int m_labelValuesGeneration = 0;
   int m_evaluationGeneration = 0;
@@ -310,6 +321,8 @@ class MainWindow : public QMainWindow {
   QAction* m_trainAction = nullptr;
   QAction* m_cancelAction = nullptr;
   QMenu* m_recentMenu = nullptr;
+  QStackedWidget* m_centre = nullptr;  ///< the welcome page without a project, else the plots
+  WelcomePage* m_welcome = nullptr;
 };
 
 }  // namespace imbw

@@ -620,10 +620,17 @@ void MainWindow::startLoad() {
   m_loadError.clear();
   m_session->dropEvents();
   m_yields->setStale(true);
+  // A load still reading the previous settings stops at its next chunk.
+  if (m_loadStop) m_loadStop->store(true);
+  m_loadStop = std::make_shared<std::atomic<bool>>(false);
   runShort<LoadOutcome>(
-      this, m_jobs, [a = m_session->project().analysis] { return loadEvents(a); },
+      this, m_jobs,
+      [a = m_session->project().analysis, stop = std::shared_ptr<const std::atomic<bool>>(m_loadStop)] {
+        return loadEvents(a, stop);
+      },
       [this, generation](LoadOutcome o) {
-        if (generation != m_loadGeneration) return;  // another project or a newer reload
+        // Another project or a newer reload, or stopped.
+        if (generation != m_loadGeneration || o.cancelled) return;
         if (!o.error.isEmpty()) {
           // The analysis stays as it is, editable (e.g. a label value its mapping misses is
           // assigned in the Samples panel, then reloaded).

@@ -23,9 +23,9 @@ namespace imbw {
 
 namespace {
 
-const char* kModelKinds[] = {"gbdt",          "random_forest", "balanced_random_forest",
-                             "easy_ensemble", "mlp",           "logistic",
-                             "one_variable"};
+const char* kModelKinds[] = {"gbdt",     "random_forest", "balanced_random_forest",
+                             "easy_ensemble", "mlp",   "logistic",
+                             "one_variable",  "autoencoder"};
 
 }  // namespace
 
@@ -149,7 +149,8 @@ QWidget* MainWindow::buildModelPanel() {
   m_modelKind->setToolTip(
       tr("gbdt: XGBoost boosted trees; random_forest / balanced_random_forest; "
          "easy_ensemble: balanced bagging of boosted trees; mlp: neural "
-         "network; logistic; one_variable: a feature as the score"));
+         "network; logistic; one_variable: a feature as the score; autoencoder: "
+         "reconstruction error of a network trained without labels (anomaly score)"));
   top->addRow(tr("Model:"), m_modelKind);
   layout->addLayout(top);
   auto* params = new QGroupBox(tr("Hyper-parameters"), w);

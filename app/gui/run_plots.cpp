@@ -19,7 +19,7 @@ QList<double> normalised(const Histogram& h) {
 }  // namespace
 
 QString iterationName(const std::string& kind) {
-  if (kind == "mlp" || kind == "logistic") return QStringLiteral("epoch");
+  if (kind == "mlp" || kind == "logistic" || kind == "autoencoder") return QStringLiteral("epoch");
   if (kind == "gbdt" || kind == "easy_ensemble") return QStringLiteral("boosting round");
   return QStringLiteral("trees");
 }

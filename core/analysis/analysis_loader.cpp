@@ -280,6 +280,7 @@ class SampleLoader {
   }
 
   void processChunk(const Chunk& chunk) {
+    if (m_options.stopRequested && m_options.stopRequested()) throw LoadCancelled();
     const std::size_t n = chunk.size;
     m_eventsRead += n;
     // Column pointers, with the missing-value sentinel turned into NaN on a private copy.

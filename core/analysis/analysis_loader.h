@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,14 @@ struct LoadOptions {
   /// features and the raw columns of the cut.
   std::vector<std::string> extraColumns;
   std::size_t chunkSize = 65536;  ///< events per chunk
+  /// Polled before every chunk: true ends the load with LoadCancelled (the window starts a new
+  /// load when the user edits the samples again, and closes without waiting for the old one).
+  std::function<bool()> stopRequested;
+};
+
+/// Thrown by loadAnalysis when LoadOptions::stopRequested said so.
+struct LoadCancelled : std::exception {
+  const char* what() const noexcept override { return "loading cancelled"; }
 };
 
 struct SampleYields {

@@ -138,6 +138,15 @@ class Reader {
   Handle m_file;
 };
 
+/// The names of a group's links; the error names the group.
+std::vector<std::string> childNames(const Reader& r, hid_t group, const std::string& what) {
+  std::vector<h5::Link> links;
+  if (!h5::listLinks(group, &links)) r.fail("cannot list " + what);
+  std::vector<std::string> names;
+  for (const h5::Link& l : links) names.push_back(l.name);
+  return names;
+}
+
 void checkLengths(const std::string& id, const StoredRun& r) {
   const std::size_t n = r.score.size();
   if (r.eventIndex.size() != n || r.sample.size() != n || r.fold.size() != n ||
@@ -243,7 +252,7 @@ std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::
     r.fail("not a run results file of Imbalance Workbench");
   if (H5Lexists(r.file(), "runs", H5P_DEFAULT) <= 0) return out;
   Handle all(H5Gopen2(r.file(), "runs", H5P_DEFAULT));
-  for (const std::string& id : h5::childNames(all)) {
+  for (const std::string& id : childNames(r, all, "the runs")) {
     auto run = std::make_shared<StoredRun>();
     Handle g(H5Gopen2(all, id.c_str(), H5P_DEFAULT));
     if (!g.valid()) r.fail("cannot open run '" + id + "'");
@@ -265,7 +274,7 @@ std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::
     }
     if (H5Lexists(g, "history", H5P_DEFAULT) > 0) {
       Handle hist(H5Gopen2(g, "history", H5P_DEFAULT));
-      for (const std::string& name : h5::childNames(hist)) {
+      for (const std::string& name : childNames(r, hist, "run '" + id + "' history")) {
         Handle fg(H5Gopen2(hist, name.c_str(), H5P_DEFAULT));
         FoldHistory f;
         f.fold = std::stoi(name.substr(4));

@@ -159,6 +159,49 @@ class TestCliRun : public QObject {
     QVERIFY2(again.err.contains("already has a column 'score'"), qPrintable(again.err));
   }
 
+  // run --save stores the results in the project and its sidecar; report prints them without
+  // training, in every format, with the numbers the run printed.
+  void saveThenReport() {
+    QTemporaryDir dir;
+    const QString analysis = writeAnalysis(dir);
+    const Result r = runCli({"run", analysis, "--run", "1,2", "--save", "--quiet", "--threads", "1"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(QFile::exists(dir.filePath("small.analysis.results.h5")));
+    QFile f(analysis);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(doc["formatVersion"].toInt(), 2);
+    const QJsonArray runs = doc["runs"].toArray();
+    QCOMPARE(runs.size(), 3);
+    QCOMPARE(runs[0].toObject()["status"].toString(), QString("done"));
+    QCOMPARE(runs[2].toObject()["status"].toString(), QString("configured"));  // not asked for
+    const double ap = runs[1].toObject()["summary"].toObject()["ap"].toObject()["mean"].toDouble();
+    // The stored scores: every event of the run's pool once, its AP the stored mean's pool.
+    const std::vector<double> folds = readColumn(dir.filePath("small.analysis.results.h5"),
+                                                 "runs/r2/heldout/fold");
+    QCOMPARE(folds.size(), std::size_t(10000));
+
+    const Result table = runCli({"report", analysis});
+    QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+    QVERIFY2(table.out.contains("logistic focal") && table.out.contains("not trained"),
+             qPrintable(table.out));
+    QVERIFY2(table.out.contains(QString::number(ap, 'f', 3)), qPrintable(table.out));
+    const Result csv = runCli({"report", analysis, "--format", "csv"});
+    QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
+    const QStringList lines = csv.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);  // header and the two trained runs
+    const QStringList header = lines[0].split(',');
+    const int apColumn = static_cast<int>(header.indexOf("ap_mean"));
+    QVERIFY2(apColumn >= 0, qPrintable(lines[0]));
+    QCOMPARE(lines[2].split(',')[apColumn].toDouble(), ap);
+    const Result latex = runCli({"report", analysis, "--format", "latex"});
+    QVERIFY2(latex.out.contains("\\toprule") && latex.out.contains("\\pm"),
+             qPrintable(latex.out));
+    const Result bad = runCli({"report", analysis, "--format", "xlsx"});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("xlsx"), qPrintable(bad.err));
+  }
+
   void modelOptionRunsAKindWithDefaults() {
     QTemporaryDir dir;
     const QString analysis = writeAnalysis(dir);

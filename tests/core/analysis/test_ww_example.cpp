@@ -5,6 +5,8 @@
 #include <hdf5.h>
 #include <QtTest/QtTest>
 
+#include <algorithm>
+
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -49,6 +51,27 @@ double wrappedDeltaPhi(double a, double b) {
 class TestWwExample : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void loadStopsWhenAsked() {
+    // The stop flag is polled before every chunk: 10,000 events in chunks of 1,000 are ten
+    // polls; a stop at the fourth ends the load with LoadCancelled, and the row of each event
+    // in its file is kept for the stored results.
+    const std::string dir = sourceDir() + "/resources/examples/ww";
+    const imbw::Analysis analysis = imbw::Analysis::load(dir + "/ww.analysis.json");
+    imbw::LoadOptions options;
+    options.chunkSize = 1000;
+    int polls = 0;
+    options.stopRequested = [&] { return ++polls > 3; };
+    QVERIFY_THROWS_EXCEPTION(imbw::LoadCancelled, imbw::loadAnalysis(analysis, options));
+    QCOMPARE(polls, 4);
+    polls = 0;
+    options.stopRequested = [&] { return ++polls < 0; };
+    const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(analysis, options);
+    QCOMPARE(polls, 10);
+    QCOMPARE(loaded.table.eventIndex.size(), loaded.table.size());
+    QVERIFY(std::is_sorted(loaded.table.eventIndex.begin(), loaded.table.eventIndex.end()));
+    QCOMPARE(loaded.table.eventIndex.back() < 10000, true);
+  }
+
   void countsAndFeatures() {
     const std::string dir = sourceDir() + "/resources/examples/ww";
     const imbw::Analysis analysis = imbw::Analysis::load(dir + "/ww.analysis.json");
