@@ -3,6 +3,8 @@
 # Idempotent: packages already present are skipped by apt. Needs root (or sudo).
 #   bash packaging/install-deps.sh          build + run + test dependencies
 #   bash packaging/install-deps.sh --bench  also the Python peers used by bench/
+#   bash packaging/install-deps.sh --fuzz   also clang + libFuzzer and h5py for fuzz/run.sh (not
+#                                           needed by CI)
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -18,9 +20,14 @@ BENCH_PKGS=(
   python3 python3-numpy python3-h5py python3-sklearn python3-imblearn
   python3-xgboost python3-torch
 )
+FUZZ_PKGS=(
+  clang libclang-rt-14-dev        # libFuzzer runtime and the sanitizers for clang
+  python3 python3-numpy python3-h5py  # fuzz/make_seeds.sh writes the reader's seed files
+)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi
+if [[ "${1:-}" == "--fuzz" ]]; then want+=("${FUZZ_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

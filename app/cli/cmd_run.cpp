@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/output_paths.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model_io.h"
@@ -227,7 +228,7 @@ std::string modelExtension(const std::string& kind) {
 /// compute the inputs from a raw file: the derived features and the feature order).
 void saveModels(const std::string& dir, const imbw::Analysis& analysis,
                 const std::vector<imbw::RunResult>& results) {
-  std::filesystem::create_directories(dir);
+  imbw::cli::requireWritableFolder("--save-models", dir);
   nlohmann::json derived = nlohmann::json::array();
   for (const auto& d : analysis.derived)
     derived.push_back({{"name", d.name}, {"expression", d.expression}});
@@ -248,7 +249,9 @@ void saveModels(const std::string& dir, const imbw::Analysis& analysis,
           {"signal_class", analysis.signalClass},
           {"missing_value", analysis.missingValue ? nlohmann::json(*analysis.missingValue)
                                                   : nlohmann::json(nullptr)}};
-      std::ofstream(file + ".meta.json") << meta.dump(2) << '\n';
+      std::ofstream metaOut(file + ".meta.json");
+      metaOut << meta.dump(2) << '\n';
+      if (!metaOut) throw imbw::Error("cannot write '" + file + ".meta.json'");
     }
   }
   std::cerr << "models saved in " << dir << '\n';
@@ -259,6 +262,8 @@ int toInt(const std::string& option, const std::string& value, int minimum) {
   int v = 0;
   try {
     v = std::stoi(value, &used);
+  } catch (const std::out_of_range&) {
+    throw imbw::cli::UsageError(option + " " + value + " does not fit a 32-bit integer");
   } catch (const std::exception&) {
     used = 0;
   }
@@ -277,6 +282,13 @@ int runRun(const std::vector<std::string>& argv) {
   if (args.options.count("--model") && args.options.count("--run"))
     throw imbw::cli::UsageError("give either --model or --run, not both");
   const std::string& path = args.positional[0];
+  // Output paths are checked before the samples are read and the models trained (minutes), not
+  // when the results are written.
+  if (args.options.count("--out")) imbw::cli::requireWritableFile("--out", args.option("--out"));
+  if (args.options.count("--scores"))
+    imbw::cli::requireWritableFile("--scores", args.option("--scores"));
+  if (args.options.count("--save-models"))
+    imbw::cli::requireWritableFolder("--save-models", args.option("--save-models"));
   const imbw::Analysis analysis = imbw::Analysis::load(path);
 
   std::vector<imbw::RunConfig> all = imbw::runConfigsFromJson(analysis.runs);
