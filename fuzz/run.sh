@@ -22,6 +22,7 @@ mkdir -p "$seeds"
 bash "$root/fuzz/make_seeds.sh" "$seeds"
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 export GOMP_SPINCOUNT=3000 OMP_NUM_THREADS=1
 for t in "${targets[@]}"; do
