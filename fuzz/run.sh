@@ -35,10 +35,13 @@ for t in "${targets[@]}"; do
   log="$build/fuzz_$t.log"
   # -timeout: an input that takes over 10 s is a hang; -rss_limit_mb: one that needs over 2 GB
   # (a declared size trusted without a check) is a finding too.
+  # -fork=1 -ignore_*: keep going after a finding (HDF5 1.10 crashes on some damaged files,
+  # which would otherwise end the reader's and the model loader's runs within seconds).
   "$build/fuzz/fuzz_$t" "$corpus" "$seeds/$t" "$root/fuzz/regressions/$t" \
+    -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -artifact_prefix="$findings/" -print_final_stats=1 "${extra[@]}" >"$log" 2>&1 || true
-  runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
+    -artifact_prefix="$findings/" "${extra[@]}" >"$log" 2>&1 || true
+  runs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 || true)
   found=$(ls "$findings" | wc -l)
   echo "fuzz_$t: ${runs:-?} inputs in $seconds s, ${cov:-cov: ?}, $found finding(s) in $findings"
