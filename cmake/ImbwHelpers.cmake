@@ -12,15 +12,27 @@ endfunction()
 set(IMBW_SERIAL_TESTS app_gui_main_window app_gui_project test_gbdt test_forest test_forest_easy_ensemble
                       test_learn_models test_run_engine)
 
+# `cmake --build build --target imbw_tests` builds every test and what the tests run (the
+# sanitizer build needs nothing else).
+if(NOT TARGET imbw_tests)
+  add_custom_target(imbw_tests)
+endif()
+
 # imbw_add_test(NAME name SOURCES a.cpp ... [LIBS lib ...] [LABELS l ...] [TIMEOUT s])
 # A Qt Test executable run by ctest with the offscreen platform and the paths tests need.
 function(imbw_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   qt_add_executable(${T_NAME} ${T_SOURCES})
+  add_dependencies(imbw_tests ${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE Qt6::Test ${T_LIBS})
   target_include_directories(${T_NAME} PRIVATE ${CMAKE_SOURCE_DIR})
   imbw_project_warnings(${T_NAME})
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  # Each suite also writes its plain-text log to test-logs/NAME.txt: ctest keeps the output of
+  # passing tests to itself, and packaging/test-summary.sh prints every suite's "Totals:" line
+  # from these files (a suite that skipped, crashed or wrote no totals is then visible).
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/test-logs)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME} -o ${CMAKE_BINARY_DIR}/test-logs/${T_NAME}.txt,txt
+                                   -o -,txt)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 600)
   endif()
@@ -30,7 +42,6 @@ function(imbw_add_test)
   if(T_NAME IN_LIST IMBW_SERIAL_TESTS)
     set_tests_properties(${T_NAME} PROPERTIES RUN_SERIAL TRUE)
   endif()
-  if(T_LABELS)
-    set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
-  endif()
+  # qtest: the suites packaging/test-summary.sh expects a Totals line from.
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "qtest;${T_LABELS}")
 endfunction()

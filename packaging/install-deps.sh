@@ -5,6 +5,8 @@
 #   bash packaging/install-deps.sh --bench  also the Python peers used by bench/
 #   bash packaging/install-deps.sh --fixtures  also what regenerates the reader's committed
 #                                              fixtures (tests/core/data/fixtures/make_fixtures.py)
+#   bash packaging/install-deps.sh --fuzz   also clang + libFuzzer and h5py for fuzz/run.sh (not
+#                                           needed by CI)
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -23,6 +25,10 @@ BENCH_PKGS=(
   python3 python3-numpy python3-h5py python3-sklearn python3-imblearn
   python3-xgboost python3-torch
 )
+FUZZ_PKGS=(
+  clang libclang-rt-14-dev        # libFuzzer runtime and the sanitizers for clang
+  python3 python3-numpy python3-h5py  # fuzz/make_seeds.sh writes the reader's seed files
+)
 
 # The tests read committed files; only regenerating them needs the writing tools.
 FIXTURE_PKGS=(
@@ -32,6 +38,7 @@ FIXTURE_PKGS=(
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${BENCH_PKGS[@]}"); fi
 if [[ "${1:-}" == "--fixtures" ]]; then want+=("${FIXTURE_PKGS[@]}"); fi
+if [[ "${1:-}" == "--fuzz" ]]; then want+=("${FUZZ_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

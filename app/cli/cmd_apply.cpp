@@ -2,20 +2,24 @@
 // model saved by `imbalance-cli run --save-models` and writes a copy of the file with a score
 // column added.
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/output_paths.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/data/sample_reader.h"
 #include "core/learn/model.h"
 #include "core/learn/model_io.h"
 #include "core/util/error.h"
+#include "core/util/json_number.h"
 
 namespace {
 
@@ -34,6 +38,63 @@ const char* const kUsage =
     "  --working-point CUT\n"
     "                 also write NAME_pass: 1 where score >= CUT, else 0 (the cut from\n"
     "                 `imbalance-cli working-point`)\n";
+
+/// The model's feature description (MODEL.meta.json, written by `run --save-models`), checked
+/// key by key so that a damaged or foreign file is named with what is wrong in it.
+struct ModelMeta {
+  std::vector<std::string> classes;
+  std::string signalClass;
+  std::vector<std::pair<std::string, std::string>> derived;  ///< name, expression
+  std::vector<std::string> features;
+  std::optional<double> missingValue;
+};
+
+ModelMeta readMeta(const std::string& metaPath) {
+  std::ifstream in(metaPath);
+  if (!in)
+    throw imbw::Error("no feature description '" + metaPath +
+                      "' next to the model (save models with `imbalance-cli run --save-models`)");
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw imbw::Error("'" + metaPath + "' is not valid JSON: " + imbw::plainJsonMessage(e));
+  }
+  auto fail = [&](const std::string& what) {
+    throw imbw::Error("'" + metaPath + "': " + what +
+                      " (the file is written by `imbalance-cli run --save-models`)");
+  };
+  if (!meta.is_object()) fail("not a JSON object");
+  auto need = [&](const char* key) -> const nlohmann::json& {
+    if (!meta.contains(key)) fail(std::string("the key \"") + key + "\" is missing");
+    return meta.at(key);
+  };
+  auto strings = [&](const char* key) {
+    const auto& v = need(key);
+    if (!v.is_array() ||
+        !std::all_of(v.begin(), v.end(), [](const auto& s) { return s.is_string(); }))
+      fail(std::string("\"") + key + "\" must be a list of names");
+    return v.get<std::vector<std::string>>();
+  };
+  ModelMeta m;
+  m.classes = strings("classes");
+  if (m.classes.size() < 2) fail("\"classes\" must name at least two classes");
+  m.features = strings("features");
+  if (!need("signal_class").is_string()) fail("\"signal_class\" must be a class name");
+  m.signalClass = meta.at("signal_class").get<std::string>();
+  const auto& derived = need("derived");
+  if (!derived.is_array()) fail("\"derived\" must be a list");
+  for (std::size_t i = 0; i < derived.size(); ++i) {
+    const auto& d = derived[i];
+    if (!d.is_object() || !d.contains("name") || !d.at("name").is_string() ||
+        !d.contains("expression") || !d.at("expression").is_string())
+      fail("\"derived\"[" + std::to_string(i) + "] needs a \"name\" and an \"expression\"");
+    m.derived.emplace_back(d.at("name").get<std::string>(), d.at("expression").get<std::string>());
+  }
+  if (meta.contains("missing_value") && meta.at("missing_value").is_number())
+    m.missingValue = meta.at("missing_value").get<double>();
+  return m;
+}
 
 int runApply(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv, {"--out", "--column", "--working-point"}, {});
@@ -57,39 +118,30 @@ int runApply(const std::vector<std::string>& argv) {
   const std::string input = args.positional[1];
   const std::string output = args.option("--out");
   const std::string column = args.option("--column", "score");
-  if (std::filesystem::exists(output) && std::filesystem::exists(input) &&
-      std::filesystem::equivalent(input, output))
+  std::error_code ec;
+  if (!std::filesystem::exists(input, ec))
+    throw imbw::Error("sample '" + input + "' does not exist");
+  if (std::filesystem::equivalent(input, output, ec))
     throw imbw::Error("--out must not be the input file");
+  imbw::cli::requireWritableFile("--out", output);
 
-  const std::string metaPath = modelPath + ".meta.json";
-  std::ifstream metaIn(metaPath);
-  if (!metaIn)
-    throw imbw::Error("no feature description '" + metaPath +
-                      "' next to the model (save models with `imbalance-cli run --save-models`)");
-  nlohmann::json meta;
-  try {
-    meta = nlohmann::json::parse(metaIn);
-  } catch (const nlohmann::json::exception& e) {
-    throw imbw::Error("'" + metaPath + "' is not valid JSON: " + e.what());
-  }
+  const ModelMeta meta = readMeta(modelPath + ".meta.json");
   const auto model = imbw::loadModel(modelPath);
 
   // An analysis of one sample in which every event belongs to the first class: the loader then
   // computes the derived features exactly as in training, without a cut.
   imbw::Analysis analysis;
   analysis.name = "apply";
-  analysis.classes = meta.at("classes").get<std::vector<std::string>>();
-  analysis.signalClass = meta.at("signal_class").get<std::string>();
+  analysis.classes = meta.classes;
+  analysis.signalClass = meta.signalClass;
   imbw::Sample sample;
   sample.path = std::filesystem::absolute(input).string();
   sample.className = analysis.classes.front();
   analysis.samples.push_back(sample);
-  for (const auto& d : meta.at("derived"))
-    analysis.derived.push_back(
-        {d.at("name").get<std::string>(), d.at("expression").get<std::string>()});
-  analysis.features = meta.at("features").get<std::vector<std::string>>();
-  if (meta.contains("missing_value") && meta.at("missing_value").is_number())
-    analysis.missingValue = meta.at("missing_value").get<double>();
+  for (const auto& [name, expression] : meta.derived)
+    analysis.derived.push_back({name, expression});
+  analysis.features = meta.features;
+  analysis.missingValue = meta.missingValue;
   imbw::LoadOptions options;
   options.allowEmpty = true;
   const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(analysis, options);
@@ -102,7 +154,8 @@ int runApply(const std::vector<std::string>& argv) {
     const std::string& g = reader.info().group;
     target = (g.empty() || g == "/") ? column : (g.front() == '/' ? g.substr(1) : g) + "/" + column;
   }
-  std::filesystem::copy_file(input, output, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(input, output, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) throw imbw::Error("cannot copy '" + input + "' to '" + output + "': " + ec.message());
   imbw::model_io::H5ModelFile out(output, imbw::model_io::H5ModelFile::Mode::Append);
   if (out.exists(target))
     throw imbw::Error("'" + input + "' already has a column '" + column +

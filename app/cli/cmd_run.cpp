@@ -18,11 +18,12 @@
 
 #include "app/cli/command.h"
 #include "app/cli/insight_common.h"
+#include "app/cli/output_paths.h"
 #include "app/cli/results_table.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
-#include "core/learn/model_io.h"
 #include "core/insight/class_subsample.h"
+#include "core/learn/model_io.h"
 #include "core/learn/run_engine.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
@@ -170,7 +171,7 @@ void writeScores(const std::string& path, const std::vector<const imbw::StoredRu
 /// compute the inputs from a raw file: the derived features and the feature order).
 void saveModels(const std::string& dir, const imbw::Analysis& analysis,
                 const std::vector<imbw::RunResult>& results) {
-  std::filesystem::create_directories(dir);
+  imbw::cli::requireWritableFolder("--save-models", dir);
   nlohmann::json derived = nlohmann::json::array();
   for (const auto& d : analysis.derived)
     derived.push_back({{"name", d.name}, {"expression", d.expression}});
@@ -192,7 +193,9 @@ void saveModels(const std::string& dir, const imbw::Analysis& analysis,
           {"signal_class", analysis.signalClass},
           {"missing_value", analysis.missingValue ? nlohmann::json(*analysis.missingValue)
                                                   : nlohmann::json(nullptr)}};
-      std::ofstream(file + ".meta.json") << meta.dump(2) << '\n';
+      std::ofstream metaOut(file + ".meta.json");
+      metaOut << meta.dump(2) << '\n';
+      if (!metaOut) throw imbw::Error("cannot write '" + file + ".meta.json'");
     }
   }
   std::cerr << "models saved in " << dir << '\n';
@@ -203,6 +206,8 @@ int toInt(const std::string& option, const std::string& value, int minimum) {
   int v = 0;
   try {
     v = std::stoi(value, &used);
+  } catch (const std::out_of_range&) {
+    throw imbw::cli::UsageError(option + " " + value + " does not fit a 32-bit integer");
   } catch (const std::exception&) {
     used = 0;
   }
@@ -257,6 +262,13 @@ int runRun(const std::vector<std::string>& argv) {
   if (args.options.count("--model") && args.options.count("--run"))
     throw imbw::cli::UsageError("give either --model or --run, not both");
   const std::string& path = args.positional[0];
+  // Output paths are checked before the samples are read and the models trained (minutes), not
+  // when the results are written.
+  if (args.options.count("--out")) imbw::cli::requireWritableFile("--out", args.option("--out"));
+  if (args.options.count("--scores"))
+    imbw::cli::requireWritableFile("--scores", args.option("--scores"));
+  if (args.options.count("--save-models"))
+    imbw::cli::requireWritableFolder("--save-models", args.option("--save-models"));
   imbw::Project project = imbw::Project::load(path);
   const std::vector<std::string> ids = chooseRuns(project, args, path);
   for (const auto& id : ids) {

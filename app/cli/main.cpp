@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,15 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const imbw::Error& e) {
     std::cerr << "imbalance-cli " << command->name << ": error: " << e.what() << '\n';
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // Where a command did not check a path itself: the path and the system's reason.
+    std::cerr << "imbalance-cli " << command->name << ": error: '" << e.path1().string() << "'"
+              << (e.path2().empty() ? "" : " / '" + e.path2().string() + "'") << ": "
+              << e.code().message() << '\n';
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "imbalance-cli " << command->name << ": error: out of memory\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "imbalance-cli " << command->name << ": internal error: " << e.what() << '\n';

@@ -30,7 +30,8 @@ struct LoadOutcome {
 /// scalar column the samples share when there are at most 256) for the window. Never throws:
 /// a failure is LoadOutcome::error; the sample facts read before it are kept. `stop` is polled
 /// before every chunk of every file.
-LoadOutcome loadEvents(const Analysis& analysis, std::shared_ptr<const std::atomic<bool>> stop = {});
+LoadOutcome loadEvents(const Analysis& analysis,
+                       std::shared_ptr<const std::atomic<bool>> stop = {});
 
 /// A project file and its sidecar as read from disk (on a worker: a sidecar can hold millions
 /// of scores), ready to be adopted by the session.

@@ -8,8 +8,8 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDateTime>
-#include <QDir>
 #include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -34,7 +34,6 @@
 #include "core/data/sample_reader.h"
 #include "core/export/library_versions.h"
 #include "widgets/about_dialog.h"
-#include "widgets/welcome_page.h"
 #include "widgets/cut_editor.h"
 #include "widgets/feature_list.h"
 #include "widgets/job_panel.h"
@@ -43,6 +42,7 @@
 #include "widgets/score_histogram_view.h"
 #include "widgets/significance_view.h"
 #include "widgets/training_history_view.h"
+#include "widgets/welcome_page.h"
 #include "widgets/yields_table.h"
 
 namespace imbw {
@@ -186,9 +186,8 @@ void MainWindow::buildActions() {
   help->addAction(tr("&User guide"), this, [this] {
     const QString installed =
         QApplication::applicationDirPath() + "/../share/doc/imbalance-workbench/README.md";
-    const QString guide = QFileInfo::exists(installed)
-                              ? installed
-                              : QStringLiteral(IMBW_SOURCE_TREE "/README.md");
+    const QString guide =
+        QFileInfo::exists(installed) ? installed : QStringLiteral(IMBW_SOURCE_TREE "/README.md");
     if (!QDesktopServices::openUrl(QUrl::fromLocalFile(guide)))
       statusBar()->showMessage(tr("The user guide is %1").arg(guide));
   });
@@ -279,9 +278,9 @@ QString MainWindow::examplePath() {
 AboutInfo MainWindow::aboutInfo() {
   AboutInfo info;
   info.version = QStringLiteral(IMBW_VERSION);
-  info.description = tr(
-      "A workbench for particle physicists whose signal is rare: resampling, class weights and "
-      "focal loss with event weights, after Murphy, SciPost Phys. 7, 076 (2019).");
+  info.description =
+      tr("A workbench for particle physicists whose signal is rare: resampling, class weights and "
+         "focal loss with event weights, after Murphy, SciPost Phys. 7, 076 (2019).");
   for (const LibraryVersion& v : libraryVersions())
     info.components << AboutComponent{qs(v.name), qs(v.version), qs(v.licence), qs(v.url)};
   info.components << AboutComponent{tr("WW polarisation example data"), QString(), "MIT",

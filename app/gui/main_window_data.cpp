@@ -625,9 +625,8 @@ void MainWindow::startLoad() {
   m_loadStop = std::make_shared<std::atomic<bool>>(false);
   runShort<LoadOutcome>(
       this, m_jobs,
-      [a = m_session->project().analysis, stop = std::shared_ptr<const std::atomic<bool>>(m_loadStop)] {
-        return loadEvents(a, stop);
-      },
+      [a = m_session->project().analysis,
+       stop = std::shared_ptr<const std::atomic<bool>>(m_loadStop)] { return loadEvents(a, stop); },
       [this, generation](LoadOutcome o) {
         // Another project or a newer reload, or stopped.
         if (generation != m_loadGeneration || o.cancelled) return;

@@ -23,9 +23,8 @@ namespace imbw {
 
 namespace {
 
-const char* kModelKinds[] = {"gbdt",     "random_forest", "balanced_random_forest",
-                             "easy_ensemble", "mlp",   "logistic",
-                             "one_variable",  "autoencoder"};
+const char* kModelKinds[] = {"gbdt", "random_forest", "balanced_random_forest", "easy_ensemble",
+                             "mlp",  "logistic",      "one_variable",           "autoencoder"};
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "core/analysis/analysis_migration.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
+#include "core/util/json_number.h"
 #include "core/util/strings.h"
 
 namespace imbw {
@@ -329,8 +330,8 @@ Analysis Analysis::load(const std::string& path) {
   json j;
   try {
     j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw Error("analysis file '" + path + "' is not valid JSON: " + e.what());
+  } catch (const json::exception& e) {  // also out_of_range: a number like 1e99999 (fuzz_analysis)
+    throw Error("analysis file '" + path + "' is not valid JSON: " + plainJsonMessage(e));
   }
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
@@ -338,6 +339,8 @@ Analysis Analysis::load(const std::string& path) {
     return fromJson(j, dir.string());
   } catch (const Error& e) {
     throw Error("analysis file '" + path + "': " + e.what());
+  } catch (const json::exception& e) {
+    throw Error("analysis file '" + path + "': " + plainJsonMessage(e));
   }
 }
 

@@ -212,12 +212,43 @@ std::unique_ptr<EasyEnsembleModel> EasyEnsembleModel::load(const std::string& pa
   return fromJson(nlohmann::json::parse(xgb::readFileBytes(path)));
 }
 
+namespace {
+
+bool looksLikeText(const std::string& bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 || c == '\n' || c == '\r' || c == '\t';
+  });
+}
+
+}  // namespace
+
 std::unique_ptr<Model> loadTreeModel(const std::string& path) {
   const std::string bytes = xgb::readFileBytes(path);
-  // Our EasyEnsemble and forest files are JSON (forests also UBJSON) with "imbw_kind";
-  // XGBoost's UBJ also starts with '{', so only a successful parse with that key decides.
+  if (bytes.empty()) throw Error("model file '" + path + "' is empty");
+  // Our EasyEnsemble and forest files are JSON (forests also UBJSON) with "imbw_kind", XGBoost's
+  // are JSON or UBJSON with "learner". A file that is neither document (truncated, damaged, of
+  // another program) is refused here, with the parser's position, before XGBoost's own loader
+  // answers with its internal text.
   const nlohmann::json ours = xgb::parseJsonOrUbjson(bytes);
-  if (!ours.is_discarded() && ours.is_object() && ours.contains("imbw_kind")) {
+  if (ours.is_discarded()) {
+    const bool text = looksLikeText(bytes);
+    std::string why;
+    try {
+      const nlohmann::json again =
+          text ? nlohmann::json::parse(bytes) : nlohmann::json::from_ubjson(bytes);
+      why = "parsed on a second try";  // cannot happen: the first parse failed
+    } catch (const nlohmann::json::exception& e) {
+      why = plainJsonMessage(e);
+    }
+    throw Error("model file '" + path + "' is damaged, truncated or not a model: it is not a " +
+                (text ? "JSON" : "UBJSON") + " document (" + why + ")");
+  }
+  if (!ours.is_object() || (!ours.contains("imbw_kind") && !ours.contains("learner")))
+    throw Error("model file '" + path + "' is " + (looksLikeText(bytes) ? "JSON" : "UBJSON") +
+                " but not a model of Imbalance Workbench or XGBoost (no \"imbw_kind\" or " +
+                "\"learner\" at its top level)");
+  if (ours.contains("imbw_kind")) {
     const std::string kind = ours.at("imbw_kind").is_string() ? ours.at("imbw_kind") : "";
     if (kind == "random_forest" || kind == "balanced_random_forest")
       return ForestModel::fromJson(ours);

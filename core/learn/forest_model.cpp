@@ -667,7 +667,7 @@ std::unique_ptr<ForestModel> ForestModel::fromJson(const nlohmann::json& file) {
     if (model->m_trees.empty()) throw Error("the forest has no trees");
     return model;
   } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("not a forest file of Imbalance Workbench: ") + e.what());
+    throw Error(std::string("not a forest file of Imbalance Workbench: ") + plainJsonMessage(e));
   }
 }
 

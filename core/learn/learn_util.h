@@ -11,6 +11,7 @@
 #include "core/data/feature_matrix.h"
 #include "core/loss/loss.h"
 #include "core/util/error.h"
+#include "core/util/json_number.h"
 
 /// Small helpers shared by the learners of core/learn (not a public API of the area).
 namespace imbw::learn_util {
@@ -46,12 +47,13 @@ std::vector<double> normalisedWeights(const std::vector<double>& w);
 void checkKeys(const nlohmann::json& j, const std::string& what,
                std::initializer_list<const char*> allowed);
 
-/// Reads j[key] into out when present; a wrong type throws imbw::Error naming the key.
+/// Reads j[key] into out when present; a wrong type, or a number that does not fit T, throws
+/// imbw::Error naming the key (core/util/json_number.h).
 template <class T>
 void get(const nlohmann::json& j, const char* key, T& out) {
   if (!j.contains(key)) return;
   try {
-    out = j.at(key).get<T>();
+    out = jsonValue<T>(j.at(key), key);
   } catch (const nlohmann::json::exception&) {
     throw Error(std::string("parameter '") + key + "' has the wrong type: " + j.at(key).dump());
   }

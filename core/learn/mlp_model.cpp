@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <numeric>
 
@@ -419,6 +420,11 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
 
 RowMatrixF MlpModel::logits(const RowMatrixF& x, int threads) const {
   if (m_layers.empty()) throw Error("mlp: the model is not trained");
+  // Checked here, not only inside the parallel loop: an exception cannot leave an OpenMP region
+  // (it ends the program; found by fuzz_model, fuzz/regressions/model/).
+  if (x.cols() != m_std.cols() || x.cols() != m_layers.front().in)
+    throw Error("mlp: the model expects " + std::to_string(m_layers.front().in) +
+                " features, got " + std::to_string(x.cols()));
   const Eigen::Index n = x.rows();
   const int outputs = m_layers.back().out;
   RowMatrixF out(n, outputs);
@@ -499,13 +505,36 @@ std::unique_ptr<MlpModel> MlpModel::load(const std::string& path) {
   auto model = std::make_unique<MlpModel>(
       MlpConfig::fromJson(nlohmann::json::parse(f.readAttribute("config"))));
   const auto meta = nlohmann::json::parse(f.readAttribute("meta"));
-  model->m_numClasses = meta.at("num_classes").get<int>();
-  model->m_signalClass = meta.at("signal_class").get<int>();
+  model->m_numClasses = jsonNumber<int>(meta.at("num_classes"), "num_classes");
+  model->m_signalClass = jsonNumber<int>(meta.at("signal_class"), "signal_class");
   model->m_bestEpoch = meta.value("best_epoch", 0);
   model->m_epochsRun = meta.value("epochs_run", 0);
+  if (model->m_numClasses < 2 || model->m_signalClass < 0 ||
+      model->m_signalClass >= model->m_numClasses)
+    throw Error("'" + path + "': damaged network metadata (classes)");
   const int outputs = model->m_numClasses == 2 ? 1 : model->m_numClasses;
-  model->initLayers(meta.at("inputs").get<int>(), outputs, 1);
+  const int inputs = jsonNumber<int>(meta.at("inputs"), "inputs");
+  // The sizes come from the file: check them against each other and against the file's size
+  // before allocating (a damaged file must not ask for gigabytes or mismatch the layers).
   model->m_std.load(f, "");
+  if (inputs < 1 || inputs != model->m_std.cols())
+    throw Error("'" + path + "': damaged network (" + std::to_string(inputs) + " inputs, " +
+                std::to_string(model->m_std.cols()) + " standardised features)");
+  {
+    std::uint64_t weights = 0;
+    std::uint64_t in = static_cast<std::uint64_t>(inputs);
+    for (int h : model->m_config.hidden) {
+      weights += in * static_cast<std::uint64_t>(h);
+      in = static_cast<std::uint64_t>(h);
+    }
+    weights += in * static_cast<std::uint64_t>(outputs);
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (ec || weights > bytes / sizeof(float))
+      throw Error("'" + path + "': damaged network: its layers need " + std::to_string(weights) +
+                  " weights, more than the file holds");
+  }
+  model->initLayers(inputs, outputs, 1);
   for (std::size_t l = 0; l < model->m_layers.size(); ++l) {
     Layer& ly = model->m_layers[l];
     const std::string p = "layer" + std::to_string(l) + "_";

@@ -67,7 +67,8 @@ class Model {
 std::unique_ptr<Model> makeModel(const nlohmann::json& spec);
 /// Loads a model saved by Model::save (the file says which kind it is).
 std::unique_ptr<Model> loadModel(const std::string& path);
-/// The file suffix Model::save expects for a kind: ".h5" (networks, autoencoders, logistic, one variable),
+/// The file suffix Model::save expects for a kind: ".h5" (networks, autoencoders, logistic, one
+/// variable),
 /// ".json" (EasyEnsemble), ".ubj" (boosted trees, forests).
 std::string modelFileSuffix(const std::string& kind);
 

@@ -1,5 +1,6 @@
 // makeModel / loadModel: the one place that knows every model kind. The tree models (helper
 // area gbdt_/forest_/easy_ensemble_) are wired in when their headers are present.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/learn/autoencoder_model.h"
@@ -10,6 +11,7 @@
 #include "core/learn/one_variable_model.h"
 #include "core/learn/pipeline_model.h"
 #include "core/util/error.h"
+#include "core/util/json_number.h"
 #include "core/util/strings.h"
 
 #if __has_include("core/learn/gbdt_model.h")
@@ -56,7 +58,7 @@ std::unique_ptr<Model> makeModel(const nlohmann::json& spec) {
 
 namespace {
 
-std::unique_ptr<Model> loadBareModel(const std::string& path) {
+std::unique_ptr<Model> loadModelFile(const std::string& path) {
   if (model_io::isHdf5File(path)) {
     std::string kind;
     {
@@ -81,8 +83,29 @@ std::unique_ptr<Model> loadBareModel(const std::string& path) {
 }  // namespace
 
 std::unique_ptr<Model> loadModel(const std::string& path) {
-  // A model saved with an input transform or a calibration has PATH.pipeline.json beside it.
-  return PipelineModel::wrapIfSidecar(loadBareModel(path), path);
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw Error("model file '" + path + "' does not exist");
+  if (std::filesystem::is_directory(status))
+    throw Error("'" + path + "' is a folder, not a model file");
+  // Every way a damaged or foreign file can fail becomes one message naming the file and the
+  // cause; no parser's exception type and no "internal error" reaches the user.
+  try {
+    // A model saved with an input transform or a calibration has PATH.pipeline.json beside it.
+    return PipelineModel::wrapIfSidecar(loadModelFile(path), path);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.find(path) != std::string::npos) throw;
+    throw Error("model file '" + path + "': " + what);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("model file '" + path +
+                "' is damaged or was not written by Imbalance Workbench: " + plainJsonMessage(e));
+  } catch (const std::bad_alloc&) {
+    throw Error("model file '" + path +
+                "' is damaged: it declares sizes that do not fit in memory");
+  } catch (const std::length_error&) {
+    throw Error("model file '" + path + "' is damaged: it declares impossible sizes");
+  }
 }
 
 std::string modelFileSuffix(const std::string& kind) {

@@ -107,8 +107,8 @@ std::unique_ptr<OneVariableModel> OneVariableModel::load(const std::string& path
   auto m = std::make_unique<OneVariableModel>(
       OneVariableConfig::fromJson(nlohmann::json::parse(f.readAttribute("config"))));
   const auto meta = nlohmann::json::parse(f.readAttribute("meta"));
-  m->m_column = meta.at("column").get<int>();
-  m->m_direction = meta.at("direction").get<int>();
+  m->m_column = jsonNumber<int>(meta.at("column"), "column");
+  m->m_direction = jsonNumber<int>(meta.at("direction"), "direction") < 0 ? -1 : 1;
   m->m_auc = meta.value("training_auc", 0.5);
   return m;
 }

@@ -1,6 +1,7 @@
 #include "core/learn/run_config.h"
 
 #include "core/learn/learn_util.h"
+#include "core/learn/model.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -111,6 +112,13 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j) {
   if (c.threads < 1) throw Error("run '" + c.name + "': threads must be at least 1");
   if (c.validationFraction >= 0.5)
     throw Error("run '" + c.name + "': validation_fraction must be below 0.5");
+  // The model's parameters are checked here, when the file is read, not when the first fold
+  // starts (after the samples were loaded, minutes later).
+  try {
+    (void)makeModel(c.modelSpec(0.5));
+  } catch (const Error& e) {
+    throw Error("run '" + c.displayName() + "': " + e.what());
+  }
   return c;
 }
 

@@ -15,7 +15,26 @@
 namespace imbw::xgb {
 
 void check(int rc, const char* what) {
-  if (rc != 0) throw Error(std::string("XGBoost: ") + what + ": " + XGBGetLastError());
+  if (rc != 0)
+    throw Error(std::string("XGBoost: ") + what + ": " + plainMessage(XGBGetLastError()));
+}
+
+std::string plainMessage(const std::string& text) {
+  std::string s = text.substr(0, text.find('\n'));
+  // "[01:02:03] /build/xgboost-1.7.4/src/learner.cc:123: Check failed: ..."
+  if (!s.empty() && s.front() == '[') {
+    const auto close = s.find("] ");
+    if (close != std::string::npos) s.erase(0, close + 2);
+  }
+  const auto loc = s.find(": ");
+  if (loc != std::string::npos && s.compare(0, 1, "/") == 0) {
+    const auto colon = s.rfind(':', loc - 1);
+    if (colon != std::string::npos && colon + 1 < loc &&
+        s.find_first_not_of("0123456789", colon + 1) == loc)
+      s.erase(0, loc + 2);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s.empty() ? std::string("(no message)") : s;
 }
 
 DMatrix::DMatrix(const RowMatrixF& x, int threads) {

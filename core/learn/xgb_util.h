@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/data/feature_matrix.h"
+#include "core/util/json_number.h"
 
 /// Thin RAII layer over XGBoost's C API shared by the boosted-tree models (GBDT, EasyEnsemble) and
 /// the model-file helpers. Every failing call throws imbw::Error carrying XGBoost's own message.
@@ -20,6 +21,9 @@ using BoosterHandle = void*;
 
 /// Throws imbw::Error("XGBoost: <what>: <XGBGetLastError()>") when rc != 0.
 void check(int rc, const char* what);
+/// XGBoost's error text without its time stamp, source location and stack trace (the first
+/// line's message only): what a user can act on.
+std::string plainMessage(const std::string& xgboostText);
 
 /// Owns a DMatrixHandle. NaN in the features means "missing" (XGBoost's default branch).
 class DMatrix {
@@ -112,7 +116,7 @@ template <typename T>
 T value(const nlohmann::json& j, const char* key, T fallback) {
   if (!j.contains(key)) return fallback;
   try {
-    return j.at(key).get<T>();
+    return jsonValue<T>(j.at(key), key);  // numbers that do not fit T are refused as such
   } catch (const nlohmann::json::exception&) {
     throwBadType(key);
   }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/util/error.h"
+#include "core/util/json_number.h"
 #include "core/util/strings.h"
 
 namespace imbw {
@@ -159,10 +160,12 @@ LossConfig LossConfig::fromJson(const nlohmann::json& j) {
   LossConfig c;
   try {
     if (j.contains("kind")) c.kind = lossKindFromName(j.at("kind").get<std::string>());
-    if (j.contains("alpha")) c.alpha = j.at("alpha").get<double>();
-    if (j.contains("gamma")) c.gamma = j.at("gamma").get<double>();
-    if (j.contains("class_alpha")) c.classAlpha = j.at("class_alpha").get<std::vector<double>>();
-    if (j.contains("hessian_floor")) c.hessianFloor = j.at("hessian_floor").get<double>();
+    if (j.contains("alpha")) c.alpha = jsonNumber<double>(j.at("alpha"), "loss alpha");
+    if (j.contains("gamma")) c.gamma = jsonNumber<double>(j.at("gamma"), "loss gamma");
+    if (j.contains("class_alpha"))
+      c.classAlpha = jsonValue<std::vector<double>>(j.at("class_alpha"), "loss class_alpha");
+    if (j.contains("hessian_floor"))
+      c.hessianFloor = jsonNumber<double>(j.at("hessian_floor"), "loss hessian_floor");
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("bad loss settings: ") + e.what());
   }

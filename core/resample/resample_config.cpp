@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/util/error.h"
+#include "core/util/json_number.h"
 #include "core/util/strings.h"
 
 namespace imbw {
@@ -94,13 +95,13 @@ ResampleConfig ResampleConfig::fromJson(const nlohmann::json& j) {
   ResampleConfig c;
   try {
     if (j.contains("kind")) c.kind = resampleKindFromName(j.at("kind").get<std::string>());
-    if (j.contains("ratio")) c.ratio = j.at("ratio").get<double>();
+    if (j.contains("ratio")) c.ratio = jsonNumber<double>(j.at("ratio"), "resampling ratio");
     if (j.contains("replacement")) c.replacement = j.at("replacement").get<bool>();
-    if (j.contains("k")) c.k = j.at("k").get<int>();
+    if (j.contains("k")) c.k = jsonNumber<int>(j.at("k"), "resampling k");
     if (j.contains("equalise_weights")) c.equaliseWeights = j.at("equalise_weights").get<bool>();
     if (j.contains("negative_weights"))
       c.negativeWeights = negativeWeightPolicyFromName(j.at("negative_weights").get<std::string>());
-    if (j.contains("seed")) c.seed = j.at("seed").get<std::uint64_t>();
+    if (j.contains("seed")) c.seed = jsonNumber<std::uint64_t>(j.at("seed"), "resampling seed");
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("bad resampling settings: ") + e.what());
   }

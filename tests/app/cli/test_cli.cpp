@@ -10,6 +10,7 @@
 #include <QProcess>
 
 #include "tests/core/analysis/h5_fixture.h"
+#include "tests/shared_data.h"
 
 namespace {
 
@@ -67,9 +68,10 @@ class TestCli : public QObject {
   }
 
   void inspectHiggsStringLabels() {
-    const QString shared = QString::fromLocal8Bit(qgetenv("IMBW_SHARED_DIR"));
-    const QString path = shared + "/data/higgsml_atlas/higgsml_atlas_subset.h5";
-    if (!QFile::exists(path)) QSKIP("shared HiggsML file not available");
+    const std::string file =
+        imbw::test::sharedDir() + "/data/higgsml_atlas/higgsml_atlas_subset.h5";
+    IMBW_REQUIRE_SHARED_FILE(file);
+    const QString path = QString::fromStdString(file);
     const Result r = runCli({"inspect", path});
     QCOMPARE(r.exitCode, 0);
     // README: 4,999 s and 4,999 b, in the string column `Label` and the numeric `label`.

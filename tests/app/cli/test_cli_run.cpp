@@ -164,7 +164,8 @@ class TestCliRun : public QObject {
   void saveThenReport() {
     QTemporaryDir dir;
     const QString analysis = writeAnalysis(dir);
-    const Result r = runCli({"run", analysis, "--run", "1,2", "--save", "--quiet", "--threads", "1"});
+    const Result r =
+        runCli({"run", analysis, "--run", "1,2", "--save", "--quiet", "--threads", "1"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(QFile::exists(dir.filePath("small.analysis.results.h5")));
     QFile f(analysis);
@@ -177,8 +178,8 @@ class TestCliRun : public QObject {
     QCOMPARE(runs[2].toObject()["status"].toString(), QString("configured"));  // not asked for
     const double ap = runs[1].toObject()["summary"].toObject()["ap"].toObject()["mean"].toDouble();
     // The stored scores: every event of the run's pool once, its AP the stored mean's pool.
-    const std::vector<double> folds = readColumn(dir.filePath("small.analysis.results.h5"),
-                                                 "runs/r2/heldout/fold");
+    const std::vector<double> folds =
+        readColumn(dir.filePath("small.analysis.results.h5"), "runs/r2/heldout/fold");
     QCOMPARE(folds.size(), std::size_t(10000));
 
     const Result table = runCli({"report", analysis});
@@ -195,8 +196,7 @@ class TestCliRun : public QObject {
     QVERIFY2(apColumn >= 0, qPrintable(lines[0]));
     QCOMPARE(lines[2].split(',')[apColumn].toDouble(), ap);
     const Result latex = runCli({"report", analysis, "--format", "latex"});
-    QVERIFY2(latex.out.contains("\\toprule") && latex.out.contains("\\pm"),
-             qPrintable(latex.out));
+    QVERIFY2(latex.out.contains("\\toprule") && latex.out.contains("\\pm"), qPrintable(latex.out));
     const Result bad = runCli({"report", analysis, "--format", "xlsx"});
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains("xlsx"), qPrintable(bad.err));

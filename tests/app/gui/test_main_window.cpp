@@ -26,6 +26,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/training_job.h"
 #include "core/data/sample_reader.h"
+#include "tests/timing_bounds.h"
 #include "widgets/chart_view.h"
 #include "widgets/cut_editor.h"
 #include "widgets/json_form.h"
@@ -353,7 +354,8 @@ void TestMainWindow::smallRunFillsTableAndEveryChart() {
   const QString key = finished[0][0].toString();
   QVERIFY2(finished[0][1].toString() == "done", qPrintable(finished[0][1].toString()));
   qInfo("largest event-loop gap while training: %lld ms", maxGap);
-  QVERIFY2(maxGap < 50, qPrintable(QString("event loop stalled %1 ms").arg(maxGap)));
+  QVERIFY2(maxGap < imbw::test::kEventLoopGapBoundMs,
+           qPrintable(QString("event loop stalled %1 ms").arg(maxGap)));
 
   const ProjectRun* run = w.session()->project().findRun(ss(key));
   QVERIFY(run && run->status == RunStatus::Done);
@@ -469,7 +471,7 @@ void TestMainWindow::closeDuringTrainingExitsQuickly() {
   delete w;
   const qint64 ms = t.elapsed();
   qInfo("close during training took %lld ms", ms);
-  QVERIFY2(ms < 2000, qPrintable(QString("%1 ms").arg(ms)));
+  QVERIFY2(ms < imbw::test::kCloseBoundMs, qPrintable(QString("%1 ms").arg(ms)));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -9,13 +9,11 @@
 
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
+#include "tests/shared_data.h"
 
 namespace {
 
-std::string sharedDir() {
-  const QByteArray dir = qgetenv("IMBW_SHARED_DIR");
-  return dir.isEmpty() ? std::string(IMBW_TEST_SOURCE_DIR) + "/../shared" : dir.toStdString();
-}
+using imbw::test::sharedDir;
 
 std::vector<double> readDoubles(hid_t group, const char* name) {
   const hid_t ds = H5Dopen2(group, name, H5P_DEFAULT);
@@ -58,7 +56,7 @@ class TestRealSamples : public QObject {
  private Q_SLOTS:
   void higgsMl() {
     const std::string path = sharedDir() + "/data/higgsml_atlas/higgsml_atlas_subset.h5";
-    if (!QFile::exists(QString::fromStdString(path))) QSKIP("shared HiggsML file not available");
+    IMBW_REQUIRE_SHARED_FILE(path);
     const nlohmann::json doc = {
         {"formatVersion", 1},
         {"samples",

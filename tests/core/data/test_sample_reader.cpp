@@ -14,6 +14,7 @@
 
 #include "core/data/sample_reader.h"
 #include "h5_fixture.h"
+#include "tests/shared_data.h"
 
 using fixture::Handle;
 using imbw::Layout;
@@ -70,11 +71,6 @@ std::string errorOf(const std::function<void()>& f) {
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
-}
-
-std::string sharedDir() {
-  const QByteArray dir = qgetenv("IMBW_SHARED_DIR");
-  return dir.isEmpty() ? std::string() : dir.toStdString();
 }
 
 }  // namespace
@@ -764,12 +760,12 @@ class TestSampleReader : public QObject {
   }
 
   void realFiles() {
-    if (sharedDir().empty()) QFAIL("IMBW_SHARED_DIR not set: run through ctest, with ../shared");
     QFETCH(QString, file);
     QFETCH(int, events);
     QFETCH(int, positives);
     QFETCH(int, negatives);
-    const std::string path = sharedDir() + "/data/" + file.toStdString();
+    const std::string path = imbw::test::sharedDir() + "/data/" + file.toStdString();
+    IMBW_REQUIRE_SHARED_FILE(path);
     ReaderOptions o;
     o.chunkSize = 999;  // many chunks, ragged last one
     SampleReader r(path, o);
@@ -783,8 +779,10 @@ class TestSampleReader : public QObject {
   }
 
   void higgsMlFacts() {
-    if (sharedDir().empty()) QFAIL("IMBW_SHARED_DIR not set: run through ctest, with ../shared");
-    SampleReader r(sharedDir() + "/data/higgsml_atlas/higgsml_atlas_subset.h5");
+    const std::string path =
+        imbw::test::sharedDir() + "/data/higgsml_atlas/higgsml_atlas_subset.h5";
+    IMBW_REQUIRE_SHARED_FILE(path);
+    SampleReader r(path);
     const auto labels = r.readStrings("Label");
     QCOMPARE(int(labels.size()), 9998);
     QCOMPARE(int(std::count(labels.begin(), labels.end(), "s")), 4999);

@@ -13,6 +13,7 @@
 #include "core/learn/one_variable_model.h"
 #include "core/util/error.h"
 #include "tests/core/learn/toy_data.h"
+#include "tests/timing_bounds.h"
 
 using namespace imbw;
 using Clock = std::chrono::steady_clock;
@@ -306,7 +307,7 @@ class TestLearnModels : public QObject {
     QVERIFY(cancelled);
     QVERIFY(stop.stopped());
     const double ms = std::chrono::duration<double, std::milli>(after - stop.when()).count();
-    QVERIFY2(ms < 200.0, qPrintable(QString("%1 ms").arg(ms)));
+    QVERIFY2(ms < imbw::test::kCancelBoundMs, qPrintable(QString("%1 ms").arg(ms)));
   }
 
   void sameSeedSameModel() {
