@@ -22,7 +22,6 @@
 #include "app/cli/results_table.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
-#include "core/insight/class_subsample.h"
 #include "core/learn/model_io.h"
 #include "core/learn/run_engine.h"
 #include "core/project/project.h"
@@ -292,9 +291,7 @@ int runRun(const std::vector<std::string>& argv) {
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
   // The controlled imbalance ("classSubsample"), when the project sets one: drawn from every
   // classified event, before each run applies its cut.
-  if (const auto it = project.analysis.extra.find("classSubsample");
-      it != project.analysis.extra.end())
-    loaded.table = imbw::applySubsample(imbw::ClassSubsample::fromJson(*it), loaded.table);
+  loaded.table = imbw::cli::applyAnalysisSubsample(project.analysis, loaded.table, std::cerr);
 
   std::signal(SIGINT, onSigint);
   std::vector<imbw::TrainedRun> trained;

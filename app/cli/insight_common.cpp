@@ -36,8 +36,12 @@ class QuietObserver : public TrainingObserver {
 
 }  // namespace
 
-FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatrix& data,
-                                     std::ostream& log, SubsampleResult* result) {
+namespace {
+
+/// analysis.extra["classSubsample"] applied to a table or matrix, its counts logged.
+template <typename Events>
+Events subsampleAndLog(const Analysis& analysis, const Events& data, std::ostream& log,
+                       SubsampleResult* result) {
   const auto it = analysis.extra.find("classSubsample");
   if (it == analysis.extra.end()) return data;
   ClassSubsample cfg;
@@ -47,7 +51,7 @@ FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatr
     throw Error("'" + analysis.name + "': classSubsample: " + e.what());
   }
   SubsampleResult r;
-  FeatureMatrix out = applySubsample(cfg, data, &r);
+  Events out = applySubsample(cfg, data, &r);
   log << "controlled imbalance (seed " << cfg.seed
       << (cfg.rescaleWeights ? ", weights rescaled" : ", weights kept") << "):";
   for (std::size_t c = 0; c < r.before.size(); ++c)
@@ -56,6 +60,18 @@ FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatr
   log << '\n';
   if (result) *result = std::move(r);
   return out;
+}
+
+}  // namespace
+
+FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatrix& data,
+                                     std::ostream& log, SubsampleResult* result) {
+  return subsampleAndLog(analysis, data, log, result);
+}
+
+EventTable applyAnalysisSubsample(const Analysis& analysis, const EventTable& data,
+                                  std::ostream& log, SubsampleResult* result) {
+  return subsampleAndLog(analysis, data, log, result);
 }
 
 LoadedEvents loadEvents(const std::string& analysisPath) {

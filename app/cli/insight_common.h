@@ -30,6 +30,9 @@ LoadedEvents loadEvents(const std::string& analysisPath);
 /// prints the per-class counts and yields before → after to `log` when it applies.
 FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatrix& data,
                                      std::ostream& log, SubsampleResult* result = nullptr);
+/// The same on a table of every classified event (`run`: before each run applies its cut).
+EventTable applyAnalysisSubsample(const Analysis& analysis, const EventTable& data,
+                                  std::ostream& log, SubsampleResult* result = nullptr);
 
 /// Run `number` (1-based) of the analysis file; UsageError when out of range or no runs.
 RunConfig runNumber(const Analysis& analysis, const std::string& number);

@@ -19,7 +19,8 @@ using nlohmann::json;
 namespace {
 
 // Top-level keys owned by other layers of the same document (GUI project, run configuration).
-const std::vector<std::string> kOtherLayerKeys = {"project", "ui", "scans"};
+// "classSubsample": the controlled imbalance (core/insight/class_subsample.h).
+const std::vector<std::string> kOtherLayerKeys = {"project", "ui", "scans", "classSubsample"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",

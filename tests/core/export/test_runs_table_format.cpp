@@ -174,28 +174,6 @@ class TestRunsTableFormat : public QObject {
     QVERIFY2(tex.find("Δφ\\_jj &  & $0.120$ & -- \\\\") != std::string::npos, tex.c_str());
   }
 
-  void latexCompilesWhenPdflatexIsThere() {
-    if (QStandardPaths::findExecutable("pdflatex").isEmpty())
-      QSKIP("pdflatex is not installed (optional)");
-    QTemporaryDir dir;
-    QFile f(dir.filePath("t.tex"));
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(
-        "\\documentclass{article}\\usepackage[utf8]{inputenc}\\usepackage{booktabs}"
-        "\\begin{document}\n");
-    imbw::RunsTable t = paperTable();
-    t.rows[0].name = "GBDT focal";  // inputenc knows no α / Δφ
-    t.rows[2].name = "dphi_jj";
-    f.write(imbw::formatRunsTable(t, imbw::TableFormat::Latex).c_str());
-    f.write("\\end{document}\n");
-    f.close();
-    QProcess p;
-    p.setWorkingDirectory(dir.path());
-    p.start("pdflatex", {"-interaction=nonstopmode", "-halt-on-error", "t.tex"});
-    QVERIFY(p.waitForFinished(60000));
-    QVERIFY2(p.exitCode() == 0, p.readAllStandardOutput().constData());
-  }
-
   void markdownAndTsv() {
     const auto t = paperTable();
     const auto md = splitLines(imbw::formatRunsTable(t, imbw::TableFormat::Markdown));
