@@ -32,10 +32,13 @@ if [[ -z "${IMBW_SKIP_ASAN:-}" ]]; then
   asan="${IMBW_ASAN_BUILD_DIR:-$root/build-asan}"
   echo "== build with AddressSanitizer + UndefinedBehaviorSanitizer ($asan)"
   # -O1 -g1: instrumented code still fast enough, line numbers in every report, and about half
-  # the compile time of -O2 -g. No benches, no window executable: only what the tests run.
+  # the compile time of -O2 -g. No benches, and no window: core, the CLI and the widgets are
+  # checked here; the window's suites run in the ordinary build above (instrumenting the window
+  # and its two suites would add ~15 min to CI, and their run under ASan is still to be done).
   cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-    -DIMBW_SANITIZE=address,undefined -DIMBW_BUILD_BENCH=OFF -DIMBW_WERROR=ON >/dev/null
+    -DIMBW_SANITIZE=address,undefined -DIMBW_BUILD_BENCH=OFF -DIMBW_BUILD_GUI=OFF \
+    -DIMBW_WERROR=ON >/dev/null
   cmake --build "$asan" --target imbw_tests -j "${IMBW_JOBS:-2}"
   echo "== tests with AddressSanitizer + UndefinedBehaviorSanitizer"
   # Any report ends the process with an error; leaks are checked at exit. The suppressions

@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -56,7 +57,14 @@ QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name,
                       Qt::DockWidgetArea area) {
   auto* dock = new QDockWidget(title, w);
   dock->setObjectName(name);
-  dock->setWidget(content);
+  // A panel taller than its share of the screen scrolls instead of pushing the window below
+  // the screen's edge (a 1366×768 laptop showed no Runs dock at all).
+  auto* scroll = new QScrollArea(dock);
+  scroll->setWidget(content);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+  dock->setWidget(scroll);
   w->addDockWidget(area, dock);
   return dock;
 }
