@@ -341,7 +341,8 @@ class TestAnalysisLoader : public QObject {
 
     const imbw::EventTable cut = imbw::applyCut(r.table, "y > 0.9 && x < 6");
     QCOMPARE(cut.size(), std::size_t{7});
-    CHECK_YIELD(imbw::computeYields(cut), 0, 5, 1.4, 2.2);
+    const imbw::Yields cutYields = imbw::computeYields(cut);  // CHECK_YIELD keeps a reference
+    CHECK_YIELD(cutYields, 0, 5, 1.4, 2.2);
     QCOMPARE(imbw::cutYields(r.table, "").after.totalEvents(), std::size_t{10});
 
     const QString message = errorOf([&] { imbw::cutYields(r.table, "yy > 1"); });
