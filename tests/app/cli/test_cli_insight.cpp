@@ -12,28 +12,14 @@
 #include <cmath>
 
 #include "tests/app/cli/cli_process.h"
+#include "tests/app/cli/h5_column.h"
 
 namespace {
 
+using cli_test::readColumn;
 using cli_test::Result;
 using cli_test::runCli;
 using cli_test::sourceDir;
-
-std::vector<double> readColumn(const QString& file, const QString& name) {
-  std::vector<double> v;
-  const hid_t f = H5Fopen(file.toUtf8().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return v;
-  const hid_t d = H5Dopen2(f, name.toUtf8().constData(), H5P_DEFAULT);
-  if (d >= 0) {
-    const hid_t s = H5Dget_space(d);
-    v.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-    H5Sclose(s);
-    H5Dclose(d);
-  }
-  H5Fclose(f);
-  return v;
-}
 
 QString wwFile() {
   return sourceDir() + "/resources/examples/ww/ww_polarization_01.h5";
