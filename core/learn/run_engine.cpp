@@ -143,6 +143,14 @@ nlohmann::json finiteOrNull(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nullptr;
 }
 
+/// Model::predictProba of a K-class model; empty when the model gives no n × K probabilities
+/// (a model kind that only scores the signal class).
+std::vector<double> probabilities(const Model& model, const RowMatrixF& x, std::size_t classes) {
+  std::vector<double> p = model.predictProba(x);
+  if (p.size() != static_cast<std::size_t>(x.rows()) * classes) p.clear();
+  return p;
+}
+
 }  // namespace
 
 std::uint64_t foldSeed(const RunConfig& config, int fold) {
@@ -217,6 +225,10 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
   if (data.numClasses() < 2) throw Error("run '" + result.name + "': need at least two classes");
   result.heldOutScores.assign(n, kNaN);
   result.heldOutFold.assign(n, -1);
+  const int classes = data.numClasses();
+  result.classes = classes;
+  const auto K = static_cast<std::size_t>(classes);
+  if (classes > 2) result.heldOutProbabilities.assign(n * K, kNaN);
   // Validate the model spec before any work.
   (void)makeModel(config.modelSpec(0.5));
 
@@ -306,10 +318,26 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
       // The training events as they were before resampling (synthetic events have no input
       // row; copies would only repeat a score), with their own rows' features.
       std::vector<float> trainScores(n, std::numeric_limits<float>::quiet_NaN());
+      const FeatureMatrix trainInput = data.subset(trainRows);
       {
-        const std::vector<double> s = model->predict(data.subset(trainRows).x);
+        const std::vector<double> s = model->predict(trainInput.x);
         for (std::size_t i = 0; i < trainRows.size(); ++i)
           trainScores[trainRows[i]] = static_cast<float>(s[i]);
+      }
+      const std::vector<double> p =
+          classes > 2 ? probabilities(*model, test.x, K) : std::vector<double>{};
+      const std::vector<double> t =
+          p.empty() ? std::vector<double>{} : probabilities(*model, trainInput.x, K);
+      if (!p.empty() && !t.empty()) {
+        for (std::size_t i = 0; i < fold.test.size(); ++i)
+          std::copy_n(
+              p.begin() + static_cast<std::ptrdiff_t>(i * K), K,
+              result.heldOutProbabilities.begin() + static_cast<std::ptrdiff_t>(fold.test[i] * K));
+        std::vector<float> tp(n * K, std::numeric_limits<float>::quiet_NaN());
+        for (std::size_t i = 0; i < trainRows.size(); ++i)
+          for (std::size_t c = 0; c < K; ++c)
+            tp[trainRows[i] * K + c] = static_cast<float>(t[i * K + c]);
+        result.trainingProbabilities.push_back(std::move(tp));
       }
       FoldResult fr;
       fr.fold = k;
@@ -345,6 +373,10 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
     }
   } catch (const Cancelled&) {
     result.cancelled = true;
+  }
+  if (result.trainingProbabilities.size() != result.folds.size()) {
+    result.heldOutProbabilities.clear();  // some fold's model had no class probabilities
+    result.trainingProbabilities.clear();
   }
 
   std::vector<std::map<std::string, double>> perFold;

@@ -77,6 +77,13 @@ struct RunResult {
   /// excluded); NaN otherwise. One float per event per completed fold, for the overtraining
   /// check (training vs held-out score distributions) without predicting again.
   std::vector<std::vector<float>> trainingScores;
+  /// K > 2 classes only (empty otherwise): the held-out probability of every class, n × K
+  /// row-major (NaN rows for events of folds not completed), and per completed fold the
+  /// training-set probabilities laid out like trainingScores (n × K, NaN rows where the
+  /// event was not fitted on). The one-vs-rest curves of any class come from these.
+  int classes = 2;
+  std::vector<double> heldOutProbabilities;
+  std::vector<std::vector<float>> trainingProbabilities;
   std::vector<std::shared_ptr<Model>> models;  ///< one per completed fold
 
   /// {"name", "config", "cancelled", "folds": [...], "summary": {metric: {mean, std, n}}}

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/data/h5_handle.h"
+#include "core/learn/pipeline_model.h"
 #include "core/util/error.h"
 
 namespace fs = std::filesystem;
@@ -53,15 +54,19 @@ class Writer {
     return g;
   }
 
+  /// A 1-D dataset, or with `columns` > 1 a 2-D one of v.size() / columns rows.
   template <typename T>
-  void vector(hid_t parent, const std::string& name, const std::vector<T>& v) {
-    const hsize_t n = v.size();
-    Handle space(H5Screate_simple(1, &n, nullptr));
+  void vector(hid_t parent, const std::string& name, const std::vector<T>& v,
+              std::size_t columns = 1) {
+    const hsize_t n = v.size() / columns;
+    const hsize_t dims[2] = {n, columns};
+    const int rank = columns > 1 ? 2 : 1;
+    Handle space(H5Screate_simple(rank, dims, nullptr));
     Handle plist(H5Pcreate(H5P_DATASET_CREATE));
     if (n > 0) {
       // Chunked + deflate: score columns of a million events compress well (class, fold).
-      const hsize_t chunk = std::min<hsize_t>(n, 65536);
-      H5Pset_chunk(plist, 1, &chunk);
+      const hsize_t chunk[2] = {std::min<hsize_t>(n, 65536), columns};
+      H5Pset_chunk(plist, rank, chunk);
       H5Pset_shuffle(plist);
       H5Pset_deflate(plist, 4);
     }
@@ -103,14 +108,20 @@ class Reader {
   }
   hid_t file() const { return m_file; }
 
+  /// A 1-D dataset, or with `columns` a 2-D one (row-major; *columns set to its width).
   template <typename T>
-  std::vector<T> vector(hid_t parent, const std::string& name) const {
+  std::vector<T> vector(hid_t parent, const std::string& name,
+                        std::size_t* columns = nullptr) const {
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT));
     if (!ds.valid()) fail("no dataset '" + name + "'");
     Handle space(H5Dget_space(ds));
-    if (H5Sget_simple_extent_ndims(space) != 1) fail("'" + name + "' is not one-dimensional");
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space, &n, nullptr);
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank != (columns ? 2 : 1))
+      fail("'" + name + "' is not " + (columns ? "two" : "one") + "-dimensional");
+    hsize_t dims[2] = {0, 1};
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    if (columns) *columns = dims[1];
+    const hsize_t n = dims[0] * dims[1];
     std::vector<T> v(n);
     if (n > 0 && H5Dread(ds, memType<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
       fail("cannot read '" + name + "'");
@@ -160,23 +171,57 @@ void checkLengths(const std::string& id, const StoredRun& r) {
                   " is outside the " + std::to_string(n) + " held-out events");
   if (r.modelSuffixes.size() != r.models.size())
     throw Error("run '" + id + "': a fold model has no suffix");
+  if (!r.modelPipelines.empty() && r.modelPipelines.size() != r.models.size())
+    throw Error("run '" + id + "': the fold models' pipelines do not match the models");
+  const int k = r.probabilityClasses();
+  if (!r.probability.empty() && (k < 3 || r.probability.size() != n * std::size_t(k)))
+    throw Error("run '" + id + "': the class probabilities do not match the " + std::to_string(n) +
+                " held-out events");
+  if (!r.trainProbability.empty() &&
+      r.trainProbability.size() != r.trainRow.size() * std::size_t(std::max(k, 0)))
+    throw Error("run '" + id + "': the training class probabilities do not match");
 }
 
 }  // namespace
 
-ScoredEvents StoredRun::heldOut() const {
-  return ScoredEvents{score, classIndex, weight, fold};
+int StoredRun::probabilityClasses() const {
+  return probability.empty() || score.empty() ? 0 : int(probability.size() / score.size());
 }
 
-ScoredEvents StoredRun::training() const {
+namespace {
+
+std::size_t checkedClass(const StoredRun& r, int oneVsRest) {
+  const int k = r.probabilityClasses();
+  if (k == 0) throw Error("the run has no per-class probabilities (it has two classes)");
+  if (oneVsRest >= k)
+    throw Error("class " + std::to_string(oneVsRest) + " is not one of the run's " +
+                std::to_string(k) + " classes");
+  return static_cast<std::size_t>(oneVsRest);
+}
+
+}  // namespace
+
+ScoredEvents StoredRun::heldOut(int oneVsRest) const {
+  if (oneVsRest < 0) return ScoredEvents{score, classIndex, weight, fold};
+  const std::size_t c = checkedClass(*this, oneVsRest);
+  const auto k = static_cast<std::size_t>(probabilityClasses());
+  ScoredEvents e{{}, classIndex, weight, fold};
+  e.score.resize(size());
+  for (std::size_t i = 0; i < size(); ++i) e.score[i] = probability[i * k + c];
+  return e;
+}
+
+ScoredEvents StoredRun::training(int oneVsRest) const {
+  const std::size_t c = oneVsRest < 0 ? 0 : checkedClass(*this, oneVsRest);
+  const auto k = static_cast<std::size_t>(probabilityClasses());
   ScoredEvents e;
   e.score.reserve(trainRow.size());
-  for (std::size_t k = 0; k < trainRow.size(); ++k) {
-    const auto row = static_cast<std::size_t>(trainRow[k]);
-    e.score.push_back(trainScore[k]);
+  for (std::size_t j = 0; j < trainRow.size(); ++j) {
+    const auto row = static_cast<std::size_t>(trainRow[j]);
+    e.score.push_back(oneVsRest < 0 ? trainScore[j] : trainProbability[j * k + c]);
     e.classIndex.push_back(classIndex[row]);
     e.weight.push_back(weight[row]);
-    e.fold.push_back(trainFold[k]);
+    e.fold.push_back(trainFold[j]);
   }
   return e;
 }
@@ -203,12 +248,16 @@ void writeRunStore(const std::string& path,
         w.vector(h, "class", run->classIndex);
         w.vector(h, "weight", run->weight);
         w.vector(h, "score", run->score);
+        if (const int k = run->probabilityClasses(); k > 0)
+          w.vector(h, "probability", run->probability, std::size_t(k));
       }
       {
         Handle t = w.group(g, "training");
         w.vector(t, "row", run->trainRow);
         w.vector(t, "fold", run->trainFold);
         w.vector(t, "score", run->trainScore);
+        if (const int k = run->probabilityClasses(); k > 0 && !run->trainProbability.empty())
+          w.vector(t, "probability", run->trainProbability, std::size_t(k));
       }
       Handle hist = w.group(g, "history");
       for (const FoldHistory& f : run->history) {
@@ -226,6 +275,10 @@ void writeRunStore(const std::string& path,
                  std::vector<std::uint8_t>(run->models[k].begin(), run->models[k].end()));
         Handle ds(H5Dopen2(models, name.c_str(), H5P_DEFAULT));
         w.attribute(ds, "suffix", run->modelSuffixes[k]);
+        if (k < run->modelPipelines.size() && !run->modelPipelines[k].empty())
+          w.vector(models, name + ".pipeline",
+                   std::vector<std::uint8_t>(run->modelPipelines[k].begin(),
+                                             run->modelPipelines[k].end()));
       }
     }
     w.close();
@@ -265,12 +318,20 @@ std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::
       run->classIndex = r.vector<std::int32_t>(h, "class");
       run->weight = r.vector<double>(h, "weight");
       run->score = r.vector<double>(h, "score");
+      if (H5Lexists(h, "probability", H5P_DEFAULT) > 0) {
+        std::size_t k = 0;
+        run->probability = r.vector<double>(h, "probability", &k);
+      }
     }
     if (H5Lexists(g, "training", H5P_DEFAULT) > 0) {
       Handle t(H5Gopen2(g, "training", H5P_DEFAULT));
       run->trainRow = r.vector<std::int32_t>(t, "row");
       run->trainFold = r.vector<std::int32_t>(t, "fold");
       run->trainScore = r.vector<float>(t, "score");
+      if (H5Lexists(t, "probability", H5P_DEFAULT) > 0) {
+        std::size_t k = 0;
+        run->trainProbability = r.vector<float>(t, "probability", &k);
+      }
     }
     if (H5Lexists(g, "history", H5P_DEFAULT) > 0) {
       Handle hist(H5Gopen2(g, "history", H5P_DEFAULT));
@@ -297,7 +358,15 @@ std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::
         run->models.emplace_back(bytes.begin(), bytes.end());
         Handle ds(H5Dopen2(models, name.c_str(), H5P_DEFAULT));
         run->modelSuffixes.push_back(r.attribute(ds, "suffix"));
+        const std::string pipeline = name + ".pipeline";
+        std::vector<std::uint8_t> json;
+        if (H5Lexists(models, pipeline.c_str(), H5P_DEFAULT) > 0)
+          json = r.vector<std::uint8_t>(models, pipeline);
+        run->modelPipelines.emplace_back(json.begin(), json.end());
       }
+      bool anyPipeline = false;
+      for (const std::string& p : run->modelPipelines) anyPipeline = anyPipeline || !p.empty();
+      if (!anyPipeline) run->modelPipelines.clear();
     }
     checkLengths(id, *run);
     out[id] = std::move(run);
@@ -310,9 +379,14 @@ std::string materialiseModel(const StoredRun& run, std::size_t fold, const std::
     throw Error("the run has no stored model for fold " + std::to_string(fold + 1));
   const fs::path file =
       fs::path(directory) / ("fold" + std::to_string(fold + 1) + run.modelSuffixes[fold]);
-  std::ofstream out(file, std::ios::binary);
-  out.write(run.models[fold].data(), static_cast<std::streamsize>(run.models[fold].size()));
-  if (!out) throw Error("cannot write model file '" + file.string() + "'");
+  const auto write = [](const fs::path& to, const std::string& bytes) {
+    std::ofstream out(to, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw Error("cannot write model file '" + to.string() + "'");
+  };
+  write(file, run.models[fold]);
+  if (fold < run.modelPipelines.size() && !run.modelPipelines[fold].empty())
+    write(PipelineModel::sidecarPath(file.string()), run.modelPipelines[fold]);
   return file.string();
 }
 

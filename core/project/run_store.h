@@ -39,16 +39,29 @@ struct StoredRun {
   /// Fold models as the bytes of their saved file, and that file's suffix (".ubj", ".h5", ...).
   std::vector<std::string> models;
   std::vector<std::string> modelSuffixes;
+  /// A fold model's PATH.pipeline.json (input transform, calibration; PipelineModel), empty
+  /// when the model has none.
+  std::vector<std::string> modelPipelines;
+  // K > 2 classes (empty otherwise): the probability of every class, row-major, for the
+  // held-out entries (size() × K) and the training entries (trainRow.size() × K).
+  std::vector<double> probability;
+  std::vector<float> trainProbability;
 
   std::size_t size() const { return score.size(); }
-  ScoredEvents heldOut() const;
-  ScoredEvents training() const;
+  /// K when per-class probabilities are stored, else 0.
+  int probabilityClasses() const;
+  /// The scored events. `oneVsRest` ≥ 0 (needs probabilities): the score is that class's
+  /// probability, for its one-vs-rest curves (evaluate with signalClass = oneVsRest).
+  ScoredEvents heldOut(int oneVsRest = -1) const;
+  ScoredEvents training(int oneVsRest = -1) const;
 };
 
 /// The per-run results of a project: reads and writes the sidecar file. Layout:
 /// /runs/<id>/heldout/{event,sample,fold,class,weight,score}, /runs/<id>/training/{row,fold,
 /// score}, /runs/<id>/history/fold<k>/{iteration,train_loss,validation_loss,ap_iteration,ap},
-/// /runs/<id>/models/fold<k> (uint8 bytes, attribute "suffix"); root attribute
+/// /runs/<id>/models/fold<k> (uint8 bytes, attribute "suffix") and fold<k>.pipeline (the
+/// pipeline JSON, when the model has one); for K > 2 classes /runs/<id>/heldout/probability
+/// and /runs/<id>/training/probability (n × K); root attribute
 /// "imbw_content" = "imbalance workbench run results", "imbw_results_version" = 1.
 /// Writing goes to a temporary file renamed over the old one, so a failed save (full disk,
 /// read-only folder) leaves the previous sidecar intact. Errors name the file and the run.
@@ -57,7 +70,8 @@ void writeRunStore(const std::string& path,
 /// Every run in the file (empty map when the file does not exist).
 std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::string& path);
 
-/// Writes fold `fold`'s model to a temporary file and loads it (for `apply` and re-evaluation).
+/// Writes fold `fold`'s model file (and its PATH.pipeline.json when it has one) into
+/// `directory`; returns the model file's path (for loadModel, `apply` and re-evaluation).
 std::string materialiseModel(const StoredRun& run, std::size_t fold, const std::string& directory);
 
 }  // namespace imbw

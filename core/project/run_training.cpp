@@ -10,6 +10,7 @@
 #include "core/analysis/yields.h"
 #include "core/data/feature_matrix.h"
 #include "core/learn/model.h"
+#include "core/learn/pipeline_model.h"
 #include "core/util/error.h"
 
 namespace fs = std::filesystem;
@@ -60,18 +61,24 @@ class RecordingObserver : public TrainingObserver {
 };
 
 /// The bytes of a model's saved file (Model::save writes files only).
-std::string modelBytes(const Model& model, const std::string& suffix) {
+/// A fold model as the bytes of its saved file, and its PATH.pipeline.json (empty without one).
+std::pair<std::string, std::string> modelBytes(const Model& model, const std::string& suffix) {
   std::string dirTemplate = (fs::temp_directory_path() / "imbw-model-XXXXXX").string();
   if (!::mkdtemp(dirTemplate.data()))
     throw Error("cannot create a temporary folder in '" + fs::temp_directory_path().string() +
                 "' for the fold models");
   const fs::path dir(dirTemplate);
   const fs::path file = dir / ("model" + suffix);
-  std::string bytes;
+  const auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  std::pair<std::string, std::string> out;
   try {
     model.save(file.string());
-    std::ifstream in(file, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    out.first = slurp(file);
+    const fs::path pipeline = PipelineModel::sidecarPath(file.string());
+    if (fs::exists(pipeline)) out.second = slurp(pipeline);
   } catch (...) {
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -79,7 +86,7 @@ std::string modelBytes(const Model& model, const std::string& suffix) {
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
-  return bytes;
+  return out;
 }
 
 }  // namespace
@@ -125,14 +132,26 @@ TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
       stored->trainRow.push_back(static_cast<std::int32_t>(k));
       stored->trainFold.push_back(static_cast<std::int32_t>(f));
       stored->trainScore.push_back(scores[k]);
+      if (f < out.result.trainingProbabilities.size()) {
+        const auto K = static_cast<std::size_t>(out.result.classes);
+        const std::vector<float>& p = out.result.trainingProbabilities[f];
+        stored->trainProbability.insert(stored->trainProbability.end(), p.begin() + k * K,
+                                        p.begin() + (k + 1) * K);
+      }
     }
   }
+  stored->probability = out.result.heldOutProbabilities;
   stored->history = recorder.history();
+  bool anyPipeline = false;
   for (const auto& model : out.result.models) {
     const std::string suffix = modelFileSuffix(model->kind());
-    stored->models.push_back(modelBytes(*model, suffix));
+    auto [bytes, pipeline] = modelBytes(*model, suffix);
+    anyPipeline = anyPipeline || !pipeline.empty();
+    stored->models.push_back(std::move(bytes));
     stored->modelSuffixes.push_back(suffix);
+    stored->modelPipelines.push_back(std::move(pipeline));
   }
+  if (!anyPipeline) stored->modelPipelines.clear();
   out.stored = std::move(stored);
   return out;
 }

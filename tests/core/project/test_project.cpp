@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/eval/one_vs_rest.h"
 #include "core/eval/pr_curve.h"
 #include "core/eval/roc_curve.h"
 #include "core/learn/model.h"
@@ -52,6 +53,44 @@ imbw::EventTable toyTable(std::size_t n, std::uint64_t seed) {
     t.eventIndex.push_back(static_cast<std::int64_t>(1000 + i));
   }
   return t;
+}
+
+/// Three classes (background, "w", signal) separated along x0 and x1, unequal shares.
+imbw::EventTable toyTable3(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  imbw::EventTable t;
+  t.columnNames = {"x0", "x1"};
+  t.columns.resize(2);
+  t.classNames = {"background", "w", "signal"};
+  t.signalClass = 2;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = uniform(g);
+    const int c = u < 0.6 ? 0 : u < 0.85 ? 1 : 2;
+    t.classIndex.push_back(c);
+    t.columns[0].push_back(static_cast<float>(normal(g) + 1.2 * (c == 2)));
+    t.columns[1].push_back(static_cast<float>(normal(g) + 1.2 * (c == 1)));
+    t.weight.push_back(0.5 + uniform(g));
+    t.sampleIndex.push_back(0);
+    t.eventIndex.push_back(static_cast<std::int64_t>(i));
+  }
+  return t;
+}
+
+/// The rows of `r`'s held-out events of fold `fold`, and their features from `table`
+/// (event index = table row + offset).
+imbw::RowMatrixF foldFeatures(const imbw::StoredRun& r, const imbw::EventTable& table, int fold,
+                              std::int64_t offset, std::vector<std::size_t>* rows) {
+  for (std::size_t k = 0; k < r.size(); ++k)
+    if (r.fold[k] == fold) rows->push_back(k);
+  imbw::RowMatrixF x(static_cast<Eigen::Index>(rows->size()), 2);
+  for (std::size_t k = 0; k < rows->size(); ++k) {
+    const auto row = static_cast<std::size_t>(r.eventIndex[(*rows)[k]] - offset);
+    x(static_cast<Eigen::Index>(k), 0) = table.columns[0][row];
+    x(static_cast<Eigen::Index>(k), 1) = table.columns[1][row];
+  }
+  return x;
 }
 
 struct Silent : imbw::TrainingObserver {};
@@ -207,14 +246,99 @@ class TestProject : public QObject {
     const std::string modelFile = imbw::materialiseModel(r, 1, dir.path().toStdString());
     const auto model = imbw::loadModel(modelFile);
     std::vector<std::size_t> rows;
-    for (std::size_t k = 0; k < r.size(); ++k)
-      if (r.fold[k] == 1) rows.push_back(k);
-    imbw::RowMatrixF x(static_cast<Eigen::Index>(rows.size()), 2);
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const std::size_t row = static_cast<std::size_t>(r.eventIndex[rows[k]] - 1000);
-      x(static_cast<Eigen::Index>(k), 0) = table.columns[0][row];
-      x(static_cast<Eigen::Index>(k), 1) = table.columns[1][row];
+    const imbw::RowMatrixF x = foldFeatures(r, table, 1, 1000, &rows);
+    const std::vector<double> again = model->predict(x);
+    for (std::size_t k = 0; k < rows.size(); ++k) QCOMPARE(again[k], r.score[rows[k]]);
+  }
+
+  // Three classes: every class's probability is stored, survives the sidecar, and gives that
+  // class's one-vs-rest curves (the AUC and AP of oneVsRest, which matches scikit-learn).
+  void threeClassRunKeepsEveryClassProbability() {
+    const imbw::EventTable table = toyTable3(1200, 5);
+    imbw::Project p;
+    p.analysis.classes = table.classNames;
+    p.analysis.signalClass = "signal";
+    p.analysis.features = {"x0", "x1"};
+    imbw::RunConfig c;
+    c.model = {{"kind", "gbdt"}, {"trees", 15}, {"max_depth", 3}};
+    c.folds = 3;
+    c.threads = 1;
+    const std::string id = p.addRun(c, "").id;
+    Silent quiet;
+    const imbw::TrainedRun trained = imbw::trainProjectRun(p, id, table, quiet);
+    QVERIFY(trained.stored);
+    const imbw::StoredRun& s = *trained.stored;
+    QCOMPARE(s.probabilityClasses(), 3);
+    QCOMPARE(s.trainProbability.size(), 3 * s.trainRow.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const double sum = s.probability[3 * i] + s.probability[3 * i + 1] + s.probability[3 * i + 2];
+      QVERIFY2(std::abs(sum - 1.0) < 1e-6, qPrintable(QString::number(sum)));
+      QVERIFY(std::abs(s.probability[3 * i + 2] - s.score[i]) < 1e-9);  // score = P(signal)
     }
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/p.results.h5";
+    imbw::writeRunStore(path, {{id, trained.stored}});
+    const auto back = imbw::readRunStore(path);
+    const imbw::StoredRun& r = *back.at(id);
+    QCOMPARE(r.probability, s.probability);
+    QCOMPARE(r.trainProbability, s.trainProbability);
+
+    const imbw::OneVsRest ovr = imbw::oneVsRest(r.probability, r.classIndex, 3, r.weight);
+    for (int cls = 0; cls < 3; ++cls) {
+      imbw::RunEvaluationOptions opt;
+      opt.signalClass = cls;
+      opt.numClasses = 3;
+      const imbw::RunEvaluation e = imbw::evaluateRun(r.heldOut(cls), r.training(cls), opt);
+      const auto k = static_cast<std::size_t>(cls);
+      QVERIFY(std::abs(e.pooled.auc - ovr.perClass[k].auc) < 1e-12);
+      QVERIFY(std::abs(e.pooled.averagePrecision - ovr.perClass[k].averagePrecision) < 1e-12);
+      QCOMPARE(e.histograms.size(), std::size_t{3});
+      // The training histograms of class `cls` hold that class's training probabilities.
+      double trainSum = 0.0;
+      for (std::size_t j = 0; j < r.trainRow.size(); ++j)
+        if (r.classIndex[static_cast<std::size_t>(r.trainRow[j])] == cls)
+          trainSum += r.weight[static_cast<std::size_t>(r.trainRow[j])];
+      QVERIFY(std::abs(e.histograms[k].train.integral() + e.histograms[k].train.underflow +
+                       e.histograms[k].train.overflow - trainSum) < 1e-6 * trainSum);
+    }
+    // The "w" class is told apart by x1: its one-vs-rest AUC is well above chance.
+    QVERIFY(ovr.perClass[1].auc > 0.7);
+    try {
+      (void)r.heldOut(3);
+      QFAIL("a fourth class was accepted");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(QString(e.what()).contains("3 classes"), e.what());
+    }
+  }
+
+  // A calibrated run (a PipelineModel) keeps its calibration in the sidecar: the materialised
+  // fold model predicts the stored, calibrated scores.
+  void calibratedModelSurvivesTheSidecar() {
+    const imbw::EventTable table = toyTable(900, 8);
+    imbw::Project p;
+    p.analysis.classes = table.classNames;
+    p.analysis.signalClass = "signal";
+    p.analysis.features = {"x0", "x1"};
+    imbw::RunConfig c;
+    c.model = {{"kind", "logistic"}, {"max_iterations", 20}};
+    c.folds = 3;
+    c.threads = 1;
+    c.calibration.kind = imbw::CalibrationConfig::Kind::Platt;
+    c.resample.negativeWeights = imbw::NegativeWeightPolicy::Abs;  // Platt needs w ≥ 0
+    const std::string id = p.addRun(c, "").id;
+    Silent quiet;
+    const imbw::TrainedRun trained = imbw::trainProjectRun(p, id, table, quiet);
+    QCOMPARE(trained.stored->modelPipelines.size(), std::size_t{3});
+    QVERIFY(trained.stored->modelPipelines[0].find("platt") != std::string::npos);
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/p.results.h5";
+    imbw::writeRunStore(path, {{id, trained.stored}});
+    const auto back = imbw::readRunStore(path);
+    const imbw::StoredRun& r = *back.at(id);
+    QCOMPARE(r.modelPipelines, trained.stored->modelPipelines);
+    const auto model = imbw::loadModel(imbw::materialiseModel(r, 2, dir.path().toStdString()));
+    std::vector<std::size_t> rows;
+    const imbw::RowMatrixF x = foldFeatures(r, table, 2, 1000, &rows);
     const std::vector<double> again = model->predict(x);
     for (std::size_t k = 0; k < rows.size(); ++k) QCOMPARE(again[k], r.score[rows[k]]);
   }
