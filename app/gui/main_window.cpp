@@ -1,6 +1,8 @@
 // The window's frame: construction, menus, files (New, Open, Open Recent, Save, Save As,
 // Close), the unsaved-changes prompts, autosave and recovery, window settings.
 #include "app/gui/main_window.h"
+#include "app/gui/samples_panel.h"
+#include "app/gui/scan_panel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -15,6 +17,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -111,7 +114,7 @@ MainWindow::MainWindow(QWidget* parent)
   });
   connect(m_session, &AnalysisSession::projectReplaced, this, [this] {
     m_loadError.clear();
-    m_samplesMessage->hide();
+    m_samplesPanel->showProblem({});
     m_cutMessage->hide();
     m_yields->setYields({}, {}, {});
     // The cut and features come from the project at once, also when its events cannot load.
@@ -128,7 +131,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_features->setFeatures(features, features);
       m_features->setDistribution(QString(), {});
     }
-    populateSamples();
+    m_samplesPanel->populate();
     resetRuns();
     updateTitle();
   });
@@ -228,6 +231,24 @@ void MainWindow::buildPlots() {
   m_plotTabs->addTab(m_scoreView, tr("Scores (overtraining)"));
   m_plotTabs->addTab(m_historyView, tr("Training history"));
   m_plotTabs->addTab(m_sigView, tr("Significance"));
+  // Three or more classes: the curves are one class against all others, the signal class's
+  // by default (its metrics are the runs table's).
+  m_curveClassRow = new QWidget(this);
+  auto* curveRow = new QHBoxLayout(m_curveClassRow);
+  curveRow->setContentsMargins(0, 0, 4, 0);
+  curveRow->addWidget(new QLabel(tr("Curves:"), m_curveClassRow));
+  m_curveClass = new QComboBox(m_curveClassRow);
+  m_curveClass->setToolTip(
+      tr("Three or more classes: the curves and histograms show this class against all the "
+         "others, scored by its probability. The runs table's metrics are the signal class's; "
+         "runs still training draw the signal class's live curves only."));
+  curveRow->addWidget(m_curveClass);
+  m_plotTabs->setCornerWidget(m_curveClassRow, Qt::TopRightCorner);
+  m_curveClassRow->hide();
+  connect(m_curveClass, &QComboBox::currentIndexChanged, this, [this] {
+    evaluateStoredRuns();
+    refreshPlots();
+  });
   m_welcome = new WelcomePage(this);
   m_welcome->setExampleAvailable(!examplePath().isEmpty());
   connect(m_welcome, &WelcomePage::openExample, this, [this] { openFile(examplePath()); });
@@ -249,8 +270,18 @@ void MainWindow::buildPlots() {
 }
 
 void MainWindow::buildDocks() {
+  m_scanPanel = new ScanPanel(m_session, m_registry, this);
+  connect(m_scanPanel, &ScanPanel::scanRequested, this, &MainWindow::startScan);
+  connect(m_scanPanel, &ScanPanel::runClicked, this,
+          [this](const QString& id) { selectRuns({id}); });
+  m_samplesPanel = new SamplesPanel(m_session, m_jobs, this);
+  connect(m_samplesPanel, &SamplesPanel::reloadRequested, this, &MainWindow::startLoad);
+  connect(m_samplesPanel, &SamplesPanel::signalClassChanged, this, &MainWindow::computeYields);
+  connect(m_samplesPanel, &SamplesPanel::classesChanged, this,
+          &MainWindow::refreshCurveClassChoice);
+  connect(m_samplesPanel, &SamplesPanel::labelValuesListed, this, &MainWindow::labelValuesListed);
   auto* samples =
-      makeDock(this, tr("Samples"), "samplesDock", buildSamplesPanel(), Qt::LeftDockWidgetArea);
+      makeDock(this, tr("Samples"), "samplesDock", m_samplesPanel, Qt::LeftDockWidgetArea);
   makeDock(this, tr("Cuts"), "cutsDock", buildCutsPanel(), Qt::LeftDockWidgetArea);
   m_features = new FeatureList(this);
   auto* features =
@@ -264,11 +295,42 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(loss, model);
   loss->raise();
   auto* runs = makeDock(this, tr("Runs"), "runsDock", buildRunsPanel(), Qt::BottomDockWidgetArea);
-  auto* scan =
-      makeDock(this, tr("α–γ scan"), "scanDock", buildScanPanel(), Qt::BottomDockWidgetArea);
+  auto* scan = makeDock(this, tr("α–γ scan"), "scanDock", m_scanPanel, Qt::BottomDockWidgetArea);
   tabifyDockWidget(runs, scan);
   runs->raise();
   wireFeatures();
+}
+
+// The panels' widgets, for tests and the screenshot tour.
+QTableWidget* MainWindow::labelMapTable() const {
+  return m_samplesPanel->labelMapTable();
+}
+QPushButton* MainWindow::applySamplesButton() const {
+  return m_samplesPanel->applyButton();
+}
+QListWidget* MainWindow::classList() const {
+  return m_samplesPanel->classList();
+}
+QComboBox* MainWindow::classSourceBox() const {
+  return m_samplesPanel->classSourceBox();
+}
+QComboBox* MainWindow::fixedClassBox() const {
+  return m_samplesPanel->fixedClassBox();
+}
+QComboBox* MainWindow::labelColumnBox() const {
+  return m_samplesPanel->labelColumnBox();
+}
+QComboBox* MainWindow::signalClassBox() const {
+  return m_samplesPanel->signalClassBox();
+}
+CutEditor* MainWindow::weightEditor() const {
+  return m_samplesPanel->weightEditor();
+}
+AlphaGammaHeatMap* MainWindow::heatMap() const {
+  return m_scanPanel->heatMap();
+}
+QComboBox* MainWindow::scanBox() const {
+  return m_scanPanel->scanBox();
 }
 
 // ---------------------------------------------------------------------------------------------

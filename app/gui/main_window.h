@@ -47,6 +47,8 @@ class LossCurveView;
 class PrCurveView;
 class RocCurveView;
 class RunsTableModel;
+class SamplesPanel;
+class ScanPanel;
 class ScoreHistogramView;
 class SignificanceView;
 class TrainingHistoryView;
@@ -111,14 +113,15 @@ class MainWindow : public QMainWindow {
   RunRegistry* registry() const { return m_registry; }
   CutEditor* cutEditor() const { return m_cutEditor; }
   YieldsTable* yieldsTable() const { return m_yields; }
-  QTableWidget* labelMapTable() const { return m_labelMap; }
-  QPushButton* applySamplesButton() const { return m_applySamples; }
-  QListWidget* classList() const { return m_classList; }
-  QComboBox* classSourceBox() const { return m_classSource; }
-  QComboBox* fixedClassBox() const { return m_fixedClass; }
-  QComboBox* labelColumnBox() const { return m_labelColumn; }
-  QComboBox* signalClassBox() const { return m_signalClass; }
-  CutEditor* weightEditor() const { return m_weightEditor; }
+  SamplesPanel* samplesPanel() const { return m_samplesPanel; }
+  QTableWidget* labelMapTable() const;
+  QPushButton* applySamplesButton() const;
+  QListWidget* classList() const;
+  QComboBox* classSourceBox() const;
+  QComboBox* fixedClassBox() const;
+  QComboBox* labelColumnBox() const;
+  QComboBox* signalClassBox() const;
+  CutEditor* weightEditor() const;
   FeatureList* featureList() const { return m_features; }
   RunsTableModel* runsModel() const { return m_runsModel; }
   PrCurveView* prView() const { return m_prView; }
@@ -127,10 +130,13 @@ class MainWindow : public QMainWindow {
   TrainingHistoryView* historyView() const { return m_historyView; }
   SignificanceView* significanceView() const { return m_sigView; }
   LossCurveView* lossView() const { return m_lossView; }
-  AlphaGammaHeatMap* heatMap() const { return m_heatMap; }
-  QComboBox* scanBox() const { return m_scanChoice; }
+  ScanPanel* scanPanel() const { return m_scanPanel; }
+  AlphaGammaHeatMap* heatMap() const;
+  QComboBox* scanBox() const;
   JobPanel* jobPanel() const { return m_jobPanel; }
   QTabWidget* plotTabs() const { return m_plotTabs; }
+  /// Three or more classes: whose one-vs-rest curves the plots show (item data = class index).
+  QComboBox* curveClassBox() const { return m_curveClass; }
   QTableView* runsView() const { return m_runsView; }
   JsonForm* modelForm() const { return m_modelForm; }
   QComboBox* modelKindBox() const { return m_modelKind; }
@@ -195,26 +201,15 @@ class MainWindow : public QMainWindow {
   void loadSettings();
   void saveSettings();
 
-  // main_window_data.cpp: samples, classes, cut, features, loading.
-  QWidget* buildSamplesPanel();
+  // main_window_data.cpp: cut, features, loading (the samples: samples_panel.cpp).
   QWidget* buildCutsPanel();
   void wireFeatures();
   void startLoad();
   void onEventsLoaded();
-  void populateSamples();
-  void showSampleDetails(int index);
-  void showLabelMap(const Sample& s);
-  void fitLabelMapHeight();
-  void applySampleEdits();
-  void addClass();
-  void removeClass();
-  void renameClass(int row, const QString& name);
-  void refreshClassLists();
   void scheduleYields();
   void computeYields();
   void updateFeatureDistribution();
   void addSampleFiles(const QStringList& paths);
-  int currentSampleIndex() const;
 
   // main_window_setup.cpp: resampling, loss, model.
   QWidget* buildLossPanel();
@@ -226,7 +221,6 @@ class MainWindow : public QMainWindow {
 
   // main_window_runs.cpp: runs, plots, scans.
   QWidget* buildRunsPanel();
-  QWidget* buildScanPanel();
   void resetRuns();
   void addRunRow(const ProjectRun& run);
   void updateRunRow(const QString& id);
@@ -236,9 +230,10 @@ class MainWindow : public QMainWindow {
   void redrawTick();
   void refreshPlots();
   void showPlotsIn(QWidget* view);
+  void refreshCurveClassChoice();
+  /// The class whose one-vs-rest curves are drawn (the signal class unless chosen).
+  int curveClass() const;
   void recomputeSignificance();
-  void refreshScanChoice();
-  void showScan(const QString& scanId);
   void refuse(const QString& why);
   void showRunsMenu(const QPoint& pos);
 
@@ -251,7 +246,6 @@ class MainWindow : public QMainWindow {
   /// Set to stop the load in progress (a newer one replaces it, or the window closes).
   std::shared_ptr<std::atomic<bool>> m_loadStop;
   int m_yieldsGeneration = 0;
-  int m_labelValuesGeneration = 0;
   int m_evaluationGeneration = 0;
   QList<RunPlotData> m_plotted;
   QSet<QWidget*> m_stalePlots;  ///< plot views not yet drawn with m_plotted
@@ -260,19 +254,7 @@ class MainWindow : public QMainWindow {
   QTimer m_autosave;
   std::function<UnsavedChoice(const QString&)> m_unsavedPrompt;
 
-  // Samples and classes.
-  QTreeWidget* m_samples = nullptr;
-  QListWidget* m_classList = nullptr;
-  QComboBox* m_signalClass = nullptr;
-  QComboBox* m_classSource = nullptr;
-  QComboBox* m_fixedClass = nullptr;
-  QComboBox* m_labelColumn = nullptr;
-  QTableWidget* m_classExpressions = nullptr;
-  CutEditor* m_weightEditor = nullptr;
-  QLabel* m_samplesMessage = nullptr;
-  QTableWidget* m_labelMap = nullptr;
-  QLabel* m_labelMapTitle = nullptr;
-  QPushButton* m_applySamples = nullptr;
+  SamplesPanel* m_samplesPanel = nullptr;
   // Cut and features.
   CutEditor* m_cutEditor = nullptr;
   YieldsTable* m_yields = nullptr;
@@ -302,15 +284,11 @@ class MainWindow : public QMainWindow {
   RunsTableModel* m_runsModel = nullptr;
   QSortFilterProxyModel* m_runsProxy = nullptr;
   QTableView* m_runsView = nullptr;
-  QLineEdit* m_scanAlphas = nullptr;
-  QLineEdit* m_scanGammas = nullptr;
-  QComboBox* m_scanMetric = nullptr;
-  QComboBox* m_scanChoice = nullptr;
-  QLabel* m_scanModel = nullptr;
-  AlphaGammaHeatMap* m_heatMap = nullptr;
-  QLabel* m_scanMessage = nullptr;
+  ScanPanel* m_scanPanel = nullptr;
   // Plots.
   QTabWidget* m_plotTabs = nullptr;
+  QWidget* m_curveClassRow = nullptr;
+  QComboBox* m_curveClass = nullptr;
   PrCurveView* m_prView = nullptr;
   RocCurveView* m_rocView = nullptr;
   ScoreHistogramView* m_scoreView = nullptr;

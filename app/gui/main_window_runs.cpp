@@ -20,6 +20,7 @@
 
 #include "app/gui/core_convert.h"
 #include "app/gui/main_window.h"
+#include "app/gui/scan_panel.h"
 #include "app/gui/short_job.h"
 #include "widgets/alpha_gamma_heat_map.h"
 #include "widgets/cut_editor.h"
@@ -36,18 +37,6 @@ namespace imbw {
 
 namespace {
 
-QList<double> parseList(const QString& text, bool* ok) {
-  QList<double> out;
-  *ok = true;
-  for (const QString& part : text.split(QRegularExpression("[,;\\s]+"), Qt::SkipEmptyParts)) {
-    bool good = false;
-    const double v = part.toDouble(&good);
-    if (!good) *ok = false;
-    out << v;
-  }
-  return out;
-}
-
 QString activeRunsText(int n) {
   if (n == 0) return MainWindow::tr("no run active");
   return n == 1 ? MainWindow::tr("1 run active") : MainWindow::tr("%1 runs active").arg(n);
@@ -57,22 +46,6 @@ FoldStat stat(const ProjectRun& r, const char* key) {
   const auto it = r.aggregate.find(key);
   if (it == r.aggregate.end() || it->second.n == 0) return {};
   return FoldStat{it->second.mean, it->second.std};
-}
-
-/// The heat map's metric names and the project's metric keys.
-const std::pair<const char*, const char*> kScanMetrics[] = {
-    {"AP", "ap"}, {"AUC", "auc"}, {"AP/r", "ap_over_r"}};
-
-std::string metricKey(const QString& shown) {
-  for (const auto& [name, key] : kScanMetrics)
-    if (shown == name) return key;
-  return "ap";
-}
-
-QString metricName(const std::string& key) {
-  for (const auto& [name, k] : kScanMetrics)
-    if (key == k) return name;
-  return "AP";
 }
 
 }  // namespace
@@ -223,17 +196,11 @@ void MainWindow::resetRuns() {
   m_registry->clear();
   m_runsModel->clear();
   m_plotted.clear();
-  m_heatMap->setGrid({}, {}, QString());
-  QStringList shown;
   for (const ProjectRun& r : m_session->project().runs) {
     m_registry->add(qs(r.id));
-    if (r.shown) {
-      m_registry->assignColor(qs(r.id), shown);
-      shown << qs(r.id);
-    }
-    addRunRow(r);
+    addRunRow(r);  // colours come when a run draws (updateRunRow)
   }
-  refreshScanChoice();
+  m_scanPanel->refreshChoice();
   refreshPlots();
   m_statusRuns->setText(activeRunsText(0));
 }
@@ -249,11 +216,16 @@ void MainWindow::updateRunRow(const QString& id) {
   const ProjectRun* r = m_session->project().findRun(ss(id));
   RunEntry* e = m_registry->find(id);
   if (!r || !e) return;
-  if (!e->colored) {
-    QStringList shown;
-    for (const ProjectRun& p : m_session->project().runs)
-      if (p.shown && p.id != r->id) shown << qs(p.id);
-    m_registry->assignColor(id, shown);
+  // Only runs that draw something (training, or with results) take a colour, so the palette
+  // is not spent on configured runs that were never trained.
+  const auto draws = [](const RunEntry* x) { return x && (x->hasPlot || x->active()); };
+  if (draws(e)) {
+    QStringList drawn;
+    for (const ProjectRun& p : m_session->project().runs) {
+      const RunEntry* other = m_registry->find(qs(p.id));
+      if (p.shown && p.id != r->id && draws(other) && other->colored) drawn << qs(p.id);
+    }
+    m_registry->assignColor(id, drawn);
   }
   RunRow row;
   row.key = id;
@@ -261,7 +233,7 @@ void MainWindow::updateRunRow(const QString& id) {
   row.config = runSummary(r->config);
   row.configDetail =
       runDetails(r->config) + "\n" + tr("Cut: %1").arg(r->cut.empty() ? tr("none") : qs(r->cut));
-  row.color = e->plot.color;
+  row.color = e->colored ? e->plot.color : QColor();
   row.shown = r->shown;
   switch (e->live) {
     case RunEntry::Live::Queued:
@@ -451,13 +423,16 @@ void MainWindow::onRunFinished(const QString& id) {
     e->plot.color = color;
     e->plot.significance = significanceCurves(e->evaluation->pooledRoc, m_sigView->luminosity());
     e->hasPlot = true;
+    // The training evaluated the signal class's curves; another class is chosen above the
+    // plots: evaluate the stored scores again for it.
+    if (curveClass() != m_session->project().analysis.signalIndex()) evaluateStoredRuns();
   }
   m_session->edited();
   updateRunRow(id);
   for (int c = RunsTableModel::Ap; c < RunsTableModel::ColumnCount; ++c)
     m_runsView->resizeColumnToContents(c);
-  if (run->scan && m_scanChoice->currentData().toString() == qs(run->scan->scanId))
-    showScan(qs(run->scan->scanId));
+  if (run->scan && m_scanPanel->currentScanId() == qs(run->scan->scanId))
+    m_scanPanel->showScan(qs(run->scan->scanId));
   statusBar()->showMessage(tr("%1: %2").arg(qs(run->name()), status));
   m_statusRuns->setText(activeRunsText(activeRuns()));
   refreshPlots();
@@ -485,10 +460,11 @@ void MainWindow::evaluateStoredRuns() {
     runShort<Evaluated>(
         this, m_jobs,
         [stored, classes = a.classes, signal = a.signalIndex(), kind = r.config.modelKind(),
-         ap = mean("ap"), auc = mean("auc"), lumi = m_sigView->luminosity()] {
+         ap = mean("ap"), auc = mean("auc"), lumi = m_sigView->luminosity(),
+         curves = curveClass()] {
           Evaluated out;
           try {
-            out.run = evaluateStoredRun(stored, classes, signal, kind, ap, auc, lumi);
+            out.run = evaluateStoredRun(stored, classes, signal, kind, ap, auc, lumi, curves);
           } catch (const std::exception& e) {
             out.error = qs(e.what());
           }
@@ -509,7 +485,7 @@ void MainWindow::evaluateStoredRuns() {
             statusBar()->showMessage(tr("Stored results of %1: %2").arg(id, ev.error));
           }
           if (--*pending == 0) {
-            refreshScanChoice();
+            m_scanPanel->refreshChoice();
             refreshPlots();
             Q_EMIT storedRunsEvaluated();
           }
@@ -543,7 +519,7 @@ void MainWindow::deleteRuns(const QStringList& ids) {
     m_session->setStored(ss(id), nullptr);
   }
   m_session->edited();
-  refreshScanChoice();
+  m_scanPanel->refreshChoice();
   refreshPlots();
   m_statusRuns->setText(activeRunsText(activeRuns()));
 }
@@ -647,12 +623,36 @@ void MainWindow::selectRuns(const QStringList& keys) {
   m_runsView->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
 }
 
+int MainWindow::curveClass() const {
+  const int signal = m_session->hasProject() ? m_session->project().analysis.signalIndex() : -1;
+  const bool chosen = m_session->hasProject() && m_session->project().analysis.classes.size() > 2 &&
+                      m_curveClass->currentIndex() >= 0;
+  return chosen ? m_curveClass->currentData().toInt() : signal;
+}
+
+void MainWindow::refreshCurveClassChoice() {
+  const Analysis& a = m_session->project().analysis;
+  const QString before = m_curveClass->currentText();
+  {
+    QSignalBlocker b(m_curveClass);
+    m_curveClass->clear();
+    for (std::size_t c = 0; c < a.classes.size(); ++c)
+      m_curveClass->addItem(tr("%1 vs rest").arg(qs(a.classes[c])), static_cast<int>(c));
+    const int keep = m_curveClass->findText(before);
+    m_curveClass->setCurrentIndex(keep >= 0 ? keep : std::max(0, a.signalIndex()));
+  }
+  m_curveClassRow->setVisible(a.classes.size() > 2);
+}
+
 void MainWindow::refreshPlots() {
   QList<RunPlotData> data;
+  const bool signalCurves =
+      !m_session->hasProject() || curveClass() == m_session->project().analysis.signalIndex();
   for (const ProjectRun& r : m_session->project().runs) {
     if (!r.shown) continue;
     const RunEntry* e = m_registry->find(qs(r.id));
-    if (e && e->hasPlot) data << e->plot;
+    // A training run's live curves are the signal class's: not drawn over another class's.
+    if (e && e->hasPlot && (signalCurves || !e->active())) data << e->plot;
   }
   m_plotted = data;
   // Drawing a hidden plot costs the event loop for nothing (the training history's first
@@ -671,102 +671,33 @@ void MainWindow::showPlotsIn(QWidget* view) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// α–γ scans
-
-QWidget* MainWindow::buildScanPanel() {
-  auto* w = new QWidget(this);
-  auto* layout = new QHBoxLayout(w);
-  auto* form = new QFormLayout;
-  m_scanAlphas = new QLineEdit("0.25, 0.5, 0.75", w);
-  m_scanAlphas->setToolTip(tr("α values of the grid, comma-separated, each in [0, 1]"));
-  m_scanGammas = new QLineEdit("0, 1, 2", w);
-  m_scanGammas->setToolTip(tr("γ values of the grid, comma-separated, each ≥ 0"));
-  // Wide enough for a typical grid ("0.1, 0.25, 0.5, 0.75, 0.9") without scrolling the text.
-  const int listWidth =
-      m_scanAlphas->fontMetrics().horizontalAdvance("0.1, 0.25, 0.5, 0.75, 0.93") +
-      3 * m_scanAlphas->fontMetrics().averageCharWidth();
-  m_scanAlphas->setMinimumWidth(listWidth);
-  m_scanGammas->setMinimumWidth(listWidth);
-  m_scanMetric = new QComboBox(w);
-  for (const auto& [name, key] : kScanMetrics) m_scanMetric->addItem(name);
-  form->addRow(tr("α values:"), m_scanAlphas);
-  form->addRow(tr("γ values:"), m_scanGammas);
-  auto* go = new QPushButton(tr("Run scan"), w);
-  go->setToolTip(
-      tr("One focal-loss run per (α, γ), with the model, resampling, folds and features as "
-         "set in the panels now"));
-  form->addRow(go);
-  m_scanChoice = new QComboBox(w);
-  m_scanChoice->setToolTip(tr("The scan the heat map shows"));
-  form->addRow(tr("Show scan:"), m_scanChoice);
-  m_scanModel = new QLabel(w);
-  m_scanModel->setWordWrap(true);
-  m_scanModel->setToolTip(tr("The configuration the shown scan varies α and γ of"));
-  form->addRow(tr("Model:"), m_scanModel);
-  form->addRow(tr("Metric:"), m_scanMetric);
-  m_scanMessage = new QLabel(w);
-  m_scanMessage->setWordWrap(true);
-  m_scanMessage->setStyleSheet("color: #b00020");
-  form->addRow(m_scanMessage);
-  layout->addLayout(form);
-  m_heatMap = new AlphaGammaHeatMap(w);
-  layout->addWidget(m_heatMap, 1);
-  connect(go, &QPushButton::clicked, this, [this] {
-    bool okA = false, okG = false;
-    const auto a = parseList(m_scanAlphas->text(), &okA);
-    const auto g = parseList(m_scanGammas->text(), &okG);
-    if (!okA || a.isEmpty()) {
-      m_scanMessage->setText(tr("α values: give numbers in [0, 1] separated by commas"));
-      return;
-    }
-    if (!okG || g.isEmpty()) {
-      m_scanMessage->setText(tr("γ values: give numbers ≥ 0 separated by commas"));
-      return;
-    }
-    m_scanMessage->clear();
-    startScan(a, g);
-  });
-  connect(m_scanChoice, &QComboBox::activated, this,
-          [this] { showScan(m_scanChoice->currentData().toString()); });
-  connect(m_scanMetric, &QComboBox::activated, this, [this] {
-    const QString id = m_scanChoice->currentData().toString();
-    for (ScanDefinition& s : m_session->project().scans)
-      if (qs(s.id) == id && s.metric != metricKey(m_scanMetric->currentText())) {
-        s.metric = metricKey(m_scanMetric->currentText());
-        m_session->edited();
-      }
-    showScan(id);
-  });
-  connect(m_heatMap, &AlphaGammaHeatMap::runClicked, this,
-          [this](const QString& key) { selectRuns({key}); });
-  return w;
-}
+// α–γ scans (the panel: scan_panel.cpp)
 
 bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gammas) {
   for (double a : alphas)
     if (a < 0 || a > 1) {
-      m_scanMessage->setText(tr("α = %1 is outside [0, 1]").arg(a));
+      m_scanPanel->setMessage(tr("α = %1 is outside [0, 1]").arg(a));
       return false;
     }
   for (double g : gammas)
     if (g < 0) {
-      m_scanMessage->setText(tr("γ = %1 is negative").arg(g));
+      m_scanPanel->setMessage(tr("γ = %1 is negative").arg(g));
       return false;
     }
   m_trainingRefusal.clear();
   const auto& sel = m_session->selection();
   if (!m_session->loaded() || !m_cutEditor->isValid() || !sel || sel->data != m_session->loaded()) {
-    m_scanMessage->setText(tr("Load an analysis with a valid cut first."));
+    m_scanPanel->setMessage(tr("Load an analysis with a valid cut first."));
     return false;
   }
   if (m_features->checkedFeatures().isEmpty()) {
-    m_scanMessage->setText(tr("Tick at least one feature in the Features panel."));
+    m_scanPanel->setMessage(tr("Tick at least one feature in the Features panel."));
     return false;
   }
   QString why;
   auto base = currentRunConfig(&why);
   if (!base) {
-    m_scanMessage->setText(why);
+    m_scanPanel->setMessage(why);
     return false;
   }
   base->features.clear();
@@ -776,17 +707,11 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
   scan.id = project.newScanId();
   scan.alphas.assign(alphas.begin(), alphas.end());
   scan.gammas.assign(gammas.begin(), gammas.end());
-  scan.metric = metricKey(m_scanMetric->currentText());
+  scan.metric = m_scanPanel->metricKey();
   scan.base = *base;
   scan.base.loss.kind = LossKind::Focal;
   project.scans.push_back(scan);
-  auto join = [](const QList<double>& v) {
-    QStringList parts;
-    for (double x : v) parts << QString::number(x, 'g', 4);
-    return parts.join(", ");
-  };
-  m_scanAlphas->setText(join(alphas));  // the fields show the grid the map shows
-  m_scanGammas->setText(join(gammas));
+  m_scanPanel->setGridText(alphas, gammas);  // the fields show the grid the map shows
   const std::string cut = ss(m_cutEditor->text().trimmed());
   QStringList ids;
   for (double g : gammas)
@@ -806,60 +731,9 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
     }
   m_session->edited();
   for (const QString& id : ids) launch(id);
-  refreshScanChoice();
-  m_scanChoice->setCurrentIndex(m_scanChoice->findData(qs(scan.id)));
-  showScan(qs(scan.id));
+  m_scanPanel->refreshChoice();
+  m_scanPanel->showScan(qs(scan.id));
   return true;
-}
-
-void MainWindow::refreshScanChoice() {
-  const QString current = m_scanChoice->currentData().toString();
-  QSignalBlocker b(m_scanChoice);
-  m_scanChoice->clear();
-  for (const ScanDefinition& s : m_session->project().scans)
-    m_scanChoice->addItem(tr("%1: %2 × %3, %4")
-                              .arg(qs(s.id))
-                              .arg(s.alphas.size())
-                              .arg(s.gammas.size())
-                              .arg(qs(s.base.modelKind())),
-                          qs(s.id));
-  int index = m_scanChoice->findData(current);
-  if (index < 0) index = m_scanChoice->count() - 1;  // the newest scan
-  m_scanChoice->setCurrentIndex(index);
-  showScan(m_scanChoice->currentData().toString());
-}
-
-void MainWindow::showScan(const QString& scanId) {
-  const ScanDefinition* scan = nullptr;
-  for (const ScanDefinition& s : m_session->project().scans)
-    if (qs(s.id) == scanId) scan = &s;
-  if (!scan) {
-    m_heatMap->setGrid({}, {}, QString());
-    m_scanModel->setText(tr("no scan yet"));
-    return;
-  }
-  m_scanModel->setText(runSummary(scan->base));
-  m_scanModel->setToolTip(runDetails(scan->base));
-  {
-    QSignalBlocker b(m_scanMetric);
-    m_scanMetric->setCurrentText(metricName(scan->metric));
-  }
-  const QList<double> alphas(scan->alphas.begin(), scan->alphas.end());
-  const QList<double> gammas(scan->gammas.begin(), scan->gammas.end());
-  m_heatMap->setGrid(alphas, gammas, metricName(scan->metric));
-  for (const ProjectRun& r : m_session->project().runs) {
-    if (!r.scan || qs(r.scan->scanId) != scanId) continue;
-    const int a = static_cast<int>(alphas.indexOf(r.scan->alpha));
-    const int g = static_cast<int>(gammas.indexOf(r.scan->gamma));
-    if (a < 0 || g < 0) continue;
-    double v = std::nan("");
-    if (r.status == RunStatus::Done)
-      if (const auto it = r.aggregate.find(scan->metric); it != r.aggregate.end())
-        v = it->second.mean;
-    const RunEntry* e = m_registry->find(qs(r.id));
-    const bool pending = e && e->active();
-    m_heatMap->setCell(a, g, pending || r.status == RunStatus::Done ? qs(r.id) : QString(), v);
-  }
 }
 
 }  // namespace imbw

@@ -44,14 +44,29 @@ SignificanceCurves significanceCurves(const RocCurve& roc, double luminosity) {
 EvaluatedRun evaluateStoredRun(std::shared_ptr<const StoredRun> stored,
                                const std::vector<std::string>& classNames, int signalClass,
                                const std::string& modelKind, double apMean, double aucMean,
-                               double luminosity) {
+                               double luminosity, int curveClass) {
+  const bool oneVsRest = curveClass >= 0 && curveClass != signalClass;
   RunEvaluationOptions options;
-  options.signalClass = signalClass;
+  options.signalClass = oneVsRest ? curveClass : signalClass;
   options.numClasses = static_cast<int>(classNames.size());
   options.curvePoints = kCurvePoints;
   options.histogramBins = kHistogramBins;
-  auto evaluation =
-      std::make_shared<RunEvaluation>(evaluateRun(stored->heldOut(), stored->training(), options));
+  auto evaluation = std::make_shared<RunEvaluation>(
+      oneVsRest ? evaluateRun(stored->heldOut(curveClass), stored->training(curveClass), options)
+                : evaluateRun(stored->heldOut(), stored->training(), options));
+  if (oneVsRest) {
+    // The runs table's means are the signal class's: this class's come from its folds.
+    double ap = 0.0, auc = 0.0;
+    int folds = 0;
+    for (const BinarySummary& f : evaluation->perFold) {
+      if (f.events == 0 || !std::isfinite(f.averagePrecision)) continue;
+      ap += f.averagePrecision;
+      auc += f.auc;
+      ++folds;
+    }
+    apMean = folds > 0 ? ap / folds : evaluation->pooled.averagePrecision;
+    aucMean = folds > 0 ? auc / folds : evaluation->pooled.auc;
+  }
   RunPlotData plot;
   for (std::size_t i = 0; i < evaluation->roc.size(); ++i)
     plot.roc << QPointF(evaluation->roc.fpr[i], evaluation->roc.tpr[i]);

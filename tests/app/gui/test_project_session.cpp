@@ -22,7 +22,9 @@
 #include <sstream>
 
 #include "app/gui/main_window.h"
+#include "core/eval/run_evaluation.h"
 #include "core/project/project.h"
+#include "core/project/run_store.h"
 #include "widgets/alpha_gamma_heat_map.h"
 #include "widgets/chart_view.h"
 #include "widgets/cut_editor.h"
@@ -30,6 +32,7 @@
 #include "widgets/json_form.h"
 #include "widgets/pr_curve_view.h"
 #include "widgets/roc_curve_view.h"
+#include "widgets/run_plot_data.h"
 #include "widgets/runs_table_model.h"
 #include "widgets/score_histogram_view.h"
 #include "widgets/significance_view.h"
@@ -122,6 +125,28 @@ QString describe(const Shown& a, const Shown& b) {
   for (const QString& k : a.series.keys())
     if (a.series[k] != b.series[k]) return "series " + k + " differs";
   return "heat map differs";
+}
+
+/// The example with three classes by the number of longitudinal W bosons (LL the signal).
+QString writeThreeClassProject(const QTemporaryDir& dir) {
+  imbw::Project p = imbw::Project::load(examplePath().toStdString());
+  p.runs.clear();
+  p.analysis.classes = {"TT", "LT", "LL"};
+  p.analysis.signalClass = "LL";
+  p.analysis.samples[0].labelColumn = "n_long";
+  p.analysis.samples[0].labelMap = {{"0", "TT"}, {"1", "LT"}, {"2", "LL"}};
+  const QString three = dir.filePath("three.json");
+  p.save(three.toStdString());
+  return three;
+}
+
+/// The ROC view's series, point by point.
+QMap<QString, QList<QPointF>> rocSeries(MainWindow& w) {
+  w.plotTabs()->setCurrentWidget(w.rocView());
+  ChartView* c = w.rocView()->findChild<ChartView*>();
+  QMap<QString, QList<QPointF>> out;
+  for (const QString& key : c->seriesKeys()) out[key] = c->plottedPoints(key);
+  return out;
 }
 
 }  // namespace
@@ -375,15 +400,7 @@ class TestProjectSession : public QObject {
 
   void threeClassesAfterTwoDoNotStall() {
     QTemporaryDir dir;
-    // Three classes by the number of longitudinal W bosons.
-    imbw::Project p = imbw::Project::load(examplePath().toStdString());
-    p.runs.clear();
-    p.analysis.classes = {"TT", "LT", "LL"};
-    p.analysis.signalClass = "LL";
-    p.analysis.samples[0].labelColumn = "n_long";
-    p.analysis.samples[0].labelMap = {{"0", "TT"}, {"1", "LT"}, {"2", "LL"}};
-    const QString three = dir.filePath("three.json");
-    p.save(three.toStdString());
+    const QString three = writeThreeClassProject(dir);
     MainWindow w;
     w.setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
     w.show();
@@ -408,6 +425,90 @@ class TestProjectSession : public QObject {
     QCOMPARE(w.currentYields()->perClass.size(), std::size_t{3});
     QCOMPARE(w.yieldsTable()->rowCount(), 5);  // 3 classes, total, ratio
     QVERIFY(w.runKeys().isEmpty());            // the first analysis's runs are gone
+  }
+
+  // Three classes: the curves of any class against the rest, chosen above the plots, from the
+  // stored class probabilities, also after the project is saved and reopened.
+  void threeClassCurvesForAChosenClass() {
+    QTemporaryDir dir;
+    const QString three = writeThreeClassProject(dir);
+    QString id;
+    QMap<QString, QList<QPointF>> signalCurves, ltCurves;
+    {
+      MainWindow w;
+      w.setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+      w.show();
+      QVERIFY(waitForYields(w, [&] { w.openFile(three); }));
+      QVERIFY(w.curveClassBox()->isVisibleTo(&w));
+      QCOMPARE(w.curveClassBox()->count(), 3);
+      QCOMPARE(w.curveClassBox()->currentText(), QString("LL vs rest"));
+      configureSmallGbdt(w, 15);
+      QSignalSpy finished(&w, &MainWindow::runFinished);
+      QVERIFY(w.startTraining());
+      QVERIFY(finished.wait(300000));
+      id = w.runKeys().first();
+      w.setShownRuns({id});
+      signalCurves = rocSeries(w);
+      const auto stored = w.session()->stored(id.toStdString());
+      QVERIFY(stored && stored->probabilityClasses() == 3);
+
+      QSignalSpy evaluated(&w, &MainWindow::storedRunsEvaluated);
+      w.curveClassBox()->setCurrentIndex(1);  // LT vs rest
+      QVERIFY(evaluated.wait(60000));
+      ltCurves = rocSeries(w);
+      QVERIFY(ltCurves != signalCurves);
+      // The drawn curve is LT's one-vs-rest ROC from its stored probabilities.
+      imbw::RunEvaluationOptions opt;
+      opt.signalClass = 1;
+      opt.numClasses = 3;
+      opt.curvePoints = 300;
+      const auto e = imbw::evaluateRun(stored->heldOut(1), stored->training(1), opt);
+      QList<QPointF> expected;
+      for (std::size_t i = 0; i < e.roc.size(); ++i)
+        expected << QPointF(e.roc.fpr[i], e.roc.tpr[i]);
+      bool found = false;
+      for (const auto& points : ltCurves) found = found || points == expected;
+      QVERIFY2(found, "no ROC series equals LT's one-vs-rest curve");
+      QVERIFY(w.saveProject(dir.filePath("three-trained.json")));
+    }
+    MainWindow w;
+    w.setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+    w.show();
+    QSignalSpy evaluated(&w, &MainWindow::storedRunsEvaluated);
+    w.openFile(dir.filePath("three-trained.json"));
+    QVERIFY(evaluated.wait(120000));
+    w.setShownRuns({id});
+    QCOMPARE(rocSeries(w), signalCurves);
+    w.curveClassBox()->setCurrentIndex(1);
+    QVERIFY(evaluated.wait(60000));
+    QCOMPARE(rocSeries(w), ltCurves);
+    QCOMPARE(w.activeRuns(), 0);
+  }
+
+  // Configured runs that never trained take no colour; a trained run takes the palette's first
+  // one, and no two runs that draw share a colour.
+  void coloursGoToRunsThatDraw() {
+    MainWindow w;
+    w.setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+    w.show();
+    QVERIFY(waitForYields(w, [&] { w.openFile(examplePath()); }));
+    const RunsTableModel* m = w.runsModel();
+    QVERIFY(m->rowCount() >= 10);
+    for (int r = 0; r < m->rowCount(); ++r)
+      QVERIFY(
+          !m->index(r, RunsTableModel::Name).data(Qt::DecorationRole).value<QColor>().isValid());
+    configureSmallGbdt(w, 10);
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.startTraining());
+    QVERIFY(w.startTraining());
+    while (finished.size() < 2) QVERIFY(finished.wait(300000));
+    QList<QColor> colours;
+    for (int r = 0; r < m->rowCount(); ++r) {
+      const QColor c = m->index(r, RunsTableModel::Name).data(Qt::DecorationRole).value<QColor>();
+      if (c.isValid()) colours << c;
+    }
+    QCOMPARE(colours.size(), 2);
+    QVERIFY(colours.contains(runColor(0)) && colours.contains(runColor(1)));
   }
 
   void twoScansKeepTheirGrids() {
