@@ -6,16 +6,20 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/insight_common.h"
 #include "app/cli/results_table.h"
 #include "core/export/runs_table_format.h"
 #include "core/export/runs_table_rows.h"
 #include "core/project/project.h"
+#include "core/project/run_report.h"
+#include "core/project/run_store.h"
 #include "core/util/error.h"
 
 namespace {
 
 const char* const kUsage =
     "usage: imbalance-cli report PROJECT.json [--format table|json|csv|tsv|markdown|latex]\n"
+    "       imbalance-cli report PROJECT.json --evaluate [--luminosity L]\n"
     "\n"
     "Prints the runs table of a project from its stored results (written by the window's Save or\n"
     "by `imbalance-cli run PROJECT.json --save`), without training: model, t_fit, AP, AUC, AP/r\n"
@@ -28,7 +32,14 @@ const char* const kUsage =
     "                    precision (tsv pastes into a spreadsheet)\n"
     "  --format markdown the table for a note\n"
     "  --format latex    a booktabs table in the paper's form, mean +- std rounded by the PDG\n"
-    "                    rule (the std to one or two significant digits, the mean alike)\n";
+    "                    rule (the std to one or two significant digits, the mean alike)\n"
+    "\n"
+    "  --evaluate        JSON: every run with its evaluation computed again from the stored\n"
+    "                    scores of the sidecar (what the window draws): pooled and per-fold AP\n"
+    "                    and AUC, the KS probability of each class (training vs held-out\n"
+    "                    scores), the best Asimov significance with its cut, s and b, and for\n"
+    "                    three or more classes each class's one-vs-rest AP and AUC\n"
+    "  --luminosity L    scale the event weights by L for the significance (default 1)\n";
 
 std::string note(const imbw::ProjectRun& r) {
   switch (r.status) {
@@ -45,7 +56,7 @@ std::string note(const imbw::ProjectRun& r) {
 }
 
 int runReport(const std::vector<std::string>& argv) {
-  const auto args = imbw::cli::parseArgs(argv, {"--format"}, {});
+  const auto args = imbw::cli::parseArgs(argv, {"--format", "--luminosity"}, {"--evaluate"});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("report needs one project file");
   const std::string format = args.option("--format", "table");
   if (format != "table" && format != "json" && format != "csv" && format != "tsv" &&
@@ -53,6 +64,25 @@ int runReport(const std::vector<std::string>& argv) {
     throw imbw::cli::UsageError("--format: '" + format +
                                 "' is not one of table, json, csv, tsv, markdown, latex");
   const imbw::Project project = imbw::Project::load(args.positional[0]);
+  if (args.flag("--evaluate")) {
+    const double luminosity = imbw::cli::toDouble("--luminosity", args.option("--luminosity", "1"));
+    if (!(luminosity > 0))
+      throw imbw::cli::UsageError("--luminosity: give a positive number, not '" +
+                                  args.option("--luminosity") + "'");
+    const auto stored = imbw::readRunStore(imbw::sidecarPath(args.positional[0]));
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : project.runs) {
+      nlohmann::json j = r.toJson();
+      const auto it = stored.find(r.id);
+      j["evaluation"] = it == stored.end()
+                            ? nlohmann::json(nullptr)
+                            : imbw::storedRunReport(*it->second, project.analysis.classes,
+                                                    project.analysis.signalIndex(), luminosity);
+      runs.push_back(std::move(j));
+    }
+    std::cout << nlohmann::json{{"project", args.positional[0]}, {"runs", runs}}.dump(2) << '\n';
+    return 0;
+  }
   if (format != "table" && format != "json") {
     // The runs with results, in the field's table formats (core/export).
     imbw::RunsTable table;

@@ -6,6 +6,9 @@
 
 #include <QtTest/QtTest>
 
+#include <algorithm>
+#include <cmath>
+
 #include "tests/app/cli/cli_process.h"
 #include "tests/app/cli/h5_column.h"
 
@@ -40,6 +43,26 @@ QString writeAnalysis(const QTemporaryDir& dir) {
     ]})json")
                            .arg(h5);
   const QString path = dir.filePath("small.analysis.json");
+  QFile f(path);
+  f.open(QIODevice::WriteOnly);
+  f.write(text.toUtf8());
+  return path;
+}
+
+// The WW sample with three classes by the number of longitudinal W bosons (LL the signal) and
+// one small boosted-tree run.
+QString writeThreeClassAnalysis(const QTemporaryDir& dir) {
+  const QString h5 = sourceDir() + "/resources/examples/ww/ww_polarization_01.h5";
+  const QString text = QString(R"json({
+    "formatVersion": 1, "name": "three classes",
+    "samples": [{"name": "ww", "path": "%1",
+                 "label": {"column": "n_long", "classes": {"0": "TT", "1": "LT", "2": "LL"}}}],
+    "classes": ["TT", "LT", "LL"], "signalClass": "LL",
+    "features": ["W1_px", "W1_py", "W1_pz", "W2_px", "W2_py", "W2_pz", "j1_pz", "j2_pz"],
+    "runs": [{"name": "bdt", "model": {"kind": "gbdt", "trees": 20, "max_depth": 3},
+              "folds": 3}]})json")
+                           .arg(h5);
+  const QString path = dir.filePath("three.analysis.json");
   QFile f(path);
   f.open(QIODevice::WriteOnly);
   f.write(text.toUtf8());
@@ -147,6 +170,63 @@ class TestCliRun : public QObject {
 
   // run --save stores the results in the project and its sidecar; report prints them without
   // training, in every format, with the numbers the run printed.
+  // report --evaluate: the evaluation computed again from the sidecar; with three classes each
+  // class's one-vs-rest AUC, equal to one computed here from the stored probabilities (a
+  // trapezoid over the weighted ROC of the sidecar's arrays, read with the HDF5 C API).
+  void reportEvaluatesEveryClass() {
+    QTemporaryDir dir;
+    const QString analysis = writeThreeClassAnalysis(dir);
+    const Result r = runCli({"run", analysis, "--save", "--quiet", "--threads", "2"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const Result rep = runCli({"report", analysis, "--evaluate", "--luminosity", "2"});
+    QVERIFY2(rep.exitCode == 0, qPrintable(rep.err));
+    const QJsonObject run =
+        QJsonDocument::fromJson(rep.out.toUtf8()).object()["runs"].toArray()[0].toObject();
+    const QJsonObject e = run["evaluation"].toObject();
+    QVERIFY2(!e.isEmpty(), qPrintable(rep.out.left(2000)));
+    QCOMPARE(e["significance"].toObject()["luminosity"].toDouble(), 2.0);
+    QVERIFY(e["significance"].toObject()["best_asimov"].toObject()["z"].toDouble() > 0);
+    QCOMPARE(e["ks_probability"].toObject().size(), 3);
+    const QJsonObject ovr = e["one_vs_rest"].toObject();
+    QCOMPARE(ovr.keys(), (QStringList{"LL", "LT", "TT"}));
+    QCOMPARE(ovr["LL"].toObject()["auc"].toDouble(), e["pooled"].toObject()["auc"].toDouble());
+
+    const QString sidecar = dir.filePath("three.analysis.results.h5");
+    const auto p = readColumn(sidecar, "runs/r1/heldout/probability");
+    const auto cls = readColumn(sidecar, "runs/r1/heldout/class");
+    const auto w = readColumn(sidecar, "runs/r1/heldout/weight");
+    QCOMPARE(p.size(), 3 * cls.size());
+    const QStringList names{"TT", "LT", "LL"};
+    for (int c = 0; c < 3; ++c) {
+      // Weighted ROC AUC by sorting: Σ over positives of the negative weight ranked below
+      // (ties count half), over Σw+ Σw− (all weights here are 1).
+      std::vector<std::pair<double, bool>> ev;
+      for (std::size_t i = 0; i < cls.size(); ++i) ev.push_back({p[3 * i + c], int(cls[i]) == c});
+      std::sort(ev.begin(), ev.end());
+      double below = 0, area = 0, pos = 0, neg = 0;
+      for (std::size_t i = 0; i < ev.size();) {
+        std::size_t j = i;
+        double tp = 0, tn = 0;
+        while (j < ev.size() && ev[j].first == ev[i].first) (ev[j++].second ? tp : tn) += 1;
+        area += tp * (below + 0.5 * tn);
+        below += tn;
+        pos += tp;
+        neg += tn;
+        i = j;
+      }
+      for (double x : w) QCOMPARE(x, 1.0);
+      const double auc = area / (pos * neg);
+      QVERIFY2(std::abs(ovr[names[c]].toObject()["auc"].toDouble() - auc) < 1e-9,
+               qPrintable(QString("%1: %2 vs %3")
+                              .arg(names[c])
+                              .arg(ovr[names[c]].toObject()["auc"].toDouble())
+                              .arg(auc)));
+    }
+    const Result bad = runCli({"report", analysis, "--evaluate", "--luminosity", "-1"});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("--luminosity"), qPrintable(bad.err));
+  }
+
   void saveThenReport() {
     QTemporaryDir dir;
     const QString analysis = writeAnalysis(dir);
