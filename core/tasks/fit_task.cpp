@@ -104,14 +104,17 @@ std::vector<FitTaskSpec> fitTasksForRun(const std::string& projectPath, const Pr
   return out;
 }
 
-EventTable loadProjectEvents(const Project& project, std::vector<std::string>* warnings) {
+EventTable loadProjectEvents(const Project& project, std::vector<std::string>* warnings,
+                             const std::vector<std::string>& runIds) {
   LoadOptions options;
   options.applyCut = false;
-  for (const auto& r : project.runs)
+  for (const auto& r : project.runs) {
+    if (!runIds.empty() && std::find(runIds.begin(), runIds.end(), r.id) == runIds.end()) continue;
     for (const auto& f : r.config.features)
       if (std::find(options.extraColumns.begin(), options.extraColumns.end(), f) ==
           options.extraColumns.end())
         options.extraColumns.push_back(f);
+  }
   LoadedAnalysis loaded = loadAnalysis(project.analysis, options);
   if (warnings) *warnings = loaded.warnings;
   const auto it = project.analysis.extra.find("classSubsample");
@@ -153,7 +156,7 @@ void runFitTask(const FitTaskSpec& spec, TrainingObserver& observer, const Event
   config.threads = spec.threads;
   EventTable own;
   if (!table) {
-    own = loadProjectEvents(project);
+    own = loadProjectEvents(project, nullptr, {spec.runId});
     table = &own;
   }
   const std::vector<std::uint8_t> keep = selectEvents(*table, run->cut);

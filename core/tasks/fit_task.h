@@ -38,8 +38,11 @@ std::vector<FitTaskSpec> fitTasksForRun(const std::string& projectPath, const Pr
 /// The events a project's runs train on, read exactly as `imbalance-cli run` reads them:
 /// every classified event before the cut (each run applies its own), the runs' feature
 /// columns kept, then the project's controlled imbalance ("classSubsample") if it has one.
-/// `warnings` (optional) gets the loader's warnings.
-EventTable loadProjectEvents(const Project& project, std::vector<std::string>* warnings = nullptr);
+/// `runIds`: only these runs' feature columns are kept (all runs' when empty; the rows do not
+/// depend on it, so a run trains on the same events either way). `warnings` (optional) gets
+/// the loader's warnings.
+EventTable loadProjectEvents(const Project& project, std::vector<std::string>* warnings = nullptr,
+                             const std::vector<std::string>& runIds = {});
 
 /// Trains the task's fold the way trainProjectRun trains the whole run (same split, same
 /// seeds: deterministic models give bit-identical scores) and writes the result file: the
