@@ -11,8 +11,8 @@
 # Then `source SCRATCH/env.sh` (it sets SLURM_CONF) and use sbatch, squeue, scontrol, scancel.
 # Needs the Debian packages slurm-wlm slurmctld slurmd munge (packaging/install-deps.sh) and root
 # (SlurmUser=root). Ports: IMBW_SLURM_PORT (slurmctld, default 6817) and that + 1 (slurmd).
-# One partition "debug" with one node "localhost" of 2 CPUs and half the machine's memory; no
-# accounting (poll `squeue -h -j JID` and `scontrol -o show job JID`; there is no sacct).
+# One partition "debug" with one node "localhost" of nproc CPUs (IMBW_SLURM_CPUS) and half the
+# machine's memory; no accounting (poll `squeue -h -j JID` and `scontrol -o show job JID`; there is no sacct).
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop|status SCRATCH" >&2; exit 2; }
@@ -22,7 +22,7 @@ mkdir -p "$2"
 scratch=$(cd "$2" && pwd)
 conf=$scratch/slurm.conf
 port=${IMBW_SLURM_PORT:-6817}
-cpus=${IMBW_SLURM_CPUS:-2}
+cpus=${IMBW_SLURM_CPUS:-$(nproc)}
 
 for tool in munged slurmctld slurmd scontrol sinfo; do
   if ! command -v "$tool" >/dev/null; then
