@@ -191,6 +191,34 @@ class TestCliSlurm : public QObject {
     QVERIFY(r.out.contains("--array=0-1 "));
   }
 
+  void refusalsAreNamed() {
+    QTemporaryDir dir;
+    const json runs = json::array({{{"name", "logistic"}, {"model", {{"kind", "logistic"}}}}});
+    const QString project = writeProject(dir.path(), "refused", runs);
+    // sbatch not on PATH: said before anything is written.
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("PATH", dir.path());
+    p.setProcessEnvironment(env);
+    p.start(IMBW_CLI_PATH, {"submit", project, "--slurm"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 1);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains("sbatch is not on PATH"), qPrintable(err));
+    QVERIFY(!QFile::exists(dir.path() + "/refused.cluster/state.json"));
+    // Slurm refuses the submission (no such partition): its words and the script are named.
+    Result r = cli({"submit", project, "--slurm", "--partition", "nosuch"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("sbatch refused the submission") && r.err.contains("partition"),
+             qPrintable(r.err));
+    QVERIFY(r.err.contains(dir.path() + "/refused.cluster/submit-1.sbatch"));
+    QVERIFY(!QFile::exists(dir.path() + "/refused.cluster/state.json"));
+    // A bad --time is refused before anything is written.
+    r = cli({"submit", project, "--slurm", "--time", "soon"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("--time 'soon'"));
+  }
+
   void scancelMidwayLeavesTheProjectConsistent() {
     QTemporaryDir dir;
     json runs = json::array();
