@@ -1,5 +1,6 @@
 #include "core/tasks/task_merge.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -23,6 +24,10 @@ struct TaskResult {
   RunConfig config;  ///< as trained, with its features
   std::shared_ptr<const StoredRun> stored;
 };
+
+}  // namespace
+
+namespace {
 
 /// The configuration that decides the numbers: without the name and the thread count.
 json comparable(const RunConfig& c, const std::vector<std::string>& defaultFeatures) {
@@ -57,7 +62,7 @@ TaskResult readResult(const std::string& path) {
   return r;
 }
 
-std::shared_ptr<StoredRun> assemble(const std::vector<const TaskResult*>& parts) {
+std::shared_ptr<StoredRun> assemble(const std::vector<const FoldPart*>& parts) {
   auto out = std::make_shared<StoredRun>();
   const StoredRun& first = *parts.front()->stored;
   out->eventIndex = first.eventIndex;
@@ -66,12 +71,12 @@ std::shared_ptr<StoredRun> assemble(const std::vector<const TaskResult*>& parts)
   out->weight = first.weight;
   out->fold.assign(first.size(), -1);
   out->score.assign(first.size(), std::numeric_limits<double>::quiet_NaN());
-  for (const TaskResult* p : parts) {  // ascending fold
+  for (const FoldPart* p : parts) {  // ascending fold
     const StoredRun& s = *p->stored;
-    const int k = p->spec.fold;
+    const int k = p->fold;
     if (s.eventIndex != first.eventIndex || s.sample != first.sample ||
         s.classIndex != first.classIndex)
-      throw Error("'" + p->path + "' was trained on other events than '" + parts.front()->path +
+      throw Error("'" + p->source + "' was trained on other events than '" + parts.front()->source +
                   "' (the samples or the cut changed between the tasks)");
     for (std::size_t i = 0; i < s.size(); ++i)
       if (s.fold[i] == k) {
@@ -100,6 +105,31 @@ std::shared_ptr<StoredRun> assemble(const std::vector<const TaskResult*>& parts)
 }
 
 }  // namespace
+
+std::shared_ptr<StoredRun> assembleRun(ProjectRun& run, std::vector<FoldPart> partsIn) {
+  std::sort(partsIn.begin(), partsIn.end(),
+            [](const FoldPart& a, const FoldPart& b) { return a.fold < b.fold; });
+  std::vector<const FoldPart*> parts;
+  for (const FoldPart& p : partsIn) parts.push_back(&p);
+  if (parts.empty()) throw Error("run '" + run.name() + "': no folds to put together");
+  std::shared_ptr<StoredRun> stored = assemble(parts);
+  RunResult result;
+  result.config = parts.front()->config;
+  std::vector<std::map<std::string, double>> perFold;
+  for (const FoldPart* p : parts) {
+    result.folds.push_back(p->numbers);
+    perFold.push_back(p->numbers.metrics);
+  }
+  result.aggregate = aggregateFolds(perFold);
+  const int total = run.config.folds;
+  result.cancelled = static_cast<int>(parts.size()) < total;
+  run.config.features = parts.front()->config.features;  // as trained
+  run.setResult(result);
+  if (result.cancelled)
+    run.message = std::to_string(parts.size()) + " of " + std::to_string(total) +
+                  " folds collected from fit tasks";
+  return stored;
+}
 
 MergeReport mergeTaskResults(Project& project,
                              std::map<std::string, std::shared_ptr<const StoredRun>>& store,
@@ -132,32 +162,15 @@ MergeReport mergeTaskResults(Project& project,
   }
   for (auto& [id, folds] : byRun) {
     ProjectRun& run = *project.findRun(id);
-    std::vector<const TaskResult*> parts;
-    for (const auto& [k, r] : folds) parts.push_back(&r);
-    std::shared_ptr<StoredRun> stored;
+    std::vector<FoldPart> parts;
+    for (const auto& [k, r] : folds) parts.push_back({k, r.fold, r.config, r.stored, r.path});
     try {
-      stored = assemble(parts);
+      store[id] = assembleRun(run, std::move(parts));
     } catch (const Error& e) {
       report.warnings.push_back("run '" + run.name() + "': " + e.what() + "; not merged");
       continue;
     }
-    RunResult result;
-    result.config = parts.front()->config;
-    std::vector<std::map<std::string, double>> perFold;
-    for (const TaskResult* p : parts) {
-      result.folds.push_back(p->fold);
-      perFold.push_back(p->fold.metrics);
-    }
-    result.aggregate = aggregateFolds(perFold);
-    const int total = run.config.folds;
-    result.cancelled = static_cast<int>(parts.size()) < total;
-    run.config.features = parts.front()->config.features;  // as trained
-    run.setResult(result);
-    if (result.cancelled)
-      run.message = std::to_string(parts.size()) + " of " + std::to_string(total) +
-                    " folds collected from fit tasks";
-    store[id] = std::move(stored);
-    report.runs.push_back({id, total, static_cast<int>(parts.size())});
+    report.runs.push_back({id, run.config.folds, static_cast<int>(folds.size())});
   }
   return report;
 }

@@ -25,6 +25,21 @@ struct MergeReport {
   std::vector<std::string> warnings;
 };
 
+/// One fold of a run, trained on its own (a fit task, or the local executor's unit of work).
+struct FoldPart {
+  int fold = 0;  ///< 0-based
+  FoldResult numbers;
+  RunConfig config;                         ///< as trained, with its features
+  std::shared_ptr<const StoredRun> stored;  ///< the run's layout with this fold filled in
+  std::string source;                       ///< for messages (the result file)
+};
+
+/// Puts folds of `run` together as trainProjectRun would have produced them (see
+/// mergeTaskResults) and sets the run's status, numbers and features; returns the assembled
+/// StoredRun. `parts` in any order, one per fold. Throws imbw::Error when the parts were
+/// trained on different events.
+std::shared_ptr<StoredRun> assembleRun(ProjectRun& run, std::vector<FoldPart> parts);
+
 /// Assembles runs from fit-task result files (runFitTask) into the project and its sidecar
 /// store: for each run with at least one result, the folds found are put together exactly as
 /// trainProjectRun would have produced them (held-out scores, training scores in fold order,

@@ -15,6 +15,7 @@
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
 #include "core/tasks/fit_task.h"
+#include "core/tasks/local_executor.h"
 #include "core/tasks/task_merge.h"
 #include "core/util/error.h"
 
@@ -187,6 +188,65 @@ class TestFitTask : public QObject {
     QVERIFY(sameBits(store.at(run.id)->score, firstStore->score));
     QVERIFY(p.findRun(run.id)->status == imbw::RunStatus::Done);
     QVERIFY(p.findRun(run.id)->message.empty());
+  }
+
+  void concurrentTasksEqualTheSequentialRuns() {
+    QTemporaryDir dir;
+    const std::string path = smallProject(dir.path().toStdString());
+    imbw::Project sequential = imbw::Project::load(path);
+    imbw::Project concurrent = imbw::Project::load(path);
+    const imbw::EventTable table = imbw::loadProjectEvents(sequential);
+    std::vector<std::string> ids;
+    for (const auto& r : sequential.runs) ids.push_back(r.id);
+    struct Count : imbw::ExecutorObserver {
+      std::size_t calls = 0, last = 0;
+      void foldFinished(const std::string&, const imbw::FoldResult&, std::size_t done,
+                        std::size_t total) override {
+        ++calls;
+        last = done;
+        QCOMPARE(total, std::size_t{9});
+      }
+    } count;
+    const auto trained =
+        imbw::runTasksConcurrently(concurrent, ids, table, imbw::ExecutionPlan{2, 1}, count);
+    QCOMPARE(count.calls, std::size_t{9});
+    QCOMPARE(count.last, std::size_t{9});
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      Silent quiet;
+      const imbw::TrainedRun whole = imbw::trainProjectRun(sequential, ids[i], table, quiet);
+      const imbw::StoredRun& a = *whole.stored;
+      const imbw::StoredRun& b = *trained[i].stored;
+      QVERIFY(sameBits(a.score, b.score) && sameBits(a.trainScore, b.trainScore));
+      QVERIFY(a.fold == b.fold && a.trainRow == b.trainRow && a.trainFold == b.trainFold);
+      QCOMPARE(trained[i].result.models.size(), std::size_t{3});
+      QVERIFY(concurrent.findRun(ids[i])->status == imbw::RunStatus::Done);
+      for (const auto& [name, v] : sequential.findRun(ids[i])->aggregate)
+        if (name != "fit_seconds")
+          QVERIFY2(
+              std::isnan(v.mean) || v.mean == concurrent.findRun(ids[i])->aggregate.at(name).mean,
+              name.c_str());
+    }
+  }
+
+  void theExecutionRule() {
+    // Small fits: one thread each, as many at once as cores (and tasks).
+    auto p = imbw::planExecution(60, 8000, 2);
+    QCOMPARE(p.concurrent, 2);
+    QCOMPARE(p.threadsPerFit, 1);
+    p = imbw::planExecution(3, 8000, 8);
+    QCOMPARE(p.concurrent, 3);
+    QCOMPARE(p.threadsPerFit, 1);
+    // Large fits: one at a time on every core.
+    p = imbw::planExecution(60, imbw::kLargeFitEvents, 8);
+    QCOMPARE(p.concurrent, 1);
+    QCOMPARE(p.threadsPerFit, 8);
+    // --jobs: that many at once, the cores shared.
+    p = imbw::planExecution(60, 8000, 8, 3);
+    QCOMPARE(p.concurrent, 3);
+    QCOMPARE(p.threadsPerFit, 2);
+    p = imbw::planExecution(60, 8000, 2, 4);
+    QCOMPARE(p.concurrent, 4);
+    QCOMPARE(p.threadsPerFit, 1);
   }
 
   void changedOrMovedProjectsAreNamed() {
