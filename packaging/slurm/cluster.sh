@@ -55,14 +55,25 @@ case $action in
       echo "cluster.sh: a cluster is already running in $scratch (stop it first)" >&2
       exit 1
     fi
+    for p in "$port" "$((port + 1))"; do
+      if command -v ss >/dev/null && ss -ltnH "sport = :$p" 2>/dev/null | grep -q .; then
+        echo "cluster.sh: port $p is in use (another cluster? choose others with" \
+             "IMBW_SLURM_PORT=N, which uses N and N+1)" >&2
+        exit 1
+      fi
+    done
     mkdir -p "$scratch/munge" "$scratch/state" "$scratch/spool" "$scratch/log" "$scratch/jobs"
-    # munged refuses a socket folder that others may write to: every folder above it 755.
+    # munged refuses a socket folder that others may write to: every folder above the socket
+    # must be 755 (or sticky, as /tmp). The scratch folders are made so; folders above them are
+    # only checked (never changed), and named when they would make munged refuse.
     chmod 755 "$scratch" "$scratch/munge"
-    d=$scratch
+    d=$(dirname "$scratch")
     while [[ $d != / ]]; do
       mode=$(stat -c %a "$d")
-      if [[ $mode != 755 && $mode != 1777 && $mode != 700 && $mode != 750 && $mode != 711 ]]; then
-        chmod 755 "$d"
+      if [[ ${#mode} -eq 3 && ( ${mode:1:1} =~ [2367] || ${mode:2:1} =~ [2367] ) ]]; then
+        echo "cluster.sh: '$d' (mode $mode) is writable by others; munged would refuse a socket" \
+             "below it: choose a SCRATCH elsewhere" >&2
+        exit 1
       fi
       d=$(dirname "$d")
     done
