@@ -295,7 +295,7 @@ int runSubmit(const std::vector<std::string>& argv) {
            imbw::fitTasksForRun(c.project, *project.findRun(id), resultsDir, options.cpus))
         specs.push_back(spec);
   }
-  if (projectChanged && !dryRun) project.save(c.project);
+  if (projectChanged) project.save(c.project);  // the tasks read the runs from the file
 
   imbw::Submission sub;
   for (std::size_t i = 0; i < specs.size(); ++i) {

@@ -25,10 +25,6 @@ struct TaskResult {
   std::shared_ptr<const StoredRun> stored;
 };
 
-}  // namespace
-
-namespace {
-
 /// The configuration that decides the numbers: without the name and the thread count.
 json comparable(const RunConfig& c, const std::vector<std::string>& defaultFeatures) {
   RunConfig copy = c;
