@@ -20,6 +20,7 @@ BUILD_PKGS=(
   python3-numpy python3-h5py python3-xgboost python3-onnx  # independent evaluators of exports
   help2man librsvg2-bin           # man page and PNG icons of the package
   appstream desktop-file-utils    # validation of the package's metadata
+  slurm-wlm slurmctld slurmd munge  # the one-node cluster of the tests labelled slurm (packaging/slurm/cluster.sh)
 )
 BENCH_PKGS=(
   python3 python3-numpy python3-h5py python3-sklearn python3-imblearn

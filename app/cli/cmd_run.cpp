@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/cli/command.h"
@@ -27,6 +28,7 @@
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
+#include "core/tasks/local_executor.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -35,7 +37,7 @@ namespace {
 const char* const kUsage =
     "usage: imbalance-cli run PROJECT.json [--model NAME | --run LIST] [--save]\n"
     "                         [--out results.json] [--scores scores.h5] [--save-models DIR]\n"
-    "                         [--folds K] [--threads N] [--seed S] [--quiet]\n"
+    "                         [--folds K] [--threads N] [--seed S] [--jobs N|auto] [--quiet]\n"
     "\n"
     "Runs the project's (or analysis file's) \"runs\" (k-fold cross-validation: per fold the "
     "training part is\n"
@@ -57,6 +59,11 @@ const char* const kUsage =
     "  --folds K         override the number of folds\n"
     "  --threads N       override the number of threads\n"
     "  --seed S          override the seed\n"
+    "  --jobs N|auto     train the runs' folds as fit tasks, N at once (auto: small fits one\n"
+    "                    thread each and as many at once as cores; fits of 200k events or more\n"
+    "                    one at a time on every core); each fit gets cores/N threads unless\n"
+    "                    --threads is given. Same results as one after the other with the same\n"
+    "                    threads per fit. Default: the runs one after the other\n"
     "  --quiet           no progress bar\n";
 
 std::atomic<bool> g_stop{false};
@@ -252,10 +259,10 @@ std::vector<std::string> runFeatureColumns(const imbw::Project& project) {
 }
 
 int runRun(const std::vector<std::string>& argv) {
-  const auto args = imbw::cli::parseArgs(
-      argv,
-      {"--model", "--run", "--out", "--scores", "--save-models", "--folds", "--threads", "--seed"},
-      {"--quiet", "--save"});
+  const auto args = imbw::cli::parseArgs(argv,
+                                         {"--model", "--run", "--out", "--scores", "--save-models",
+                                          "--folds", "--threads", "--seed", "--jobs"},
+                                         {"--quiet", "--save"});
   if (args.positional.size() != 1)
     throw imbw::cli::UsageError("run needs exactly one analysis or project file");
   if (args.options.count("--model") && args.options.count("--run"))
@@ -297,18 +304,61 @@ int runRun(const std::vector<std::string>& argv) {
   std::vector<imbw::TrainedRun> trained;
   std::vector<imbw::cli::ResultsRow> rows;
   bool cancelled = false;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const imbw::ProjectRun& run = *project.findRun(ids[i]);
-    const std::string label =
-        "[" + std::to_string(i + 1) + "/" + std::to_string(ids.size()) + "] " + run.name();
-    ProgressBar bar(label, !args.flag("--quiet"));
-    trained.push_back(imbw::trainProjectRun(project, ids[i], loaded.table, bar));
-    const imbw::ProjectRun& done = *project.findRun(ids[i]);
-    rows.push_back({done.name(), trained.back().result.cancelled ? "cancelled" : "", done.aggregate,
-                    done.config.folds});
-    if (trained.back().result.cancelled) {
-      cancelled = true;
-      break;
+  if (args.options.count("--jobs")) {
+    const std::string jobsText = args.option("--jobs");
+    const int jobs = jobsText == "auto" ? 0 : toInt("--jobs", jobsText, 1);
+    std::size_t tasks = 0;
+    int folds = 2;
+    for (const auto& id : ids) {
+      tasks += static_cast<std::size_t>(project.findRun(id)->config.folds);
+      folds = std::max(folds, project.findRun(id)->config.folds);
+    }
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    imbw::ExecutionPlan plan = imbw::planExecution(
+        tasks, loaded.table.size() * static_cast<std::size_t>(folds - 1) / folds, cores, jobs);
+    if (args.options.count("--threads"))
+      plan.threadsPerFit = toInt("--threads", args.option("--threads"), 1);
+    if (!args.flag("--quiet"))
+      std::fprintf(stderr, "%zu fit tasks, %d at once, %d thread%s each\n", tasks, plan.concurrent,
+                   plan.threadsPerFit, plan.threadsPerFit == 1 ? "" : "s");
+    struct Log : imbw::ExecutorObserver {
+      const imbw::Project* project = nullptr;
+      bool enabled = true;
+      bool stopRequested() const override { return g_stop.load(std::memory_order_relaxed); }
+      void foldFinished(const std::string& id, const imbw::FoldResult& f, std::size_t done,
+                        std::size_t total) override {
+        if (enabled)
+          std::fprintf(stderr, "[%zu/%zu] %s: fold %d done (AP %.3f, AUC %.3f, %.2f s)\n", done,
+                       total, project->findRun(id)->name().c_str(), f.fold + 1,
+                       f.summary.averagePrecision, f.summary.auc, f.fitSeconds);
+      }
+    } log;
+    log.project = &project;
+    log.enabled = !args.flag("--quiet");
+    trained = imbw::runTasksConcurrently(project, ids, loaded.table, plan, log);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const imbw::ProjectRun& done = *project.findRun(ids[i]);
+      if (done.status == imbw::RunStatus::Failed)
+        throw imbw::Error("run '" + done.name() + "': " + done.message);
+      rows.push_back({done.name(), trained[i].result.cancelled ? "cancelled" : "", done.aggregate,
+                      done.config.folds});
+      trained[i].result.config.threads = done.config.threads;
+    }
+    cancelled = g_stop.load();
+  } else {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const imbw::ProjectRun& run = *project.findRun(ids[i]);
+      const std::string label =
+          "[" + std::to_string(i + 1) + "/" + std::to_string(ids.size()) + "] " + run.name();
+      ProgressBar bar(label, !args.flag("--quiet"));
+      trained.push_back(imbw::trainProjectRun(project, ids[i], loaded.table, bar));
+      const imbw::ProjectRun& done = *project.findRun(ids[i]);
+      rows.push_back({done.name(), trained.back().result.cancelled ? "cancelled" : "",
+                      done.aggregate, done.config.folds});
+      if (trained.back().result.cancelled) {
+        cancelled = true;
+        break;
+      }
     }
   }
   std::signal(SIGINT, SIG_DFL);

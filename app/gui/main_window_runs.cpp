@@ -128,13 +128,7 @@ QWidget* MainWindow::buildRunsPanel() {
     ProjectRun* r = m_session->project().findRun(ss(id));
     if (!r) return;
     r->shown = shown;
-    if (shown) {
-      QStringList visible;
-      for (const ProjectRun& p : m_session->project().runs)
-        if (p.shown) visible << qs(p.id);
-      m_registry->assignColor(id, visible);
-      updateRunRow(id);
-    }
+    updateRunRow(id);
     m_session->edited();
     refreshPlots();
   });
@@ -167,10 +161,7 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
 void MainWindow::setShownRuns(const QStringList& ids) {
   for (ProjectRun& r : m_session->project().runs) {
     const bool shown = ids.contains(qs(r.id));
-    if (r.shown != shown) {
-      r.shown = shown;
-      if (shown) m_registry->assignColor(qs(r.id), ids);
-    }
+    r.shown = shown;
     updateRunRow(qs(r.id));
   }
   m_session->edited();
@@ -216,10 +207,11 @@ void MainWindow::updateRunRow(const QString& id) {
   const ProjectRun* r = m_session->project().findRun(ss(id));
   RunEntry* e = m_registry->find(id);
   if (!r || !e) return;
-  // Only runs that draw something (training, or with results) take a colour, so the palette
-  // is not spent on configured runs that were never trained.
+  // Only shown runs that draw something (training, or with results) take a colour, and the
+  // table shows it only for them: the swatch is the plots' legend, and the palette is not
+  // spent on configured or hidden runs.
   const auto draws = [](const RunEntry* x) { return x && (x->hasPlot || x->active()); };
-  if (draws(e)) {
+  if (draws(e) && r->shown) {
     QStringList drawn;
     for (const ProjectRun& p : m_session->project().runs) {
       const RunEntry* other = m_registry->find(qs(p.id));
@@ -233,7 +225,7 @@ void MainWindow::updateRunRow(const QString& id) {
   row.config = runSummary(r->config);
   row.configDetail =
       runDetails(r->config) + "\n" + tr("Cut: %1").arg(r->cut.empty() ? tr("none") : qs(r->cut));
-  row.color = e->colored ? e->plot.color : QColor();
+  row.color = r->shown && e->colored ? e->plot.color : QColor();
   row.shown = r->shown;
   switch (e->live) {
     case RunEntry::Live::Queued:

@@ -22,6 +22,8 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, QString dir, QString file)
 
 void ScreenshotTour::start() {
   QDir().mkpath(m_dir);
+  // The tour's runs are not the user's work: quitting at the end asks nothing.
+  m_window->setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
   connect(m_window, &MainWindow::analysisLoaded, this, [this] {
     // Wait for the first yields, then train.
     connect(m_window, &MainWindow::yieldsUpdated, this, &ScreenshotTour::train,

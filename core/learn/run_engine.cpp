@@ -216,6 +216,11 @@ nlohmann::json RunResult::toJson() const {
 
 RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
                             TrainingObserver& observer) {
+  return runCrossValidatedFolds(input, config, observer, {});
+}
+
+RunResult runCrossValidatedFolds(const FeatureMatrix& input, const RunConfig& config,
+                                 TrainingObserver& observer, const std::vector<int>& onlyFolds) {
   RunResult result;
   result.config = config;
   result.name = config.displayName();
@@ -236,9 +241,17 @@ RunResult runCrossValidated(const FeatureMatrix& input, const RunConfig& config,
       stratifiedKFold(data.label, data.numClasses(), config.folds, config.seed);
   const double valFraction = config.effectiveValidationFraction();
   const std::string runName = result.name;
+  for (int k : onlyFolds)
+    if (k < 0 || k >= static_cast<int>(folds.size()))
+      throw Error("run '" + runName + "': there is no fold " + std::to_string(k + 1) + " of " +
+                  std::to_string(folds.size()));
+  const auto chosen = [&onlyFolds](int k) {
+    return onlyFolds.empty() || std::find(onlyFolds.begin(), onlyFolds.end(), k) != onlyFolds.end();
+  };
 
   try {
     for (int k = 0; k < static_cast<int>(folds.size()); ++k) {
+      if (!chosen(k)) continue;
       if (observer.stopRequested()) throw Cancelled();
       const Fold& fold = folds[static_cast<std::size_t>(k)];
       observer.progress(

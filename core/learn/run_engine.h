@@ -118,6 +118,13 @@ class TrainingObserver {
 RunResult runCrossValidated(const FeatureMatrix& data, const RunConfig& config,
                             TrainingObserver& observer);
 
+/// As runCrossValidated, but fits only the folds in `onlyFolds` (0-based) of the same split
+/// with the same seeds, so each fold's model, scores and metrics are those the whole run would
+/// give (a fit task trains one fold). `folds`, `trainingScores` and `models` then hold the
+/// chosen folds in ascending order; FoldResult::fold says which fold each is.
+RunResult runCrossValidatedFolds(const FeatureMatrix& data, const RunConfig& config,
+                                 TrainingObserver& observer, const std::vector<int>& onlyFolds);
+
 /// The seed handed to fold `fold`'s model (FitContext::seed); public so tests can refit a
 /// fold's model by hand.
 std::uint64_t foldSeed(const RunConfig& config, int fold);

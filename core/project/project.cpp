@@ -66,6 +66,14 @@ std::string where(std::size_t index, const std::string& name) {
 
 }  // namespace
 
+nlohmann::json foldResultToJson(const FoldResult& f) {
+  return foldToJson(f);
+}
+
+FoldResult foldResultFromJson(const nlohmann::json& j) {
+  return foldFromJson(j);
+}
+
 const char* runStatusName(RunStatus s) {
   switch (s) {
     case RunStatus::Configured:

@@ -19,6 +19,10 @@ enum class RunStatus { Configured, Done, Cancelled, Failed };
 const char* runStatusName(RunStatus s);
 RunStatus runStatusFromName(const std::string& name);  ///< throws imbw::Error
 
+/// A fold's numbers as the project file keeps them ({"fold", "train_events", ..., "metrics"}).
+nlohmann::json foldResultToJson(const FoldResult& f);
+FoldResult foldResultFromJson(const nlohmann::json& j);
+
 /// An α–γ scan of the focal loss: the grid, the metric its heat map shows and the run
 /// configuration it varies (the model it scans).
 struct ScanDefinition {

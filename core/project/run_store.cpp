@@ -227,7 +227,8 @@ ScoredEvents StoredRun::training(int oneVsRest) const {
 }
 
 void writeRunStore(const std::string& path,
-                   const std::map<std::string, std::shared_ptr<const StoredRun>>& runs) {
+                   const std::map<std::string, std::shared_ptr<const StoredRun>>& runs,
+                   const std::map<std::string, std::string>& attributes) {
   const h5::ErrorSilencer quiet;
   const fs::path target(path);
   const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp");
@@ -235,6 +236,7 @@ void writeRunStore(const std::string& path,
     Writer w(tmp.string());
     w.attribute(w.file(), "imbw_content", "imbalance workbench run results");
     w.attribute(w.file(), "imbw_results_version", "1");
+    for (const auto& [name, value] : attributes) w.attribute(w.file(), name, value);
     Handle all = w.group(w.file(), "runs");
     for (const auto& [id, run] : runs) {
       if (!run) continue;
@@ -374,9 +376,19 @@ std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::
   return out;
 }
 
+std::string readRunStoreAttribute(const std::string& path, const std::string& name) {
+  const h5::ErrorSilencer quiet;
+  Reader r(path);
+  if (r.attribute(r.file(), "imbw_content") != "imbalance workbench run results")
+    r.fail("not a run results file of Imbalance Workbench");
+  return r.attribute(r.file(), name);
+}
+
 std::string materialiseModel(const StoredRun& run, std::size_t fold, const std::string& directory) {
   if (fold >= run.models.size())
     throw Error("the run has no stored model for fold " + std::to_string(fold + 1));
+  if (run.models[fold].empty())
+    throw Error("fold " + std::to_string(fold + 1) + " of the run has not been trained yet");
   const fs::path file =
       fs::path(directory) / ("fold" + std::to_string(fold + 1) + run.modelSuffixes[fold]);
   const auto write = [](const fs::path& to, const std::string& bytes) {

@@ -36,7 +36,8 @@ struct StoredRun {
   std::vector<std::int32_t> trainFold;
   std::vector<float> trainScore;
   std::vector<FoldHistory> history;
-  /// Fold models as the bytes of their saved file, and that file's suffix (".ubj", ".h5", ...).
+  /// Fold models as the bytes of their saved file, and that file's suffix (".ubj", ".h5", ...);
+  /// models[k] is fold k's (empty: that fold is not trained, e.g. a fit task's other folds).
   std::vector<std::string> models;
   std::vector<std::string> modelSuffixes;
   /// A fold model's PATH.pipeline.json (input transform, calibration; PipelineModel), empty
@@ -65,10 +66,16 @@ struct StoredRun {
 /// "imbw_content" = "imbalance workbench run results", "imbw_results_version" = 1.
 /// Writing goes to a temporary file renamed over the old one, so a failed save (full disk,
 /// read-only folder) leaves the previous sidecar intact. Errors name the file and the run.
+/// `attributes`: further root string attributes (a fit task's result keeps its spec and fold
+/// metrics there; see core/tasks/fit_task.h).
 void writeRunStore(const std::string& path,
-                   const std::map<std::string, std::shared_ptr<const StoredRun>>& runs);
+                   const std::map<std::string, std::shared_ptr<const StoredRun>>& runs,
+                   const std::map<std::string, std::string>& attributes = {});
 /// Every run in the file (empty map when the file does not exist).
 std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::string& path);
+
+/// A root attribute written by writeRunStore's `attributes` ("" when absent).
+std::string readRunStoreAttribute(const std::string& path, const std::string& name);
 
 /// Writes fold `fold`'s model file (and its PATH.pipeline.json when it has one) into
 /// `directory`; returns the model file's path (for loadModel, `apply` and re-evaluation).

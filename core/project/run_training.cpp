@@ -92,7 +92,8 @@ std::pair<std::string, std::string> modelBytes(const Model& model, const std::st
 }  // namespace
 
 TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
-                    const RunConfig& configIn, TrainingObserver& observer) {
+                    const RunConfig& configIn, TrainingObserver& observer,
+                    const std::vector<int>& onlyFolds) {
   if (!keep.empty() && keep.size() != table.size())
     throw Error("run '" + configIn.displayName() + "': the selection has " +
                 std::to_string(keep.size()) + " entries for " + std::to_string(table.size()) +
@@ -108,7 +109,7 @@ TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
 
   RecordingObserver recorder(observer);
   TrainedRun out;
-  out.result = runCrossValidated(data, config, recorder);
+  out.result = runCrossValidatedFolds(data, config, recorder, onlyFolds);
   out.result.config.features = configIn.features;
 
   auto stored = std::make_shared<StoredRun>();
@@ -130,7 +131,7 @@ TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
     for (std::size_t k = 0; k < scores.size() && k < n; ++k) {
       if (!std::isfinite(scores[k])) continue;
       stored->trainRow.push_back(static_cast<std::int32_t>(k));
-      stored->trainFold.push_back(static_cast<std::int32_t>(f));
+      stored->trainFold.push_back(static_cast<std::int32_t>(out.result.folds[f].fold));
       stored->trainScore.push_back(scores[k]);
       if (f < out.result.trainingProbabilities.size()) {
         const auto K = static_cast<std::size_t>(out.result.classes);
@@ -142,14 +143,21 @@ TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
   }
   stored->probability = out.result.heldOutProbabilities;
   stored->history = recorder.history();
+  // models[k] is fold k's model (folds not fitted here: empty).
   bool anyPipeline = false;
-  for (const auto& model : out.result.models) {
-    const std::string suffix = modelFileSuffix(model->kind());
-    auto [bytes, pipeline] = modelBytes(*model, suffix);
+  for (std::size_t f = 0; f < out.result.models.size(); ++f) {
+    const Model& model = *out.result.models[f];
+    const auto k = static_cast<std::size_t>(out.result.folds[f].fold);
+    if (stored->models.size() <= k) {
+      stored->models.resize(k + 1);
+      stored->modelSuffixes.resize(k + 1);
+      stored->modelPipelines.resize(k + 1);
+    }
+    stored->modelSuffixes[k] = modelFileSuffix(model.kind());
+    auto [bytes, pipeline] = modelBytes(model, stored->modelSuffixes[k]);
     anyPipeline = anyPipeline || !pipeline.empty();
-    stored->models.push_back(std::move(bytes));
-    stored->modelSuffixes.push_back(suffix);
-    stored->modelPipelines.push_back(std::move(pipeline));
+    stored->models[k] = std::move(bytes);
+    stored->modelPipelines[k] = std::move(pipeline);
   }
   if (!anyPipeline) stored->modelPipelines.clear();
   out.stored = std::move(stored);

@@ -25,9 +25,12 @@ struct TrainedRun {
 /// (runCrossValidated), recording each fold's training history from the snapshots and keeping
 /// every event's held-out score with its sample and row, the training-set scores and the
 /// fold models' bytes. `observer` sees everything the engine reports. The window, the CLI and
-/// any batch task call this one function, so their results are the same.
+/// any batch task call this one function, so their results are the same. With `onlyFolds`
+/// given, only those folds are fitted (runCrossValidatedFolds): a fit task's part of the run;
+/// StoredRun::models then has an empty entry for every fold not fitted.
 TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
-                    const RunConfig& config, TrainingObserver& observer);
+                    const RunConfig& config, TrainingObserver& observer,
+                    const std::vector<int>& onlyFolds = {});
 
 /// Trains the project's run `id` (configured, failed or done before: trained again in place)
 /// on `table`, the events of the analysis (before the cut), with the run's cut and features;

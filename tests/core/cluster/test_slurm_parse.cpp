@@ -1,0 +1,219 @@
+// core/cluster against real Slurm output (tests/core/cluster/captures, written by capture.sh
+// on a one-node Slurm 22.05): a job array of four tasks throttled to two (two running, two
+// pending as one record), the same finished (task 3 failed with exit code 3), an array
+// cancelled mid-way, a task killed at its time limit, a job Slurm does not know; the batch
+// script runs in bash and picks the spec of its array task; the state file round-trips.
+
+#include <QtTest/QtTest>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/cluster/cluster_state.h"
+#include "core/cluster/slurm_script.h"
+#include "core/cluster/slurm_status.h"
+#include "core/util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string capture(const std::string& name) {
+  const std::string path =
+      std::string(IMBW_TEST_SOURCE_DIR) + "/tests/core/cluster/captures/" + name;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("missing capture " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+class TestSlurmParse : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void sbatchParsable() {
+    QCOMPARE(imbw::parseSbatchJobId(capture("sbatch_parsable.txt")), std::string("5"));
+    QCOMPARE(imbw::parseSbatchJobId("1234;cluster\n"), std::string("1234"));
+    QVERIFY_THROWS_EXCEPTION(imbw::Error,
+                             imbw::parseSbatchJobId("sbatch: error: invalid partition\n"));
+  }
+
+  void arrayIndices() {
+    QCOMPARE(imbw::parseArrayIndices("2-3%2"), (std::vector<int>{2, 3}));
+    QCOMPARE(imbw::parseArrayIndices("[2-3%2]"), (std::vector<int>{2, 3}));
+    QCOMPARE(imbw::parseArrayIndices("0,4-6"), (std::vector<int>{0, 4, 5, 6}));
+    QCOMPARE(imbw::parseArrayIndices("7"), (std::vector<int>{7}));
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::parseArrayIndices("x"));
+  }
+
+  void runningArray() {
+    const auto sq = imbw::parseSqueueLines(capture("squeue_running.txt"));
+    QCOMPARE(sq.size(), std::size_t{3});
+    QCOMPARE(sq[0].arrayJobId, std::string("5"));
+    QCOMPARE(sq[0].indices, (std::vector<int>{2, 3}));
+    QCOMPARE(sq[0].state, std::string("PENDING"));
+    QCOMPARE(sq[0].reason, std::string("JobArrayTaskLimit"));
+    QCOMPARE(sq[1].state, std::string("RUNNING"));
+    QCOMPARE(sq[1].indices, (std::vector<int>{1}));
+
+    const auto sc = imbw::parseScontrolJobs(capture("scontrol_running.txt"));
+    QCOMPARE(sc.size(), std::size_t{3});
+    const imbw::SlurmTaskRecord* pending = imbw::findRecord(sc, 3);
+    QVERIFY(pending);
+    QCOMPARE(pending->state, std::string("PENDING"));
+    const auto st = imbw::classifyTask(false, std::nullopt, pending);
+    QVERIFY(st.state == imbw::TaskState::Pending);
+    QCOMPARE(st.detail, std::string("JobArrayTaskLimit"));
+    QVERIFY(imbw::classifyTask(false, std::nullopt, imbw::findRecord(sc, 0)).state ==
+            imbw::TaskState::Running);
+    QVERIFY(!imbw::findRecord(sc, 4));
+    QVERIFY(imbw::parseSqueueLines(capture("squeue_finished.txt")).empty());
+  }
+
+  void finishedArray() {
+    const auto sc = imbw::parseScontrolJobs(capture("scontrol_finished.txt"));
+    QCOMPARE(sc.size(), std::size_t{4});
+    const imbw::SlurmTaskRecord* failed = imbw::findRecord(sc, 3);
+    QCOMPARE(failed->state, std::string("FAILED"));
+    QCOMPARE(failed->exitCode, 3);
+    QCOMPARE(failed->reason, std::string("NonZeroExitCode"));
+    QVERIFY(failed->stdOut.size() > 8 &&
+            failed->stdOut.substr(failed->stdOut.size() - 8) == "/5_3.log");
+    auto st = imbw::classifyTask(false, std::nullopt, failed);
+    QVERIFY(st.state == imbw::TaskState::Failed);
+    QVERIFY2(st.detail.find("exit code 3") != std::string::npos, st.detail.c_str());
+    // The task's own message wins over Slurm's exit code.
+    st = imbw::classifyTask(false, std::string("fit task: no feature 'x'\n"), failed);
+    QCOMPARE(st.detail, std::string("fit task: no feature 'x'"));
+    // Completed with a result: done; completed without one: failed, said so.
+    const imbw::SlurmTaskRecord* ok = imbw::findRecord(sc, 0);
+    QVERIFY(imbw::classifyTask(true, std::nullopt, ok).state == imbw::TaskState::Done);
+    st = imbw::classifyTask(false, std::nullopt, ok);
+    QVERIFY(st.state == imbw::TaskState::Failed);
+    QVERIFY(st.detail.find("without") != std::string::npos);
+  }
+
+  void cancelledArray() {
+    const auto sc = imbw::parseScontrolJobs(capture("scontrol_cancelled.txt"));
+    QCOMPARE(sc.size(), std::size_t{2});
+    for (int i : {0, 1, 2}) {
+      const auto* r = imbw::findRecord(sc, i);
+      QVERIFY(r);
+      QCOMPARE(r->state, std::string("CANCELLED"));
+      QVERIFY(imbw::classifyTask(false, std::nullopt, r).state == imbw::TaskState::Cancelled);
+    }
+    QCOMPARE(imbw::findRecord(sc, 0)->exitSignal, 15);
+  }
+
+  void killedAtTheTimeLimit() {
+    const auto sc = imbw::parseScontrolJobs(capture("scontrol_timeout.txt"));
+    QCOMPARE(sc.size(), std::size_t{1});
+    QCOMPARE(sc[0].state, std::string("TIMEOUT"));
+    QCOMPARE(sc[0].timeLimit, std::string("00:01:00"));
+    const auto st = imbw::classifyTask(false, std::nullopt, &sc[0]);
+    QVERIFY(st.state == imbw::TaskState::Failed);
+    QVERIFY2(st.detail.find("time limit (00:01:00") != std::string::npos, st.detail.c_str());
+    QVERIFY(capture("timeout_task.log").find("DUE TO TIME LIMIT") != std::string::npos);
+  }
+
+  void unknownJob() {
+    QVERIFY(imbw::parseScontrolJobs(capture("scontrol_unknown.txt")).empty());
+    QVERIFY(imbw::classifyTask(false, std::nullopt, nullptr).state == imbw::TaskState::Unknown);
+    const auto st = imbw::classifyTask(false, std::string("boom"), nullptr);
+    QVERIFY(st.state == imbw::TaskState::Failed);
+    QCOMPARE(st.detail, std::string("boom"));
+  }
+
+  void batchScriptPicksItsTask() {
+    QTemporaryDir dir;
+    const std::string d = dir.path().toStdString();
+    std::vector<imbw::SubmittedTask> tasks;
+    for (int i = 0; i < 3; ++i)
+      tasks.push_back({i, d + "/tasks/r" + std::to_string(i + 1) + "_fold1.json", "", "",
+                       "r" + std::to_string(i + 1), 0});
+    tasks[1].spec = d + "/with space/it's.json";
+    imbw::SlurmOptions o;
+    o.cpus = 2;
+    o.memory = "4G";
+    o.time = "30";
+    o.partition = "short";
+    o.maxParallel = 2;
+    // A stand-in for imbalance-cli that prints its arguments.
+    const std::string fake = d + "/fake-cli";
+    {
+      std::ofstream f(fake);
+      f << "#!/bin/bash\nprintf '%s|' \"$@\"\n";
+    }
+    fs::permissions(fake, fs::perms::owner_all);
+    const std::string text = imbw::slurmBatchScript(fake, d + "/p.json", d + "/logs", tasks, o);
+    QVERIFY(text.find("#SBATCH --cpus-per-task=2\n") != std::string::npos);
+    QVERIFY(text.find("#SBATCH --mem=4G\n") != std::string::npos);
+    QVERIFY(text.find("#SBATCH --time=30\n") != std::string::npos);
+    QVERIFY(text.find("#SBATCH --partition=short\n") != std::string::npos);
+    QVERIFY(text.find("#SBATCH --output=" + d + "/logs/%A_%a.log\n") != std::string::npos);
+    const std::string script = d + "/s.sbatch";
+    std::ofstream(script) << text;
+    const std::string cmd =
+        "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_JOB_ID=9 bash " + script + " > " + d + "/out.txt";
+    QCOMPARE(std::system(cmd.c_str()), 0);
+    std::ifstream in(d + "/out.txt");
+    std::stringstream s;
+    s << in.rdbuf();
+    QVERIFY2(s.str().find("task|" + d + "/with space/it's.json|") != std::string::npos,
+             s.str().c_str());
+    QCOMPARE(imbw::sbatchArguments(script, 3, o),
+             (std::vector<std::string>{"--parsable", "--array=0-2%2", script}));
+  }
+
+  void optionsAreChecked() {
+    imbw::SlurmOptions o;
+    o.time = "1-02:00:00";
+    o.memory = "500M";
+    imbw::validateSlurmOptions(o);
+    o.time = "two hours";
+    try {
+      imbw::validateSlurmOptions(o);
+      QFAIL("a bad --time must be refused");
+    } catch (const imbw::Error& e) {
+      QVERIFY(std::string(e.what()).find("two hours") != std::string::npos);
+    }
+    o.time.clear();
+    o.memory = "4 GB";
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::validateSlurmOptions(o));
+  }
+
+  void stateFileRoundTrip() {
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/state.json";
+    QVERIFY(imbw::ClusterState::load(path).submissions.empty());
+    imbw::ClusterState st;
+    st.project = "/p/ww.json";
+    st.submissions.push_back(
+        {"12",
+         "/p/ww.cluster/submit-1.sbatch",
+         "2026-12-02T04:00:00Z",
+         {{0, "/s0", "/r0", "/l0", "r1", 0}, {1, "/s1", "/r1", "/l1", "r1", 1}}});
+    st.submissions.push_back({"13",
+                              "/p/ww.cluster/submit-2.sbatch",
+                              "2026-12-02T04:10:00Z",
+                              {{0, "/s1", "/r1", "/l1b", "r1", 1}}});
+    st.save(path);
+    const imbw::ClusterState back = imbw::ClusterState::load(path);
+    QCOMPARE(back.toJson(), st.toJson());
+    const auto latest = back.latestTasks();
+    QCOMPARE(latest.size(), std::size_t{2});
+    QCOMPARE(latest[1].first->jobId, std::string("13"));  // fold 2 was submitted again
+    QCOMPARE(latest[1].second->log, std::string("/l1b"));
+    QCOMPARE(imbw::clusterFolder("/p/ww.json"), std::string("/p/ww.cluster"));
+    QCOMPARE(imbw::taskLogPath("/p/logs", "13", 4), std::string("/p/logs/13_4.log"));
+    std::ofstream(path) << "{\"content\": \"something else\"}";
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::ClusterState::load(path));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSlurmParse)
+#include "test_slurm_parse.moc"
