@@ -19,6 +19,7 @@
 #include <map>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/file_probe.h"
 #include "app/gui/main_window.h"
 #include "app/gui/short_job.h"
 #include "core/analysis/yields.h"
@@ -57,6 +58,10 @@ constexpr std::size_t kMaxLabelValues = 100;  // a label column, not a continuou
 LabelValues readLabelValues(const std::string& path, const ReaderOptions& ro,
                             const std::string& column) {
   LabelValues out;
+  if (const ProbeResult p = probeSampleFile(path, ro); !p.safe) {
+    out.error = p.message;
+    return out;
+  }
   try {
     SampleReader reader(path, ro);
     std::map<std::string, std::size_t> counts;
@@ -497,10 +502,7 @@ void MainWindow::showLabelMap(const Sample& s) {
   for (const auto& e : s.labelMap) addRow(qs(e.value), qs(e.className));
   fitLabelMapHeight();
 
-  ReaderOptions ro;
-  ro.group = s.group;
-  ro.layout = s.layout;
-  ro.countColumn = s.countColumn;
+  const ReaderOptions ro = s.readerOptions();
   runShort<LabelValues>(
       this, m_jobs,
       [path = m_session->project().analysis.resolvedPath(s), ro, col = s.labelColumn, generation] {
