@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/crash_report.h"
 #include "core/util/error.h"
 #include "core/util/openmp_env.h"
 
@@ -31,6 +32,7 @@ void printHelp(std::ostream& out) {
 
 int main(int argc, char** argv) {
   imbw::preferShortOpenMpSpin(argv);
+  imbw::cli::installCrashReport(argc, argv);  // a library crashing on a damaged file
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     printHelp(std::cerr);

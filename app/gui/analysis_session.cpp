@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/file_probe.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -17,11 +18,16 @@ LoadOutcome loadEvents(const Analysis& a, std::shared_ptr<const std::atomic<bool
     std::vector<std::string> common;
     for (std::size_t i = 0; i < a.samples.size(); ++i) {
       const Sample& s = a.samples[i];
-      ReaderOptions ro;
-      ro.group = s.group;
-      ro.layout = s.layout;
-      ro.countColumn = s.countColumn;
-      SampleReader reader(a.resolvedPath(s), ro);
+      // A file that crashes the HDF5 library in a child process is not opened here.
+      const ProbeResult p =
+          probeSampleFile(a.resolvedPath(s), s.readerOptions(), std::chrono::seconds(60),
+                          [&stop] { return stop && stop->load(std::memory_order_relaxed); });
+      if (p.stopped) throw LoadCancelled();
+      if (!p.safe) {
+        out.error = p.message;
+        return out;
+      }
+      SampleReader reader(a.resolvedPath(s), s.readerOptions());
       out.sampleInfo.push_back(reader.info());
       std::vector<std::string> names = reader.info().scalarNames();
       if (i == 0) {

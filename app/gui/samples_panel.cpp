@@ -19,6 +19,7 @@
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/core_convert.h"
+#include "app/gui/file_probe.h"
 #include "app/gui/short_job.h"
 #include "core/data/sample_reader.h"
 #include "widgets/cut_editor.h"
@@ -53,6 +54,10 @@ constexpr std::size_t kMaxLabelValues = 100;  // a label column, not a continuou
 LabelValues readLabelValues(const std::string& path, const ReaderOptions& ro,
                             const std::string& column) {
   LabelValues out;
+  if (const ProbeResult p = probeSampleFile(path, ro); !p.safe) {
+    out.error = p.message;
+    return out;
+  }
   try {
     SampleReader reader(path, ro);
     std::map<std::string, std::size_t> counts;
@@ -486,10 +491,7 @@ void SamplesPanel::showLabelMap(const Sample& s) {
   for (const auto& e : s.labelMap) addRow(qs(e.value), qs(e.className));
   fitLabelMapHeight();
 
-  ReaderOptions ro;
-  ro.group = s.group;
-  ro.layout = s.layout;
-  ro.countColumn = s.countColumn;
+  const ReaderOptions ro = s.readerOptions();
   runShort<LabelValues>(
       this, m_jobs,
       [path = m_session->project().analysis.resolvedPath(s), ro, col = s.labelColumn, generation] {

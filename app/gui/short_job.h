@@ -3,10 +3,21 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QPromise>
+#include <functional>
 
 #include "app/gui/job_runner.h"
 
 namespace imbw {
+
+namespace short_job_detail {
+inline thread_local const std::function<bool()>* t_cancelled = nullptr;
+}
+
+/// True when the short job running on this thread was cancelled (JobRunner::shutdown, when the
+/// window closes): work that waits (the file probe's child process) polls it to end at once.
+inline bool currentJobCancelled() {
+  return short_job_detail::t_cancelled && (*short_job_detail::t_cancelled)();
+}
 
 /// Runs `work` (which must not throw) on the short-job pool and hands its value to `done` on
 /// the GUI thread, unless the job was cancelled.
@@ -19,7 +30,11 @@ void runShort(QObject* owner, JobRunner* jobs, Work work, Done done) {
   });
   watcher->setFuture(jobs->startShort<T>([work](QPromise<T>& promise) {
     if (promise.isCanceled()) return;
-    promise.addResult(work());
+    const std::function<bool()> cancelled = [&promise] { return promise.isCanceled(); };
+    short_job_detail::t_cancelled = &cancelled;
+    T result = work();
+    short_job_detail::t_cancelled = nullptr;
+    promise.addResult(std::move(result));
   }));
 }
 

@@ -26,8 +26,16 @@ const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",
     "missingValue",  "cut",  "derived", "features", "runs"};
 
-const std::vector<std::string> kSampleKeys = {"name",        "path",  "group", "layout",
-                                              "countColumn", "class", "label", "classExpressions",
+const std::vector<std::string> kSampleKeys = {"name",
+                                              "path",
+                                              "group",
+                                              "layout",
+                                              "countColumn",
+                                              "allowExternal",
+                                              "allowFilterPlugins",
+                                              "class",
+                                              "label",
+                                              "classExpressions",
                                               "weight"};
 
 std::string getString(const json& j, const std::string& key, const std::string& where,
@@ -36,6 +44,13 @@ std::string getString(const json& j, const std::string& key, const std::string& 
   if (it == j.end() || it->is_null()) return fallback;
   if (!it->is_string()) throw Error(where + ": '" + key + "' must be a string");
   return it->get<std::string>();
+}
+
+bool getBool(const json& j, const std::string& key, const std::string& where) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return false;
+  if (!it->is_boolean()) throw Error(where + ": '" + key + "' must be true or false");
+  return it->get<bool>();
 }
 
 std::vector<std::string> getStringList(const json& j, const std::string& key,
@@ -64,6 +79,16 @@ void checkExpression(const std::string& text, const std::string& what) {
 // ---------------------------------------------------------------------------------------------
 // Sample
 
+ReaderOptions Sample::readerOptions() const {
+  ReaderOptions ro;
+  ro.group = group;
+  ro.layout = layout;
+  ro.countColumn = countColumn;
+  ro.allowExternal = allowExternal;
+  ro.allowFilterPlugins = allowFilterPlugins;
+  return ro;
+}
+
 std::string Sample::displayName() const {
   if (!name.empty()) return name;
   return fs::path(path).filename().string();
@@ -76,6 +101,8 @@ json Sample::toJson() const {
   if (!group.empty()) j["group"] = group;
   if (layout) j["layout"] = layoutName(*layout);
   if (!countColumn.empty()) j["countColumn"] = countColumn;
+  if (allowExternal) j["allowExternal"] = true;
+  if (allowFilterPlugins) j["allowFilterPlugins"] = true;
   switch (classSource) {
     case ClassSource::Fixed:
       j["class"] = className;
@@ -117,6 +144,8 @@ Sample Sample::fromJson(const json& j, std::size_t index) {
     }
   }
   s.countColumn = getString(j, "countColumn", where);
+  s.allowExternal = getBool(j, "allowExternal", where);
+  s.allowFilterPlugins = getBool(j, "allowFilterPlugins", where);
   s.weight = getString(j, "weight", where, "1");
   if (s.weight.empty()) s.weight = "1";
 

@@ -32,11 +32,13 @@ struct ClassExpression {
 
 /// One HDF5 event sample of an analysis.
 struct Sample {
-  std::string name;              ///< display name; empty: the file name
-  std::string path;              ///< relative to the analysis file (absolute paths allowed)
-  std::string group;             ///< reader override; empty: detect
-  std::optional<Layout> layout;  ///< reader override; empty: detect
-  std::string countColumn;       ///< reader option for padded jagged arrays
+  std::string name;                 ///< display name; empty: the file name
+  std::string path;                 ///< relative to the analysis file (absolute paths allowed)
+  std::string group;                ///< reader override; empty: detect
+  std::optional<Layout> layout;     ///< reader override; empty: detect
+  std::string countColumn;          ///< reader option for padded jagged arrays
+  bool allowExternal = false;       ///< reader option: follow external links / external storage
+  bool allowFilterPlugins = false;  ///< reader option: read data compressed by filter plugins
   ClassSource classSource = ClassSource::Fixed;
   std::string className;                            ///< Fixed
   std::string labelColumn;                          ///< LabelColumn
@@ -49,6 +51,9 @@ struct Sample {
   /// Throws imbw::Error naming the sample (by index) and the bad key.
   static Sample fromJson(const nlohmann::json& j, std::size_t index = 0);
   std::string displayName() const;
+  /// The reader options the sample's keys give (group, layout, countColumn, allowExternal,
+  /// allowFilterPlugins).
+  ReaderOptions readerOptions() const;
 };
 
 /// A derived feature: `name = expression`, evaluated in order, so it may use earlier ones.

@@ -78,8 +78,18 @@ class SampleLoader {
       load();
     } catch (const Error& e) {
       // Reader errors name the file; say which sample of the analysis it is.
-      const std::string message = e.what();
-      if (message.rfind(where(), 0) == 0) throw;
+      std::string message = e.what();
+      // The reader names the command-line flags; an analysis file has keys for them.
+      if (message.find("--allow-external") != std::string::npos && !m_sample.allowExternal) {
+        message += "; in an analysis file, the sample's key \"allowExternal\": true";
+      }
+      if (message.find("--allow-plugins") != std::string::npos && !m_sample.allowFilterPlugins) {
+        message += "; in an analysis file, the sample's key \"allowFilterPlugins\": true";
+      }
+      if (message.rfind(where(), 0) == 0) {
+        if (message == e.what()) throw;
+        throw Error(message);
+      }
       throw Error(where() + ": " + message);
     }
   }
@@ -87,10 +97,7 @@ class SampleLoader {
  private:
   void load() {
     const std::string path = m_analysis.resolvedPath(m_sample);
-    ReaderOptions ro;
-    ro.group = m_sample.group;
-    ro.layout = m_sample.layout;
-    ro.countColumn = m_sample.countColumn;
+    ReaderOptions ro = m_sample.readerOptions();
     ro.chunkSize = m_options.chunkSize;
     SampleReader reader(path, ro);
     m_info = &reader.info();
@@ -120,7 +127,8 @@ class SampleLoader {
     return nullptr;
   }
 
-  // A name that is a stored column but not a scalar: say what to write instead.
+  // A name that is a stored column but not a scalar: say what to write instead; a name the
+  // reader lists as unsupported (3-D, references, a dangling link, ...): the reader's reason.
   void checkVariable(const std::string& name, const std::string& what) const {
     if (std::find(m_available.begin(), m_available.end(), name) != m_available.end()) return;
     if (const ColumnInfo* c = columnInfo(name)) {
@@ -136,6 +144,20 @@ class SampleLoader {
                     "' is a string column; strings can only serve as class labels");
       }
     }
+    if (const std::string why = m_info->whyUnreadable(name); !why.empty()) {
+      throw Error(where() + ": " + what + ": cannot read '" + name + "': " + why);
+    }
+  }
+
+  // Names the reader gives although scalarNames() does not list them: `c[k]` past every
+  // event's multiplicity, NaN for every event (absent elements are NaN).
+  void addAbsentElements(const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+      if (std::find(m_scalar.begin(), m_scalar.end(), name) != m_scalar.end()) continue;
+      const bool derived = std::any_of(m_analysis.derived.begin(), m_analysis.derived.end(),
+                                       [&](const DerivedFeature& f) { return f.name == name; });
+      if (!derived && m_info->isScalarName(name)) m_scalar.push_back(name);
+    }
   }
 
   BoundExpression bindChecked(const NamedExpression& e) const {
@@ -148,7 +170,25 @@ class SampleLoader {
   }
 
   void prepare() {
+    const NamedExpression weight = parseNamed("weight", m_sample.weight);
+    std::vector<NamedExpression> classExpressions;
+    for (const auto& ce : m_sample.classExpressions) {
+      classExpressions.push_back(
+          parseNamed("class '" + ce.className + "' expression", ce.expression));
+    }
     m_scalar = m_info->scalarNames();
+    {
+      std::vector<std::string> used = m_outputNames;
+      auto addUsed = [&](const NamedExpression& e) {
+        const auto& v = e.expression.variables();
+        used.insert(used.end(), v.begin(), v.end());
+      };
+      for (const auto& e : m_derived) addUsed(e);
+      if (m_cut) addUsed(*m_cut);
+      addUsed(weight);
+      for (const auto& e : classExpressions) addUsed(e);
+      addAbsentElements(used);
+    }
     m_available = m_scalar;
     for (const auto& f : m_analysis.derived) {
       if (std::find(m_scalar.begin(), m_scalar.end(), f.name) != m_scalar.end()) {
@@ -174,11 +214,10 @@ class SampleLoader {
       m_boundDerived.push_back(bindChecked(m_derived[k]));
     }
     if (m_cut) m_boundCut = bindChecked(*m_cut);
-    m_weight = bindChecked(parseNamed("weight", m_sample.weight));
-    for (const auto& ce : m_sample.classExpressions) {
-      m_classExpr.push_back(
-          bindChecked(parseNamed("class '" + ce.className + "' expression", ce.expression)));
-      m_classExprIndex.push_back(m_analysis.classIndex(ce.className));
+    m_weight = bindChecked(weight);
+    for (std::size_t k = 0; k < classExpressions.size(); ++k) {
+      m_classExpr.push_back(bindChecked(classExpressions[k]));
+      m_classExprIndex.push_back(m_analysis.classIndex(m_sample.classExpressions[k].className));
     }
     if (m_sample.classSource == ClassSource::Fixed) {
       m_fixedClass = m_analysis.classIndex(m_sample.className);
@@ -242,6 +281,9 @@ class SampleLoader {
     }
     const auto it = std::find(m_scalar.begin(), m_scalar.end(), col);
     if (it == m_scalar.end()) {
+      if (const std::string why = m_info->whyUnreadable(col); !why.empty()) {
+        throw Error(where() + ": label column '" + col + "': " + why);
+      }
       throw Error(where() + ": label " + unknownNameMessage("column", col, m_scalar));
     }
     const auto idx = static_cast<std::size_t>(it - m_scalar.begin());

@@ -203,8 +203,15 @@ std::unique_ptr<EasyEnsembleModel> EasyEnsembleModel::fromJson(const nlohmann::j
   model->m_classNames = file.at("class_names").get<std::vector<std::string>>();
   model->m_featureNames = file.at("feature_names").get<std::vector<std::string>>();
   model->m_counts = file.at("member_class_counts").get<std::vector<std::vector<std::size_t>>>();
-  for (const auto& m : file.at("members"))
-    model->m_members.push_back(GbdtModel::fromBooster(xgb::Booster::fromBuffer(m.dump())));
+  std::size_t index = 0;
+  for (const auto& m : file.at("members")) {
+    try {
+      model->m_members.push_back(GbdtModel::fromBooster(xgb::Booster::fromBuffer(m.dump())));
+    } catch (const Error& e) {
+      throw Error("member " + std::to_string(index) + ": " + e.what());
+    }
+    ++index;
+  }
   return model;
 }
 

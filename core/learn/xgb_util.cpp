@@ -9,6 +9,7 @@
 #include <iterator>
 #include <limits>
 
+#include "core/learn/xgb_model_check.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -211,6 +212,10 @@ std::string Booster::toBuffer(const char* format) const {
 }
 
 Booster Booster::fromBuffer(const std::string& bytes) {
+  // XGBoost trusts the tree arrays of the document; damaged ones crash its predictor.
+  if (const nlohmann::json doc = parseJsonOrUbjson(bytes); !doc.is_discarded()) {
+    checkTreeArrays(doc);
+  }
   Booster b(std::span<const DMatrixHandle>{});
   check(XGBoosterLoadModelFromBuffer(b.m_h, bytes.data(), static_cast<bst_ulong>(bytes.size())),
         "loading the model");

@@ -7,6 +7,7 @@
 
 #include "core/data/h5_handle.h"
 #include "core/learn/pipeline_model.h"
+#include "core/project/project.h"
 #include "core/util/error.h"
 
 namespace fs = std::filesystem;
@@ -42,8 +43,17 @@ hid_t memType<std::uint8_t>() {
 
 class Writer {
  public:
+  // The file is built in memory (HDF5's core driver, no backing store) and written out by
+  // image(): HDF5 1.10 leaves a file it failed to flush or close half-open (a full disk, a
+  // file-size limit), and crashes closing it again at exit. Our own write of the bytes fails
+  // cleanly instead, and the previous file stays.
   explicit Writer(std::string path) : m_path(std::move(path)) {
-    m_file = Handle(H5Fcreate(m_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+    if (!fapl.valid() || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0) fail("cannot set up the file");
+    // A name of its own (nothing is written under it): the previous file may be open for
+    // reading under `path`.
+    const std::string name = m_path + ".in-memory";
+    m_file = Handle(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
     if (!m_file.valid()) fail("cannot create the file");
   }
   hid_t file() const { return m_file; }
@@ -86,9 +96,17 @@ class Writer {
       fail("cannot write attribute '" + name + "'");
   }
 
-  void close() {
+  /// The finished file's bytes; closes it.
+  std::string image() {
     if (H5Fflush(m_file, H5F_SCOPE_GLOBAL) < 0) fail("cannot flush the file");
+    const ssize_t size = H5Fget_file_image(m_file, nullptr, 0);
+    if (size <= 0) fail("cannot take the file's image");
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (H5Fget_file_image(m_file, bytes.data(), bytes.size()) != size) {
+      fail("cannot take the file's image");
+    }
     m_file.reset();
+    return bytes;
   }
 
   [[noreturn]] void fail(const std::string& what) const {
@@ -230,10 +248,9 @@ void writeRunStore(const std::string& path,
                    const std::map<std::string, std::shared_ptr<const StoredRun>>& runs,
                    const std::map<std::string, std::string>& attributes) {
   const h5::ErrorSilencer quiet;
-  const fs::path target(path);
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp");
-  try {
-    Writer w(tmp.string());
+  std::string bytes;
+  {
+    Writer w(path);
     w.attribute(w.file(), "imbw_content", "imbalance workbench run results");
     w.attribute(w.file(), "imbw_results_version", "1");
     for (const auto& [name, value] : attributes) w.attribute(w.file(), name, value);
@@ -283,18 +300,10 @@ void writeRunStore(const std::string& path,
                                              run->modelPipelines[k].end()));
       }
     }
-    w.close();
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
+    bytes = w.image();
   }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error("cannot replace run results file '" + path + "': " + ec.message());
-  }
+  // Written to a temporary name, synced, then renamed over the previous file.
+  writeFileAtomically(path, bytes);
 }
 
 std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::string& path) {

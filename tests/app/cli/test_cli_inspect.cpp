@@ -5,9 +5,11 @@
 #include <QtTest/QtTest>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 
 #include "tests/app/cli/cli_process.h"
 
@@ -42,6 +44,29 @@ QJsonObject byKey(const QJsonArray& array, const QString& key, const QString& va
 class TestCliInspect : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  // A file that crashes HDF5 1.10 in H5Dread (fuzz/known/hdf5/make_global_heap_crash.py): the
+  // CLI says in one line what happened and what to do, and still dies by the signal, which is
+  // what the window's child-process probe looks for.
+  void aLibraryCrashIsReported() {
+    const QString file = sourceDir() + "/fuzz/known/hdf5/vlen_global_heap_object_size_segv.h5";
+    QVERIFY2(QFile::exists(file), qPrintable(file + " is missing"));
+    QProcess p;
+    p.start(QStringLiteral(IMBW_CLI_PATH), {"inspect", "--json", file});
+    QVERIFY(p.waitForFinished(120000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // Sanitizer builds keep the sanitizer's own report instead.
+    QVERIFY2(p.exitStatus() == QProcess::CrashExit || p.exitCode() != 0, qPrintable(err));
+    QVERIFY2(err.contains("Sanitizer"), qPrintable(err));
+#else
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    QVERIFY2(err.contains("imbalance-cli: crashed with SIGSEGV") &&
+                 err.contains("imbalance-cli inspect --json " + file) &&
+                 err.contains("damaged file") && err.contains("imbalance-cli inspect FILE"),
+             qPrintable(err));
+#endif
+  }
+
   void jsonOfAPandasTable() {
     const Result r = runCli({"inspect", fixture("pandas_table.h5"), "--json"});
     QCOMPARE(r.exitCode, 0);

@@ -26,6 +26,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/training_job.h"
 #include "core/data/sample_reader.h"
+#include "tests/app/gui/stall_ticker.h"
 #include "tests/timing_bounds.h"
 #include "widgets/chart_view.h"
 #include "widgets/cut_editor.h"
@@ -331,25 +332,17 @@ void TestMainWindow::smallRunFillsTableAndEveryChart() {
   configureSmallGbdt(w, 60, 1);
 
   // Event-loop latency while the run trains: a 5 ms timer records the largest gap.
-  QElapsedTimer clock;
-  qint64 last = 0, maxGap = 0;
-  QTimer ticker;
-  ticker.setInterval(5);
-  QObject::connect(&ticker, &QTimer::timeout, [&] {
-    const qint64 now = clock.elapsed();
-    maxGap = std::max(maxGap, now - last);
-    last = now;
-  });
+  gui_test::StallTicker ticker;
 
   QSignalSpy finished(&w, &MainWindow::runFinished);
   QVERIFY2(w.startTraining(), qPrintable(w.trainingRefusal()));
-  clock.start();
   ticker.start();
   QVERIFY(finished.wait(300000));
   // runFinished is emitted at the end of the window's run-end handling: one more tick records
   // the gap that handling made (before, the end of a run went unmeasured).
   QTest::qWait(30);
   ticker.stop();
+  const qint64 maxGap = ticker.maxGap();
   QCOMPARE(finished.size(), 1);
   const QString key = finished[0][0].toString();
   QVERIFY2(finished[0][1].toString() == "done", qPrintable(finished[0][1].toString()));

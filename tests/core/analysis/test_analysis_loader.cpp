@@ -42,6 +42,19 @@ class TestAnalysisLoader : public QObject {
   QTemporaryDir m_dir;
   std::string m_root;
 
+  static std::string fixture(const std::string& name) {
+    return std::string(IMBW_FIXTURE_DIR) + "/" + name;
+  }
+
+  static QJsonObject expected(const std::string& file) {
+    QFile f(QString::fromStdString(fixture("expected.json")));
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll())
+        .object()
+        .value(QString::fromStdString(file))
+        .toObject();
+  }
+
   imbw::Analysis analysis(const std::string& text) {
     json doc = json::parse(text);
     doc["formatVersion"] = 1;
@@ -317,6 +330,140 @@ class TestAnalysisLoader : public QObject {
     QVERIFY(std::isnan(r.table.column("jet_pt[1]")[1]));
     QCOMPARE(r.table.column("sum(jet_pt)"), (std::vector<float>{70, 30}));
     QCOMPARE(r.table.column("jet_pt[0]"), (std::vector<float>{50, 30}));  // kept for the cut
+  }
+
+  // Expressions get the reader's answers (committed h5py fixtures, values from expected.json):
+  // `jet_pt[k]` past the longest collection is NaN, not "unknown column".
+  void absentElementsInExpressionsAreNaN() {
+    const QJsonArray jets =
+        expected("h5py_jagged.h5").value("jagged").toObject().value("jet_pt").toArray();
+    QCOMPARE(jets.size(), 10);
+    auto a = analysis(R"({"samples": [{"name": "jag", "class": "signal", "path": ")" +
+                      fixture("h5py_jagged.h5") + R"x("}],
+        "derived": [{"name": "no_sixth", "expression": "isnan(jet_pt[5]) ? 1 : 0"}],
+        "cut": "met >= 0 && !(jet_pt[7] > 0)",
+        "features": ["jet_pt[0]", "jet_pt[4]", "no_sixth"]})x");
+    const auto r = imbw::loadAnalysis(a);
+    QCOMPARE(r.table.size(), std::size_t(jets.size()));
+    const auto& first = r.table.column("jet_pt[0]");
+    const auto& fifth = r.table.column("jet_pt[4]");
+    for (int i = 0; i < jets.size(); ++i) {
+      const QJsonArray ev = jets[i].toArray();
+      QVERIFY(ev.size() <= 3);  // the fixture's longest collection: [4] is absent everywhere
+      if (ev.isEmpty()) {
+        QVERIFY(std::isnan(first[i]));
+      } else {
+        QCOMPARE(first[i], float(ev[0].toDouble()));
+      }
+      QVERIFY(std::isnan(fifth[i]));
+    }
+    QCOMPARE(r.table.column("no_sixth"), std::vector<float>(10, 1.0f));
+    // A weight may name one too.
+    a.cut.clear();
+    a.samples[0].weight = "isnan(jet_pt[3]) ? 2 : 0";
+    const auto w = imbw::loadAnalysis(a);
+    QCOMPARE(w.table.weight, std::vector<double>(10, 2.0));
+  }
+
+  // Naming an unsupported object gives the reader's reason, not "unknown column".
+  void unsupportedObjectsInExpressionsSayWhy() {
+    const std::string path = fixture("h5py_unsupported.h5");
+    const std::vector<std::pair<std::string, std::string>> reasons = {
+        {"cube", "3-D dataset [12 × 2 × 2]"},
+        {"refs", "object references"},
+        {"blob", "opaque"},
+        {"gone", "external link to 'no_such_file.h5:/events/x', not followed"},
+        {"unwritten", "declares 12 values but none was ever written"}};
+    for (const auto& [name, reason] : reasons) {
+      for (const char* where : {"cut", "feature", "weight", "derived", "label"}) {
+        json doc = json::parse(R"({"samples": [{"name": "u", "class": "signal"}]})");
+        doc["samples"][0]["path"] = path;
+        if (std::string(where) == "cut") doc["cut"] = name + " > 0";
+        if (std::string(where) == "feature") doc["features"] = {name};
+        if (std::string(where) == "weight") doc["samples"][0]["weight"] = "x * " + name;
+        if (std::string(where) == "derived") {
+          doc["derived"] = {{{"name", "d"}, {"expression", "sqrt(" + name + ")"}}};
+        }
+        if (std::string(where) == "label") {
+          doc["samples"][0].erase("class");
+          doc["samples"][0]["label"] = {{"column", name}, {"classes", {{"1", "signal"}}}};
+        }
+        const auto a = analysis(doc.dump());
+        const QString message = errorOf([&] { imbw::loadAnalysis(a); });
+        const QString tag = QString::fromStdString(name + " in " + where + ": ") + message;
+        QVERIFY2(
+            message.contains(QString::fromStdString("'/events/" + name + "' is unsupported")) &&
+                message.contains(QString::fromStdString(reason)) &&
+                message.contains("sample 'u'") && !message.contains("unknown column"),
+            qPrintable(tag));
+      }
+    }
+    // A name the file does not have at all is still "unknown column" with a suggestion.
+    auto a = analysis(R"({"samples": [{"name": "u", "class": "signal", "path": ")" + path +
+                      R"("}], "cut": "xx > 0"})");
+    const QString message = errorOf([&] { imbw::loadAnalysis(a); });
+    QVERIFY2(message.contains("unknown column 'xx'") && message.contains("did you mean"),
+             qPrintable(message));
+  }
+
+  // The sample keys allowExternal / allowFilterPlugins reach the reader.
+  void externalFilesAndPluginsNeedTheSampleKeys() {
+    // `keys` go into the sample; the analysis uses `feature`.
+    auto load = [&](const std::string& file, const json& keys, const std::string& feature) {
+      json doc = {{"samples", json::array({{{"name", "s"}, {"class", "signal"}}})}};
+      doc["samples"][0]["path"] = fixture(file);
+      for (const auto& [k, v] : keys.items()) doc["samples"][0][k] = v;
+      if (!feature.empty()) doc["features"] = {feature};
+      return imbw::loadAnalysis(analysis(doc.dump()));
+    };
+    const json none = json::object();
+    const json external = {{"allowExternal", true}};
+    const json plugins = {{"allowFilterPlugins", true}};
+    // An external link: refused, and the message names the key; allowed, it is followed.
+    QString message = errorOf([&] { load("h5py_external_link.h5", none, "x"); });
+    QVERIFY2(message.contains("external link") && message.contains("allowExternal") &&
+                 message.contains("true"),
+             qPrintable(message));
+    const QJsonArray xs =
+        expected("h5py_external_target.h5").value("columns").toObject().value("x").toArray();
+    const auto linked = load("h5py_external_link.h5", external, "x");
+    QCOMPARE(linked.table.size(), std::size_t(xs.size()));
+    for (int i = 0; i < xs.size(); ++i) {
+      QCOMPARE(linked.table.column("x")[i], float(xs[i].toDouble()));
+    }
+
+    // External storage: the column is refused unless allowed.
+    message = errorOf([&] { load("h5py_external_storage.h5", none, "z"); });
+    QVERIFY2(message.contains("external file 'h5py_external_storage.bin'") &&
+                 message.contains("allowExternal"),
+             qPrintable(message));
+    const QJsonArray zs =
+        expected("h5py_external_storage.h5").value("columns").toObject().value("z").toArray();
+    const auto stored = load("h5py_external_storage.h5", external, "z");
+    QCOMPARE(stored.table.size(), std::size_t(zs.size()));
+    for (int i = 0; i < zs.size(); ++i) {
+      QCOMPARE(stored.table.column("z")[i], float(zs[i].toDouble()));
+    }
+
+    // A filter plugin (blosc): refused naming the key; allowed, HDF5 itself is asked (this
+    // Debian HDF5 has no blosc plugin, and says so).
+    message = errorOf([&] { load("pandas_table_blosc.h5", none, "px"); });
+    QVERIFY2(message.contains("filter 32001 (blosc)") && message.contains("allowFilterPlugins"),
+             qPrintable(message));
+    message = errorOf([&] { load("pandas_table_blosc.h5", plugins, "px"); });
+    QVERIFY2(message.contains("HDF5: ") && !message.contains("allowFilterPlugins"),
+             qPrintable(message));
+
+    // The keys are booleans, and they are written back.
+    message = errorOf([&] { load("h5py_external_link.h5", {{"allowExternal", "yes"}}, ""); });
+    QVERIFY2(message.contains("'allowExternal' must be true or false"), qPrintable(message));
+    const auto a = analysis(R"({"samples": [{"path": "a.h5", "class": "signal",
+        "allowExternal": true, "allowFilterPlugins": true}]})");
+    QVERIFY(a.samples[0].allowExternal && a.samples[0].allowFilterPlugins);
+    QCOMPARE(a.samples[0].toJson().value("allowExternal", false), true);
+    QCOMPARE(a.samples[0].toJson().value("allowFilterPlugins", false), true);
+    const imbw::ReaderOptions ro = a.samples[0].readerOptions();
+    QVERIFY(ro.allowExternal && ro.allowFilterPlugins);
   }
 
   // Live yields: load without applying the cut, then re-cut in memory.

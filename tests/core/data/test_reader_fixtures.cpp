@@ -17,13 +17,17 @@
 #include <set>
 
 #include "core/data/sample_reader.h"
+#include "tests/core/data/reader_test_util.h"
 
 using imbw::ReaderOptions;
 using imbw::SampleReader;
+using reader_test::contains;
+using reader_test::errorOf;
+using reader_test::kNaN;
+using reader_test::readColumn;
+using reader_test::sameVec;
 
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string fixture(const std::string& name) {
   return std::string(IMBW_FIXTURE_DIR) + "/" + name;
@@ -39,45 +43,6 @@ std::vector<double> numbers(const QJsonValue& v) {
   std::vector<double> out;
   for (const auto& x : v.toArray()) out.push_back(x.toDouble());
   return out;
-}
-
-std::vector<double> readColumn(const SampleReader& r, const std::string& name, bool asDouble) {
-  std::vector<double> out;
-  r.read({name}, asDouble ? std::vector<std::string>{name} : std::vector<std::string>{},
-         [&](const imbw::Chunk& c) {
-           for (std::size_t i = 0; i < c.size; ++i) {
-             out.push_back(asDouble ? c.columns[0].d[i] : double(c.columns[0].f[i]));
-           }
-         });
-  return out;
-}
-
-bool sameVec(const std::vector<double>& got, const std::vector<double>& want) {
-  if (got.size() != want.size()) {
-    qWarning("size: got %zu want %zu", got.size(), want.size());
-    return false;
-  }
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    const bool same = (std::isnan(got[i]) && std::isnan(want[i])) || got[i] == want[i];
-    if (!same) {
-      qWarning("element %zu: got %.17g want %.17g", i, got[i], want[i]);
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const imbw::Error& e) {
-    return e.what();
-  }
-  return "<no imbw::Error>";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 const imbw::ObjectNote* note(const std::vector<imbw::ObjectNote>& notes, const std::string& path) {

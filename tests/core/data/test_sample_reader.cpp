@@ -14,6 +14,7 @@
 
 #include "core/data/sample_reader.h"
 #include "h5_fixture.h"
+#include "tests/core/data/reader_test_util.h"
 #include "tests/shared_data.h"
 
 using fixture::Handle;
@@ -21,59 +22,11 @@ using imbw::Layout;
 using imbw::ReaderOptions;
 using imbw::SampleReader;
 
-namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Reads whole columns through the streaming interface (as double, or as float widened).
-std::vector<std::vector<double>> readAll(
-    const SampleReader& r, const std::vector<std::string>& names, bool asDouble = true,
-    std::vector<std::pair<std::size_t, std::size_t>>* chunks = nullptr) {
-  std::vector<std::vector<double>> out(names.size());
-  std::size_t expectFirst = 0;
-  r.read(names, asDouble ? names : std::vector<std::string>{}, [&](const imbw::Chunk& c) {
-    if (chunks) chunks->emplace_back(c.first, c.size);
-    if (c.first != expectFirst) throw std::runtime_error("chunks out of order");
-    expectFirst += c.size;
-    for (std::size_t k = 0; k < names.size(); ++k) {
-      if (asDouble != (c.columns[k].d != nullptr)) throw std::runtime_error("wrong buffer type");
-      for (std::size_t i = 0; i < c.size; ++i) {
-        out[k].push_back(asDouble ? c.columns[k].d[i] : double(c.columns[k].f[i]));
-      }
-    }
-  });
-  return out;
-}
-
-bool same(double a, double b) {
-  return (std::isnan(a) && std::isnan(b)) || a == b;
-}
-
-bool sameVec(const std::vector<double>& got, const std::vector<double>& want) {
-  if (got.size() != want.size()) return false;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (!same(got[i], want[i])) {
-      qWarning("element %zu: got %.17g want %.17g", i, got[i], want[i]);
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const imbw::Error& e) {
-    return e.what();
-  }
-  return "<no imbw::Error>";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
-}  // namespace
+using reader_test::contains;
+using reader_test::errorOf;
+using reader_test::kNaN;
+using reader_test::readAll;
+using reader_test::sameVec;
 
 class TestSampleReader : public QObject {
   Q_OBJECT

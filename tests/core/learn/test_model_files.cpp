@@ -232,6 +232,79 @@ class TestModelFiles : public QObject {
     QVERIFY2(has(msg, "is a folder"), msg.c_str());
   }
 
+  // XGBoost trusts the tree arrays of its JSON; damaged ones crashed its predictor (fuzz_model,
+  // fuzz/regressions/model/predict_segv_damaged_trees.model). Each kind of damage is refused
+  // before XGBoost sees it, naming the file, the tree and the value.
+  void damagedTreeArrays_data() {
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("child past the end") << "child"
+                                        << "child 99 is outside the tree's";
+    QTest::newRow("cycle to the root") << "cycle"
+                                       << "child 0 is outside";
+    QTest::newRow("shared node") << "shared"
+                                 << "is reached twice";
+    QTest::newRow("split feature") << "feature"
+                                   << "splits on feature 7 of 3";
+    QTest::newRow("negative split feature") << "negative"
+                                            << "splits on feature -2 of 3";
+    QTest::newRow("short array") << "short"
+                                 << "\"split_indices\" has";
+    QTest::newRow("extra tree") << "extra"
+                                << "trees but lists";
+    QTest::newRow("duplicate id") << "id"
+                                  << "tree 1 has the id 0";
+    QTest::newRow("tree group") << "group"
+                                << "tree 0 belongs to output 99 of";
+    QTest::newRow("node count") << "nodes"
+                                << "\"left_children\" has";
+  }
+  void damagedTreeArrays() {
+    QFETCH(QString, damage);
+    QFETCH(QString, expected);
+    const FeatureMatrix train = test::blobs(400, 3, 2.0, 0.3, 5);
+    auto model = makeModel({{"kind", "gbdt"}, {"trees", 5}, {"max_depth", 3}});
+    model->fit(train, FitContext{});
+    const std::string good = path("trees_good.json");
+    model->save(good);
+    auto j = nlohmann::json::parse(readBytes(good));
+    auto& gbm = j["learner"]["gradient_booster"]["model"];
+    auto& trees = gbm["trees"];
+    auto& t0 = trees[0];
+    QVERIFY(t0["left_children"].size() >= 3);  // a split at the root
+    const std::string d = damage.toStdString();
+    if (d == "child") t0["left_children"][0] = 99;
+    if (d == "cycle") t0["right_children"][0] = 0;
+    if (d == "shared") t0["right_children"][0] = t0["left_children"][0];
+    if (d == "feature") t0["split_indices"][0] = 7;
+    if (d == "negative") t0["split_indices"][0] = -2;
+    if (d == "short") t0["split_indices"].erase(t0["split_indices"].size() - 1);
+    if (d == "extra") trees.push_back(trees[0]);
+    if (d == "id") trees[1]["id"] = 0;
+    if (d == "group") gbm["tree_info"][0] = 99;
+    if (d == "nodes")
+      t0["tree_param"]["num_nodes"] = std::to_string(t0["left_children"].size() + 1);
+    const std::string bad = path("trees_bad.json");
+    writeBytes(bad, j.dump());
+    const std::string msg = errorOf([&] { loadModel(bad)->predict(train.x); });
+    QVERIFY2(has(msg, bad) && has(msg, expected.toStdString()), msg.c_str());
+    verifyPlain(msg);
+  }
+
+  // The fuzzer's input itself: an EasyEnsemble whose member lists three trees for two (two of
+  // them with id 0). XGBoost 1.7 segfaulted in PredictByAllTrees on it.
+  void fuzzFoundDamagedTrees() {
+    const std::string file = qEnvironmentVariable("IMBW_SOURCE_DIR").toStdString() +
+                             "/fuzz/regressions/model/predict_segv_damaged_trees.model";
+    if (!std::filesystem::exists(file))
+      QFAIL(qPrintable(QString::fromStdString(file + " missing")));
+    const std::string msg = errorOf([&] { loadModel(file)->predict(RowMatrixF::Zero(4, 3)); });
+    QVERIFY2(
+        has(msg, file) && has(msg, "member 0") && has(msg, "declares 2 trees but lists 3 trees"),
+        msg.c_str());
+    verifyPlain(msg);
+  }
+
   void damagedMetadataInsideAModel() {
     // A JSON forest whose trees lost a key, and a network whose meta lost "inputs": the file
     // and the key are named, no parser tag.

@@ -1,0 +1,133 @@
+#include "app/gui/file_probe.h"
+
+#include "app/gui/short_job.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <mutex>
+#include <set>
+#include <tuple>
+
+namespace imbw {
+
+namespace {
+
+using FileKey = std::tuple<QString, qint64, qint64>;  // canonical path, size, mtime (ms)
+
+std::mutex g_mutex;
+std::set<FileKey> g_passed;
+
+FileKey keyOf(const QFileInfo& f) {
+  const QString canonical = f.canonicalFilePath();
+  return {canonical.isEmpty() ? f.absoluteFilePath() : canonical, f.size(),
+          f.lastModified().toMSecsSinceEpoch()};
+}
+
+}  // namespace
+
+QString probeProgram() {
+  const QString env = qEnvironmentVariable("IMBW_PROBE_CLI");
+  if (!env.isEmpty()) return env;
+  QStringList candidates;
+  if (QCoreApplication::instance()) {
+    candidates << QCoreApplication::applicationDirPath() + "/imbalance-cli";
+  }
+#ifdef IMBW_BINARY_TREE
+  candidates << QStringLiteral(IMBW_BINARY_TREE "/app/cli/imbalance-cli");
+#endif
+  for (const QString& c : candidates) {
+    if (QFileInfo(c).isExecutable()) return c;
+  }
+  return QStandardPaths::findExecutable("imbalance-cli");
+}
+
+ProbeResult probeSampleFile(const std::string& path, const ReaderOptions& options,
+                            std::chrono::milliseconds timeout,
+                            const std::function<bool()>& stopRequested) {
+  ProbeResult r;
+  const QString file = QString::fromStdString(path);
+  const QFileInfo info(file);
+  // A missing file needs no child: the reader says so.
+  if (!info.exists()) return r;
+  const FileKey key = keyOf(info);
+  {
+    std::lock_guard lock(g_mutex);
+    if (g_passed.count(key)) {
+      r.probed = true;
+      return r;
+    }
+  }
+  const QString program = probeProgram();
+  if (program.isEmpty()) return r;
+
+  QStringList args{QStringLiteral("inspect"), QStringLiteral("--json")};
+  if (!options.group.empty()) args << "--group" << QString::fromStdString(options.group);
+  if (options.layout) args << "--layout" << QString::fromLatin1(layoutName(*options.layout));
+  if (!options.countColumn.empty()) {
+    args << "--count-column" << QString::fromStdString(options.countColumn);
+  }
+  if (options.allowExternal) args << "--allow-external";
+  if (options.allowFilterPlugins) args << "--allow-plugins";
+  args << "--" << file;
+
+  QProcess child;
+  child.setProgram(program);
+  child.setArguments(args);
+  child.setStandardOutputFile(QProcess::nullDevice());
+  child.setProcessChannelMode(QProcess::SeparateChannels);
+  child.start();
+  if (!child.waitForStarted(10000)) return r;  // cannot probe: open as before
+  r.probed = true;
+  const int ms = static_cast<int>(timeout.count());
+  QElapsedTimer clock;
+  clock.start();
+  bool finished = false;
+  while (!(finished = child.waitForFinished(50)) && clock.elapsed() < ms) {
+    if (child.state() == QProcess::NotRunning) break;
+    if ((stopRequested && stopRequested()) || currentJobCancelled()) {
+      child.kill();
+      child.waitForFinished(5000);
+      r.stopped = true;
+      r.safe = false;  // not known: the file must not be opened
+      return r;
+    }
+  }
+  if (!finished && child.state() == QProcess::NotRunning) finished = true;
+  if (!finished) {
+    child.kill();
+    child.waitForFinished(5000);
+    r.safe = false;
+    r.message = QCoreApplication::translate("FileProbe",
+                                            "Reading '%1' did not finish within %2 s in a test "
+                                            "process; the file is probably damaged. It was not "
+                                            "opened, and the analysis stays as it was.")
+                    .arg(file)
+                    .arg(ms / 1000.0, 0, 'g', 3);
+    return r;
+  }
+  if (child.exitStatus() == QProcess::CrashExit) {
+    // inspect exits 0 (read), 1 (an error it names) or 2 (usage); a signal is a crash.
+    r.safe = false;
+    const QString err = QString::fromUtf8(child.readAllStandardError()).trimmed().left(400);
+    r.message = QCoreApplication::translate(
+                    "FileProbe",
+                    "The HDF5 library crashed reading '%1' in a test process; the file is "
+                    "probably damaged. It was not opened, and the analysis stays as it was.")
+                    .arg(file);
+    if (!err.isEmpty()) r.message += "\n" + err;
+    return r;
+  }
+  std::lock_guard lock(g_mutex);
+  g_passed.insert(key);
+  return r;
+}
+
+void forgetProbedFiles() {
+  std::lock_guard lock(g_mutex);
+  g_passed.clear();
+}
+
+}  // namespace imbw
