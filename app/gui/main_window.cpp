@@ -31,6 +31,7 @@
 #include <QUrl>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/insight_panel.h"
 #include "app/gui/short_job.h"
 #include "core/data/sample_reader.h"
 #include "core/export/library_versions.h"
@@ -228,6 +229,7 @@ void MainWindow::buildPlots() {
   m_plotTabs->addTab(m_scoreView, tr("Scores (overtraining)"));
   m_plotTabs->addTab(m_historyView, tr("Training history"));
   m_plotTabs->addTab(m_sigView, tr("Significance"));
+  m_plotTabs->addTab(new InsightPanel(this, m_jobs), tr("Inputs and outputs"));
   m_welcome = new WelcomePage(this);
   m_welcome->setExampleAvailable(!examplePath().isEmpty());
   connect(m_welcome, &WelcomePage::openExample, this, [this] { openFile(examplePath()); });
