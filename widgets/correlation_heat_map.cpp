@@ -1,11 +1,35 @@
 #include "widgets/correlation_heat_map.h"
 
+#include <QHelpEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace imbw {
+
+bool CorrelationHeatMap::event(QEvent* e) {
+  if (e->type() == QEvent::ToolTip && m_cell > 0) {
+    const auto* help = static_cast<QHelpEvent*>(e);
+    const int n = static_cast<int>(m_names.size());
+    const int j = (help->pos().x() - m_left) / m_cell, i = (help->pos().y() - m_top) / m_cell;
+    if (help->pos().x() >= m_left && help->pos().y() >= m_top && i < n && j < n) {
+      const double v = value(i, j);
+      QToolTip::showText(
+          help->globalPos(),
+          QStringLiteral("ρ(%1, %2) = %3")
+              .arg(m_names[i], m_names[j],
+                   std::isfinite(v) ? QString::number(v, 'f', 3).replace('-', QChar(0x2212))
+                                    : tr("n/a (no spread)")),
+          this);
+    } else {
+      QToolTip::hideText();
+    }
+    return true;
+  }
+  return QWidget::event(e);
+}
 
 QColor correlationColor(double rho) {
   // RdBu: (33, 102, 172) at −1, white at 0, (178, 24, 43) at +1.
@@ -77,6 +101,9 @@ void CorrelationHeatMap::paintEvent(QPaintEvent*) {
   const int left = labelWidth + 10, top = 26 + fm.height() + 4;
   const int cell =
       std::max(8, std::min((width() - left - barWidth - 8) / n, (height() - top - 8) / n));
+  m_left = left;
+  m_top = top;
+  m_cell = cell;
   // Cell text shrinks with the cells; below ~22 px the numbers would overlap: colour only.
   const bool writeValues = cell >= fm.horizontalAdvance(QStringLiteral("−0.00")) + 2;
   p.setFont(small);
@@ -84,8 +111,11 @@ void CorrelationHeatMap::paintEvent(QPaintEvent*) {
     p.setPen(text);
     p.drawText(QRect(0, top + i * cell, left - 6, cell), Qt::AlignRight | Qt::AlignVCenter,
                QStringLiteral("%1 %2").arg(i + 1).arg(m_names[i]));
-    p.drawText(QRect(left + i * cell, top - fm.height() - 2, cell, fm.height()), Qt::AlignCenter,
-               QString::number(i + 1));
+    // Column numbers: every one when they fit, else every second (19 over 14 px cells).
+    const int every = fm.horizontalAdvance(QString::number(n)) + 2 > cell ? 2 : 1;
+    if (i % every == 0)
+      p.drawText(QRect(left + i * cell - cell, top - fm.height() - 2, 3 * cell, fm.height()),
+                 Qt::AlignCenter, QString::number(i + 1));
     for (int j = 0; j < n; ++j) {
       const QRect r(left + j * cell, top + i * cell, cell, cell);
       const double v = value(i, j);

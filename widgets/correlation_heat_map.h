@@ -28,12 +28,17 @@ class CorrelationHeatMap : public QWidget {
 
  protected:
   void paintEvent(QPaintEvent* event) override;
+  /// Hovering a cell names the pair and its ρ (the cells are too small for text with many
+  /// features).
+  bool event(QEvent* event) override;
 
  private:
   QString m_title;
   QString m_message;
   QStringList m_names;
   QList<QList<double>> m_rho;
+  // Geometry of the last paint, for the tooltips.
+  int m_left = 0, m_top = 0, m_cell = 0;
 };
 
 /// The diverging colour of ρ in [−1, 1].

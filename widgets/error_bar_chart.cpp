@@ -1,6 +1,7 @@
 #include "widgets/error_bar_chart.h"
 
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "widgets/chart_view.h"
@@ -21,8 +22,7 @@ void ErrorBarChart::setCurves(const QList<ErrorBarCurve>& curves, bool diagonal)
     s.color = QColor(150, 150, 150);
     s.pen = Qt::DashLine;
     s.width = 1.0;
-    m_chart->setSeries(QStringLiteral("diagonal"), tr("perfectly calibrated"),
-                       {QPointF(0, 0), QPointF(1, 1)}, s);
+    m_chart->setSeries(QStringLiteral("diagonal"), tr("ideal"), {QPointF(0, 0), QPointF(1, 1)}, s);
   }
   for (const ErrorBarCurve& c : curves) {
     QList<QPointF> line;
@@ -44,9 +44,10 @@ void ErrorBarChart::setCurves(const QList<ErrorBarCurve>& curves, bool diagonal)
     bar.showInLegend = false;
     for (qsizetype i = 0; i < c.x.size() && i < c.y.size() && i < c.yError.size(); ++i) {
       if (!std::isfinite(c.x[i]) || !std::isfinite(c.y[i]) || !std::isfinite(c.yError[i])) continue;
-      m_chart->setSeries(
-          QStringLiteral("%1/error/%2").arg(c.key).arg(i), QString(),
-          {QPointF(c.x[i], c.y[i] - c.yError[i]), QPointF(c.x[i], c.y[i] + c.yError[i])}, bar);
+      m_chart->setSeries(QStringLiteral("%1/error/%2").arg(c.key).arg(i), QString(),
+                         {QPointF(c.x[i], std::max(c.yMin, c.y[i] - c.yError[i])),
+                          QPointF(c.x[i], std::min(c.yMax, c.y[i] + c.yError[i]))},
+                         bar);
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QString>
 #include <QWidget>
+#include <limits>
 
 namespace imbw {
 
@@ -16,6 +17,9 @@ struct ErrorBarCurve {
   QColor color = Qt::black;
   Qt::PenStyle pen = Qt::SolidLine;
   QList<double> x, y, yError;
+  /// Error bars are cut at these bounds (a fraction's spread ends at 0 and 1).
+  double yMin = -std::numeric_limits<double>::infinity();
+  double yMax = std::numeric_limits<double>::infinity();
 };
 
 /// Points joined by lines with ± error bars, drawn through the workbench's ChartView (so it

@@ -54,8 +54,8 @@ QSize ImportanceChart::sizeHint() const {
 }
 
 QSize ImportanceChart::minimumSizeHint() const {
-  return {260,
-          kTop + kBottom + kRowHeight * static_cast<int>(std::max<qsizetype>(2, m_bars.size()))};
+  // Rows shrink to 15 px before the view scrolls, so 30 features and the axis fit a laptop.
+  return {260, kTop + kBottom + 15 * static_cast<int>(std::max<qsizetype>(2, m_bars.size()))};
 }
 
 void ImportanceChart::paintEvent(QPaintEvent*) {
@@ -76,10 +76,17 @@ void ImportanceChart::paintEvent(QPaintEvent*) {
 
   int labelWidth = 0;
   for (const auto& b : m_bars) labelWidth = std::max(labelWidth, fm.horizontalAdvance(b.feature));
-  // Room on the right for the value "0.0123 ± 0.0045".
-  const QString widest = QString::number(-0.123456789, 'f', m_decimals) + QStringLiteral(" ± ") +
-                         QString::number(0.123456789, 'f', m_decimals);
-  const int valueWidth = fm.horizontalAdvance(widest) + 8;
+  // Room on the right for the longest value label ("−0.0009 ± 0.0017").
+  auto valueLabel = [this](const ImportanceBar& b) {
+    QString label = QString::number(b.value, 'f', m_decimals);
+    if (std::isfinite(b.error))
+      label += QStringLiteral(" ± ") + QString::number(b.error, 'f', m_decimals);
+    return label.replace('-', QChar(0x2212));
+  };
+  int valueWidth = 0;
+  for (const auto& b : m_bars)
+    valueWidth = std::max(valueWidth, fm.horizontalAdvance(valueLabel(b)));
+  valueWidth += 12;
   const int left = labelWidth + 14;
   const int right = width() - valueWidth;
   const int rowH = std::max(
@@ -112,10 +119,10 @@ void ImportanceChart::paintEvent(QPaintEvent*) {
     const double v = std::abs(t) < step * 1e-9 ? 0.0 : t;
     p.drawLine(xOf(t), bottom, xOf(t), bottom + 4);
     p.drawText(QRect(xOf(t) - 40, bottom + 4, 80, fm.height()), Qt::AlignHCenter,
-               QString::number(v, 'g', 4));
+               QString::number(v, 'g', 4).replace('-', QChar(0x2212)));
   }
-  p.drawText(QRect(left, bottom + 4 + fm.height(), right - left, fm.height() + 2), Qt::AlignCenter,
-             m_axisTitle);
+  p.drawText(QRect(0, bottom + 4 + fm.height(), width(), fm.height() + 2), Qt::AlignCenter,
+             fm.elidedText(m_axisTitle, Qt::ElideRight, width()));
 
   const QColor barColor(31, 119, 180);
   for (int i = 0; i < m_bars.size(); ++i) {
@@ -127,9 +134,8 @@ void ImportanceChart::paintEvent(QPaintEvent*) {
     const int x0 = xOf(0.0), x1 = xOf(b.value);
     const QRect bar(QPoint(std::min(x0, x1), y + 3), QPoint(std::max(x0, x1), y + rowH - 4));
     p.fillRect(bar, b.value >= 0 ? barColor : QColor(214, 39, 40));
-    QString label = QString::number(b.value, 'f', m_decimals);
+    const QString label = valueLabel(b);
     if (std::isfinite(b.error)) {
-      label += QStringLiteral(" ± ") + QString::number(b.error, 'f', m_decimals);
       const int e0 = xOf(b.value - b.error), e1 = xOf(b.value + b.error), ym = y + rowH / 2;
       p.setPen(QPen(Qt::black, 1));
       p.drawLine(e0, ym, e1, ym);

@@ -277,8 +277,7 @@ void InsightPanel::showImportance() {
                           r.permutation.std[f]};
   m_permutationChart->setBars(
       tr("Permutation importance (held-out %1 %2)").arg(metric).arg(r.baseline, 0, 'f', 4),
-      tr("Δ%1 when the feature is shuffled: mean ± std over folds × shuffles").arg(metric), bars,
-      4);
+      tr("Δ%1 when the feature is shuffled").arg(metric), bars, 4);
   if (r.hasTrees) {
     double total = 0;
     for (double g : r.trees.totalGain) total += g;
@@ -289,14 +288,16 @@ void InsightPanel::showImportance() {
                                 .arg(r.trees.splitCount[f], 0, 'f', 0),
                             total > 0 ? 100.0 * r.trees.totalGain[f] / total : NAN, NAN};
     m_gainChart->setBars(tr("Tree gain (%1)").arg(QString::fromStdString(r.trees.gainKind)),
-                         tr("share of the total gain, %, summed over the folds"), gain, 1);
+                         tr("% of the total gain (all folds)"), gain, 1);
   } else {
     m_gainChart->clear(tr("This model has no trees: only the permutation ranking applies."));
   }
   const int n = static_cast<int>(r.permutation.features.size());
   m_bottomK->setMaximum(std::max(1, n - 1));
   m_trainWithout->setEnabled(n > 1);
-  setMessage(tr("%1 features ranked; the bars are the mean drop, the whiskers its spread.").arg(n));
+  setMessage(tr("%1 features ranked: the bars are the mean drop over folds × shuffles, the "
+                "whiskers its sample standard deviation.")
+                 .arg(n));
 }
 
 QString InsightPanel::trainWithoutBottom(int k) {

@@ -15,6 +15,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "app/gui/insight_panel.h"
@@ -101,6 +102,7 @@ QWidget* InsightPanel::buildCorrelationTab() {
   m_heatMap = new CorrelationHeatMap(split);
   m_pairs = new QListWidget(split);
   m_pairs->setToolTip(tr("Pairs at or above the threshold, by decreasing |ρ|"));
+  m_pairs->setMaximumWidth(320);
   split->addWidget(m_heatMap);
   split->addWidget(m_pairs);
   split->setStretchFactor(0, 4);
@@ -206,6 +208,8 @@ QWidget* InsightPanel::buildCalibrationTab() {
   m_reliability->chart()->setTitle(tr("Reliability diagram (held-out events)"));
   m_reliability->chart()->setAxisTitles(tr("mean score in the bin"),
                                         tr("signal fraction in the bin (weighted)"));
+  m_reliability->chart()->setLegendAlignment(Qt::AlignBottom);
+  m_reliability->setMinimumWidth(380);
   auto* right = new QWidget(split);
   auto* rl = new QVBoxLayout(right);
   rl->setContentsMargins(0, 0, 0, 0);
@@ -215,10 +219,11 @@ QWidget* InsightPanel::buildCalibrationTab() {
   m_calibrationNotes = new QLabel(right);
   m_calibrationNotes->setWordWrap(true);
   rl->addWidget(m_calibrationNotes);
+  right->setMaximumWidth(560);
   split->addWidget(m_reliability);
   split->addWidget(right);
   split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split->setStretchFactor(1, 1);
   layout->addWidget(split, 1);
   connect(compute, &QPushButton::clicked, this, &InsightPanel::computeCalibration);
   connect(m_bins, &QSpinBox::valueChanged, this, [this] {
@@ -255,9 +260,13 @@ void InsightPanel::showCalibration() {
     const CalibrationCurveView& c = m_calibration->curves[k];
     ErrorBarCurve e;
     e.key = QStringLiteral("curve%1").arg(k);
-    e.legend = QString::fromStdString(c.name);
+    // The legend is short (the plot is narrow); the table beside it has the full name.
+    const QString full = QString::fromStdString(c.name);
+    e.legend = k == 0 ? tr("as trained") : full.section(QLatin1Char(' '), 0, 0);
     e.color = curveColors()[static_cast<qsizetype>(k % 4)];
     e.pen = k == 0 ? Qt::SolidLine : Qt::DashLine;
+    e.yMin = 0.0;  // a signal fraction's spread ends at 0 and 1
+    e.yMax = 1.0;
     for (std::size_t b = 0; b < c.curve.binLow.size(); ++b) {
       if (c.curve.folds[b] == 0) continue;
       e.x << c.curve.meanPredicted[b];
@@ -376,6 +385,7 @@ void InsightPanel::showWorkingPoint() {
             num(p.significance, 3)});
     ++row;
   }
+  m_wpTable->horizontalHeaderItem(7)->setText(tr("Z (%1)").arg(m_significance->currentText()));
   const auto& m = m_workingPoint->mean;
   const auto& s = m_workingPoint->std;
   setRow(m_wpTable, row,
@@ -419,13 +429,14 @@ QWidget* InsightPanel::buildScanTab() {
   layout->addLayout(controls);
   auto* split = new QSplitter(Qt::Vertical, w);
   m_scanChart = new ErrorBarChart(split);
-  m_scanChart->chart()->setLogX(true);
   m_scanTable = makeTable(split, {tr("r"), tr("events"), tr("AP"), tr("AP/r"),
                                   tr("1/ε_B (ε_S = 0.2)"), tr("1/ε_B (ε_S = 0.8)")});
   split->addWidget(m_scanChart);
   split->addWidget(m_scanTable);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 1);
+  split->setSizes({300, 100});
+  m_scanChart->setMinimumHeight(220);
   layout->addWidget(split, 1);
   connect(m_scanButton, &QPushButton::clicked, this, &InsightPanel::startScan);
   connect(m_scanCancel, &QPushButton::clicked, this, &InsightPanel::cancelScan);
@@ -535,10 +546,23 @@ void InsightPanel::showScan() {
   }
   const ProjectRun* run = m_window->session()->project().findRun(m_scanRun.toStdString());
   c.legend = run ? QString::fromStdString(run->name()) : QString();
+  // Log r only when the points span more than a factor 20 (the log axis labels decades only).
+  if (!c.x.isEmpty()) {
+    const auto [lo, hi] = std::minmax_element(c.x.begin(), c.x.end());
+    m_scanChart->chart()->setLogX(*hi / *lo > 20.0);
+  }
   m_scanChart->setCurves(m_scanPoints.empty() ? QList<ErrorBarCurve>{} : QList{c});
   m_scanChart->chart()->setTitle(tr("%1 against the signal fraction r (mean ± std over folds)")
                                      .arg(m_scanMetric->currentText()));
   m_scanChart->chart()->setAxisTitles(tr("signal fraction r"), m_scanMetric->currentText());
+  // A decade either side of the points is mostly empty: a factor 1.5 keeps them apart.
+  if (!c.x.isEmpty()) {
+    const auto [lo, hi] = std::minmax_element(c.x.begin(), c.x.end());
+    if (m_scanChart->chart()->logX())
+      m_scanChart->chart()->setXRange(*lo / 1.5, std::min(1.0, *hi * 1.5));
+    else
+      m_scanChart->chart()->setXRange(0.0, std::min(1.0, *hi * 1.1));
+  }
 }
 
 }  // namespace imbw
