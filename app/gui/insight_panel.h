@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QThreadPool>
 #include <QWidget>
 #include <memory>
 #include <optional>
@@ -129,7 +130,9 @@ class InsightPanel : public QWidget {
   std::optional<RunData> runData(const QString& view);
 
   MainWindow* m_window;
-  JobRunner* m_jobs;
+  JobRunner* m_jobs;  ///< the training pool (the scan over r trains)
+  /// The views' computations: one thread at background priority, waited for on destruction.
+  QThreadPool m_pool;
   QHash<QString, int> m_generations;  ///< per view: only the newest job is shown
   QLabel* m_message = nullptr;
   QComboBox* m_run = nullptr;
