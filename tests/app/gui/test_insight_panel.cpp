@@ -23,9 +23,11 @@
 #include <QtTest>
 #include <cmath>
 
+#include "app/gui/class_subsample_box.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/main_window.h"
 #include "core/project/project.h"
+#include "core/project/run_store.h"
 #include "tests/timing_bounds.h"
 #include "widgets/chart_view.h"
 #include "widgets/correlation_heat_map.h"
@@ -375,7 +377,73 @@ class TestInsightPanel : public QObject {
     QVERIFY(m_panel->setRun(id));
   }
 
+  void classSubsampleChosenInTheWindowTrainsAsTheCli() {
+    // The controlled imbalance set in the Imbalance and loss panel: 30 % of the "other" events,
+    // seed 3. A run trained in the window and the same project run by the CLI (which applies
+    // the project's classSubsample) see the same events and give the same fold metrics.
+    auto* box = m_window->findChild<ClassSubsampleBox*>();
+    QVERIFY(box);
+    box->setSeed(3);
+    box->setKeep("other", 0.3);
+    const nlohmann::json expected = {
+        {"seed", 3}, {"rescaleWeights", false}, {"classes", {{"other", {{"fraction", 0.3}}}}}};
+    QCOMPARE(m_window->session()->project().analysis.extra.at("classSubsample"), expected);
+    QVERIFY2(box->table()->item(0, 3)->text().contains("→"),
+             qPrintable(box->table()->item(0, 3)->text()));
+    const QString id = m_window->duplicateRun(m_runId);
+    QSignalSpy finished(m_window.get(), &MainWindow::runFinished);
+    QVERIFY(m_window->trainRun(id));
+    QVERIFY(finished.wait(600000));
+    QCOMPARE(finished.last()[1].toString(), QString("done"));
+    const auto full = m_window->session()->stored(m_runId.toStdString());
+    const auto drawn = m_window->session()->stored(id.toStdString());
+    QVERIFY(full && drawn);
+    // Every "LL" event kept, about 30 % of the "other" events.
+    std::size_t otherFull = 0, otherDrawn = 0, llFull = 0, llDrawn = 0;
+    for (auto c : full->classIndex) (c == 0 ? otherFull : llFull) += 1;
+    for (auto c : drawn->classIndex) (c == 0 ? otherDrawn : llDrawn) += 1;
+    QCOMPARE(llDrawn, llFull);
+    QVERIFY2(std::abs(double(otherDrawn) / double(otherFull) - 0.3) < 0.02,
+             qPrintable(QString("%1 of %2").arg(otherDrawn).arg(otherFull)));
+
+    const QString path = m_dir.filePath("subsampled.json");
+    QVERIFY(m_window->saveProject(path));
+    const imbw::Project saved = imbw::Project::load(path.toStdString());
+    const int number = static_cast<int>(
+        std::find_if(saved.runs.begin(), saved.runs.end(),
+                     [&](const ProjectRun& r) { return r.id == id.toStdString(); }) -
+        saved.runs.begin());
+    bool ok = false;
+    cli({"run", path, "--run", QString::number(number + 1), "--save", "--quiet"}, &ok);
+    QVERIFY(ok);
+    const imbw::Project byCli = imbw::Project::load(path.toStdString());
+    const ProjectRun* gui = m_window->session()->project().findRun(id.toStdString());
+    const ProjectRun* cliRun = byCli.findRun(id.toStdString());
+    QVERIFY(gui && cliRun && cliRun->status == RunStatus::Done);
+    QCOMPARE(cliRun->folds.size(), gui->folds.size());
+    for (std::size_t k = 0; k < gui->folds.size(); ++k)
+      QVERIFY2(near(gui->folds[k].metrics.at("ap"), cliRun->folds[k].metrics.at("ap"), 1e-12),
+               qPrintable(QString("fold %1").arg(k + 1)));
+    const auto cliStored = imbw::readRunStore(imbw::sidecarPath(path.toStdString()));
+    QCOMPARE(cliStored.at(id.toStdString())->eventIndex, drawn->eventIndex);
+    QCOMPARE(cliStored.at(id.toStdString())->score, drawn->score);
+    // "all" again removes the key.
+    box->setKeep("other", 1.0);
+    QVERIFY(!m_window->session()->project().analysis.extra.contains("classSubsample"));
+    screenshotDock();
+  }
+
  private:
+  void screenshotDock() {
+    const QString dir = qEnvironmentVariable("IMBW_SCREENSHOT_DIR");
+    if (dir.isEmpty()) return;
+    auto* box = m_window->findChild<ClassSubsampleBox*>();
+    box->setKeep("other", 0.05);
+    QTest::qWait(50);
+    box->window()->grab().save(dir + "/class_subsample.png");
+    box->setKeep("other", 1.0);
+  }
+
   static qsizetype rho0Size(const CorrelationView& v) {
     return static_cast<qsizetype>(v.matrices[1].names.size());
   }
