@@ -16,7 +16,7 @@
 namespace imbw {
 
 namespace {
-enum Column { ClassColumn, KeepColumn, ValueColumn, CountColumn };
+enum Column { ClassColumn, KeepColumn, ValueColumn };
 }  // namespace
 
 std::optional<ClassSubsample> projectClassSubsample(const Analysis& analysis) {
@@ -38,13 +38,19 @@ ClassSubsampleBox::ClassSubsampleBox(MainWindow* window)
          "event, before the run's cut), so one study runs at r = 50 %, 5 % or 0.5 %. "
          "Applies to the runs trained from now on; saved with the project."));
   auto* layout = new QVBoxLayout(this);
-  m_table = new QTableWidget(0, 4, this);
-  m_table->setHorizontalHeaderLabels({tr("class"), tr("keep"), tr("how many"), tr("events")});
+  m_table = new QTableWidget(0, 3, this);
+  m_table->setHorizontalHeaderLabels({tr("class"), tr("keep"), tr("how many")});
   m_table->verticalHeader()->setVisible(false);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   m_table->horizontalHeader()->setStretchLastSection(true);
   m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
   layout->addWidget(m_table);
+  m_counts = new QLabel(this);
+  m_counts->setWordWrap(true);
+  m_counts->setToolTip(
+      tr("Events and Σw per class, every classified event (before the cut): "
+         "before → after the draw"));
+  layout->addWidget(m_counts);
   auto* row = new QHBoxLayout;
   row->addWidget(new QLabel(tr("Seed:"), this));
   m_seed = new QSpinBox(this);
@@ -166,23 +172,23 @@ void ClassSubsampleBox::updateCounts() {
       problem = QString::fromUtf8(e.what());
     }
   }
-  for (int r = 0; r < m_table->rowCount(); ++r) {
-    QString text;
-    if (loaded && r < loaded->table.numClasses()) {
-      const auto c = static_cast<std::size_t>(r);
-      if (!result.before.empty())
-        text = tr("%1 → %2 (Σw %3 → %4)")
+  QStringList lines;
+  if (!problem.isEmpty()) lines << problem;
+  if (loaded && !result.before.empty())
+    for (std::size_t c = 0; c < result.before.size(); ++c)
+      lines << tr("%1: %2 → %3 events (Σw %4 → %5)")
+                   .arg(QString::fromStdString(loaded->table.classNames[c]))
                    .arg(result.before[c])
                    .arg(result.after[c])
                    .arg(result.weightBefore[c], 0, 'f', 1)
                    .arg(result.weightAfter[c], 0, 'f', 1);
-      else if (problem.isEmpty())
-        text = tr("all");
-    }
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(Qt::ItemIsEnabled);
-    m_table->setItem(r, CountColumn, item);
-  }
+  else if (problem.isEmpty())
+    lines << tr("Every event of every class is kept.");
+  m_counts->setText(lines.join(QLatin1Char('\n')));
+  // The table shows every class without scrolling (the dock is narrow and short).
+  int h = m_table->horizontalHeader()->height() + 2 * m_table->frameWidth();
+  for (int r = 0; r < m_table->rowCount(); ++r) h += m_table->rowHeight(r);
+  m_table->setFixedHeight(h);
   setToolTip(problem.isEmpty() ? QString() : problem);
   setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("QGroupBox { color: #b00020 }"));
 }
@@ -200,6 +206,10 @@ void ClassSubsampleBox::setKeep(const QString& className, double fraction, long 
     m_loading = false;
     store();
   }
+}
+
+QString ClassSubsampleBox::countsText() const {
+  return m_counts->text();
 }
 
 void ClassSubsampleBox::setSeed(int seed) {

@@ -7,6 +7,7 @@
 #include "core/insight/class_subsample.h"
 
 class QCheckBox;
+class QLabel;
 class QSpinBox;
 class QTableWidget;
 
@@ -34,6 +35,8 @@ class ClassSubsampleBox : public QGroupBox {
   void setSeed(int seed);
   void setRescaleWeights(bool on);
   QTableWidget* table() const { return m_table; }
+  /// Per class "events before → after (Σw before → after)", one line each.
+  QString countsText() const;
 
  private:
   void reload();
@@ -44,6 +47,7 @@ class ClassSubsampleBox : public QGroupBox {
   QTableWidget* m_table;
   QSpinBox* m_seed;
   QCheckBox* m_rescale;
+  QLabel* m_counts;
   bool m_loading = false;
 };
 
