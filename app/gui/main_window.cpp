@@ -34,6 +34,7 @@
 #include <QUrl>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/insight_panel.h"
 #include "app/gui/short_job.h"
 #include "core/data/sample_reader.h"
 #include "core/export/library_versions.h"
@@ -231,6 +232,7 @@ void MainWindow::buildPlots() {
   m_plotTabs->addTab(m_scoreView, tr("Scores (overtraining)"));
   m_plotTabs->addTab(m_historyView, tr("Training history"));
   m_plotTabs->addTab(m_sigView, tr("Significance"));
+  m_plotTabs->addTab(new InsightPanel(this, m_jobs), tr("Inputs and outputs"));
   // Three or more classes: the curves are one class against all others, the signal class's
   // by default (its metrics are the runs table's).
   m_curveClassRow = new QWidget(this);

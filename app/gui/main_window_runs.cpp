@@ -351,8 +351,9 @@ QString MainWindow::launch(const QString& id) {
   entry.watcher = new QFutureWatcher<TrainingOutcome>(this);
   connect(entry.watcher, &QFutureWatcherBase::finished, this, [this, id] { onRunFinished(id); });
   m_jobPanel->addJob(id, qs(run.name()));
-  entry.watcher->setFuture(
-      startTrainingJob(*m_jobs, m_session->loaded(), config, run.cut, entry.liveState));
+  entry.watcher->setFuture(startTrainingJob(
+      *m_jobs, m_session->loaded(), config, run.cut, entry.liveState,
+      m_session->project().analysis.extra.value("classSubsample", nlohmann::json())));
   updateRunRow(id);
   if (!m_redrawTimer.isActive()) m_redrawTimer.start();
   statusBar()->showMessage(tr("Queued %1").arg(qs(run.name())));

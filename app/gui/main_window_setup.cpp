@@ -15,6 +15,8 @@
 
 #include "app/gui/core_convert.h"
 #include "app/gui/main_window.h"
+
+#include "app/gui/class_subsample_box.h"
 #include "core/learn/model.h"
 #include "widgets/json_form.h"
 #include "widgets/loss_curve_view.h"
@@ -136,6 +138,7 @@ QWidget* MainWindow::buildLossPanel() {
     const double r = y->ratioByWeight();
     if (std::isfinite(r)) m_alpha->setValue(1.0 - r);
   });
+  layout->insertWidget(0, new ClassSubsampleBox(this));  // issue 13: the controlled imbalance
   return w;
 }
 

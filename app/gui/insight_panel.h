@@ -1,0 +1,181 @@
+#pragma once
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <QList>
+#include <QPointer>
+#include <QThreadPool>
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+#include "app/gui/insight_data.h"
+#include "core/analysis/analysis_loader.h"
+#include "core/insight/imbalance_scan.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+class QTableWidget;
+
+namespace imbw {
+
+class CorrelationHeatMap;
+class ErrorBarChart;
+class ImportanceChart;
+class JobRunner;
+class MainWindow;
+
+/// The window's "Inputs and outputs" tab (issue 13): for a chosen trained run, the feature
+/// ranking (permutation importance with error bars, the trees' gain and splits) with "train
+/// again without the bottom k features", the per-class correlation heat maps of the features
+/// and the run's score, the reliability diagram with the prior, Platt and isotonic
+/// recalibrations, the working point, and the scan over the signal fraction r. Everything is
+/// computed on a worker (core/insight, core/eval: the functions the CLI calls) from the loaded
+/// events and the run's stored scores and fold models; the GUI thread only draws.
+class InsightPanel : public QWidget {
+  Q_OBJECT
+ public:
+  InsightPanel(MainWindow* window, JobRunner* jobs);
+  ~InsightPanel() override;
+
+  /// Lists the runs that have stored results (called when shown and when runs change).
+  void refreshRuns();
+  /// Chooses a run by id; false when it has no stored results.
+  bool setRun(const QString& id);
+  QString currentRun() const;
+
+  // Each starts a job; `computed(view)` follows ("importance", "correlations", "calibration",
+  // "working point", "scan"), or `failed(view, message)`.
+  void computeImportance();
+  void computeCorrelations();
+  void computeCalibration();
+  void computeWorkingPoint();
+  void startScan();
+  void cancelScan();
+  /// Duplicates the run without its k least important features (by the permutation ranking
+  /// shown) and trains it; the new run's id, or empty (the reason in message()).
+  QString trainWithoutBottom(int k);
+
+  // For tests and screenshots.
+  QTabWidget* tabs() const { return m_tabs; }
+  QComboBox* runBox() const { return m_run; }
+  ImportanceChart* permutationChart() const { return m_permutationChart; }
+  ImportanceChart* gainChart() const { return m_gainChart; }
+  QComboBox* importanceMetricBox() const { return m_metric; }
+  QSpinBox* repeatsBox() const { return m_repeats; }
+  QSpinBox* bottomKBox() const { return m_bottomK; }
+  CorrelationHeatMap* heatMap() const { return m_heatMap; }
+  QComboBox* correlationSelectionBox() const { return m_corrSelection; }
+  QCheckBox* withScoreBox() const { return m_withScore; }
+  QDoubleSpinBox* thresholdBox() const { return m_threshold; }
+  QListWidget* pairsList() const { return m_pairs; }
+  ErrorBarChart* reliabilityChart() const { return m_reliability; }
+  QTableWidget* calibrationTable() const { return m_calibrationTable; }
+  QSpinBox* binsBox() const { return m_bins; }
+  QComboBox* criterionBox() const { return m_criterion; }
+  QDoubleSpinBox* targetBox() const { return m_target; }
+  QComboBox* significanceBox() const { return m_significance; }
+  QDoubleSpinBox* luminosityBox() const { return m_luminosity; }
+  QTableWidget* workingPointTable() const { return m_wpTable; }
+  QLineEdit* scanRsEdit() const { return m_scanRs; }
+  QComboBox* scanMetricBox() const { return m_scanMetric; }
+  ErrorBarChart* scanChart() const { return m_scanChart; }
+  QTableWidget* scanTable() const { return m_scanTable; }
+  QString message() const;
+  /// Shows a job's failure and emits failed().
+  void reportFailure(const QString& view, const QString& message);
+
+  /// The last results, as computed (the numbers behind the views).
+  const std::optional<RunImportance>& importance() const { return m_importance; }
+  const std::optional<CorrelationView>& correlations() const { return m_correlations; }
+  const std::optional<CalibrationView>& calibration() const { return m_calibration; }
+  const std::optional<FoldedWorkingPoint>& workingPoint() const { return m_workingPoint; }
+  const std::vector<ImbalanceScanPoint>& scan() const { return m_scanPoints; }
+
+ Q_SIGNALS:
+  void computed(const QString& view);
+  void failed(const QString& view, const QString& message);
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  QWidget* buildImportanceTab();
+  QWidget* buildCorrelationTab();
+  QWidget* buildCalibrationTab();
+  QWidget* buildWorkingPointTab();
+  QWidget* buildScanTab();
+  void computeCurrentTab();
+  void showImportance();
+  void showCorrelation();
+  void showCalibration();
+  void showWorkingPoint();
+  void showScan();
+  void setMessage(const QString& text, bool error = false);
+  void clearViews();
+  /// The run's record and stored results, or a message why there are none.
+  struct RunData {
+    ProjectRun run;
+    std::shared_ptr<const StoredRun> stored;
+    std::shared_ptr<const LoadedAnalysis> loaded;
+    std::vector<std::string> features;
+  };
+  std::optional<RunData> runData(const QString& view);
+
+  MainWindow* m_window;
+  JobRunner* m_jobs;  ///< the training pool (the scan over r trains)
+  /// The views' computations: one thread at background priority, waited for on destruction.
+  QThreadPool m_pool;
+  QHash<QString, int> m_generations;  ///< per view: only the newest job is shown
+  QLabel* m_message = nullptr;
+  QComboBox* m_run = nullptr;
+  QTabWidget* m_tabs = nullptr;
+  // Feature ranking.
+  QComboBox* m_metric = nullptr;
+  QSpinBox* m_repeats = nullptr;
+  ImportanceChart* m_permutationChart = nullptr;
+  ImportanceChart* m_gainChart = nullptr;
+  QSpinBox* m_bottomK = nullptr;
+  QPushButton* m_trainWithout = nullptr;
+  std::optional<RunImportance> m_importance;
+  QString m_importanceRun;
+  QString m_scanRun;
+  // Correlations.
+  QComboBox* m_corrSelection = nullptr;
+  QCheckBox* m_withScore = nullptr;
+  QDoubleSpinBox* m_threshold = nullptr;
+  CorrelationHeatMap* m_heatMap = nullptr;
+  QListWidget* m_pairs = nullptr;
+  std::optional<CorrelationView> m_correlations;
+  // Calibration.
+  QSpinBox* m_bins = nullptr;
+  ErrorBarChart* m_reliability = nullptr;
+  QTableWidget* m_calibrationTable = nullptr;
+  QLabel* m_calibrationNotes = nullptr;
+  std::optional<CalibrationView> m_calibration;
+  // Working point.
+  QComboBox* m_criterion = nullptr;
+  QDoubleSpinBox* m_target = nullptr;
+  QComboBox* m_significance = nullptr;
+  QDoubleSpinBox* m_luminosity = nullptr;
+  QTableWidget* m_wpTable = nullptr;
+  std::optional<FoldedWorkingPoint> m_workingPoint;
+  // Scan over r.
+  QLineEdit* m_scanRs = nullptr;
+  QComboBox* m_scanMetric = nullptr;
+  QPushButton* m_scanButton = nullptr;
+  QPushButton* m_scanCancel = nullptr;
+  ErrorBarChart* m_scanChart = nullptr;
+  QTableWidget* m_scanTable = nullptr;
+  QPointer<QFutureWatcherBase> m_scanWatcher;
+  std::vector<ImbalanceScanPoint> m_scanPoints;
+};
+
+}  // namespace imbw
