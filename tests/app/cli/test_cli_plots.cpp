@@ -135,8 +135,7 @@ class TestCliPlots : public QObject {
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY2(roc.contains("boosted trees, depth 3"), qPrintable(roc));
     // The legend below the plot keeps the long name whole (wrapped at most, never cut).
-    QVERIFY2(roc.simplified().contains(
-                 "a network whose name is long enough to be cut in a legend"),
+    QVERIFY2(roc.simplified().contains("a network whose name is long enough to be cut in a legend"),
              qPrintable(roc));
     QVERIFY2(roc.contains("Background efficiency"), qPrintable(roc));
     const QString heatSvg = svgText(out + "/heatmap_s1.svg", &error);
