@@ -22,7 +22,7 @@ namespace {
 
 const char* const kUsage =
     "usage: imbalance-cli plots PROJECT.json --out DIR [--runs LIST] [--format png,svg,pdf]\n"
-    "                           [--size WxH] [--luminosity L]\n"
+    "                           [--size WxH] [--luminosity L] [--label TEXT]\n"
     "\n"
     "Writes the plots the window shows, from the results stored in the project\n"
     "(PROJECT.results.h5: the window's Save or `imbalance-cli run --save`), without training and\n"
@@ -40,7 +40,11 @@ const char* const kUsage =
     "                   shown in the window)\n"
     "  --format LIST    png, svg, pdf, comma separated (default: png; --formats is the same)\n"
     "  --size WxH       plot size in points (default 800x600; PNG has twice the pixels)\n"
-    "  --luminosity L   the luminosity factor of the significance (default 1)\n";
+    "  --luminosity L   the luminosity factor of the significance (default 1)\n"
+    "  --label TEXT     a label block above each plot, lines split at \\n, the first bold,\n"
+    "                   _{..} and ^{..} as sub- and superscripts, e.g.\n"
+    "                   'Experiment Simulation Internal\\n√s = 13 TeV, 140 fb^{-1}'\n"
+    "                   (default: the project's \"plotLabel\"; --label '' for none)\n";
 
 /// Splits LIST on commas, except that an entry that is a run's full name (it may hold commas)
 /// is taken whole.
@@ -77,7 +81,7 @@ QSize parseSize(const std::string& text) {
 
 int runPlots(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(
-      argv, {"--out", "--runs", "--format", "--formats", "--size", "--luminosity"}, {});
+      argv, {"--out", "--runs", "--format", "--formats", "--size", "--luminosity", "--label"}, {});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("plots needs one project file");
   if (!args.options.count("--out")) throw imbw::cli::UsageError("plots needs --out DIR");
   if (args.options.count("--format") && args.options.count("--formats"))
@@ -94,6 +98,9 @@ int runPlots(const std::vector<std::string>& argv) {
 
   const std::string path = args.positional[0];
   const imbw::Project project = imbw::Project::load(path);
+  options.label = args.options.count("--label") ? QString::fromStdString(args.option("--label"))
+                                                : imbw::projectPlotLabel(project);
+  options.label.replace("\\n", "\n");
   const auto store = imbw::readRunStore(imbw::sidecarPath(path));
   const std::vector<std::string> which = args.options.count("--runs")
                                              ? runList(project, args.option("--runs"))

@@ -40,12 +40,20 @@ QString fileSlug(const QString& name) {
   return s.isEmpty() ? QStringLiteral("run") : s;
 }
 
+QString projectPlotLabel(const Project& project) {
+  const auto it = project.analysis.extra.find("plotLabel");
+  if (it == project.analysis.extra.end()) return {};
+  if (!it->is_string()) throw Error("\"plotLabel\" must be a string (lines split at \\n)");
+  return QString::fromStdString(it->get<std::string>());
+}
+
 namespace {
 
 /// Writes one chart in every format.
 void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
                 QStringList& written) {
   chart->resize(o.size);
+  chart->setLabelBlock(o.label);
   // Qt Charts removes replaced axes (linear ↔ log) with deleteLater: without an event loop
   // (the CLI) they would still be drawn, over the new ones.
   QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);

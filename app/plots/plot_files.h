@@ -12,7 +12,13 @@ namespace imbw {
 struct PlotFileOptions {
   QStringList formats{QStringLiteral("png")};  ///< any of png, svg, pdf
   QSize size{800, 600};                        ///< in points (PNG: twice the pixels)
+  /// The label block above every chart (ChartView::setLabelBlock); empty: none.
+  QString label;
 };
+
+/// A project's label block: the top-level key "plotLabel" (a string), or "" when absent.
+/// Throws imbw::Error when the key is not a string.
+QString projectPlotLabel(const Project& project);
 
 /// "png,svg" → {"png", "svg"}; throws imbw::Error naming a format that is not png, svg or pdf.
 QStringList parsePlotFormats(const QString& text);

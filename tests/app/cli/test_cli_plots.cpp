@@ -28,6 +28,7 @@ QString writeProject(const QTemporaryDir& dir) {
   const QString focal = R"({"kind": "gbdt", "trees": 20, "max_depth": 3})";
   const QString text = QString(R"json({
     "formatVersion": 2, "name": "cli plots test",
+    "plotLabel": "Workbench Simulation Internal\\n√s = 13 TeV, 140 fb^{-1}",
     "samples": [{"name": "ww", "path": "%1",
                  "label": {"column": "label", "classes": {"1": "LL", "0": "other"}}}],
     "classes": ["other", "LL"], "signalClass": "LL",
@@ -134,6 +135,9 @@ class TestCliPlots : public QObject {
     const QString roc = svgText(out + "/roc.svg", &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY2(roc.contains("boosted trees, depth 3"), qPrintable(roc));
+    // The project's label block, the first line bold, fb^{-1} with a superscript.
+    QVERIFY2(roc.contains("Workbench Simulation Internal") && roc.contains("13 TeV, 140 fb"),
+             qPrintable(roc));
     // The legend below the plot keeps the long name whole (wrapped at most, never cut).
     QVERIFY2(roc.simplified().contains("a network whose name is long enough to be cut in a legend"),
              qPrintable(roc));
@@ -150,12 +154,17 @@ class TestCliPlots : public QObject {
       QVERIFY2(pdf.read(5) == "%PDF-" && pdf.size() > 2000, qPrintable(b));
     }
 
-    // One run, SVG only, another size.
+    // One run, another size, another label.
     const QString one = dir.filePath("one");
-    const Result single = runCli(
-        {"plots", project, "--out", one, "--runs", "r2", "--format", "png", "--size", "1000x500"});
+    const Result single =
+        runCli({"plots", project, "--out", one, "--runs", "r2", "--format", "png,svg", "--size",
+                "1000x500", "--label", "Other\\nsecond line"});
     QVERIFY2(single.exitCode == 0, qPrintable(single.err));
     QCOMPARE(QImage(one + "/pr.png").width(), 2000);
+    const QString prSvg = svgText(one + "/pr.svg", &error);
+    QVERIFY2(prSvg.contains("Other") && prSvg.contains("second line") &&
+                 !prSvg.contains("Simulation Internal"),
+             qPrintable(prSvg));
     QVERIFY(!QFile::exists(one + "/scores_r1_boosted_trees_depth_3.png"));
     QVERIFY(QFile::exists(
         one + "/scores_r2_a_network_whose_name_is_long_enough_to_be_cut_in_a_legend.png"));
