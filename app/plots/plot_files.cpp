@@ -103,8 +103,10 @@ QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
       if (r.histograms.isEmpty()) continue;
       ScoreHistogramView view;
       view.setRuns({r});
-      writeChart(view.chartView(), out.filePath("scores_" + r.key + "_" + fileSlug(r.label)),
-                 options, written);
+      const QString base = out.filePath("scores_" + r.key + "_" + fileSlug(r.label));
+      writeChart(view.chartView(), base, options, written);
+      if (view.ratioView()->seriesKeys().size() > 1)  // the line at 1 and a class ratio
+        writeChart(view.ratioView(), base + "_ratio", options, written);
     }
   }
   for (const ScanHeatMapData& s : plots.scans) {

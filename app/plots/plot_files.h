@@ -29,7 +29,8 @@ QString fileSlug(const QString& name);
 /// Writes the window's views of `plots` to `dir` (created if missing), once per format:
 ///   roc.F, rejection.F (1/ε_B against ε_S, log), pr.F, significance.F (with its legend),
 ///   history.F (when a run has a training history), scores_<id>_<name>.F per run (the score
-///   distributions with the training-set overlay and KS), heatmap_<scan id>.F per scan.
+///   distributions with the training-set overlay and KS) with scores_<id>_<name>_ratio.F (test
+///   over training per bin) when training scores are stored, heatmap_<scan id>.F per scan.
 /// Needs a QApplication (the offscreen platform is enough). Returns the written paths; throws
 /// imbw::Error naming the file that cannot be written (or the folder that cannot be made).
 QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,

@@ -15,6 +15,7 @@
 #include "widgets/chart_view.h"
 #include "widgets/rich_text.h"
 #include "widgets/roc_curve_view.h"
+#include "widgets/score_histogram_view.h"
 
 using namespace imbw;
 
@@ -121,6 +122,30 @@ class TestPublicationPlots : public QObject {
     // The window's layout is back: legend attached on the right.
     QVERIFY(view.chart()->legend()->isAttachedToChart());
     QCOMPARE(view.chart()->legend()->alignment(), Qt::AlignRight);
+  }
+
+  void ratioPanelUnderTheHistograms() {
+    RunPlotData run;
+    run.key = "r1";
+    run.label = "run";
+    // Background: test 0.7, 0.3 over training 0.72, 0.28; signal: training bin 1 empty.
+    ClassScoreHistogram bkg{"background", {0, 0.5, 1}, {0.7, 0.3}, {0.72, 0.28}, 0.42};
+    ClassScoreHistogram sig{"signal", {0, 0.5, 1}, {0.2, 0.8}, {0.0, 1.0}, 0.031};
+    run.histograms = {bkg, sig};
+    ScoreHistogramView view;
+    view.setRuns({run});
+    ChartView* ratio = view.ratioView();
+    const auto b = ratio->seriesPoints(ScoreHistogramView::ratioKey("r1", 0));
+    QCOMPARE(b.size(), 4);  // two bins as steps
+    QCOMPARE(b[0], QPointF(0, 0.7 / 0.72));
+    QCOMPARE(b[1], QPointF(0.5, 0.7 / 0.72));
+    QCOMPARE(b[2], QPointF(0.5, 0.3 / 0.28));
+    QCOMPARE(b[3], QPointF(1, 0.3 / 0.28));
+    const auto s = ratio->seriesPoints(ScoreHistogramView::ratioKey("r1", 1));
+    QCOMPARE(s.size(), 2);  // the empty training bin has no ratio
+    QCOMPARE(s[0], QPointF(0.5, 0.8));
+    QCOMPARE(ratio->seriesPoints("one"), (QList<QPointF>{QPointF(0, 1), QPointF(1, 1)}));
+    QCOMPARE(ratio->axisTitleY(), QString("test / train"));
   }
 
   void labelBlockAbovePlot() {

@@ -102,6 +102,7 @@ class TestCliPlots : public QObject {
         "significance",
         "history",
         "scores_r1_boosted_trees_depth_3",
+        "scores_r1_boosted_trees_depth_3_ratio",
         "scores_r2_a_network_whose_name_is_long_enough_to_be_cut_in_a_legend",
         "scores_r3_focal_0_25_2",
         "scores_r4_focal_0_75_2",
