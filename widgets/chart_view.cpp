@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
@@ -18,11 +19,15 @@
 #include <QPdfWriter>
 #include <QScatterSeries>
 #include <QSvgGenerator>
+#include <QTextDocument>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "widgets/export_legend.h"
+#include "widgets/rich_text.h"
 
 namespace imbw {
 
@@ -49,8 +54,31 @@ ChartView::~ChartView() = default;
 
 void ChartView::setTitle(const QString& title) {
   // Views set titles on every redraw; an unchanged title must not cost a relayout.
-  if (m_chart->title() == title) return;
-  m_chart->setTitle(title);
+  // Plain titles get real sub- and superscripts (ε_S, Z_A, GeV^{-1}); HTML is taken as is.
+  const QString html = title.contains('<') ? title : richText(title);
+  if (m_chart->title() == html) return;
+  m_chart->setTitle(html);
+}
+
+void ChartView::setLabelBlock(const QString& text) {
+  if (text == m_labelText) return;
+  m_labelText = text;
+  if (text.trimmed().isEmpty()) {
+    delete m_label;
+    m_label = nullptr;
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    return;
+  }
+  if (!m_label) m_label = new QGraphicsTextItem(m_chart);
+  // First line bold (the experiment and its status), the others as they are (√s, luminosity).
+  QStringList lines = text.split('\n');
+  for (QString& l : lines) l = richText(l);
+  lines.front() = "<b>" + lines.front() + "</b>";
+  m_label->setHtml(lines.join("<br>"));
+  m_label->setDefaultTextColor(Qt::black);
+  m_label->setPos(4, 2);
+  const int height = static_cast<int>(std::ceil(m_label->document()->size().height()));
+  m_chart->setMargins(QMargins(4, 4 + height, 4, 4));
 }
 
 void ChartView::setLegendAlignment(Qt::Alignment alignment) {
@@ -62,9 +90,9 @@ void ChartView::setAxisTitles(const QString& x, const QString& y, const QString&
   m_xTitle = x;
   m_yTitle = y;
   m_yRightTitle = yRight;
-  if (m_xAxis) m_xAxis->setTitleText(x);
-  if (m_yAxis) m_yAxis->setTitleText(y);
-  if (m_yRightAxis) m_yRightAxis->setTitleText(yRight);
+  if (m_xAxis) m_xAxis->setTitleText(richText(x));
+  if (m_yAxis) m_yAxis->setTitleText(richText(y));
+  if (m_yRightAxis) m_yRightAxis->setTitleText(richText(yRight));
 }
 
 void ChartView::setLogX(bool on) {
@@ -119,7 +147,7 @@ static QAbstractAxis* makeAxis(bool log, const QString& title) {
     a->setLabelFormat("%g");
     axis = a;
   }
-  axis->setTitleText(title);
+  axis->setTitleText(richText(title));
   QFont f = axis->titleFont();
   f.setPointSizeF(std::max(9.0, f.pointSizeF()));
   axis->setTitleFont(f);
@@ -373,13 +401,21 @@ bool ChartView::exportTo(const QString& path, QString* error) {
       if (chart->layout()) chart->layout()->activate();
     }
   } restore{m_chart, showLegend};
-  if (showLegend || !m_view->isVisible() || size != m_view->size()) {
+  // Export: the legend below the plot, long names wrapped, never cut (widgets/export_legend).
+  QList<std::pair<QString, QColor>> entries;
+  for (const auto* series : m_chart->series())
+    for (const auto& e : std::as_const(m_entries))
+      if (e.series == series && e.style.showInLegend && !e.legend.isEmpty())
+        entries.push_back({e.legend, e.style.color});
+  ExportLegend below(m_chart, entries, size);
+  if (below.active() || showLegend || !m_view->isVisible() || size != m_view->size()) {
     // A hidden view gets its resize event only when shown: size the chart and lay it out now.
     m_view->resize(size);
     m_chart->resize(QSizeF(size));
     if (m_chart->layout()) m_chart->layout()->activate();
     m_view->setSceneRect(QRectF(QPointF(0, 0), QSizeF(size)));
   }
+  below.place();
   if (suffix == "png") {
     constexpr int scale = 2;  // crisp on print and high-dpi screens
     QImage image(size * scale, QImage::Format_ARGB32);

@@ -12,6 +12,7 @@ class QChart;
 class QChartView;
 class QXYSeries;
 class QAbstractAxis;
+class QGraphicsTextItem;
 class QVBoxLayout;
 
 namespace imbw {
@@ -37,7 +38,13 @@ class ChartView : public QWidget {
   explicit ChartView(QWidget* parent = nullptr);
   ~ChartView() override;
 
+  /// Plain text gets real sub- and superscripts (richText: ε_S, Z_A, GeV^{-1}); text with
+  /// HTML tags is set as is. Axis titles are converted the same way.
   void setTitle(const QString& title);
+  /// A label block above the plot, e.g. "Experiment Simulation Internal\n√s = 13 TeV, 140
+  /// fb^{-1}": lines split at '\n', the first bold, notation as in richText. Empty: none.
+  void setLabelBlock(const QString& text);
+  QString labelBlock() const { return m_labelText; }
   void setLegendAlignment(Qt::Alignment alignment);
   void setAxisTitles(const QString& x, const QString& y, const QString& yRight = {});
   void setLogX(bool on);
@@ -66,7 +73,8 @@ class ChartView : public QWidget {
   QString axisTitleX() const { return m_xTitle; }
   QString axisTitleY() const { return m_yTitle; }
 
-  /// Writes the chart to `path`; the format follows the suffix: .png, .svg or .pdf.
+  /// Writes the chart to `path`; the format follows the suffix: .png, .svg or .pdf. The legend
+  /// is drawn below the plot with every name in full (the figure grows by its height).
   /// Returns false and fills `error` when the file cannot be written.
   bool exportTo(const QString& path, QString* error = nullptr);
 
@@ -93,6 +101,8 @@ class ChartView : public QWidget {
   QAbstractAxis* m_xAxis = nullptr;
   QAbstractAxis* m_yAxis = nullptr;
   QAbstractAxis* m_yRightAxis = nullptr;
+  QGraphicsTextItem* m_label = nullptr;
+  QString m_labelText;
   QHash<QString, Entry> m_entries;
   QStringList m_order;
   QString m_xTitle, m_yTitle, m_yRightTitle;

@@ -10,6 +10,36 @@
 
 namespace imbw {
 
+namespace {
+
+/// ε_B at signal efficiency `eff` on a ROC curve of (ε_B, ε_S) points in ascending order,
+/// linearly interpolated between the two points around it (as the runs table's 1/ε_B); NaN
+/// when the curve never reaches `eff`.
+double backgroundEfficiencyAt(const QList<QPointF>& roc, double eff) {
+  for (qsizetype i = 0; i < roc.size(); ++i) {
+    if (roc[i].y() < eff) continue;
+    if (i == 0 || roc[i].y() == eff) return roc[i].x();
+    const QPointF a = roc[i - 1], b = roc[i];
+    return a.x() + (eff - a.y()) * (b.x() - a.x()) / (b.y() - a.y());
+  }
+  return std::nan("");
+}
+
+}  // namespace
+
+QList<double> RocCurveView::workingPoints() {
+  return {0.2, 0.5, 0.8};
+}
+
+QList<QPointF> RocCurveView::rejectionAtWorkingPoints(const QList<QPointF>& roc) {
+  QList<QPointF> out;
+  for (double eff : workingPoints()) {
+    const double effB = backgroundEfficiencyAt(roc, eff);
+    if (std::isfinite(effB) && effB > 0) out << QPointF(eff, 1.0 / effB);
+  }
+  return out;
+}
+
 RocCurveView::RocCurveView(QWidget* parent)
     : QWidget(parent), m_chart(new ChartView(this)), m_modeBox(new QComboBox(this)) {
   m_modeBox->setObjectName("rocModeBox");
@@ -74,7 +104,26 @@ void RocCurveView::redraw() {
       for (const QPointF& p : run.roc)
         if (p.x() > 0 && p.y() > 0) pts.push_back(QPointF(p.y(), 1.0 / p.x()));
       m_chart->setSeries(key, legend, pts, style);
+      // The working points of the runs table, marked on each curve.
+      SeriesStyle marks;
+      marks.color = run.color;
+      marks.scatter = true;
+      marks.markerSize = 9.0;
+      marks.showInLegend = false;
+      m_chart->setSeries(workingPointKey(run.key), {}, rejectionAtWorkingPoints(run.roc), marks);
+      keep << workingPointKey(run.key);
     }
+  }
+  if (m_mode == Mode::Rejection && !m_runs.isEmpty()) {
+    SeriesStyle key;
+    key.color = Qt::gray;
+    key.scatter = true;
+    key.markerSize = 9.0;
+    QStringList effs;
+    for (double e : workingPoints()) effs << QString::number(e);
+    m_chart->setSeries("working points",
+                       tr("working points: ε<sub>S</sub> = %1").arg(effs.join(", ")), {}, key);
+    keep << "working points";
   }
   SeriesStyle chance;
   chance.color = Qt::gray;
@@ -86,7 +135,7 @@ void RocCurveView::redraw() {
   } else {
     QList<QPointF> pts;
     for (int i = 1; i <= 50; ++i) pts.push_back(QPointF(i / 50.0, 50.0 / i));
-    m_chart->setSeries("random", tr("random classifier (1/ε_S)"), pts, chance);
+    m_chart->setSeries("random", tr("random classifier (1/ε<sub>S</sub>)"), pts, chance);
   }
   m_chart->retainSeries(keep);
 }

@@ -22,6 +22,13 @@ class RocCurveView : public QWidget {
   Mode mode() const { return m_mode; }
   ChartView* chartView() const { return m_chart; }
   static QString seriesKey(const QString& runKey) { return runKey + "/roc"; }
+  /// The rejection view's marks of a run: 1/ε_B at the working points.
+  static QString workingPointKey(const QString& runKey) { return runKey + "/wp"; }
+  /// The signal efficiencies marked in the rejection view (those of the runs table).
+  static QList<double> workingPoints();
+  /// (ε_S, 1/ε_B) at each working point the curve reaches with ε_B > 0, ε_B interpolated
+  /// linearly between the ROC points around it.
+  static QList<QPointF> rejectionAtWorkingPoints(const QList<QPointF>& roc);
 
  private:
   void redraw();

@@ -14,6 +14,7 @@ namespace imbw {
 ScoreHistogramView::ScoreHistogramView(QWidget* parent)
     : QWidget(parent),
       m_chart(new ChartView(this)),
+      m_ratio(new ChartView(this)),
       m_runBox(new QComboBox(this)),
       m_logBox(new QCheckBox(tr("log y"), this)) {
   m_runBox->setToolTip(tr("Which of the selected runs to show"));
@@ -25,7 +26,10 @@ ScoreHistogramView::ScoreHistogramView(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(bar);
-  layout->addWidget(m_chart);
+  layout->addWidget(m_chart, 3);
+  layout->addWidget(m_ratio, 1);
+  m_ratio->setAxisTitles(tr("Classifier score"), tr("test / train"));
+  m_ratio->setLegendAlignment(Qt::AlignRight);
   m_chart->setTitle(
       tr("Score distributions per class") +
       QStringLiteral("<br><span style=\"font-weight:normal\">%1</span>")
@@ -63,7 +67,7 @@ void ScoreHistogramView::setRuns(const QList<RunPlotData>& runs) {
 }
 
 void ScoreHistogramView::redraw() {
-  QStringList keep;
+  QStringList keep, keepRatio;
   const QString key = currentRunKey();
   for (const RunPlotData& run : std::as_const(m_runs)) {
     if (run.key != key) continue;
@@ -91,10 +95,39 @@ void ScoreHistogramView::redraw() {
         m_chart->setSeries(trainKey, tr("%1 (train)").arg(h.className),
                            histogramStepPoints(h.edges, h.train), style);
         keep << trainKey;
+        // Ratio panel: test over training per bin; a bin without training events has none.
+        QList<QPointF> ratio;
+        if (h.train.size() == h.test.size() && h.edges.size() == h.test.size() + 1)
+          for (qsizetype b = 0; b < h.test.size(); ++b)
+            if (h.train[b] > 0) {
+              const double r = h.test[b] / h.train[b];
+              ratio << QPointF(h.edges[b], r) << QPointF(h.edges[b + 1], r);
+            }
+        SeriesStyle rs;
+        rs.color = classColor(c, n, signalIndex);
+        rs.width = 1.5;
+        m_ratio->setSeries(ratioKey(run.key, c), h.className, ratio, rs);
+        keepRatio << ratioKey(run.key, c);
       }
     }
   }
   m_chart->retainSeries(keep);
+  if (!keepRatio.isEmpty()) {
+    SeriesStyle one;
+    one.color = Qt::gray;
+    one.pen = Qt::DashLine;
+    one.width = 1.0;
+    one.showInLegend = false;
+    double lo = 0, hi = 1;
+    for (const RunPlotData& run : std::as_const(m_runs))
+      if (run.key == key && !run.histograms.isEmpty() && !run.histograms.front().edges.isEmpty()) {
+        lo = run.histograms.front().edges.front();
+        hi = run.histograms.front().edges.back();
+      }
+    m_ratio->setSeries("one", {}, {QPointF(lo, 1.0), QPointF(hi, 1.0)}, one);
+    keepRatio << "one";
+  }
+  m_ratio->retainSeries(keepRatio);
 }
 
 }  // namespace imbw

@@ -22,12 +22,19 @@ class ScoreHistogramView : public QWidget {
   void setRuns(const QList<RunPlotData>& runs);
   void setLogY(bool on);
   ChartView* chartView() const { return m_chart; }
+  /// The panel under the histograms: per class and bin, held-out (test) over training
+  /// fraction, where the training bin is not empty; a dashed line at 1.
+  ChartView* ratioView() const { return m_ratio; }
+  static QString ratioKey(const QString& runKey, int classIndex) {
+    return QString("%1/ratio/%2").arg(runKey).arg(classIndex);
+  }
   QString currentRunKey() const;
   static QColor classColor(int classIndex, int numClasses, int signalIndex);
 
  private:
   void redraw();
   ChartView* m_chart;
+  ChartView* m_ratio;
   QComboBox* m_runBox;
   QCheckBox* m_logBox;
   QList<RunPlotData> m_runs;

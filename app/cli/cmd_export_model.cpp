@@ -1,7 +1,10 @@
 // imbalance-cli export-model MODEL --format xgboost|ubj|onnx --out FILE: a model saved by
 // `imbalance-cli run --save-models` in a format other programs run (XGBoost, ROOT, ONNX
-// runtimes).
+// runtimes); or, with --run, a fold model of a project's run from its sidecar.
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +13,8 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/output_paths.h"
+#include "app/cli/project_results.h"
 #include "core/export/model_export.h"
 #include "core/learn/model.h"
 #include "core/util/error.h"
@@ -18,9 +23,12 @@ namespace {
 
 const char* const kUsage =
     "usage: imbalance-cli export-model MODEL --format xgboost|ubj|onnx --out FILE\n"
+    "       imbalance-cli export-model PROJECT.json --run ID|NAME --fold K|all\n"
+    "                                  --format xgboost|ubj|onnx --out FILE\n"
     "\n"
-    "Writes a model saved by `imbalance-cli run --save-models` so that other programs predict\n"
-    "the same scores:\n"
+    "Writes a model saved by `imbalance-cli run --save-models`, or the fold model of a run\n"
+    "stored in a project (PROJECT.results.h5, written by the window's Save or `run --save`),\n"
+    "so that other programs predict the same scores:\n"
     "  gbdt                          xgboost (XGBoost JSON), ubj (XGBoost UBJ), onnx (two "
     "classes)\n"
     "  random_forest,                xgboost / ubj (regression trees whose sum is the forest's\n"
@@ -31,17 +39,83 @@ const char* const kUsage =
     "'probabilities' [N, K] for K > 2 classes.\n"
     "\n"
     "  --format F   xgboost, ubj or onnx (required)\n"
-    "  --out FILE   the exported model (required)\n";
+    "  --out FILE   the exported model (required); with --fold all, FILE's name gets _fold1,\n"
+    "               _fold2, ... before its extension (net.onnx -> net_fold1.onnx, ...)\n"
+    "  --run R      the project's run, by id (r1, r2, ...) or name\n"
+    "  --fold K     the fold whose model is written (1-based), or all (required with --run)\n";
+
+/// FILE with "_foldK" before its extension.
+std::string foldPath(const std::string& out, std::size_t fold) {
+  const std::filesystem::path p(out);
+  return (p.parent_path() /
+          (p.stem().string() + "_fold" + std::to_string(fold + 1) + p.extension().string()))
+      .string();
+}
+
+/// The fold models of a project's run, written through a temporary model file each.
+int exportFromProject(const imbw::cli::Args& args, imbw::ModelFormat format) {
+  if (!args.options.count("--fold"))
+    throw imbw::cli::UsageError("export-model with --run needs --fold K or --fold all");
+  const std::string projectPath = args.positional[0];
+  const std::string out = args.option("--out");
+  const imbw::Project project = imbw::Project::load(projectPath);
+  const imbw::ProjectRun& run =
+      imbw::cli::findProjectRun(project, projectPath, args.option("--run"));
+  const auto store = imbw::readRunStore(imbw::sidecarPath(projectPath));
+  const auto stored = imbw::cli::storedResults(store, projectPath, run);
+  if (stored->models.empty())
+    throw imbw::Error("run '" + run.name() + "' has no stored fold models in '" +
+                      imbw::sidecarPath(projectPath) + "'");
+  const std::vector<std::size_t> folds =
+      imbw::cli::parseFolds(args.option("--fold"), stored->models.size());
+  const bool all = folds.size() > 1 || args.option("--fold") == "all";
+  const auto allowed = imbw::exportFormats(run.config.modelKind());
+  if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
+    std::string list;
+    for (auto f : allowed) list += (list.empty() ? "" : ", ") + imbw::formatName(f);
+    throw imbw::Error("run '" + run.name() + "' (" + run.config.modelKind() +
+                      ") cannot be exported as " + imbw::formatName(format) +
+                      " (possible: " + (list.empty() ? "none" : list) + ")");
+  }
+  for (std::size_t k : folds) imbw::cli::requireWritableFile("--out", all ? foldPath(out, k) : out);
+
+  const imbw::ExportInfo info = imbw::cli::exportInfo(project, run);
+  std::error_code ec;
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec) /
+                                    ("imbw-export-" + std::to_string(::getpid()) + "-" + run.id);
+  std::filesystem::create_directories(tmp, ec);
+  if (ec) throw imbw::Error("cannot create the temporary folder '" + tmp.string() + "'");
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() {
+      std::error_code e;
+      std::filesystem::remove_all(dir, e);
+    }
+  } cleanup{tmp};
+  for (std::size_t k : folds) {
+    const std::string modelFile = imbw::materialiseModel(*stored, k, tmp.string());
+    const auto model = imbw::loadModel(modelFile);
+    const std::string target = all ? foldPath(out, k) : out;
+    imbw::exportModel(*model, format, target, info);
+    std::cerr << "exported " << run.name() << " fold " << k + 1 << " (" << model->kind() << ") as "
+              << imbw::formatName(format) << " → " << target << '\n';
+  }
+  return 0;
+}
 
 int runExportModel(const std::vector<std::string>& argv) {
-  const auto args = imbw::cli::parseArgs(argv, {"--format", "--out"}, {});
-  if (args.positional.size() != 1) throw imbw::cli::UsageError("export-model needs one model file");
+  const auto args = imbw::cli::parseArgs(argv, {"--format", "--out", "--run", "--fold"}, {});
+  if (args.positional.size() != 1)
+    throw imbw::cli::UsageError("export-model needs one model file or project");
   if (!args.options.count("--format"))
     throw imbw::cli::UsageError("export-model needs --format xgboost|ubj|onnx");
   if (!args.options.count("--out")) throw imbw::cli::UsageError("export-model needs --out FILE");
+  const imbw::ModelFormat format = imbw::parseModelFormat(args.option("--format"));
+  if (args.options.count("--run")) return exportFromProject(args, format);
+  if (args.options.count("--fold"))
+    throw imbw::cli::UsageError("--fold picks a fold of a project's run: give --run too");
   const std::string modelPath = args.positional[0];
   const std::string out = args.option("--out");
-  const imbw::ModelFormat format = imbw::parseModelFormat(args.option("--format"));
   if (!std::filesystem::exists(modelPath)) throw imbw::Error("no model file '" + modelPath + "'");
   if (std::filesystem::exists(out) && std::filesystem::equivalent(modelPath, out))
     throw imbw::Error("--out must not be the model file");

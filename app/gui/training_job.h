@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/run_plots.h"
+#include "app/plots/run_plots.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/eval/roc_curve.h"
 #include "core/learn/run_config.h"

@@ -1,4 +1,4 @@
-#include "app/gui/run_plots.h"
+#include "app/plots/run_plots.h"
 
 #include <cmath>
 

@@ -1,0 +1,135 @@
+// imbalance-cli plots PROJECT.json --out DIR: the window's plots of the stored runs written as
+// PNG/SVG/PDF without a display (Qt's offscreen platform), for batch jobs and CI.
+
+#include <QApplication>
+#include <QString>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/cli/command.h"
+#include "app/cli/insight_common.h"
+#include "app/plots/plot_files.h"
+#include "app/plots/project_plots.h"
+#include "core/project/project.h"
+#include "core/project/run_store.h"
+#include "core/util/error.h"
+
+namespace {
+
+const char* const kUsage =
+    "usage: imbalance-cli plots PROJECT.json --out DIR [--runs LIST] [--format png,svg,pdf]\n"
+    "                           [--size WxH] [--luminosity L] [--label TEXT]\n"
+    "\n"
+    "Writes the plots the window shows, from the results stored in the project\n"
+    "(PROJECT.results.h5: the window's Save or `imbalance-cli run --save`), without training and\n"
+    "without a display (Qt's offscreen platform):\n"
+    "  roc, rejection        ROC curve; background rejection 1/eps_B against eps_S (log)\n"
+    "  pr                    precision against recall, with the AP and the chance level\n"
+    "  significance          Z_A against the cut, the best cut of each run marked\n"
+    "  history               loss and validation AP against the iteration (when recorded)\n"
+    "  scores_<id>_<name>    per run: score distributions per class, held-out and training,\n"
+    "                        with the KS probability\n"
+    "  heatmap_<scan>        per alpha-gamma scan: the metric over the grid\n"
+    "\n"
+    "  --out DIR        the folder (created if missing; required)\n"
+    "  --runs LIST      runs by id (r1) or name, comma separated (default: every trained run\n"
+    "                   shown in the window)\n"
+    "  --format LIST    png, svg, pdf, comma separated (default: png; --formats is the same)\n"
+    "  --size WxH       plot size in points (default 800x600; PNG has twice the pixels)\n"
+    "  --luminosity L   the luminosity factor of the significance (default 1)\n"
+    "  --label TEXT     a label block above each plot, lines split at \\n, the first bold,\n"
+    "                   _{..} and ^{..} as sub- and superscripts, e.g.\n"
+    "                   'Experiment Simulation Internal\\n√s = 13 TeV, 140 fb^{-1}'\n"
+    "                   (default: the project's \"plotLabel\"; --label '' for none)\n";
+
+/// Splits LIST on commas, except that an entry that is a run's full name (it may hold commas)
+/// is taken whole.
+std::vector<std::string> runList(const imbw::Project& project, const std::string& text) {
+  if (project.findRunByName(text) || project.findRun(text)) return {text};
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    std::string item = text.substr(pos, comma - pos);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    pos = comma + 1;
+  }
+  if (out.empty()) throw imbw::cli::UsageError("--runs needs run ids or names");
+  return out;
+}
+
+QSize parseSize(const std::string& text) {
+  const auto x = text.find('x');
+  int w = 0, h = 0;
+  if (x != std::string::npos) {
+    w = imbw::cli::toInt("--size", text.substr(0, x), 200);
+    h = imbw::cli::toInt("--size", text.substr(x + 1), 150);
+  }
+  if (w <= 0 || h <= 0 || w > 10000 || h > 10000)
+    throw imbw::cli::UsageError(
+        "--size needs WIDTHxHEIGHT in points, e.g. 800x600 (at least "
+        "200x150, at most 10000x10000), not '" +
+        text + "'");
+  return QSize(w, h);
+}
+
+int runPlots(const std::vector<std::string>& argv) {
+  const auto args = imbw::cli::parseArgs(
+      argv, {"--out", "--runs", "--format", "--formats", "--size", "--luminosity", "--label"}, {});
+  if (args.positional.size() != 1) throw imbw::cli::UsageError("plots needs one project file");
+  if (!args.options.count("--out")) throw imbw::cli::UsageError("plots needs --out DIR");
+  if (args.options.count("--format") && args.options.count("--formats"))
+    throw imbw::cli::UsageError("give --format or --formats, not both");
+  imbw::PlotFileOptions options;
+  options.formats = imbw::parsePlotFormats(
+      QString::fromStdString(args.option("--format", args.option("--formats", "png"))));
+  if (args.options.count("--size")) options.size = parseSize(args.option("--size"));
+  const double luminosity = args.options.count("--luminosity")
+                                ? imbw::cli::toDouble("--luminosity", args.option("--luminosity"))
+                                : 1.0;
+  if (!(luminosity > 0) || !std::isfinite(luminosity))
+    throw imbw::cli::UsageError("--luminosity needs a positive factor");
+
+  const std::string path = args.positional[0];
+  const imbw::Project project = imbw::Project::load(path);
+  options.label = args.options.count("--label") ? QString::fromStdString(args.option("--label"))
+                                                : imbw::projectPlotLabel(project);
+  options.label.replace("\\n", "\n");
+  const auto store = imbw::readRunStore(imbw::sidecarPath(path));
+  const std::vector<std::string> which = args.options.count("--runs")
+                                             ? runList(project, args.option("--runs"))
+                                             : std::vector<std::string>{};
+  // Evaluated before Qt starts: a wrong run name is reported without a display.
+  const imbw::ProjectPlots plots = imbw::projectPlots(project, store, which, luminosity);
+  if (plots.runs.isEmpty() && plots.scans.isEmpty())
+    throw imbw::Error("'" + path +
+                      "' has no stored results to plot (train and save its runs: "
+                      "`imbalance-cli run " +
+                      path + " --save`)");
+
+  // No display needed: Qt's offscreen platform unless the caller chose one.
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  static int argc = 1;
+  static char name[] = "imbalance-cli";
+  static char* qtArgv[] = {name, nullptr};
+  QApplication app(argc, qtArgv);
+  const QStringList written =
+      imbw::writePlotFiles(plots, QString::fromStdString(args.option("--out")), options);
+  for (const QString& f : written) std::cout << f.toStdString() << '\n';
+  std::cerr << "wrote " << written.size() << " plot files of " << plots.runs.size() << " run(s)"
+            << (plots.scans.isEmpty() ? ""
+                                      : " and " + std::to_string(plots.scans.size()) + " scan(s)")
+            << '\n';
+  return 0;
+}
+
+}  // namespace
+
+IMBW_CLI_COMMAND(plots, "the window's plots of stored runs as PNG/SVG/PDF (no display)", kUsage,
+                 runPlots)

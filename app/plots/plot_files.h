@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include "app/plots/project_plots.h"
+
+namespace imbw {
+
+/// How plot files are written.
+struct PlotFileOptions {
+  QStringList formats{QStringLiteral("png")};  ///< any of png, svg, pdf
+  QSize size{800, 600};                        ///< in points (PNG: twice the pixels)
+  /// The label block above every chart (ChartView::setLabelBlock); empty: none.
+  QString label;
+};
+
+/// A project's label block: the top-level key "plotLabel" (a string), or "" when absent.
+/// Throws imbw::Error when the key is not a string.
+QString projectPlotLabel(const Project& project);
+
+/// "png,svg" → {"png", "svg"}; throws imbw::Error naming a format that is not png, svg or pdf.
+QStringList parsePlotFormats(const QString& text);
+
+/// A file-name part for a run name: letters, digits, '-' and '_' kept, the rest '_'.
+QString fileSlug(const QString& name);
+
+/// Writes the window's views of `plots` to `dir` (created if missing), once per format:
+///   roc.F, rejection.F (1/ε_B against ε_S, log), pr.F, significance.F (with its legend),
+///   history.F (when a run has a training history), scores_<id>_<name>.F per run (the score
+///   distributions with the training-set overlay and KS) with scores_<id>_<name>_ratio.F (test
+///   over training per bin) when training scores are stored, heatmap_<scan id>.F per scan.
+/// Needs a QApplication (the offscreen platform is enough). Returns the written paths; throws
+/// imbw::Error naming the file that cannot be written (or the folder that cannot be made).
+QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
+                           const PlotFileOptions& options = {});
+
+}  // namespace imbw

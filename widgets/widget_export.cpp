@@ -1,0 +1,72 @@
+#include "widgets/widget_export.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+#include <QWidget>
+
+namespace imbw {
+
+bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix != "png" && suffix != "svg" && suffix != "pdf")
+    return fail(QObject::tr("unknown export format '%1' (use .png, .svg or .pdf)").arg(suffix));
+  widget.resize(size);
+  // White paper whatever the desktop's palette: exported figures go into documents.
+  QPalette paper = widget.palette();
+  const QPalette original = paper;
+  paper.setColor(QPalette::Base, Qt::white);
+  paper.setColor(QPalette::Window, Qt::white);
+  paper.setColor(QPalette::Text, Qt::black);
+  paper.setColor(QPalette::WindowText, Qt::black);
+  widget.setPalette(paper);
+  struct Restore {
+    QWidget& w;
+    QPalette p;
+    ~Restore() { w.setPalette(p); }
+  } restore{widget, original};
+  const QWidget::RenderFlags flags = QWidget::DrawChildren;
+  if (suffix == "png") {
+    constexpr int scale = 2;
+    QImage image(size * scale, QImage::Format_ARGB32);
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    widget.render(&painter, QPoint(), QRegion(), flags);
+    painter.end();
+    if (!image.save(path, "PNG")) return fail(QObject::tr("cannot write %1").arg(path));
+    return true;
+  }
+  if (suffix == "svg") {
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(size);
+    generator.setViewBox(QRect(QPoint(0, 0), size));
+    QPainter painter;
+    if (!painter.begin(&generator)) return fail(QObject::tr("cannot write %1").arg(path));
+    widget.render(&painter, QPoint(), QRegion(), flags);
+    painter.end();
+    if (QFileInfo(path).size() == 0) return fail(QObject::tr("cannot write %1").arg(path));
+    return true;
+  }
+  QPdfWriter writer(path);
+  writer.setResolution(96);
+  writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+  writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+  QPainter painter;
+  if (!painter.begin(&writer)) return fail(QObject::tr("cannot write %1").arg(path));
+  const QRect page = painter.viewport();
+  painter.scale(double(page.width()) / size.width(), double(page.height()) / size.height());
+  widget.render(&painter, QPoint(), QRegion(), flags);
+  painter.end();
+  return true;
+}
+
+}  // namespace imbw

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QSize>
+#include <QString>
+
+class QWidget;
+
+namespace imbw {
+
+/// Writes what `widget` paints (its paintEvent and children) at `size` to `path`; the format
+/// follows the suffix: .png (twice the pixels, for print and high-dpi screens), .svg or .pdf.
+/// For views that paint themselves (the α–γ heat map); charts use ChartView::exportTo. The
+/// widget is resized to `size`. Returns false and fills `error` when the file cannot be
+/// written or the suffix is not one of the three.
+bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error = nullptr);
+
+}  // namespace imbw
