@@ -89,3 +89,62 @@ BumpHunt bumpHunt(std::span<const double> resonance, std::span<const double> sco
 }
 
 }  // namespace imbw
+
+namespace imbw {
+
+double poissonSignificance(double n, double mu) {
+  if (!(mu > 0.0)) return 0.0;
+  const double q = n > 0.0 ? 2.0 * (n * std::log(n / mu) - (n - mu)) : 2.0 * mu;
+  const double z = std::sqrt(std::max(q, 0.0));
+  return n >= mu ? z : -z;
+}
+
+SidebandFit fitSidebands(std::span<const double> edges, std::span<const double> counts, double lo,
+                         double hi, double width) {
+  if (edges.size() != counts.size() + 1 || counts.empty())
+    throw Error("sideband fit: a histogram needs one more edge than bins");
+  if (!(hi > lo) || !(width > 0.0))
+    throw Error("sideband fit: the window needs hi > lo and sidebands of positive width");
+  const std::size_t nb = counts.size();
+  std::vector<double> centre(nb);
+  for (std::size_t k = 0; k < nb; ++k) {
+    centre[k] = 0.5 * (edges[k] + edges[k + 1]);
+    if (!(centre[k] > 0.0))
+      throw Error("sideband fit: bin centre " + std::to_string(centre[k]) +
+                  " is not positive (a power law needs m > 0)");
+  }
+  // Weighted least squares of y = ln n on x = ln m with weights n.
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  SidebandFit f;
+  for (std::size_t k = 0; k < nb; ++k) {
+    const double m = centre[k];
+    const bool side = (m >= lo - width && m < lo) || (m > hi && m <= hi + width);
+    if (!side || !(counts[k] > 0.0)) continue;
+    const double w = counts[k], x = std::log(m), y = std::log(counts[k]);
+    sw += w;
+    sx += w * x;
+    sy += w * y;
+    sxx += w * x * x;
+    sxy += w * x * y;
+    ++f.sidebandBins;
+  }
+  const double det = sw * sxx - sx * sx;
+  if (f.sidebandBins < 2 || !(std::abs(det) > 0.0))
+    throw Error("sideband fit: " + std::to_string(f.sidebandBins) +
+                " sideband bins have events; the fit needs at least two (widen the sidebands or "
+                "the histogram)");
+  f.b = (sw * sxy - sx * sy) / det;
+  f.a = (sy - f.b * sx) / sw;
+  f.curve.resize(nb);
+  for (std::size_t k = 0; k < nb; ++k) {
+    f.curve[k] = std::exp(f.a + f.b * std::log(centre[k]));
+    if (centre[k] >= lo && centre[k] <= hi) {
+      f.observed += counts[k];
+      f.expected += f.curve[k];
+    }
+  }
+  f.significance = poissonSignificance(f.observed, f.expected);
+  return f;
+}
+
+}  // namespace imbw
