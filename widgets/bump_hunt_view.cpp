@@ -12,7 +12,7 @@ BumpHuntView::BumpHuntView(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   m_chart = new ChartView(this);
-  m_chart->setLegendAlignment(Qt::AlignRight);
+  m_chart->setLegendAlignment(Qt::AlignBottom);
   m_summary = new QLabel(this);
   m_summary->setWordWrap(true);
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -41,17 +41,16 @@ void BumpHuntView::setPlot(const BumpHuntPlot& p) {
   if (truth) {
     QList<double> stacked(p.all.size());
     for (qsizetype i = 0; i < stacked.size(); ++i) stacked[i] = p.background[i] + p.signal[i];
-    m_chart->setSeries("stack", tr("signal (truth) on background"),
-                       histogramStepPoints(p.edges, stacked), {QColor(200, 30, 30)});
-    m_chart->setSeries("background", tr("background (truth)"),
-                       histogramStepPoints(p.edges, p.background), {QColor(30, 90, 180)});
+    m_chart->setSeries("stack", tr("signal + background"), histogramStepPoints(p.edges, stacked),
+                       {QColor(200, 30, 30)});
+    m_chart->setSeries("background", tr("background"), histogramStepPoints(p.edges, p.background),
+                       {QColor(30, 90, 180)});
   } else {
     m_chart->setSeries("all", tr("events after the cut"), histogramStepPoints(p.edges, p.all),
                        {Qt::black});
   }
   SeriesStyle ref{QColor(120, 120, 120), Qt::DashLine, 1.5};
-  m_chart->setSeries("reference",
-                     truth ? tr("background before the cut, scaled") : tr("before the cut, scaled"),
+  m_chart->setSeries("reference", truth ? tr("bkg. before cut") : tr("before cut"),
                      histogramStepPoints(p.edges, p.reference), ref);
   double top = 0.0;
   for (const QList<double>* v : {&p.all, &p.reference, &p.fit})
@@ -61,8 +60,7 @@ void BumpHuntView::setPlot(const BumpHuntPlot& p) {
     QList<QPointF> pts;
     for (qsizetype i = 0; i < p.fit.size(); ++i)
       pts << QPointF(0.5 * (p.edges[i] + p.edges[i + 1]), p.fit[i]);
-    m_chart->setSeries("fit", tr("sideband fit (power law)"), pts,
-                       {QColor(20, 140, 60), Qt::SolidLine, 2.0});
+    m_chart->setSeries("fit", tr("sideband fit"), pts, {QColor(20, 140, 60), Qt::SolidLine, 2.0});
   }
   // The window's edges and the sidebands' outer edges as vertical lines.
   SeriesStyle edge{QColor(200, 90, 0), Qt::SolidLine, 1.5};
@@ -81,7 +79,8 @@ void BumpHuntView::setPlot(const BumpHuntPlot& p) {
   if (p.fit.isEmpty()) {
     m_summary->setText(tr("No sideband fit: %1").arg(p.fitError));
   } else {
-    m_summary->setText(tr("Z_local = %1σ: %2 events in %3–%4, %5 expected from the sideband fit")
+    m_summary->setText(tr("Z_local = %1σ: %2 events in %3–%4, %5 expected from the sideband fit. "
+                          "Dashed: the shape before the cut, scaled to the events after it.")
                            .arg(p.significance, 0, 'f', 1)
                            .arg(p.observed, 0, 'f', 0)
                            .arg(p.windowLo, 0, 'f', 0)

@@ -2,6 +2,7 @@
 
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 #include "widgets/chart_view.h"
 
@@ -11,7 +12,7 @@ SignalFractionView::SignalFractionView(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   m_chart = new ChartView(this);
-  m_chart->setLegendAlignment(Qt::AlignRight);
+  m_chart->setLegendAlignment(Qt::AlignBottom);
   layout->addWidget(m_chart);
   clear();
 }
@@ -35,6 +36,30 @@ void SignalFractionView::setCurves(const QString& metric,
   m_chart->setTitle(tr("%1 against the injected signal fraction (inside the window)").arg(metric));
   m_chart->setAxisTitles(tr("S/B of the whole sample"), metric);
   m_chart->setLogX(true);
+  double xMin = 0.0, xMax = 0.0, yMax = 0.0;
+  for (const auto& c : curves)
+    for (const QPointF& p : c.second) {
+      xMin = xMin == 0.0 ? p.x() : std::min(xMin, p.x());
+      xMax = std::max(xMax, p.x());
+      yMax = std::max(yMax, p.y());
+    }
+  if (xMax > 0.0) {
+    // Whole decades with room around the points, so every point shows with a labelled decade.
+    const double lo = std::pow(10.0, std::floor(std::log10(xMin / 1.5)));
+    const double hi = std::pow(10.0, std::ceil(std::log10(xMax * 1.5)));
+    m_chart->setXRange(lo, hi);
+    // What a cut on a random score gives: ε_S/√ε_B = √ε, at most 1; AUC 0.5.
+    const bool sic =
+        metric.contains(QStringLiteral("√ε_B")) && !metric.contains(QStringLiteral("1/"));
+    const bool auc = metric == QStringLiteral("AUC");
+    if (sic || auc) {
+      SeriesStyle chance{QColor(130, 130, 130), Qt::DotLine, 1.5};
+      const double y = sic ? 1.0 : 0.5;
+      m_chart->setSeries("chance", sic ? tr("no cut (1)") : tr("random (0.5)"), {{lo, y}, {hi, y}},
+                         chance);
+    }
+    m_chart->setYRange(0.0, auc ? 1.05 : std::max(1.2, 1.15 * yMax));
+  }
   for (const auto& [method, raw] : curves) {
     QList<QPointF> pts = raw;
     std::sort(pts.begin(), pts.end(), [](QPointF a, QPointF b) { return a.x() < b.x(); });

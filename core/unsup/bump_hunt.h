@@ -50,13 +50,13 @@ struct SidebandFit {
   /// Z = sign(n − μ) · √(2 (n ln(n/μ) − (n − μ))), the Asimov form of Cowan et al. with
   /// s = n − μ, b = μ.
   double significance = 0.0;
-  int sidebandBins = 0;  ///< bins the fit used
+  int sidebandBins = 0;  ///< sideband bins holding events
 };
 
-/// Fits ln(count) against ln(bin centre) by least squares weighted by the count (Poisson:
-/// var(ln n) ≈ 1/n) over the bins whose centre is in a sideband, [lo − width, lo) or
-/// (hi, hi + width], and holds a positive count. `edges` are uniform or not, all positive.
-/// Throws imbw::Error when fewer than two sideband bins have counts, or on bad sizes.
+/// Fits the power law μ(m) = exp(a + b ln m) to the bins whose centre is in a sideband,
+/// [lo − width, lo) or (hi, hi + width], by Poisson maximum likelihood (empty bins count: after
+/// a hard cut many are), and compares the window's bins (centre in [lo, hi]) with it. Throws
+/// imbw::Error when fewer than two sideband bins hold events, or on bad sizes.
 SidebandFit fitSidebands(std::span<const double> edges, std::span<const double> counts, double lo,
                          double hi, double width);
 

@@ -56,6 +56,20 @@ class TestSidebandFit : public QObject {
     QVERIFY(f.significance > 0.0);
   }
 
+  void emptyBinsCountAsPoissonZeros() {
+    // tests/reference/sideband_fit/make_reference.py: scipy's Nelder–Mead on the same
+    // likelihood; its output is reference.txt (a, b, expected, observed).
+    const std::vector<double> counts{5, 3, 4, 2, 0, 3, 1, 2, 0, 1, 2, 1, 0, 1, 0, 6, 9, 12, 10, 8,
+                                     7, 4, 2, 0, 1, 0, 0, 1, 0, 2, 0, 0, 1, 0, 0, 1, 0, 0,  0,  1};
+    std::vector<double> edges;
+    for (int k = 0; k <= 40; ++k) edges.push_back(2700.0 + 40.0 * k);
+    const SidebandFit f = fitSidebands(edges, counts, 3300.0, 3700.0, 400.0);
+    QVERIFY2(std::abs(f.b + 5.216982332089224) < 1e-5, qPrintable(QString::number(f.b, 'g', 12)));
+    QVERIFY2(std::abs(f.a - 42.061391553644974) < 1e-4, qPrintable(QString::number(f.a, 'g', 12)));
+    QVERIFY(std::abs(f.expected / 6.099362936719169 - 1.0) < 1e-6);
+    QCOMPARE(f.observed, 59.0);
+  }
+
   void poissonSignificanceClosedForm() {
     // √(2(121 ln 1.21 − 21)) and −√(2(80 ln 0.8 + 20)), worked out with Python's math module.
     QVERIFY(std::abs(poissonSignificance(121.0, 100.0) - 2.032271395580134) < 1e-12);
