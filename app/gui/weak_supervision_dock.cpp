@@ -369,6 +369,37 @@ void WeakSupervisionDock::refreshHistogram() {
       });
 }
 
+// Runs work(observer) on the training pool; on the GUI thread, a cancel or an error goes to
+// the status line and a result to done(). The outcome is moved out of the future, not copied
+// (it holds the events).
+template <typename T, typename Work, typename Done>
+void WeakSupervisionDock::startJob(QFutureWatcher<T>*& slot, Work work, Done done) {
+  slot = new QFutureWatcher<T>(this);
+  auto* watcher = slot;
+  connect(watcher, &QFutureWatcherBase::progressTextChanged, this,
+          [this](const QString& t) { m_status->setText(t); });
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, &slot, done] {
+    slot = nullptr;
+    watcher->deleteLater();
+    if (watcher->isCanceled() || watcher->future().resultCount() == 0) {
+      setBusy(false, tr("Cancelled."));
+      return;
+    }
+    T out = watcher->future().takeResult();
+    if (out.cancelled) {
+      setBusy(false, tr("Cancelled."));
+    } else if (!out.error.isEmpty()) {
+      setBusy(false, out.error);
+    } else {
+      done(std::move(out));
+    }
+  });
+  watcher->setFuture(m_jobs->startTraining<T>([work](QPromise<T>& promise) {
+    PromiseObserver<T> obs(promise);
+    promise.addResult(work(&obs));
+  }));
+}
+
 void WeakSupervisionDock::run() {
   if (busy()) return;
   WeakInputs in = inputs();
@@ -387,41 +418,21 @@ void WeakSupervisionDock::run() {
   std::vector<double> efficiencies;
   for (int k = 0; k < m_efficiency->count(); ++k)
     efficiencies.push_back(m_efficiency->itemData(k).toDouble());
-  m_runWatcher = new QFutureWatcher<WeakRunOutcome>(this);
-  connect(m_runWatcher, &QFutureWatcherBase::progressTextChanged, this,
-          [this](const QString& t) { m_status->setText(t); });
-  connect(m_runWatcher, &QFutureWatcherBase::finished, this, [this] {
-    auto* w = m_runWatcher;
-    m_runWatcher = nullptr;
-    w->deleteLater();
-    if (w->isCanceled() || w->future().resultCount() == 0) {
-      setBusy(false, tr("Cancelled."));
-      return;
-    }
-    WeakRunOutcome out = w->future().takeResult();  // moved, not copied: it holds the events
-    if (out.cancelled) {
-      setBusy(false, tr("Cancelled."));
-      return;
-    }
-    if (!out.error.isEmpty()) {
-      setBusy(false, out.error);
-      return;
-    }
-    setBusy(false, tr("%1 done in %2 s on %3 events.")
-                       .arg(weakMethodTitle(out.method))
-                       .arg(out.seconds, 0, 'f', 1)
-                       .arg(out.events.x.rows()));
-    m_lastRun = std::move(out);
-    showRun();
-    Q_EMIT runFinished();
-  });
   setBusy(true, tr("Starting %1…").arg(weakMethodTitle(method)));
-  m_runWatcher->setFuture(
-      m_jobs->startTraining<WeakRunOutcome>([in = std::move(in), method, withSupervised,
-                                             efficiencies](QPromise<WeakRunOutcome>& promise) {
-        PromiseObserver<WeakRunOutcome> obs(promise);
-        promise.addResult(runWeakJob(in, method, withSupervised, efficiencies, &obs));
-      }));
+  startJob(
+      m_runWatcher,
+      [in = std::move(in), method, withSupervised, efficiencies](FitObserver* obs) {
+        return runWeakJob(in, method, withSupervised, efficiencies, obs);
+      },
+      [this](WeakRunOutcome out) {
+        setBusy(false, tr("%1 done in %2 s on %3 events.")
+                           .arg(weakMethodTitle(out.method))
+                           .arg(out.seconds, 0, 'f', 1)
+                           .arg(out.events.x.rows()));
+        m_lastRun = std::move(out);
+        showRun();
+        Q_EMIT runFinished();
+      });
 }
 
 void WeakSupervisionDock::runScan() {
@@ -452,34 +463,19 @@ void WeakSupervisionDock::runScan() {
     m_status->setText(QString::fromUtf8(e.what()));
     return;
   }
-  m_scanWatcher = new QFutureWatcher<WeakScanOutcome>(this);
-  connect(m_scanWatcher, &QFutureWatcherBase::progressTextChanged, this,
-          [this](const QString& t) { m_status->setText(t); });
-  connect(m_scanWatcher, &QFutureWatcherBase::finished, this, [this] {
-    auto* w = m_scanWatcher;
-    m_scanWatcher = nullptr;
-    w->deleteLater();
-    if (w->isCanceled() || w->future().resultCount() == 0 || w->result().cancelled) {
-      setBusy(false, tr("Cancelled."));
-      return;
-    }
-    WeakScanOutcome out = w->result();
-    if (!out.error.isEmpty()) {
-      setBusy(false, out.error);
-      return;
-    }
-    setBusy(false, tr("Scan done: %1 points.").arg(out.points.size()));
-    m_lastScan = std::move(out);
-    showScan();
-    Q_EMIT scanFinished();
-  });
   setBusy(true, tr("Starting the scan…"));
   m_tabs->setCurrentIndex(1);
-  m_scanWatcher->setFuture(m_jobs->startTraining<WeakScanOutcome>(
-      [in = std::move(in), fractions, methods](QPromise<WeakScanOutcome>& promise) {
-        PromiseObserver<WeakScanOutcome> obs(promise);
-        promise.addResult(runScanJob(in, fractions, methods, &obs));
-      }));
+  startJob(
+      m_scanWatcher,
+      [in = std::move(in), fractions, methods](FitObserver* obs) {
+        return runScanJob(in, fractions, methods, obs);
+      },
+      [this](WeakScanOutcome out) {
+        setBusy(false, tr("Scan done: %1 points.").arg(out.points.size()));
+        m_lastScan = std::move(out);
+        showScan();
+        Q_EMIT scanFinished();
+      });
 }
 
 void WeakSupervisionDock::cancel() {

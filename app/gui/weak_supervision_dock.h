@@ -78,6 +78,8 @@ class WeakSupervisionDock : public QDockWidget {
   void showScan();
   void setBusy(bool busy, const QString& text);
   void projectReplaced();
+  template <typename T, typename Work, typename Done>
+  void startJob(QFutureWatcher<T>*& slot, Work work, Done done);
 
   MainWindow* m_window;
   AnalysisSession* m_session;
