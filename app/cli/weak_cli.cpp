@@ -40,24 +40,11 @@ std::vector<std::string> expandObject(const std::string& option, const std::stri
   std::vector<std::string> known = analysis.features;
   for (const auto& d : analysis.derived)
     if (std::find(known.begin(), known.end(), d.name) == known.end()) known.push_back(d.name);
-  std::vector<std::string> out;
-  for (const std::string& item : splitList(text)) {
-    if (!item.empty() && item.back() == '*') {
-      const std::string prefix = item.substr(0, item.size() - 1);
-      std::size_t found = 0;
-      for (const std::string& k : known)
-        if (k.rfind(prefix, 0) == 0) {
-          out.push_back(k);
-          ++found;
-        }
-      if (found == 0)
-        throw UsageError(option + ": no feature of the analysis starts with '" + prefix + "'");
-    } else {
-      out.push_back(item);
-    }
+  try {
+    return expandFeatureList(option, text, known);
+  } catch (const Error& e) {
+    throw UsageError(e.what());
   }
-  if (out.empty()) throw UsageError(option + " needs at least one feature");
-  return out;
 }
 
 double number(const std::string& option, const std::string& text) {

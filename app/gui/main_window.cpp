@@ -36,6 +36,7 @@
 #include "app/gui/core_convert.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/short_job.h"
+#include "app/gui/weak_supervision_dock.h"
 #include "core/data/sample_reader.h"
 #include "core/export/library_versions.h"
 #include "widgets/about_dialog.h"
@@ -191,6 +192,7 @@ void MainWindow::buildActions() {
   m_cancelAction->setShortcuts(
       {QKeySequence(Qt::SHIFT | Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
 
+  addWeakSupervisionDock(this, m_session, m_jobs);  // issue 14, before the View menu lists docks
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 

@@ -33,11 +33,9 @@ void activate(RowMatrixF& z, bool tanhAct) {
 }  // namespace
 
 nlohmann::json AutoencoderConfig::toJson() const {
-  return {{"hidden", hidden},         {"latent", latent},
-          {"activation", activation}, {"learning_rate", learningRate},
-          {"beta1", beta1},           {"beta2", beta2},
-          {"epsilon", epsilon},       {"batch_size", batchSize},
-          {"max_epochs", maxEpochs},  {"patience", patience}};
+  nlohmann::json j{{"hidden", hidden}, {"latent", latent}, {"activation", activation}};
+  writeJson(j);
+  return j;
 }
 
 AutoencoderConfig AutoencoderConfig::fromJson(const nlohmann::json& j) {
@@ -50,22 +48,13 @@ AutoencoderConfig AutoencoderConfig::fromJson(const nlohmann::json& j) {
   learn_util::get(j, "hidden", c.hidden);
   learn_util::get(j, "latent", c.latent);
   learn_util::get(j, "activation", c.activation);
-  learn_util::get(j, "learning_rate", c.learningRate);
-  learn_util::get(j, "beta1", c.beta1);
-  learn_util::get(j, "beta2", c.beta2);
-  learn_util::get(j, "epsilon", c.epsilon);
-  learn_util::get(j, "batch_size", c.batchSize);
-  learn_util::get(j, "max_epochs", c.maxEpochs);
-  learn_util::get(j, "patience", c.patience);
+  c.readJson(j);
   for (int h : c.hidden)
     if (h < 1) throw Error("autoencoder: every hidden layer needs at least one unit");
   if (c.latent < 1) throw Error("autoencoder: latent must be at least 1");
   if (c.activation != "tanh" && c.activation != "relu")
     throw Error("autoencoder: activation '" + c.activation + "' is not \"tanh\" or \"relu\"");
-  if (!(c.learningRate > 0.0)) throw Error("autoencoder: learning_rate must be positive");
-  if (c.batchSize < 1) throw Error("autoencoder: batch_size must be at least 1");
-  if (c.maxEpochs < 1) throw Error("autoencoder: max_epochs must be at least 1");
-  if (c.patience < 1) throw Error("autoencoder: patience must be at least 1");
+  c.validate("autoencoder", 1);
   return c;
 }
 
@@ -131,24 +120,13 @@ void AutoencoderModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   m_std.fit(train.x);
   RowMatrixF xs;
   m_std.apply(train.x, xs);
-  const int eigenThreads = Eigen::nbThreads();
-  Eigen::setNbThreads(1);
-  struct RestoreThreads {
-    int n;
-    ~RestoreThreads() { Eigen::setNbThreads(n); }
-  } restoreThreads{eigenThreads};
-
   const std::vector<double> weight = learn_util::normalisedWeights(train.weight);
   initLayers(static_cast<int>(d), ctx.seed);
   const std::size_t L = m_layers.size();
-  const std::size_t P = m_params.size();
-  std::vector<float> grad(P, 0.0f), adamM(P, 0.0f), adamV(P, 0.0f);
   const int B = std::min<int>(cfg.batchSize, static_cast<int>(n));
   std::vector<RowMatrixF> act(L), dact(L);  // act[l] = output of layer l
   RowMatrixF xb(B, d);
   Eigen::VectorXf bw(B);
-  std::vector<std::size_t> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), std::size_t{0});
   learn_util::Rng rng(ctx.seed ^ 0x9e3779b97f4a7c15ULL);
 
   RowMatrixF valXs;
@@ -159,121 +137,76 @@ void AutoencoderModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
     m_std.apply(val->x, valXs);
     valWeight = val->weight;
   }
-
-  FitObserver* obs = ctx.observer;
-  const Eigen::Index batches = (n + B - 1) / B;
-  double bestLoss = std::numeric_limits<double>::infinity();
-  std::vector<float> bestParams = m_params;
-  int wait = 0;
-  m_epochsRun = 0;
-  m_bestEpoch = 0;
-  long long step = 0;
   const float invD = 1.0f / static_cast<float>(d);
 
-  for (int epoch = 1; epoch <= cfg.maxEpochs; ++epoch) {
-    learn_util::shuffle(order, rng);
-    double epochLoss = 0.0, epochWeight = 0.0;
-    for (Eigen::Index bi = 0; bi < batches; ++bi) {
-      if (obs && obs->stopRequested()) throw Cancelled();
-      const Eigen::Index begin = bi * B;
-      const int b = static_cast<int>(std::min<Eigen::Index>(B, n - begin));
-      xb.resize(b, d);
-      bw.resize(b);
-      for (int i = 0; i < b; ++i) {
-        const std::size_t r = order[static_cast<std::size_t>(begin + i)];
-        xb.row(i) = xs.row(static_cast<Eigen::Index>(r));
-        bw[i] = static_cast<float>(weight[r]);
+  MiniBatchSteps steps;
+  steps.batch = [&](std::span<const std::size_t> rows, std::vector<float>& grad, double& lossSum,
+                    double& weightSum) {
+    const int b = static_cast<int>(rows.size());
+    xb.resize(b, d);
+    bw.resize(b);
+    for (int i = 0; i < b; ++i) {
+      const std::size_t r = rows[static_cast<std::size_t>(i)];
+      xb.row(i) = xs.row(static_cast<Eigen::Index>(r));
+      bw[i] = static_cast<float>(weight[r]);
+    }
+    // Forward, keeping every layer's output.
+    for (std::size_t l = 0; l < L; ++l) {
+      const Layer& ly = m_layers[l];
+      const RowMatrixF& in = l == 0 ? xb : act[l - 1];
+      CMapM w(m_params.data() + ly.w, ly.in, ly.out);
+      Eigen::Map<const Eigen::RowVectorXf> bias(m_params.data() + ly.b, ly.out);
+      act[l].noalias() = in * w;
+      act[l].rowwise() += bias;
+      if (ly.activated) activate(act[l], tanhAct);
+    }
+    // Loss: Σ_i w_i · mean_k (y_ik − x_ik)² / b; gradient w.r.t. the output.
+    RowMatrixF& dy = dact[L - 1];
+    dy = act[L - 1] - xb;
+    const Eigen::VectorXf perEvent = dy.array().square().rowwise().sum() * invD;
+    for (int i = 0; i < b; ++i) {
+      lossSum += static_cast<double>(bw[i]) * perEvent[i];
+      weightSum += bw[i];
+    }
+    dy = (dy.array().colwise() * (bw.array() * (2.0f * invD / static_cast<float>(b)))).matrix();
+    // Backward.
+    for (std::size_t l = L; l-- > 0;) {
+      const Layer& ly = m_layers[l];
+      RowMatrixF& dz = dact[l];
+      if (ly.activated) {
+        if (tanhAct)
+          dz.array() *= 1.0f - act[l].array().square();
+        else
+          dz = (act[l].array() > 0.0f).select(dz.array(), 0.0f);
       }
-      // Forward, keeping every layer's output.
-      for (std::size_t l = 0; l < L; ++l) {
-        const Layer& ly = m_layers[l];
-        const RowMatrixF& in = l == 0 ? xb : act[l - 1];
+      const RowMatrixF& in = l == 0 ? xb : act[l - 1];
+      MapM gw(grad.data() + ly.w, ly.in, ly.out);
+      gw.noalias() = in.transpose() * dz;
+      Eigen::Map<Eigen::RowVectorXf>(grad.data() + ly.b, ly.out) = dz.colwise().sum();
+      if (l > 0) {
         CMapM w(m_params.data() + ly.w, ly.in, ly.out);
-        Eigen::Map<const Eigen::RowVectorXf> bias(m_params.data() + ly.b, ly.out);
-        act[l].noalias() = in * w;
-        act[l].rowwise() += bias;
-        if (ly.activated) activate(act[l], tanhAct);
+        dact[l - 1].noalias() = dz * w.transpose();
       }
-      // Loss: Σ_i w_i · mean_k (y_ik − x_ik)² / b; gradient w.r.t. the output.
-      RowMatrixF& dy = dact[L - 1];
-      dy = act[L - 1] - xb;
-      const Eigen::VectorXf perEvent = dy.array().square().rowwise().sum() * invD;
-      for (int i = 0; i < b; ++i) {
-        epochLoss += static_cast<double>(bw[i]) * perEvent[i];
-        epochWeight += bw[i];
-      }
-      dy = (dy.array().colwise() * (bw.array() * (2.0f * invD / static_cast<float>(b)))).matrix();
-      // Backward.
-      std::fill(grad.begin(), grad.end(), 0.0f);
-      for (std::size_t l = L; l-- > 0;) {
-        const Layer& ly = m_layers[l];
-        RowMatrixF& dz = dact[l];
-        if (ly.activated) {
-          if (tanhAct)
-            dz.array() *= 1.0f - act[l].array().square();
-          else
-            dz = (act[l].array() > 0.0f).select(dz.array(), 0.0f);
-        }
-        const RowMatrixF& in = l == 0 ? xb : act[l - 1];
-        MapM gw(grad.data() + ly.w, ly.in, ly.out);
-        gw.noalias() = in.transpose() * dz;
-        Eigen::Map<Eigen::RowVectorXf>(grad.data() + ly.b, ly.out) = dz.colwise().sum();
-        if (l > 0) {
-          CMapM w(m_params.data() + ly.w, ly.in, ly.out);
-          dact[l - 1].noalias() = dz * w.transpose();
-        }
-      }
-      // Adam (PyTorch's bias correction, as MlpModel).
-      ++step;
-      const float b1 = static_cast<float>(cfg.beta1), b2 = static_cast<float>(cfg.beta2);
-      const double bc1 = 1.0 - std::pow(cfg.beta1, static_cast<double>(step));
-      const double bc2 = 1.0 - std::pow(cfg.beta2, static_cast<double>(step));
-      const float stepSize = static_cast<float>(cfg.learningRate / bc1);
-      const float invSqrtBc2 = static_cast<float>(1.0 / std::sqrt(bc2));
-      const float eps = static_cast<float>(cfg.epsilon);
-      for (std::size_t k = 0; k < P; ++k) {
-        adamM[k] = b1 * adamM[k] + (1.0f - b1) * grad[k];
-        adamV[k] = b2 * adamV[k] + (1.0f - b2) * grad[k] * grad[k];
-        m_params[k] -= stepSize * adamM[k] / (std::sqrt(adamV[k]) * invSqrtBc2 + eps);
-      }
-      if (obs && (bi & 127) == 0)
-        obs->progress((epoch - 1 + static_cast<double>(bi) / batches) / cfg.maxEpochs,
-                      "epoch " + std::to_string(epoch) + "/" + std::to_string(cfg.maxEpochs));
     }
-    m_epochsRun = epoch;
-
-    Checkpoint cp;
-    cp.iteration = epoch;
-    cp.trainLoss = epochWeight != 0.0 ? epochLoss / epochWeight : 0.0;
-    cp.validationLoss = std::numeric_limits<double>::quiet_NaN();
-    bool stop = false;
-    if (valXs.rows() > 0) {
-      const RowMatrixF y = forward(valXs);
-      const Eigen::VectorXf e = (y - valXs).array().square().rowwise().sum() * invD;
-      double sw = 0.0, sl = 0.0;
-      cp.validationScores.resize(static_cast<std::size_t>(e.size()));
-      for (Eigen::Index i = 0; i < e.size(); ++i) {
-        cp.validationScores[static_cast<std::size_t>(i)] = e[i];
-        sl += valWeight[static_cast<std::size_t>(i)] * e[i];
-        sw += valWeight[static_cast<std::size_t>(i)];
-      }
-      cp.validationLoss = sw != 0.0 ? sl / sw : std::numeric_limits<double>::quiet_NaN();
-      if (cp.validationLoss < bestLoss) {
-        bestLoss = cp.validationLoss;
-        bestParams = m_params;
-        m_bestEpoch = epoch;
-        wait = 0;
-      } else if (++wait >= cfg.patience) {
-        stop = true;
-      }
-    } else {
-      m_bestEpoch = epoch;
+  };
+  steps.validate = [&](Checkpoint& cp) {
+    if (valXs.rows() == 0) return false;
+    const RowMatrixF y = forward(valXs);
+    const Eigen::VectorXf e = (y - valXs).array().square().rowwise().sum() * invD;
+    double sw = 0.0, sl = 0.0;
+    cp.validationScores.resize(static_cast<std::size_t>(e.size()));
+    for (Eigen::Index i = 0; i < e.size(); ++i) {
+      cp.validationScores[static_cast<std::size_t>(i)] = e[i];
+      sl += valWeight[static_cast<std::size_t>(i)] * e[i];
+      sw += valWeight[static_cast<std::size_t>(i)];
     }
-    if (obs) obs->checkpoint(cp);
-    if (stop) break;
-  }
-  if (valXs.rows() > 0 && m_bestEpoch > 0) m_params = std::move(bestParams);
-  if (obs) obs->progress(1.0, "trained");
+    cp.validationLoss = sw != 0.0 ? sl / sw : std::numeric_limits<double>::quiet_NaN();
+    return true;
+  };
+  const MiniBatchOutcome outcome =
+      trainMiniBatches(cfg, static_cast<std::size_t>(n), 1, m_params, rng, ctx.observer, steps);
+  m_epochsRun = outcome.epochsRun;
+  m_bestEpoch = outcome.bestEpoch;
 }
 
 RowMatrixF AutoencoderModel::reconstructStandardised(const RowMatrixF& x) const {
@@ -339,10 +272,7 @@ std::unique_ptr<AutoencoderModel> AutoencoderModel::load(const std::string& path
     const std::string p = "layer" + std::to_string(l) + "_";
     auto copyInto = [&](const std::string& name, std::size_t offset, Eigen::Index rows,
                         Eigen::Index cols) {
-      const RowMatrixF m = f.readMatrix(name);
-      if (m.rows() != rows || m.cols() != cols)
-        throw Error("'" + path + "': dataset '" + name + "' has the wrong shape");
-      std::copy_n(m.data(), m.size(), model->m_params.data() + offset);
+      f.readMatrixInto(name, model->m_params.data() + offset, rows, cols);
     };
     copyInto(p + "weight", ly.w, ly.in, ly.out);
     copyInto(p + "bias", ly.b, 1, ly.out);

@@ -5,21 +5,22 @@
 #include <string>
 #include <vector>
 
+#include "core/learn/minibatch_training.h"
 #include "core/learn/model.h"
 #include "core/learn/standardizer.h"
 
 namespace imbw {
 
 /// Hyper-parameters of the dense autoencoder.
-struct AutoencoderConfig {
+/// Adam, batch size 128, at most 30 epochs, patience 5 (MiniBatchSettings).
+struct AutoencoderConfig : MiniBatchSettings {
+  AutoencoderConfig() {
+    batchSize = 128;
+    maxEpochs = 30;
+  }
   std::vector<int> hidden{32};      ///< encoder hidden units; the decoder mirrors them
   int latent = 2;                   ///< size of the bottleneck (linear)
   std::string activation = "tanh";  ///< of the hidden layers: "tanh" or "relu"
-  double learningRate = 1e-3;
-  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  ///< Adam
-  int batchSize = 128;
-  int maxEpochs = 30;
-  int patience = 5;  ///< epochs without a better validation loss before stopping
 
   nlohmann::json toJson() const;
   static AutoencoderConfig fromJson(const nlohmann::json& j);  ///< validates; throws imbw::Error

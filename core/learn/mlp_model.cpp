@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/learn/learn_util.h"
+#include "core/learn/minibatch_training.h"
 #include "core/learn/model_io.h"
 #include "core/util/error.h"
 
@@ -33,12 +34,10 @@ struct LayerBuffers {
 }  // namespace
 
 nlohmann::json MlpConfig::toJson() const {
-  return {{"hidden", hidden},        {"batch_norm", batchNorm},
-          {"dropout", dropout},      {"learning_rate", learningRate},
-          {"beta1", beta1},          {"beta2", beta2},
-          {"epsilon", epsilon},      {"batch_size", batchSize},
-          {"max_epochs", maxEpochs}, {"patience", patience},
-          {"loss", loss.toJson()}};
+  nlohmann::json j{
+      {"hidden", hidden}, {"batch_norm", batchNorm}, {"dropout", dropout}, {"loss", loss.toJson()}};
+  writeJson(j);
+  return j;
 }
 
 MlpConfig MlpConfig::fromJson(const nlohmann::json& j) {
@@ -49,21 +48,12 @@ MlpConfig MlpConfig::fromJson(const nlohmann::json& j) {
   learn_util::get(j, "hidden", c.hidden);
   learn_util::get(j, "batch_norm", c.batchNorm);
   learn_util::get(j, "dropout", c.dropout);
-  learn_util::get(j, "learning_rate", c.learningRate);
-  learn_util::get(j, "beta1", c.beta1);
-  learn_util::get(j, "beta2", c.beta2);
-  learn_util::get(j, "epsilon", c.epsilon);
-  learn_util::get(j, "batch_size", c.batchSize);
-  learn_util::get(j, "max_epochs", c.maxEpochs);
-  learn_util::get(j, "patience", c.patience);
+  c.readJson(j);
   if (j.contains("loss")) c.loss = LossConfig::fromJson(j.at("loss"));
   for (int h : c.hidden)
     if (h < 1) throw Error("mlp: every hidden layer needs at least one unit");
   if (!(c.dropout >= 0.0 && c.dropout < 1.0)) throw Error("mlp: dropout must be in [0, 1)");
-  if (!(c.learningRate > 0.0)) throw Error("mlp: learning_rate must be positive");
-  if (c.batchSize < 2) throw Error("mlp: batch_size must be at least 2");
-  if (c.maxEpochs < 1) throw Error("mlp: max_epochs must be at least 1");
-  if (c.patience < 1) throw Error("mlp: patience must be at least 1");
+  c.validate("mlp", 2);
   return c;
 }
 
@@ -134,13 +124,8 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   m_std.apply(train.x, xs);
   // Mini-batch GEMMs (50 × 150 × 150) are far too small to split across threads: Eigen's
   // OpenMP fork/join per product costs more than the product, and on a busy machine spinning
-  // workers make it many times slower. Training runs on this thread; predict() uses threads.
-  const int eigenThreads = Eigen::nbThreads();
-  Eigen::setNbThreads(1);
-  struct RestoreThreads {
-    int n;
-    ~RestoreThreads() { Eigen::setNbThreads(n); }
-  } restoreThreads{eigenThreads};
+  // workers make it many times slower. trainMiniBatches runs on this thread with Eigen's
+  // threads off; predict() uses threads.
 
   // Targets and weights normalised to mean |w| = 1, so the learning rate means the same
   // whatever the weight scale of the sample (luminosity weights, resampled weights, ...).
@@ -161,10 +146,8 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
           static_cast<float>(std::log(std::max(classWeight[k] / total, 1e-12)));
   }
 
-  // Everything the loop touches is allocated here, once.
+  // Everything a batch touches is allocated here, once.
   const int B = cfg.batchSize;
-  const std::size_t P = m_params.size();
-  std::vector<float> grad(P, 0.0f), adamM(P, 0.0f), adamV(P, 0.0f);
   const std::size_t L = m_layers.size();
   std::vector<LayerBuffers> buf(L);
   for (std::size_t l = 0; l < L; ++l) {
@@ -183,8 +166,6 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
       lossValue(static_cast<std::size_t>(B) * outputs), bw(static_cast<std::size_t>(B));
   std::vector<std::uint8_t> bt(static_cast<std::size_t>(B));
   std::vector<std::int32_t> bl(static_cast<std::size_t>(B));
-  std::vector<std::size_t> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), std::size_t{0});
   learn_util::Rng rng(ctx.seed ^ 0x9e3779b97f4a7c15ULL);
 
   const float keep = static_cast<float>(1.0 - cfg.dropout);
@@ -193,7 +174,6 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
       std::min(4294967295.0, std::floor(static_cast<double>(keep) * 4294967296.0)));
   const bool useDropout = cfg.dropout > 0.0;
 
-  // Validation set, standardised once.
   const FeatureMatrix* val = ctx.validation;
   std::vector<std::uint8_t> valTarget;
   std::vector<double> valWeight;
@@ -204,218 +184,166 @@ void MlpModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
     valWeight = val->weight;
   }
 
-  FitObserver* obs = ctx.observer;
-  const Eigen::Index batches = (n + B - 1) / B;
-  double bestLoss = std::numeric_limits<double>::infinity();
-  std::vector<float> bestParams = m_params;
-  std::vector<Layer> bestLayers = m_layers;
-  int wait = 0;
-  m_epochsRun = 0;
-  m_bestEpoch = 0;
-  long long step = 0;
+  MiniBatchSteps steps;
+  steps.batch = [&](std::span<const std::size_t> rows, std::vector<float>& grad, double& lossSum,
+                    double& weightSum) {
+    const int b = static_cast<int>(rows.size());
+    for (int i = 0; i < b; ++i) {
+      const std::size_t r = rows[static_cast<std::size_t>(i)];
+      std::copy_n(xs.data() + static_cast<Eigen::Index>(r) * d, d, xb.data() + i * d);
+      bt[i] = target[r];
+      bl[i] = train.label[r];
+      bw[i] = weight[r];
+    }
 
-  for (int epoch = 1; epoch <= cfg.maxEpochs; ++epoch) {
-    learn_util::shuffle(order, rng);
-    double epochLoss = 0.0;
-    double epochWeight = 0.0;
-    for (Eigen::Index bi = 0; bi < batches; ++bi) {
-      if (obs && obs->stopRequested()) throw Cancelled();
-      const Eigen::Index begin = bi * B;
-      const int b = static_cast<int>(std::min<Eigen::Index>(B, n - begin));
-      if (b < 2) continue;  // batch statistics of one event are meaningless
-      for (int i = 0; i < b; ++i) {
-        const std::size_t r = order[static_cast<std::size_t>(begin + i)];
-        std::copy_n(xs.data() + static_cast<Eigen::Index>(r) * d, d, xb.data() + i * d);
-        bt[i] = target[r];
-        bl[i] = train.label[r];
-        bw[i] = weight[r];
-      }
-
-      // Forward.
-      const float* inPtr = xb.data();
-      int inDim = static_cast<int>(d);
-      for (std::size_t l = 0; l < L; ++l) {
-        const Layer& ly = m_layers[l];
-        LayerBuffers& lb = buf[l];
-        CMapM ain(inPtr, b, inDim);
-        CMapM w(m_params.data() + ly.w, ly.in, ly.out);
-        MapM z(lb.xhat.data(), b, ly.out);
-        z.noalias() = ain * w;
-        if (l + 1 == L) {
-          const float* bias = m_params.data() + ly.b;
-          for (int i = 0; i < b; ++i)
-            for (int k = 0; k < ly.out; ++k) margin[i * ly.out + k] = z(i, k) + bias[k];
-          break;
-        }
-        MapM a(lb.act.data(), b, ly.out);
-        if (ly.batchNorm) {
-          lb.mean = z.colwise().mean();
-          z.rowwise() -= lb.mean;
-          lb.colA = z.array().square().colwise().sum() / static_cast<float>(b);  // variance
-          lb.invStd = (lb.colA.array() + kBnEps).rsqrt();
-          Layer& lw = m_layers[l];
-          lw.runMean = (1.0f - kBnMomentum) * lw.runMean + kBnMomentum * lb.mean;
-          lw.runVar = (1.0f - kBnMomentum) * lw.runVar +
-                      (kBnMomentum * static_cast<float>(b) / static_cast<float>(b - 1)) * lb.colA;
-          z.array().rowwise() *= lb.invStd.array();
-          const float* gamma = m_params.data() + ly.gamma;
-          const float* beta = m_params.data() + ly.beta;
-          for (int i = 0; i < b; ++i) {
-            const float* zr = &z(i, 0);
-            float* ar = &a(i, 0);
-            for (int k = 0; k < ly.out; ++k) ar[k] = std::max(0.0f, gamma[k] * zr[k] + beta[k]);
-          }
-        } else {
-          const float* bias = m_params.data() + ly.b;
-          for (int i = 0; i < b; ++i)
-            for (int k = 0; k < ly.out; ++k) a(i, k) = std::max(0.0f, z(i, k) + bias[k]);
-        }
-        if (useDropout) {
-          float* ap = a.data();
-          const Eigen::Index cnt = static_cast<Eigen::Index>(b) * ly.out;
-          for (Eigen::Index k = 0; k < cnt; k += 2) {
-            const std::uint64_t r = rng.next();
-            ap[k] = (static_cast<std::uint32_t>(r) < keepThreshold) ? ap[k] * dropScale : 0.0f;
-            if (k + 1 < cnt)
-              ap[k + 1] = (static_cast<std::uint32_t>(r >> 32) < keepThreshold)
-                              ? ap[k + 1] * dropScale
-                              : 0.0f;
-          }
-        }
-        inPtr = lb.act.data();
-        inDim = ly.out;
-      }
-
-      // Loss and its gradient w.r.t. the margins (mean over the batch).
-      const std::size_t bs = static_cast<std::size_t>(b);
-      if (K == 2) {
-        binaryLoss(cfg.loss, std::span<const double>(margin.data(), bs),
-                   std::span<const std::uint8_t>(bt.data(), bs),
-                   std::span<const double>(bw.data(), bs), lossValue.data(), lossGrad.data(),
-                   nullptr);
-      } else {
-        categoricalLoss(cfg.loss, K, std::span<const double>(margin.data(), bs * K),
-                        std::span<const std::int32_t>(bl.data(), bs),
-                        std::span<const double>(bw.data(), bs), lossValue.data(), lossGrad.data(),
-                        nullptr);
-      }
-      for (std::size_t i = 0; i < bs; ++i) {
-        epochLoss += lossValue[i];
-        epochWeight += bw[i];
-      }
-
-      // Backward, output layer first.
-      std::fill(grad.begin(), grad.end(), 0.0f);
-      const float invB = 1.0f / static_cast<float>(b);
-      {
-        const Layer& ly = m_layers[L - 1];
-        LayerBuffers& lb = buf[L - 1];
-        MapM dz(lb.xhat.data(), b, ly.out);  // the logits' buffer is free now
+    // Forward.
+    const float* inPtr = xb.data();
+    int inDim = static_cast<int>(d);
+    for (std::size_t l = 0; l < L; ++l) {
+      const Layer& ly = m_layers[l];
+      LayerBuffers& lb = buf[l];
+      CMapM ain(inPtr, b, inDim);
+      CMapM w(m_params.data() + ly.w, ly.in, ly.out);
+      MapM z(lb.xhat.data(), b, ly.out);
+      z.noalias() = ain * w;
+      if (l + 1 == L) {
+        const float* bias = m_params.data() + ly.b;
         for (int i = 0; i < b; ++i)
-          for (int k = 0; k < ly.out; ++k)
-            dz(i, k) = static_cast<float>(lossGrad[i * ly.out + k]) * invB;
-        const float* inAct = L >= 2 ? buf[L - 2].act.data() : xb.data();
-        CMapM ain(inAct, b, ly.in);
-        MapM gw(grad.data() + ly.w, ly.in, ly.out);
-        gw.noalias() = ain.transpose() * dz;
-        Eigen::Map<Eigen::RowVectorXf>(grad.data() + ly.b, ly.out) = dz.colwise().sum();
-        if (L >= 2) {
-          MapM da(buf[L - 2].dact.data(), b, ly.in);
-          CMapM w(m_params.data() + ly.w, ly.in, ly.out);
-          da.noalias() = dz * w.transpose();
+          for (int k = 0; k < ly.out; ++k) margin[i * ly.out + k] = z(i, k) + bias[k];
+        break;
+      }
+      MapM a(lb.act.data(), b, ly.out);
+      if (ly.batchNorm) {
+        lb.mean = z.colwise().mean();
+        z.rowwise() -= lb.mean;
+        lb.colA = z.array().square().colwise().sum() / static_cast<float>(b);  // variance
+        lb.invStd = (lb.colA.array() + kBnEps).rsqrt();
+        Layer& lw = m_layers[l];
+        lw.runMean = (1.0f - kBnMomentum) * lw.runMean + kBnMomentum * lb.mean;
+        lw.runVar = (1.0f - kBnMomentum) * lw.runVar +
+                    (kBnMomentum * static_cast<float>(b) / static_cast<float>(b - 1)) * lb.colA;
+        z.array().rowwise() *= lb.invStd.array();
+        const float* gamma = m_params.data() + ly.gamma;
+        const float* beta = m_params.data() + ly.beta;
+        for (int i = 0; i < b; ++i) {
+          const float* zr = &z(i, 0);
+          float* ar = &a(i, 0);
+          for (int k = 0; k < ly.out; ++k) ar[k] = std::max(0.0f, gamma[k] * zr[k] + beta[k]);
+        }
+      } else {
+        const float* bias = m_params.data() + ly.b;
+        for (int i = 0; i < b; ++i)
+          for (int k = 0; k < ly.out; ++k) a(i, k) = std::max(0.0f, z(i, k) + bias[k]);
+      }
+      if (useDropout) {
+        float* ap = a.data();
+        const Eigen::Index cnt = static_cast<Eigen::Index>(b) * ly.out;
+        for (Eigen::Index k = 0; k < cnt; k += 2) {
+          const std::uint64_t r = rng.next();
+          ap[k] = (static_cast<std::uint32_t>(r) < keepThreshold) ? ap[k] * dropScale : 0.0f;
+          if (k + 1 < cnt)
+            ap[k + 1] = (static_cast<std::uint32_t>(r >> 32) < keepThreshold)
+                            ? ap[k + 1] * dropScale
+                            : 0.0f;
         }
       }
-      for (std::size_t li = L - 1; li-- > 0;) {
-        const Layer& ly = m_layers[li];
-        LayerBuffers& lb = buf[li];
-        MapM da(lb.dact.data(), b, ly.out);
-        CMapM a(lb.act.data(), b, ly.out);
-        // ReLU and dropout together: a > 0 exactly where the unit was active and kept.
-        const float s = useDropout ? dropScale : 1.0f;
-        da = (a.array() > 0.0f).select(da.array() * s, 0.0f);
-        MapM xhat(lb.xhat.data(), b, ly.out);
-        if (ly.batchNorm) {
-          Eigen::Map<Eigen::RowVectorXf> dgamma(grad.data() + ly.gamma, ly.out);
-          Eigen::Map<Eigen::RowVectorXf> dbeta(grad.data() + ly.beta, ly.out);
-          dgamma = (da.array() * xhat.array()).colwise().sum();
-          dbeta = da.colwise().sum();
-          // dz = γ·invStd/b · (b·dy − Σdy − x̂·Σ(dy·x̂)), written into the x̂ buffer.
-          Eigen::Map<const Eigen::RowVectorXf> gamma(m_params.data() + ly.gamma, ly.out);
-          lb.colA = gamma.array() * lb.invStd.array() * invB;
-          for (int i = 0; i < b; ++i) {
-            float* xr = &xhat(i, 0);
-            const float* dr = &da(i, 0);
-            for (int k = 0; k < ly.out; ++k)
-              xr[k] = lb.colA[k] * (static_cast<float>(b) * dr[k] - dbeta[k] - xr[k] * dgamma[k]);
-          }
-        } else {
-          Eigen::Map<Eigen::RowVectorXf>(grad.data() + ly.b, ly.out) = da.colwise().sum();
-          xhat = da;
-        }
-        const float* inAct = li >= 1 ? buf[li - 1].act.data() : xb.data();
-        CMapM ain(inAct, b, ly.in);
-        MapM gw(grad.data() + ly.w, ly.in, ly.out);
-        gw.noalias() = ain.transpose() * xhat;
-        if (li >= 1) {
-          MapM dprev(buf[li - 1].dact.data(), b, ly.in);
-          CMapM w(m_params.data() + ly.w, ly.in, ly.out);
-          dprev.noalias() = xhat * w.transpose();
-        }
-      }
-
-      // Adam (PyTorch's form of the bias correction).
-      ++step;
-      const float b1 = static_cast<float>(cfg.beta1), b2 = static_cast<float>(cfg.beta2);
-      const double bc1 = 1.0 - std::pow(cfg.beta1, static_cast<double>(step));
-      const double bc2 = 1.0 - std::pow(cfg.beta2, static_cast<double>(step));
-      const float stepSize = static_cast<float>(cfg.learningRate / bc1);
-      const float invSqrtBc2 = static_cast<float>(1.0 / std::sqrt(bc2));
-      const float eps = static_cast<float>(cfg.epsilon);
-      float* p = m_params.data();
-      float* m1 = adamM.data();
-      float* m2 = adamV.data();
-      const float* g = grad.data();
-      for (std::size_t k = 0; k < P; ++k) {
-        m1[k] = b1 * m1[k] + (1.0f - b1) * g[k];
-        m2[k] = b2 * m2[k] + (1.0f - b2) * g[k] * g[k];
-        p[k] -= stepSize * m1[k] / (std::sqrt(m2[k]) * invSqrtBc2 + eps);
-      }
-
-      if (obs && (bi & 127) == 0)
-        obs->progress((epoch - 1 + static_cast<double>(bi) / batches) / cfg.maxEpochs,
-                      "epoch " + std::to_string(epoch) + "/" + std::to_string(cfg.maxEpochs));
+      inPtr = lb.act.data();
+      inDim = ly.out;
     }
-    m_epochsRun = epoch;
 
-    Checkpoint cp;
-    cp.iteration = epoch;
-    cp.trainLoss = epochWeight != 0.0 ? epochLoss / epochWeight : 0.0;
-    cp.validationLoss = std::numeric_limits<double>::quiet_NaN();
-    bool stop = false;
-    if (val && val->rows() > 0) {
-      const RowMatrixF z = logits(val->x, m_threads);
-      cp.validationLoss = learn_util::meanLoss(cfg.loss, K, z, val->label, valTarget, valWeight);
-      cp.validationScores = learn_util::signalScores(z, K, m_signalClass);
-      if (cp.validationLoss < bestLoss) {
-        bestLoss = cp.validationLoss;
-        bestParams = m_params;
-        bestLayers = m_layers;
-        m_bestEpoch = epoch;
-        wait = 0;
-      } else if (++wait >= cfg.patience) {
-        stop = true;
-      }
+    // Loss and its gradient w.r.t. the margins (mean over the batch).
+    const std::size_t bs = static_cast<std::size_t>(b);
+    if (K == 2) {
+      binaryLoss(cfg.loss, std::span<const double>(margin.data(), bs),
+                 std::span<const std::uint8_t>(bt.data(), bs),
+                 std::span<const double>(bw.data(), bs), lossValue.data(), lossGrad.data(),
+                 nullptr);
     } else {
-      m_bestEpoch = epoch;
+      categoricalLoss(cfg.loss, K, std::span<const double>(margin.data(), bs * K),
+                      std::span<const std::int32_t>(bl.data(), bs),
+                      std::span<const double>(bw.data(), bs), lossValue.data(), lossGrad.data(),
+                      nullptr);
     }
-    if (obs) obs->checkpoint(cp);
-    if (stop) break;
-  }
-  if (val && val->rows() > 0) {
-    m_params = std::move(bestParams);
-    m_layers = std::move(bestLayers);
-  }
-  if (obs) obs->progress(1.0, "trained");
+    for (std::size_t i = 0; i < bs; ++i) {
+      lossSum += lossValue[i];
+      weightSum += bw[i];
+    }
+
+    // Backward, output layer first.
+    const float invB = 1.0f / static_cast<float>(b);
+    {
+      const Layer& ly = m_layers[L - 1];
+      LayerBuffers& lb = buf[L - 1];
+      MapM dz(lb.xhat.data(), b, ly.out);  // the logits' buffer is free now
+      for (int i = 0; i < b; ++i)
+        for (int k = 0; k < ly.out; ++k)
+          dz(i, k) = static_cast<float>(lossGrad[i * ly.out + k]) * invB;
+      const float* inAct = L >= 2 ? buf[L - 2].act.data() : xb.data();
+      CMapM ain(inAct, b, ly.in);
+      MapM gw(grad.data() + ly.w, ly.in, ly.out);
+      gw.noalias() = ain.transpose() * dz;
+      Eigen::Map<Eigen::RowVectorXf>(grad.data() + ly.b, ly.out) = dz.colwise().sum();
+      if (L >= 2) {
+        MapM da(buf[L - 2].dact.data(), b, ly.in);
+        CMapM w(m_params.data() + ly.w, ly.in, ly.out);
+        da.noalias() = dz * w.transpose();
+      }
+    }
+    for (std::size_t li = L - 1; li-- > 0;) {
+      const Layer& ly = m_layers[li];
+      LayerBuffers& lb = buf[li];
+      MapM da(lb.dact.data(), b, ly.out);
+      CMapM a(lb.act.data(), b, ly.out);
+      // ReLU and dropout together: a > 0 exactly where the unit was active and kept.
+      const float s = useDropout ? dropScale : 1.0f;
+      da = (a.array() > 0.0f).select(da.array() * s, 0.0f);
+      MapM xhat(lb.xhat.data(), b, ly.out);
+      if (ly.batchNorm) {
+        Eigen::Map<Eigen::RowVectorXf> dgamma(grad.data() + ly.gamma, ly.out);
+        Eigen::Map<Eigen::RowVectorXf> dbeta(grad.data() + ly.beta, ly.out);
+        dgamma = (da.array() * xhat.array()).colwise().sum();
+        dbeta = da.colwise().sum();
+        // dz = γ·invStd/b · (b·dy − Σdy − x̂·Σ(dy·x̂)), written into the x̂ buffer.
+        Eigen::Map<const Eigen::RowVectorXf> gamma(m_params.data() + ly.gamma, ly.out);
+        lb.colA = gamma.array() * lb.invStd.array() * invB;
+        for (int i = 0; i < b; ++i) {
+          float* xr = &xhat(i, 0);
+          const float* dr = &da(i, 0);
+          for (int k = 0; k < ly.out; ++k)
+            xr[k] = lb.colA[k] * (static_cast<float>(b) * dr[k] - dbeta[k] - xr[k] * dgamma[k]);
+        }
+      } else {
+        Eigen::Map<Eigen::RowVectorXf>(grad.data() + ly.b, ly.out) = da.colwise().sum();
+        xhat = da;
+      }
+      const float* inAct = li >= 1 ? buf[li - 1].act.data() : xb.data();
+      CMapM ain(inAct, b, ly.in);
+      MapM gw(grad.data() + ly.w, ly.in, ly.out);
+      gw.noalias() = ain.transpose() * xhat;
+      if (li >= 1) {
+        MapM dprev(buf[li - 1].dact.data(), b, ly.in);
+        CMapM w(m_params.data() + ly.w, ly.in, ly.out);
+        dprev.noalias() = xhat * w.transpose();
+      }
+    }
+  };
+  steps.validate = [&](Checkpoint& cp) {
+    if (!val || val->rows() == 0) return false;
+    const RowMatrixF z = logits(val->x, m_threads);
+    cp.validationLoss = learn_util::meanLoss(cfg.loss, K, z, val->label, valTarget, valWeight);
+    cp.validationScores = learn_util::signalScores(z, K, m_signalClass);
+    return true;
+  };
+  // The batch-norm running statistics belong to the best epoch as much as the weights do.
+  std::vector<Layer> bestLayers = m_layers;
+  steps.keepBest = [&] { bestLayers = m_layers; };
+  steps.restoreBest = [&] { m_layers = std::move(bestLayers); };
+
+  // A batch of one event has no batch statistics: such a last batch is skipped.
+  const MiniBatchOutcome outcome =
+      trainMiniBatches(cfg, static_cast<std::size_t>(n), 2, m_params, rng, ctx.observer, steps);
+  m_epochsRun = outcome.epochsRun;
+  m_bestEpoch = outcome.bestEpoch;
 }
 
 RowMatrixF MlpModel::logits(const RowMatrixF& x, int threads) const {
@@ -540,10 +468,7 @@ std::unique_ptr<MlpModel> MlpModel::load(const std::string& path) {
     const std::string p = "layer" + std::to_string(l) + "_";
     auto copyInto = [&](const std::string& name, std::size_t offset, Eigen::Index rows,
                         Eigen::Index cols) {
-      const RowMatrixF m = f.readMatrix(name);
-      if (m.rows() != rows || m.cols() != cols)
-        throw Error("'" + path + "': dataset '" + name + "' has the wrong shape");
-      std::copy_n(m.data(), m.size(), model->m_params.data() + offset);
+      f.readMatrixInto(name, model->m_params.data() + offset, rows, cols);
     };
     copyInto(p + "weight", ly.w, ly.in, ly.out);
     copyInto(p + "bias", ly.b, 1, ly.out);

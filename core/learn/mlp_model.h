@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/learn/minibatch_training.h"
 #include "core/learn/model.h"
 #include "core/learn/standardizer.h"
 #include "core/loss/loss.h"
@@ -11,15 +12,11 @@
 namespace imbw {
 
 /// Hyper-parameters of the feed-forward network (defaults: the paper's DNN).
-struct MlpConfig {
+/// Adam, batch size 50, at most 50 epochs, patience 5 (MiniBatchSettings).
+struct MlpConfig : MiniBatchSettings {
   std::vector<int> hidden{150, 150};  ///< units per hidden layer
   bool batchNorm = true;
   double dropout = 0.5;  ///< probability of dropping a hidden unit while training
-  double learningRate = 1e-3;
-  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  ///< Adam
-  int batchSize = 50;
-  int maxEpochs = 50;
-  int patience = 5;  ///< epochs without a better validation loss before stopping
   LossConfig loss;
 
   nlohmann::json toJson() const;

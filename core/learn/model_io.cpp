@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 
@@ -129,6 +130,14 @@ RowMatrixF H5ModelFile::readMatrix(const std::string& name) const {
   if (m.size() > 0 && H5Dread(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
     throw Error("cannot read dataset '" + name + "' of '" + m_path + "'");
   return m;
+}
+
+void H5ModelFile::readMatrixInto(const std::string& name, float* out, Eigen::Index rows,
+                                 Eigen::Index cols) const {
+  const RowMatrixF m = readMatrix(name);
+  if (m.rows() != rows || m.cols() != cols)
+    throw Error("'" + m_path + "': dataset '" + name + "' has the wrong shape");
+  std::copy_n(m.data(), m.size(), out);
 }
 
 void H5ModelFile::writeVector(const std::string& name, const std::vector<double>& v) {

@@ -27,6 +27,10 @@ class H5ModelFile {
 
   void writeMatrix(const std::string& name, const RowMatrixF& m);
   RowMatrixF readMatrix(const std::string& name) const;
+  /// Reads a dataset that must be rows × cols into `out` (a place in a flat parameter vector);
+  /// another shape throws imbw::Error naming the file and the dataset.
+  void readMatrixInto(const std::string& name, float* out, Eigen::Index rows,
+                      Eigen::Index cols) const;
   void writeVector(const std::string& name, const std::vector<double>& v);
   std::vector<double> readVector(const std::string& name) const;
 

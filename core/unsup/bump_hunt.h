@@ -34,3 +34,33 @@ BumpHunt bumpHunt(std::span<const double> resonance, std::span<const double> sco
                   std::span<const double> efficiencies, int bins, double lo, double hi);
 
 }  // namespace imbw
+
+namespace imbw {
+
+/// The background under a window estimated from its sidebands, and the local significance of
+/// what the window holds above it.
+struct SidebandFit {
+  /// ln(count) = a + b · ln(m) at the bin centre m: a falling power law, the shape of a QCD
+  /// dijet spectrum over a window's width (the one-parameter-less cousin of the dijet function).
+  double a = 0.0, b = 0.0;
+  std::vector<double> curve;  ///< the fit's count in every bin (drawn over the whole range)
+  double observed = 0.0;      ///< Σ counts of the window's bins (centre inside [lo, hi])
+  double expected = 0.0;      ///< Σ of the fit over the same bins
+  /// Poisson local significance of observed against expected, signed (negative: a deficit):
+  /// Z = sign(n − μ) · √(2 (n ln(n/μ) − (n − μ))), the Asimov form of Cowan et al. with
+  /// s = n − μ, b = μ.
+  double significance = 0.0;
+  int sidebandBins = 0;  ///< sideband bins holding events
+};
+
+/// Fits the power law μ(m) = exp(a + b ln m) to the bins whose centre is in a sideband,
+/// [lo − width, lo) or (hi, hi + width], by Poisson maximum likelihood (empty bins count: after
+/// a hard cut many are), and compares the window's bins (centre in [lo, hi]) with it. Throws
+/// imbw::Error when fewer than two sideband bins hold events, or on bad sizes.
+SidebandFit fitSidebands(std::span<const double> edges, std::span<const double> counts, double lo,
+                         double hi, double width);
+
+/// Z = sign(n − μ) · √(2 (n ln(n/μ) − (n − μ))) (0 when μ ≤ 0).
+double poissonSignificance(double observed, double expected);
+
+}  // namespace imbw

@@ -25,6 +25,34 @@ std::vector<std::string> bothObjects(const WeakStudyConfig& c) {
 
 }  // namespace
 
+std::vector<std::string> expandFeatureList(const std::string& what, const std::string& text,
+                                           const std::vector<std::string>& known) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    std::string item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) continue;
+    if (item.back() != '*') {
+      out.push_back(item);
+      continue;
+    }
+    const std::string prefix = item.substr(0, item.size() - 1);
+    std::size_t found = 0;
+    for (const std::string& k : known)
+      if (k.rfind(prefix, 0) == 0) {
+        out.push_back(k);
+        ++found;
+      }
+    if (found == 0) throw Error(what + ": no feature of the analysis starts with '" + prefix + "'");
+  }
+  if (out.empty()) throw Error(what + " needs at least one feature");
+  return out;
+}
+
 const std::vector<std::string>& weakMethodNames() {
   static const std::vector<std::string> names{"supervised", "cwola", "autoencoder", "tnt"};
   return names;

@@ -35,6 +35,12 @@ struct WeakStudyConfig {
   int threads = 2;
 };
 
+/// An object's features from a comma-separated list in which "NAME*" stands for every name of
+/// `known` starting with NAME (e.g. "j1_*"). Throws imbw::Error, naming `what`, for a pattern
+/// that matches nothing or an empty list.
+std::vector<std::string> expandFeatureList(const std::string& what, const std::string& text,
+                                           const std::vector<std::string>& known);
+
 /// The methods of a signal-fraction scan. "supervised" is the reference that reads the truth;
 /// the others never do. "autoencoder" is Tag N' Train's starting point: one autoencoder per
 /// object (trained outside the window) combined by "both in the top X".

@@ -1,0 +1,91 @@
+#pragma once
+
+// The work behind the weak-supervision window, without widgets: each function runs on a worker
+// (or, for the cheap ones, on the GUI thread) and hands back plain values. Everything it
+// computes comes from core/unsup, the same functions `imbalance-cli tnt` and `sf-scan` call.
+
+#include <QList>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/analysis/analysis_loader.h"
+#include "core/learn/model.h"
+#include "core/unsup/weak_study.h"
+#include "widgets/bump_hunt_view.h"
+
+namespace imbw {
+
+/// The events a study runs on: the window's loaded table, the current cut's mask of it, the
+/// resonance variable's column, and the settings.
+struct WeakInputs {
+  std::shared_ptr<const LoadedAnalysis> data;
+  std::vector<std::uint8_t> keep;  ///< one per event of data->table; empty = all
+  std::string resonance = "mjj";
+  WeakStudyConfig config;
+};
+
+/// The selected events as the CLI's loadWeakData builds them: the objects' features (label =
+/// the analysis class, the truth, read only to evaluate) and the resonance values.
+struct WeakEvents {
+  FeatureMatrix x;
+  std::vector<double> resonance;
+  std::vector<std::uint8_t> truth;  ///< 1 = the signal class
+  bool hasTruth = false;
+};
+/// Throws imbw::Error naming a missing column or an event without a resonance value.
+WeakEvents selectWeakEvents(const WeakInputs& in);
+
+struct WeakRunOutcome {
+  QString error;  ///< empty on success
+  bool cancelled = false;
+  std::string method;
+  WeakEvents events;
+  std::vector<double> score;               ///< the method's held-out score of every selected event
+  std::vector<double> supervised;          ///< the supervised reference's (empty unless asked)
+  WeakMetrics metrics, supervisedMetrics;  ///< inside the window, against the truth
+  double seconds = 0.0;
+  /// The bump-hunt view's data for each asked efficiency (made on the worker: sorting the
+  /// scores is no work for the GUI thread); plotError says why there are none.
+  QList<BumpHuntPlot> plots;
+  QString plotError;
+};
+/// runWeakMethod on the selected events (and the supervised reference on the same events when
+/// `withSupervised` and the truth is known), then the bump-hunt plots at `efficiencies`. Never
+/// throws.
+WeakRunOutcome runWeakJob(const WeakInputs& in, const std::string& method, bool withSupervised,
+                          const std::vector<double>& efficiencies, FitObserver* observer);
+
+struct WeakScanOutcome {
+  QString error;
+  bool cancelled = false;
+  std::vector<ScanPoint> points;
+};
+/// scanSignalFractions on the selected events. Never throws.
+WeakScanOutcome runScanJob(const WeakInputs& in, const std::vector<double>& fractions,
+                           const std::vector<std::string>& methods, FitObserver* observer);
+
+/// The selected events' histogram of the resonance variable for choosing the window: `bins`
+/// uniform bins from the smallest value to the 99.5 % quantile (a falling spectrum's far tail
+/// would squeeze the rest). Never throws: an error leaves the lists empty.
+struct ResonanceHistogram {
+  QList<double> edges, counts;
+  QString error;
+};
+ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins = 60);
+
+/// The bump-hunt view's data: the resonance histogram (the window widened to leave room for
+/// the sidebands, 40 bins, as `tnt --bump`) after keeping the top `efficiency` of the score,
+/// with the pre-cut shape and the power-law fit to the sidebands. Throws imbw::Error.
+BumpHuntPlot bumpHuntPlot(const WeakRunOutcome& run, const WeakStudyConfig& config,
+                          double efficiency, const QString& resonanceTitle);
+/// The bump hunt's range for a window and sideband width: [lo − d, hi + d] with
+/// d = max(1.5 · (hi − lo), 1.25 · sideband) (the window widened 4 times by default, as tnt).
+std::pair<double, double> bumpHuntRange(const WeakStudyConfig& config);
+
+/// "Tag N' Train", "CWoLa", "autoencoders", "supervised".
+QString weakMethodTitle(const std::string& method);
+
+}  // namespace imbw

@@ -1,0 +1,549 @@
+#include "app/gui/weak_supervision_dock.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPromise>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+#include "app/gui/analysis_session.h"
+#include "app/gui/job_runner.h"
+#include "app/gui/main_window.h"
+#include "app/gui/short_job.h"
+#include "core/learn/model.h"
+#include "core/util/error.h"
+#include "widgets/bump_hunt_view.h"
+#include "widgets/mass_window_histogram.h"
+#include "widgets/signal_fraction_view.h"
+
+namespace imbw {
+
+namespace {
+
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
+
+// Polls the job's promise for a cancel and passes the stage text on (QFuture's progress text).
+template <typename T>
+class PromiseObserver : public FitObserver {
+ public:
+  explicit PromiseObserver(QPromise<T>& p) : m_promise(p) {}
+  bool stopRequested() const override { return m_promise.isCanceled(); }
+  void progress(double, std::string_view stage) override {
+    if (stage == m_last) return;
+    m_last = std::string(stage);
+    m_promise.setProgressValueAndText(++m_count, QString::fromUtf8(stage.data(), stage.size()));
+  }
+
+ private:
+  QPromise<T>& m_promise;
+  std::string m_last;
+  int m_count = 0;
+};
+
+QDoubleSpinBox* spin(double lo, double hi, double value, int decimals, double step,
+                     const QString& suffix = {}) {
+  auto* s = new QDoubleSpinBox;
+  s->setRange(lo, hi);
+  s->setDecimals(decimals);
+  s->setSingleStep(step);
+  s->setValue(value);
+  s->setSuffix(suffix);
+  return s;
+}
+
+nlohmann::json modelSpec(const QString& what, const QString& text) {
+  nlohmann::json j;
+  try {
+    j = text.contains('{') ? nlohmann::json::parse(text.toStdString())
+                           : nlohmann::json{{"kind", text.trimmed().toStdString()}};
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(what.toStdString() + ": not JSON: " + e.what());
+  }
+  try {
+    (void)makeModel(j);  // named errors before any work
+  } catch (const Error& e) {
+    throw Error(what.toStdString() + ": " + e.what());
+  }
+  return j;
+}
+
+QString percent(double f) {
+  return QString::number(100.0 * f, 'g', 3) + " %";
+}
+
+}  // namespace
+
+WeakSupervisionDock::WeakSupervisionDock(MainWindow* window, AnalysisSession* session,
+                                         JobRunner* jobs)
+    : QDockWidget(tr("Weak supervision"), window),
+      m_window(window),
+      m_session(session),
+      m_jobs(jobs) {
+  setObjectName("weakSupervisionDock");
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  auto* scroll = new QScrollArea(splitter);
+  scroll->setWidget(buildSetup());
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setMinimumWidth(380);
+  splitter->addWidget(scroll);
+
+  m_tabs = new QTabWidget(splitter);
+  auto* bumpPage = new QWidget;
+  auto* bumpLayout = new QVBoxLayout(bumpPage);
+  auto* effRow = new QHBoxLayout;
+  m_efficiency = new QComboBox;
+  for (double e : {0.1, 0.01, 0.001}) m_efficiency->addItem(tr("top %1").arg(percent(e)), e);
+  m_efficiency->setCurrentIndex(1);
+  m_efficiency->setAccessibleName(tr("Score cut efficiency"));
+  effRow->addWidget(new QLabel(tr("Cut on the score keeping the")));
+  effRow->addWidget(m_efficiency);
+  effRow->addWidget(new QLabel(tr("of the events")));
+  effRow->addStretch();
+  bumpLayout->addLayout(effRow);
+  m_bump = new BumpHuntView;
+  bumpLayout->addWidget(m_bump, 1);
+  m_tabs->addTab(bumpPage, tr("Bump hunt"));
+
+  auto* scanPage = new QWidget;
+  auto* scanLayout = new QVBoxLayout(scanPage);
+  auto* scanForm = new QFormLayout;
+  m_fractions = new QLineEdit("0.09, 0.01, 0.003, 0.001");
+  m_fractions->setToolTip(tr("S/B of the whole sample: the signal class is subsampled to each"));
+  m_scanMethods = new QLineEdit("supervised, cwola, autoencoder, tnt");
+  m_scanMetric = new QComboBox;
+  m_scanMetric->addItem(tr("max significance improvement ε_S/√ε_B"), 0);
+  m_scanMetric->addItem(tr("AUC"), 1);
+  m_scanMetric->addItem(tr("1/ε_B at ε_S = 0.2"), 2);
+  scanForm->addRow(tr("S/B values"), m_fractions);
+  scanForm->addRow(tr("Methods"), m_scanMethods);
+  scanForm->addRow(tr("Figure of merit"), m_scanMetric);
+  scanLayout->addLayout(scanForm);
+  m_scanButton = new QPushButton(tr("Run the scan"));
+  m_scanButton->setToolTip(tr("Inject the signal at each S/B and run every method on it"));
+  auto* scanRow = new QHBoxLayout;
+  scanRow->addWidget(m_scanButton);
+  scanRow->addStretch();
+  scanLayout->addLayout(scanRow);
+  m_scanView = new SignalFractionView;
+  scanLayout->addWidget(m_scanView, 1);
+  m_tabs->addTab(scanPage, tr("Signal-fraction scan"));
+  splitter->addWidget(m_tabs);
+  splitter->setStretchFactor(1, 1);
+  setWidget(splitter);
+
+  connect(m_runButton, &QPushButton::clicked, this, &WeakSupervisionDock::run);
+  connect(m_scanButton, &QPushButton::clicked, this, &WeakSupervisionDock::runScan);
+  connect(m_cancelButton, &QPushButton::clicked, this, &WeakSupervisionDock::cancel);
+  connect(m_efficiency, &QComboBox::currentIndexChanged, this, &WeakSupervisionDock::showRun);
+  connect(m_scanMetric, &QComboBox::currentIndexChanged, this, &WeakSupervisionDock::showScan);
+  connect(m_window, &MainWindow::yieldsUpdated, this, &WeakSupervisionDock::refreshHistogram);
+  connect(m_session, &AnalysisSession::projectReplaced, this,
+          &WeakSupervisionDock::projectReplaced);
+  setBusy(false, tr("Load events, set the window, then Run."));
+}
+
+WeakSupervisionDock::~WeakSupervisionDock() = default;
+
+QWidget* WeakSupervisionDock::buildSetup() {
+  auto* w = new QWidget;
+  auto* layout = new QVBoxLayout(w);
+  m_histogram = new MassWindowHistogram;
+  m_histogram->setMinimumHeight(190);
+  layout->addWidget(m_histogram);
+
+  auto* form = new QFormLayout;
+  m_method = new QComboBox;
+  m_method->addItem(tr("Tag N' Train"), "tnt");
+  m_method->addItem(tr("CWoLa hunting"), "cwola");
+  m_method->addItem(tr("Autoencoders (TNT's start)"), "autoencoder");
+  m_method->setToolTip(tr("None of these reads the truth; it is used only to evaluate"));
+  form->addRow(tr("Method"), m_method);
+  m_resonance = new QComboBox;
+  m_resonance->setEditable(true);
+  m_resonance->addItem("mjj");
+  form->addRow(tr("Resonance variable"), m_resonance);
+  auto* windowRow = new QHBoxLayout;
+  m_lo = spin(-1e9, 1e9, 3300.0, 0, 25.0);
+  m_hi = spin(-1e9, 1e9, 3700.0, 0, 25.0);
+  m_lo->setAccessibleName(tr("Window lower edge"));
+  m_hi->setAccessibleName(tr("Window upper edge"));
+  windowRow->addWidget(m_lo);
+  windowRow->addWidget(new QLabel("–"));
+  windowRow->addWidget(m_hi);
+  form->addRow(tr("Signal window"), windowRow);
+  m_sideband = spin(1.0, 1e9, 400.0, 0, 25.0);
+  m_sideband->setToolTip(
+      tr("CWoLa's sidebands, this wide on each side of the window; the bump "
+         "hunt fits the background there"));
+  form->addRow(tr("Sideband width"), m_sideband);
+  m_object1 = new QLineEdit("j1_*");
+  m_object2 = new QLineEdit("j2_*");
+  const QString objTip =
+      tr("Comma-separated features; NAME* is every analysis feature starting with NAME");
+  m_object1->setToolTip(objTip);
+  m_object2->setToolTip(objTip);
+  form->addRow(tr("Object 1 features"), m_object1);
+  form->addRow(tr("Object 2 features"), m_object2);
+  m_top = spin(0.001, 0.999, 0.2, 3, 0.05);
+  m_bottom = spin(0.001, 0.999, 0.4, 3, 0.05);
+  m_top->setToolTip(
+      tr("Tag N' Train: events in the top fraction of the other object's score "
+         "are signal-like"));
+  m_bottom->setToolTip(tr("Tag N' Train: events in the bottom fraction are background-like"));
+  form->addRow(tr("Signal-like tag (top)"), m_top);
+  form->addRow(tr("Background-like tag (bottom)"), m_bottom);
+  m_iterations = new QSpinBox;
+  m_iterations->setRange(1, 10);
+  form->addRow(tr("TNT iterations"), m_iterations);
+  m_folds = new QSpinBox;
+  m_folds->setRange(2, 20);
+  m_folds->setValue(3);
+  m_folds->setToolTip(tr("Every event is scored by models that did not see it"));
+  form->addRow(tr("Folds"), m_folds);
+  m_seed = new QSpinBox;
+  m_seed->setRange(0, 1000000);
+  m_seed->setValue(1);
+  form->addRow(tr("Seed"), m_seed);
+  const WeakStudyConfig defaults;
+  m_classifier = new QLineEdit(qs(defaults.classifier.dump()));
+  m_classifier->setToolTip(
+      tr("The classifier of CWoLa, each TNT step and the supervised "
+         "reference: a model kind or its JSON"));
+  form->addRow(tr("Classifier"), m_classifier);
+  m_autoencoder = new QLineEdit(qs(defaults.autoencoder.dump()));
+  m_autoencoder->setToolTip(
+      tr("Each object's autoencoder (TNT's starting score), trained "
+         "outside the window"));
+  form->addRow(tr("Autoencoder"), m_autoencoder);
+  m_withSupervised = new QCheckBox(tr("Also train the supervised reference on the same events"));
+  m_withSupervised->setChecked(true);
+  form->addRow(m_withSupervised);
+  layout->addLayout(form);
+
+  auto* buttons = new QHBoxLayout;
+  m_runButton = new QPushButton(tr("Run"));
+  m_runButton->setToolTip(tr("Train the chosen method on the selected events (in the background)"));
+  m_cancelButton = new QPushButton(tr("Cancel"));
+  buttons->addWidget(m_runButton);
+  buttons->addWidget(m_cancelButton);
+  buttons->addStretch();
+  layout->addLayout(buttons);
+  m_status = new QLabel;
+  m_status->setWordWrap(true);
+  m_metrics = new QLabel;
+  m_metrics->setWordWrap(true);
+  m_metrics->setTextFormat(Qt::RichText);
+  layout->addWidget(m_status);
+  layout->addWidget(m_metrics);
+  layout->addStretch();
+
+  // The histogram and the spin boxes are two views of one window.
+  connect(m_histogram, &MassWindowHistogram::windowChanged, this, [this](double lo, double hi) {
+    const QSignalBlocker a(m_lo), b(m_hi);
+    m_lo->setValue(lo);
+    m_hi->setValue(hi);
+  });
+  auto fromSpins = [this] {
+    if (m_hi->value() > m_lo->value()) m_histogram->setWindow(m_lo->value(), m_hi->value());
+  };
+  connect(m_lo, &QDoubleSpinBox::valueChanged, this, fromSpins);
+  connect(m_hi, &QDoubleSpinBox::valueChanged, this, fromSpins);
+  connect(m_sideband, &QDoubleSpinBox::valueChanged, m_histogram,
+          &MassWindowHistogram::setSidebandWidth);
+  connect(m_resonance, &QComboBox::currentTextChanged, this,
+          &WeakSupervisionDock::refreshHistogram);
+  m_histogram->setSidebandWidth(m_sideband->value());
+  m_histogram->setWindow(m_lo->value(), m_hi->value());
+  return w;
+}
+
+QString WeakSupervisionDock::resonance() const {
+  return m_resonance->currentText().trimmed();
+}
+
+std::string WeakSupervisionDock::method() const {
+  return m_method->currentData().toString().toStdString();
+}
+
+WeakStudyConfig WeakSupervisionDock::config() const {
+  WeakStudyConfig c;
+  std::vector<std::string> known;
+  if (m_session->hasProject()) {
+    const Analysis& a = m_session->project().analysis;
+    known = a.features;
+    for (const auto& d : a.derived)
+      if (std::find(known.begin(), known.end(), d.name) == known.end()) known.push_back(d.name);
+  }
+  c.object1Features = expandFeatureList("object 1", m_object1->text().toStdString(), known);
+  c.object2Features = expandFeatureList("object 2", m_object2->text().toStdString(), known);
+  c.window = {m_lo->value(), m_hi->value()};
+  if (!(c.window.hi > c.window.lo))
+    throw Error("the window's upper edge must be above its lower edge");
+  c.sidebandWidth = m_sideband->value();
+  c.classifier = modelSpec(tr("classifier"), m_classifier->text());
+  c.autoencoder = modelSpec(tr("autoencoder"), m_autoencoder->text());
+  c.signalTagFraction = m_top->value();
+  c.backgroundTagFraction = m_bottom->value();
+  if (c.signalTagFraction + c.backgroundTagFraction > 1.0)
+    throw Error("the signal-like and background-like tag fractions add up to more than 1");
+  c.iterations = m_iterations->value();
+  c.folds = m_folds->value();
+  c.seed = static_cast<std::uint64_t>(m_seed->value());
+  c.threads = std::max(1, QThread::idealThreadCount());
+  return c;
+}
+
+WeakInputs WeakSupervisionDock::inputs() const {
+  WeakInputs in;
+  if (const auto& sel = m_session->selection()) {
+    in.data = sel->data;
+    in.keep = sel->keep;
+  } else {
+    in.data = m_session->loaded();
+  }
+  in.resonance = resonance().toStdString();
+  return in;
+}
+
+QString WeakSupervisionDock::statusText() const {
+  return m_status->text();
+}
+
+bool WeakSupervisionDock::busy() const {
+  return m_runWatcher || m_scanWatcher;
+}
+
+void WeakSupervisionDock::setBusy(bool on, const QString& text) {
+  m_runButton->setEnabled(!on);
+  m_scanButton->setEnabled(!on);
+  m_cancelButton->setEnabled(on);
+  m_status->setText(text);
+}
+
+void WeakSupervisionDock::projectReplaced() {
+  cancel();
+  m_lastRun.reset();
+  m_lastScan.reset();
+  m_bump->clear();
+  m_scanView->clear();
+  m_metrics->clear();
+  m_histogram->setHistogram({}, {});
+}
+
+void WeakSupervisionDock::refreshHistogram() {
+  WeakInputs in = inputs();
+  if (!in.data) return;
+  // The resonance variable can be any loaded column.
+  {
+    const QSignalBlocker b(m_resonance);
+    const QString current = m_resonance->currentText();
+    m_resonance->clear();
+    for (const std::string& n : in.data->table.columnNames) m_resonance->addItem(qs(n));
+    m_resonance->setCurrentText(current);
+  }
+  const int request = ++m_histogramRequest;
+  runShort<ResonanceHistogram>(
+      this, m_jobs, [in = std::move(in)] { return resonanceHistogram(in); },
+      [this, request](const ResonanceHistogram& h) {
+        if (request != m_histogramRequest) return;
+        m_histogram->setHistogram(h.edges, h.counts);
+        m_histogram->setAxisTitle(resonance());
+        m_histogram->setWindow(m_lo->value(), m_hi->value());
+        if (!h.error.isEmpty()) m_status->setText(h.error);
+        Q_EMIT histogramUpdated();
+      });
+}
+
+// Runs work(observer) on the training pool; on the GUI thread, a cancel or an error goes to
+// the status line and a result to done(). The outcome is moved out of the future, not copied
+// (it holds the events).
+template <typename T, typename Work, typename Done>
+void WeakSupervisionDock::startJob(QFutureWatcher<T>*& slot, Work work, Done done) {
+  slot = new QFutureWatcher<T>(this);
+  auto* watcher = slot;
+  connect(watcher, &QFutureWatcherBase::progressTextChanged, this,
+          [this](const QString& t) { m_status->setText(t); });
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, &slot, done] {
+    slot = nullptr;
+    watcher->deleteLater();
+    if (watcher->isCanceled() || watcher->future().resultCount() == 0) {
+      setBusy(false, tr("Cancelled."));
+      return;
+    }
+    T out = watcher->future().takeResult();
+    if (out.cancelled) {
+      setBusy(false, tr("Cancelled."));
+    } else if (!out.error.isEmpty()) {
+      setBusy(false, out.error);
+    } else {
+      done(std::move(out));
+    }
+  });
+  watcher->setFuture(m_jobs->startTraining<T>([work](QPromise<T>& promise) {
+    PromiseObserver<T> obs(promise);
+    promise.addResult(work(&obs));
+  }));
+}
+
+void WeakSupervisionDock::run() {
+  if (busy()) return;
+  WeakInputs in = inputs();
+  if (!in.data) {
+    m_status->setText(tr("No events are loaded: open a project first."));
+    return;
+  }
+  try {
+    in.config = config();
+  } catch (const std::exception& e) {
+    m_status->setText(QString::fromUtf8(e.what()));
+    return;
+  }
+  const std::string method = this->method();
+  const bool withSupervised = m_withSupervised->isChecked();
+  std::vector<double> efficiencies;
+  for (int k = 0; k < m_efficiency->count(); ++k)
+    efficiencies.push_back(m_efficiency->itemData(k).toDouble());
+  setBusy(true, tr("Starting %1…").arg(weakMethodTitle(method)));
+  startJob(
+      m_runWatcher,
+      [in = std::move(in), method, withSupervised, efficiencies](FitObserver* obs) {
+        return runWeakJob(in, method, withSupervised, efficiencies, obs);
+      },
+      [this](WeakRunOutcome out) {
+        setBusy(false, tr("%1 done in %2 s on %3 events.")
+                           .arg(weakMethodTitle(out.method))
+                           .arg(out.seconds, 0, 'f', 1)
+                           .arg(out.events.x.rows()));
+        m_lastRun = std::move(out);
+        showRun();
+        Q_EMIT runFinished();
+      });
+}
+
+void WeakSupervisionDock::runScan() {
+  if (busy()) return;
+  WeakInputs in = inputs();
+  if (!in.data) {
+    m_status->setText(tr("No events are loaded: open a project first."));
+    return;
+  }
+  std::vector<double> fractions;
+  std::vector<std::string> methods;
+  try {
+    in.config = config();
+    for (const QString& t : m_fractions->text().split(',', Qt::SkipEmptyParts)) {
+      bool ok = false;
+      const double f = t.trimmed().toDouble(&ok);
+      if (!ok || !(f > 0.0))
+        throw Error("S/B values: '" + t.trimmed().toStdString() + "' is not a positive number");
+      fractions.push_back(f);
+    }
+    if (fractions.empty()) throw Error("S/B values: give at least one");
+    for (const QString& t : m_scanMethods->text().split(',', Qt::SkipEmptyParts)) {
+      methods.push_back(t.trimmed().toStdString());
+      checkWeakMethod(methods.back());
+    }
+    if (methods.empty()) throw Error("methods: give at least one");
+  } catch (const std::exception& e) {
+    m_status->setText(QString::fromUtf8(e.what()));
+    return;
+  }
+  setBusy(true, tr("Starting the scan…"));
+  m_tabs->setCurrentIndex(1);
+  startJob(
+      m_scanWatcher,
+      [in = std::move(in), fractions, methods](FitObserver* obs) {
+        return runScanJob(in, fractions, methods, obs);
+      },
+      [this](WeakScanOutcome out) {
+        setBusy(false, tr("Scan done: %1 points.").arg(out.points.size()));
+        m_lastScan = std::move(out);
+        showScan();
+        Q_EMIT scanFinished();
+      });
+}
+
+void WeakSupervisionDock::cancel() {
+  if (m_runWatcher) m_runWatcher->cancel();
+  if (m_scanWatcher) m_scanWatcher->cancel();
+}
+
+void WeakSupervisionDock::showRun() {
+  if (!m_lastRun) return;
+  const WeakRunOutcome& r = *m_lastRun;
+  const int k = m_efficiency->currentIndex();
+  if (k >= 0 && k < r.plots.size()) {
+    m_bump->setPlot(r.plots[k]);
+  } else {
+    m_bump->clear();
+    if (!r.plotError.isEmpty()) m_status->setText(r.plotError);
+  }
+  if (!r.events.hasTruth) {
+    m_metrics->setText(tr("No truth in the selected events: only the bump hunt can judge."));
+    return;
+  }
+  auto row = [](const QString& name, const WeakMetrics& m) {
+    return QString(
+               "<tr><td>%1</td><td align=right>%2</td><td align=right>%3</td>"
+               "<td align=right>%4</td></tr>")
+        .arg(name)
+        .arg(m.auc, 0, 'f', 3)
+        .arg(std::isfinite(m.rejectionAt02) ? QString::number(m.rejectionAt02, 'f', 1) : "∞")
+        .arg(m.maxSignificanceImprovement, 0, 'f', 2);
+  };
+  QString html =
+      tr("<b>Inside the window, against the truth</b><table cellspacing=6>"
+         "<tr><th></th><th>AUC</th><th>1/ε<sub>B</sub>(ε<sub>S</sub>=0.2)</th>"
+         "<th>max ε<sub>S</sub>/√ε<sub>B</sub></th></tr>");
+  html += row(weakMethodTitle(r.method), r.metrics);
+  if (!r.supervised.empty()) html += row(tr("supervised"), r.supervisedMetrics);
+  html += "</table>";
+  m_metrics->setText(html);
+}
+
+void WeakSupervisionDock::showScan() {
+  if (!m_lastScan) return;
+  const int metric = m_scanMetric->currentData().toInt();
+  QList<QPair<QString, QList<QPointF>>> curves;
+  for (const ScanPoint& p : m_lastScan->points) {
+    const double v = metric == 0   ? p.metrics.maxSignificanceImprovement
+                     : metric == 1 ? p.metrics.auc
+                                   : p.metrics.rejectionAt02;
+    auto it = std::find_if(curves.begin(), curves.end(),
+                           [&](const auto& c) { return c.first == qs(p.method); });
+    if (it == curves.end()) {
+      curves.append({qs(p.method), {}});
+      it = curves.end() - 1;
+    }
+    if (std::isfinite(v)) it->second.append(QPointF(p.sOverB, v));
+  }
+  m_scanView->setCurves(m_scanMetric->currentText(), curves);
+}
+
+WeakSupervisionDock* addWeakSupervisionDock(MainWindow* window, AnalysisSession* session,
+                                            JobRunner* jobs) {
+  auto* dock = new WeakSupervisionDock(window, session, jobs);
+  window->addDockWidget(Qt::RightDockWidgetArea, dock);
+  dock->setFloating(true);
+  dock->resize(1180, 760);
+  dock->hide();
+  dock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+  return dock;
+}
+
+}  // namespace imbw

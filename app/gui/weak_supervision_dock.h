@@ -1,0 +1,127 @@
+#pragma once
+
+#include <QDockWidget>
+#include <QFutureWatcher>
+#include <memory>
+#include <optional>
+
+#include "app/gui/weak_jobs.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+
+namespace imbw {
+
+class AnalysisSession;
+class BumpHuntView;
+class JobRunner;
+class MainWindow;
+class MassWindowHistogram;
+class SignalFractionView;
+
+/// Training without truth labels in the window (issue 14): set up CWoLa (signal region and
+/// sidebands of the resonance variable) or Tag N' Train (the two objects' features, the tag
+/// fractions, the iterations) with the window dragged on the resonance histogram, run it on a
+/// worker (cancellable; the window never waits), and judge it in the bump-hunt view and the
+/// signal-fraction scan. All numbers come from core/unsup, the functions behind
+/// `imbalance-cli tnt` and `sf-scan`, so the same settings give the same numbers.
+/// Results are not saved in the project (see README, "Weak supervision in the window").
+class WeakSupervisionDock : public QDockWidget {
+  Q_OBJECT
+ public:
+  WeakSupervisionDock(MainWindow* window, AnalysisSession* session, JobRunner* jobs);
+  ~WeakSupervisionDock() override;
+
+  /// The study's settings as the widgets say (objects expanded against the analysis features;
+  /// throws imbw::Error for a pattern that matches nothing).
+  WeakStudyConfig config() const;
+  std::string method() const;
+  QString resonance() const;
+
+  // For tests and the screenshot tour.
+  MassWindowHistogram* windowHistogram() const { return m_histogram; }
+  BumpHuntView* bumpHuntView() const { return m_bump; }
+  SignalFractionView* scanView() const { return m_scanView; }
+  QComboBox* methodBox() const { return m_method; }
+  QComboBox* efficiencyBox() const { return m_efficiency; }
+  QLineEdit* classifierEdit() const { return m_classifier; }
+  QLineEdit* fractionsEdit() const { return m_fractions; }
+  QLineEdit* methodsEdit() const { return m_scanMethods; }
+  QSpinBox* foldsBox() const { return m_folds; }
+  QTabWidget* tabs() const { return m_tabs; }
+  QString statusText() const;
+  const std::optional<WeakRunOutcome>& lastRun() const { return m_lastRun; }
+  const std::optional<WeakScanOutcome>& lastScan() const { return m_lastScan; }
+  bool busy() const;
+
+ public Q_SLOTS:
+  void run();
+  void runScan();
+  void cancel();
+
+ Q_SIGNALS:
+  void runFinished();
+  void scanFinished();
+  void histogramUpdated();
+
+ private:
+  QWidget* buildSetup();
+  WeakInputs inputs() const;
+  void refreshHistogram();
+  void showRun();
+  void showScan();
+  void setBusy(bool busy, const QString& text);
+  void projectReplaced();
+  template <typename T, typename Work, typename Done>
+  void startJob(QFutureWatcher<T>*& slot, Work work, Done done);
+
+  MainWindow* m_window;
+  AnalysisSession* m_session;
+  JobRunner* m_jobs;
+  QComboBox* m_method;
+  QComboBox* m_resonance;
+  QLineEdit* m_object1;
+  QLineEdit* m_object2;
+  QDoubleSpinBox* m_lo;
+  QDoubleSpinBox* m_hi;
+  QDoubleSpinBox* m_sideband;
+  QDoubleSpinBox* m_top;
+  QDoubleSpinBox* m_bottom;
+  QSpinBox* m_iterations;
+  QSpinBox* m_folds;
+  QSpinBox* m_seed;
+  QLineEdit* m_classifier;
+  QLineEdit* m_autoencoder;
+  QCheckBox* m_withSupervised;
+  MassWindowHistogram* m_histogram;
+  QPushButton* m_runButton;
+  QPushButton* m_scanButton;
+  QPushButton* m_cancelButton;
+  QLabel* m_status;
+  QLabel* m_metrics;
+  QTabWidget* m_tabs;
+  BumpHuntView* m_bump;
+  QComboBox* m_efficiency;
+  SignalFractionView* m_scanView;
+  QLineEdit* m_fractions;
+  QLineEdit* m_scanMethods;
+  QComboBox* m_scanMetric;
+  QFutureWatcher<WeakRunOutcome>* m_runWatcher = nullptr;
+  QFutureWatcher<WeakScanOutcome>* m_scanWatcher = nullptr;
+  std::optional<WeakRunOutcome> m_lastRun;
+  std::optional<WeakScanOutcome> m_lastScan;
+  int m_histogramRequest = 0;
+};
+
+/// Creates the dock (hidden; View ▸ Weak supervision, Ctrl+Shift+W) on the main window: the one
+/// call the window makes.
+WeakSupervisionDock* addWeakSupervisionDock(MainWindow* window, AnalysisSession* session,
+                                            JobRunner* jobs);
+
+}  // namespace imbw
