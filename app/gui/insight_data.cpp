@@ -1,5 +1,7 @@
 #include "app/gui/insight_data.h"
 
+#include <QTemporaryDir>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -90,14 +92,8 @@ std::vector<std::shared_ptr<Model>> storedModels(const StoredRun& stored, const 
                                                  const std::string& directory) {
   if (stored.models.empty())
     throw Error("run '" + run.name() + "' has no fold models in the project's results file");
-  // The sidecar keeps the models' own files, not the transform or calibration wrapped around
-  // them (PipelineModel's .pipeline.json): such a model would predict other scores.
-  if (run.config.transform.kind != InputTransformConfig::Kind::None ||
-      run.config.calibration.kind != CalibrationConfig::Kind::None)
-    throw Error("run '" + run.name() +
-                "' has an input transform or a calibration, which the project's results file " +
-                "does not keep with its fold models yet: its features cannot be ranked from the " +
-                "stored models");
+  // The sidecar keeps each fold model with its input transform and calibration (the pipeline
+  // JSON beside it), so a materialised model predicts the stored scores.
   std::vector<std::shared_ptr<Model>> models;
   for (std::size_t k = 0; k < stored.models.size(); ++k)
     models.push_back(loadModel(materialiseModel(stored, k, directory)));
@@ -114,8 +110,12 @@ RunImportance computeImportance(const EventTable& table, const StoredRun& stored
   result.config.features = features;
   result.heldOutFold = ev.fold;
   result.heldOutScores = ev.score;
-  const std::string dir = std::filesystem::temp_directory_path().string();
-  result.models = storedModels(stored, run, dir);
+  // A folder of this call's own: another run's fold files never meet these.
+  const QTemporaryDir dir;
+  if (!dir.isValid())
+    throw Error("cannot create a temporary folder for the fold models: " +
+                dir.errorString().toStdString());
+  result.models = storedModels(stored, run, dir.path().toStdString());
   if (static_cast<int>(result.models.size()) != foldCount(stored))
     throw Error("run '" + run.name() + "' has " + std::to_string(result.models.size()) +
                 " fold models for " + std::to_string(foldCount(stored)) + " scored folds");

@@ -406,8 +406,14 @@ std::string materialiseModel(const StoredRun& run, std::size_t fold, const std::
     if (!out) throw Error("cannot write model file '" + to.string() + "'");
   };
   write(file, run.models[fold]);
-  if (fold < run.modelPipelines.size() && !run.modelPipelines[fold].empty())
-    write(PipelineModel::sidecarPath(file.string()), run.modelPipelines[fold]);
+  const fs::path pipeline = PipelineModel::sidecarPath(file.string());
+  if (fold < run.modelPipelines.size() && !run.modelPipelines[fold].empty()) {
+    write(pipeline, run.modelPipelines[fold]);
+  } else {
+    // A pipeline left there by another run's fold model would wrap this one.
+    std::error_code ec;
+    fs::remove(pipeline, ec);
+  }
   return file.string();
 }
 

@@ -341,6 +341,16 @@ class TestProject : public QObject {
     const imbw::RowMatrixF x = foldFeatures(r, table, 2, 1000, &rows);
     const std::vector<double> again = model->predict(x);
     for (std::size_t k = 0; k < rows.size(); ++k) QCOMPARE(again[k], r.score[rows[k]]);
+    // The same fold without its pipeline, materialised into the same folder: the calibration
+    // left there by the first is removed, so the bare model is not wrapped by it.
+    imbw::StoredRun bare = r;
+    bare.modelPipelines.clear();
+    const std::string bareFile = imbw::materialiseModel(bare, 2, dir.path().toStdString());
+    QVERIFY(!fs::exists(bareFile + ".pipeline.json"));
+    const std::vector<double> raw = imbw::loadModel(bareFile)->predict(x);
+    bool differs = false;
+    for (std::size_t k = 0; k < rows.size(); ++k) differs = differs || raw[k] != again[k];
+    QVERIFY(differs);
   }
 
   void aFailedSaveKeepsThePreviousSidecar() {
