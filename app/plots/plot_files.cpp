@@ -54,10 +54,11 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
                 QStringList& written) {
   chart->resize(o.size);
   chart->setLabelBlock(o.label);
-  // Qt Charts removes replaced axes (linear ↔ log) with deleteLater: without an event loop
-  // (the CLI) they would still be drawn, over the new ones.
+  // Qt Charts removes replaced axes (linear ↔ log) with deleteLater and lays out after a
+  // resize with posted events: without an event loop (the CLI) the old axes would still be
+  // drawn, over the new ones. Deliver exactly those posted events (no input, no timers).
   QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-  QCoreApplication::processEvents();
+  QCoreApplication::sendPostedEvents();
   for (const QString& f : o.formats) {
     const QString path = base + "." + f;
     QString error;

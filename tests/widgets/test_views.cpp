@@ -359,7 +359,7 @@ void TestViews::significanceLegendKeepsManyRunsReadable() {
   QTableWidget* t = view.bestCutTable();
   QCOMPARE(t->rowCount(), 12);
   QVERIFY(!view.chartView()->chart()->legend()->isVisible());
-  QCoreApplication::processEvents();  // the header lays out its sections
+  QCoreApplication::sendPostedEvents();  // the header lays out its sections
   for (int r = 0; r < 12; ++r) {
     QCOMPARE(t->item(r, 0)->text(), runs[r].label);
     QCOMPARE(t->item(r, 1)->text(), QString::number(0.05 * (r + 1), 'g', 2));
