@@ -281,8 +281,10 @@ void MainWindow::buildDocks() {
   m_samplesPanel = new SamplesPanel(m_session, m_jobs, this);
   connect(m_samplesPanel, &SamplesPanel::reloadRequested, this, &MainWindow::startLoad);
   connect(m_samplesPanel, &SamplesPanel::signalClassChanged, this, &MainWindow::computeYields);
-  connect(m_samplesPanel, &SamplesPanel::classesChanged, this,
-          &MainWindow::refreshCurveClassChoice);
+  connect(m_samplesPanel, &SamplesPanel::classesChanged, this, [this] {
+    refreshCurveClassChoice();
+    refreshTransformClasses();
+  });
   connect(m_samplesPanel, &SamplesPanel::labelValuesListed, this, &MainWindow::labelValuesListed);
   auto* samples =
       makeDock(this, tr("Samples"), "samplesDock", m_samplesPanel, Qt::LeftDockWidgetArea);

@@ -145,6 +145,8 @@ class MainWindow : public QMainWindow {
   QDoubleSpinBox* gammaBox() const { return m_gamma; }
   QSpinBox* foldsBox() const { return m_folds; }
   QSpinBox* threadsBox() const { return m_threads; }
+  QComboBox* transformBox() const { return m_transform; }
+  QComboBox* calibrationBox() const { return m_calibration; }
   QMenu* recentMenu() const { return m_recentMenu; }
   WelcomePage* welcomePage() const { return m_welcome; }
   /// The bundled example project (installed under share/, or in the source tree); empty when
@@ -218,6 +220,7 @@ class MainWindow : public QMainWindow {
   void setModelKind(const QString& kind);
   std::optional<RunConfig> currentRunConfig(QString* why);
   void applyRunConfig(const RunConfig& config);
+  void refreshTransformClasses();
 
   // main_window_runs.cpp: runs, plots, scans.
   QWidget* buildRunsPanel();
@@ -277,6 +280,10 @@ class MainWindow : public QMainWindow {
   QSpinBox* m_folds = nullptr;
   QSpinBox* m_seed = nullptr;
   QSpinBox* m_threads = nullptr;
+  QComboBox* m_transform = nullptr;
+  QComboBox* m_transformClass = nullptr;
+  QComboBox* m_calibration = nullptr;
+  QDoubleSpinBox* m_calibrationFraction = nullptr;
   QLabel* m_modelMessage = nullptr;
   QPushButton* m_trainButton = nullptr;
   // Runs and scans.

@@ -180,6 +180,54 @@ QWidget* MainWindow::buildModelPanel() {
   m_threads->setToolTip(tr("Threads the model's numeric kernels use"));
   cf->addRow(tr("Threads:"), m_threads);
   layout->addWidget(cv);
+  // Input transform and calibration: part of the run, fitted on each training fold, stored
+  // with the fold models.
+  auto* pipe = new QGroupBox(tr("Inputs and calibration"), w);
+  auto* pf = new QFormLayout(pipe);
+  m_transform = new QComboBox(pipe);
+  for (const auto k : {InputTransformConfig::Kind::None, InputTransformConfig::Kind::Standardize,
+                       InputTransformConfig::Kind::Decorrelate, InputTransformConfig::Kind::Pca,
+                       InputTransformConfig::Kind::Gaussianize})
+    m_transform->addItem(qs(inputTransformKindName(k)), static_cast<int>(k));
+  m_transform->setToolTip(
+      tr("Applied to the features before the model, fitted on the training fold only: "
+         "standardize (mean 0, σ 1), decorrelate (the covariance's inverse square root), pca, "
+         "gaussianize (rank → normal)"));
+  pf->addRow(tr("Input transform:"), m_transform);
+  m_transformClass = new QComboBox(pipe);
+  m_transformClass->setToolTip(
+      tr("Decorrelate / pca: the events whose covariance is used (all, or one class)"));
+  pf->addRow(tr("Fitted on:"), m_transformClass);
+  m_calibration = new QComboBox(pipe);
+  for (const auto k : {CalibrationConfig::Kind::None, CalibrationConfig::Kind::Prior,
+                       CalibrationConfig::Kind::Platt, CalibrationConfig::Kind::Isotonic})
+    m_calibration->addItem(qs(calibrationKindName(k)), static_cast<int>(k));
+  m_calibration->setToolTip(
+      tr("Recalibrate the scores into probabilities: prior undoes the resampling or class "
+         "weights exactly (odds ÷ the known factor); platt and isotonic are fitted on a part of "
+         "the training fold held back from the model"));
+  pf->addRow(tr("Calibration:"), m_calibration);
+  m_calibrationFraction = new QDoubleSpinBox(pipe);
+  m_calibrationFraction->setRange(0.05, 0.5);
+  m_calibrationFraction->setSingleStep(0.05);
+  m_calibrationFraction->setValue(0.2);
+  m_calibrationFraction->setToolTip(
+      tr("Platt / isotonic: the share of the training fold held "
+         "back to fit the calibration"));
+  pf->addRow(tr("Held back:"), m_calibrationFraction);
+  layout->addWidget(pipe);
+  const auto enablePipeline = [this] {
+    const auto t = static_cast<InputTransformConfig::Kind>(m_transform->currentData().toInt());
+    m_transformClass->setEnabled(t == InputTransformConfig::Kind::Decorrelate ||
+                                 t == InputTransformConfig::Kind::Pca);
+    const auto c = static_cast<CalibrationConfig::Kind>(m_calibration->currentData().toInt());
+    m_calibrationFraction->setEnabled(c == CalibrationConfig::Kind::Platt ||
+                                      c == CalibrationConfig::Kind::Isotonic);
+  };
+  connect(m_transform, &QComboBox::currentIndexChanged, this, enablePipeline);
+  connect(m_calibration, &QComboBox::currentIndexChanged, this, enablePipeline);
+  refreshTransformClasses();
+  enablePipeline();
   m_modelMessage = new QLabel(w);
   m_modelMessage->setWordWrap(true);
   m_modelMessage->setStyleSheet("color: #b00020");
@@ -243,6 +291,12 @@ std::optional<RunConfig> MainWindow::currentRunConfig(QString* why) {
   spec.folds = m_folds->value();
   spec.seed = static_cast<std::uint64_t>(m_seed->value());
   spec.threads = m_threads->value();
+  spec.transform.kind = static_cast<InputTransformConfig::Kind>(m_transform->currentData().toInt());
+  if (m_transformClass->isEnabled())
+    spec.transform.className = ss(m_transformClass->currentData().toString());
+  spec.calibration.kind =
+      static_cast<CalibrationConfig::Kind>(m_calibration->currentData().toInt());
+  spec.calibration.fraction = m_calibrationFraction->value();
   try {
     spec.loss.validate();
     spec.resample.validate();
@@ -272,7 +326,23 @@ void MainWindow::applyRunConfig(const RunConfig& spec) {
   m_folds->setValue(spec.folds);
   m_seed->setValue(static_cast<int>(spec.seed));
   m_threads->setValue(spec.threads);
+  m_transform->setCurrentIndex(m_transform->findData(static_cast<int>(spec.transform.kind)));
+  m_transformClass->setCurrentIndex(
+      std::max(0, m_transformClass->findData(qs(spec.transform.className))));
+  m_calibration->setCurrentIndex(m_calibration->findData(static_cast<int>(spec.calibration.kind)));
+  m_calibrationFraction->setValue(spec.calibration.fraction);
   updateLossPlot();
+}
+
+void MainWindow::refreshTransformClasses() {
+  const QString keep = m_transformClass->currentData().toString();
+  QSignalBlocker b(m_transformClass);
+  m_transformClass->clear();
+  m_transformClass->addItem(tr("all events"), QString());
+  if (m_session->hasProject())
+    for (const auto& c : m_session->project().analysis.classes)
+      m_transformClass->addItem(qs(c), qs(c));
+  m_transformClass->setCurrentIndex(std::max(0, m_transformClass->findData(keep)));
 }
 
 }  // namespace imbw

@@ -255,6 +255,19 @@ QString runDetails(const RunConfig& c) {
   const nlohmann::json r = c.resample.toJson();
   for (auto it = r.begin(); it != r.end(); ++it)
     if (it.key() != "kind") lines << QStringLiteral("    %1 = %2").arg(qstr(it.key()), number(*it));
+  if (c.transform.kind != InputTransformConfig::Kind::None)
+    lines << QStringLiteral("Input transform: %1%2")
+                 .arg(qstr(inputTransformKindName(c.transform.kind)),
+                      c.transform.className.empty()
+                          ? QString()
+                          : QStringLiteral(" (fitted on %1)").arg(qstr(c.transform.className)));
+  if (c.calibration.kind != CalibrationConfig::Kind::None)
+    lines << QStringLiteral("Calibration: %1%2")
+                 .arg(qstr(calibrationKindName(c.calibration.kind)),
+                      c.calibration.needsHeldBackPart()
+                          ? QStringLiteral(" (%1 of the training fold held back)")
+                                .arg(c.calibration.fraction, 0, 'g', 3)
+                          : QString());
   lines << QStringLiteral("Folds: %1, seed %2, threads %3").arg(c.folds).arg(c.seed).arg(c.threads);
   lines
       << QStringLiteral("Validation fraction: %1").arg(c.effectiveValidationFraction(), 0, 'g', 3);

@@ -504,6 +504,30 @@ class TestProjectSession : public QObject {
     QVERIFY(colours.contains(runColor(0)) && colours.contains(runColor(1)));
   }
 
+  // The Model panel's input transform and calibration become the run's; the fold models keep
+  // them (the sidecar's pipelines) and the run reports the Brier score before and after.
+  void transformAndCalibrationFromTheWindow() {
+    MainWindow w;
+    w.setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+    w.show();
+    QVERIFY(waitForYields(w, [&] { w.openFile(examplePath()); }));
+    configureSmallGbdt(w, 10);
+    w.transformBox()->setCurrentIndex(w.transformBox()->findText("gaussianize"));
+    w.calibrationBox()->setCurrentIndex(w.calibrationBox()->findText("platt"));
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY2(w.startTraining(), qPrintable(w.trainingRefusal()));
+    QVERIFY(finished.wait(300000));
+    const QString id = finished.first().first().toString();
+    const ProjectRun* r = w.session()->project().findRun(id.toStdString());
+    QVERIFY(r && r->status == RunStatus::Done);
+    QVERIFY(r->config.transform.kind == InputTransformConfig::Kind::Gaussianize);
+    QVERIFY(r->config.calibration.kind == CalibrationConfig::Kind::Platt);
+    QVERIFY(r->aggregate.count("brier") && r->aggregate.count("brier_raw"));
+    const auto stored = w.session()->stored(id.toStdString());
+    QVERIFY(stored && stored->modelPipelines.size() == 3);
+    QVERIFY(stored->modelPipelines[0].find("gaussianize") != std::string::npos);
+  }
+
   void twoScansKeepTheirGrids() {
     MainWindow w;
     w.setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
