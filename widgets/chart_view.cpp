@@ -147,6 +147,8 @@ static QAbstractAxis* makeAxis(bool log, const QString& title) {
     a->setLabelFormat("%g");
     axis = a;
   }
+  // A number is never shown as "…": in a narrow dock the labels take the room they need.
+  axis->setTruncateLabels(false);
   axis->setTitleText(richText(title));
   QFont f = axis->titleFont();
   f.setPointSizeF(std::max(9.0, f.pointSizeF()));
