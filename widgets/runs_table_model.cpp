@@ -67,7 +67,9 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::CheckStateRole && index.column() == Show)
     return r.shown ? Qt::Checked : Qt::Unchecked;
   if (role == SortRole && index.column() == Show) return r.shown ? 1 : 0;
-  if (role == Qt::DecorationRole && index.column() == Name) return r.color;
+  // No colour (a run that draws nothing): no swatch at all (a null QColor would draw black).
+  if (role == Qt::DecorationRole && index.column() == Name)
+    return r.color.isValid() ? QVariant(r.color) : QVariant();
   if (role == Qt::TextAlignmentRole && metric)
     return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   if (role == Qt::ToolTipRole) {

@@ -628,12 +628,16 @@ void MainWindow::loadSettings() {
     // that the yields table and the loss form show every column without scrolling.
     if (const QScreen* screen = QApplication::primaryScreen()) {
       const QRect avail = screen->availableGeometry();
-      resize(std::min(1500, avail.width() - 40), std::min(950, avail.height() - 60));
+      // Nearly the whole screen, up to 1860 × 1020 (a 1920 × 1080 screen): the side panels
+      // need their width, the plots the rest.
+      resize(std::min(1860, avail.width() - 40), std::min(1020, avail.height() - 60));
     }
     QTimer::singleShot(0, this, [this] {
       auto* left = findChild<QDockWidget*>("samplesDock");
       auto* right = findChild<QDockWidget*>("lossDock");
-      if (left && right) resizeDocks({left, right}, {430, 330}, Qt::Horizontal);
+      if (left && right)
+        resizeDocks({left, right}, {std::min(460, width() / 4), std::min(430, width() / 4)},
+                    Qt::Horizontal);
       // The plots keep most of the height; the runs table shows about six runs.
       if (auto* runs = findChild<QDockWidget*>("runsDock"))
         resizeDocks({runs}, {height() / 4}, Qt::Vertical);
