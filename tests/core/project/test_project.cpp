@@ -95,6 +95,20 @@ imbw::RowMatrixF foldFeatures(const imbw::StoredRun& r, const imbw::EventTable& 
 
 struct Silent : imbw::TrainingObserver {};
 
+/// A project over `table` (its classes, the last one the signal; features x0, x1) and a small
+/// 3-fold run of `model` on one thread.
+imbw::Project toyProject(const imbw::EventTable& table, imbw::RunConfig* run,
+                         const nlohmann::json& model) {
+  imbw::Project p;
+  p.analysis.classes = table.classNames;
+  p.analysis.signalClass = table.classNames.back();
+  p.analysis.features = {"x0", "x1"};
+  run->model = model;
+  run->folds = 3;
+  run->threads = 1;
+  return p;
+}
+
 }  // namespace
 
 class TestProject : public QObject {
@@ -175,14 +189,8 @@ class TestProject : public QObject {
 
   void trainedRunSurvivesTheSidecar() {
     const imbw::EventTable table = toyTable(900, 3);
-    imbw::Project p;
-    p.analysis.classes = table.classNames;
-    p.analysis.signalClass = "signal";
-    p.analysis.features = {"x0", "x1"};
     imbw::RunConfig c;
-    c.model = {{"kind", "logistic"}, {"max_iterations", 20}};
-    c.folds = 3;
-    c.threads = 1;
+    imbw::Project p = toyProject(table, &c, {{"kind", "logistic"}, {"max_iterations", 20}});
     const std::string id = p.addRun(c, "x1 > -2.5").id;
     Silent quiet;
     const imbw::TrainedRun trained = imbw::trainProjectRun(p, id, table, quiet);
@@ -255,14 +263,8 @@ class TestProject : public QObject {
   // class's one-vs-rest curves (the AUC and AP of oneVsRest, which matches scikit-learn).
   void threeClassRunKeepsEveryClassProbability() {
     const imbw::EventTable table = toyTable3(1200, 5);
-    imbw::Project p;
-    p.analysis.classes = table.classNames;
-    p.analysis.signalClass = "signal";
-    p.analysis.features = {"x0", "x1"};
     imbw::RunConfig c;
-    c.model = {{"kind", "gbdt"}, {"trees", 15}, {"max_depth", 3}};
-    c.folds = 3;
-    c.threads = 1;
+    imbw::Project p = toyProject(table, &c, {{"kind", "gbdt"}, {"trees", 15}, {"max_depth", 3}});
     const std::string id = p.addRun(c, "").id;
     Silent quiet;
     const imbw::TrainedRun trained = imbw::trainProjectRun(p, id, table, quiet);
@@ -315,14 +317,8 @@ class TestProject : public QObject {
   // fold model predicts the stored, calibrated scores.
   void calibratedModelSurvivesTheSidecar() {
     const imbw::EventTable table = toyTable(900, 8);
-    imbw::Project p;
-    p.analysis.classes = table.classNames;
-    p.analysis.signalClass = "signal";
-    p.analysis.features = {"x0", "x1"};
     imbw::RunConfig c;
-    c.model = {{"kind", "logistic"}, {"max_iterations", 20}};
-    c.folds = 3;
-    c.threads = 1;
+    imbw::Project p = toyProject(table, &c, {{"kind", "logistic"}, {"max_iterations", 20}});
     c.calibration.kind = imbw::CalibrationConfig::Kind::Platt;
     c.resample.negativeWeights = imbw::NegativeWeightPolicy::Abs;  // Platt needs w ≥ 0
     const std::string id = p.addRun(c, "").id;
