@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/insight_common.h"
 #include "app/cli/process.h"
 #include "core/cluster/cluster_state.h"
 #include "core/cluster/slurm_script.h"
@@ -79,18 +80,7 @@ std::string nowUtc() {
   return buf;
 }
 
-int toInt(const std::string& option, const std::string& value, int minimum) {
-  std::size_t used = 0;
-  int v = 0;
-  try {
-    v = std::stoi(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || v < minimum)
-    throw imbw::cli::UsageError(option + " needs an integer >= " + std::to_string(minimum));
-  return v;
-}
+using imbw::cli::toInt;  // app/cli/insight_common: the one integer option parser
 
 std::string absolutePath(const std::string& p) {
   return fs::absolute(p).lexically_normal().string();
