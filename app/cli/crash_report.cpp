@@ -44,7 +44,7 @@ void put(const char* s) {
   [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, s, n);
 }
 
-void onFatalSignal(int sig) {
+[[maybe_unused]] void onFatalSignal(int sig) {  // unused in sanitizer builds
   put("\nimbalance-cli: crashed with ");
   put(signalName(sig));
   put(" running `");
