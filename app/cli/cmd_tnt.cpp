@@ -134,17 +134,7 @@ int runTnt(const std::vector<std::string>& argv) {
         s.push_back(startSign[k] * d.x.x(static_cast<Eigen::Index>(i), col));
     }
   }
-  imbw::TntConfig tc;
-  tc.object1Features = cfg.object1Features;
-  tc.object2Features = cfg.object2Features;
-  tc.signalTagFraction = cfg.signalTagFraction;
-  tc.backgroundTagFraction = cfg.backgroundTagFraction;
-  tc.window = cfg.window;
-  tc.classifier = cfg.classifier;
-  tc.iterations = cfg.iterations;
-  tc.folds = cfg.folds;
-  tc.seed = cfg.seed + 606;
-  tc.threads = cfg.threads;
+  const imbw::TntConfig tc = imbw::tntConfig(cfg);
   imbw::TntResult r;
   try {
     r = imbw::runTagNTrain(d.x, d.resonance, s1, s2, tc, &progress);

@@ -79,6 +79,21 @@ std::vector<double> autoencoderScores(const FeatureMatrix& data, std::span<const
       .scores;
 }
 
+TntConfig tntConfig(const WeakStudyConfig& c) {
+  TntConfig tc;
+  tc.object1Features = c.object1Features;
+  tc.object2Features = c.object2Features;
+  tc.signalTagFraction = c.signalTagFraction;
+  tc.backgroundTagFraction = c.backgroundTagFraction;
+  tc.window = c.window;
+  tc.classifier = c.classifier;
+  tc.iterations = c.iterations;
+  tc.folds = c.folds;
+  tc.seed = c.seed + 606;
+  tc.threads = c.threads;
+  return tc;
+}
+
 std::vector<double> runWeakMethod(const std::string& method, const FeatureMatrix& data,
                                   std::span<const double> resonance, const WeakStudyConfig& c,
                                   FitObserver* observer) {
@@ -109,18 +124,7 @@ std::vector<double> runWeakMethod(const std::string& method, const FeatureMatrix
   const std::vector<double> ae2 =
       autoencoderScores(data, resonance, c.object2Features, c, observer);
   if (method == "autoencoder") return combineBothInTop(ae1, ae2);
-  TntConfig tc;
-  tc.object1Features = c.object1Features;
-  tc.object2Features = c.object2Features;
-  tc.signalTagFraction = c.signalTagFraction;
-  tc.backgroundTagFraction = c.backgroundTagFraction;
-  tc.window = c.window;
-  tc.classifier = c.classifier;
-  tc.iterations = c.iterations;
-  tc.folds = c.folds;
-  tc.seed = c.seed + 606;
-  tc.threads = c.threads;
-  return runTagNTrain(data, resonance, ae1, ae2, tc, observer).finalScore();
+  return runTagNTrain(data, resonance, ae1, ae2, tntConfig(c), observer).finalScore();
 }
 
 std::vector<ScanPoint> scanSignalFractions(const FeatureMatrix& data,

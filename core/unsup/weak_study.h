@@ -56,6 +56,10 @@ std::vector<double> autoencoderScores(const FeatureMatrix& data, std::span<const
                                       const std::vector<std::string>& features,
                                       const WeakStudyConfig& config, FitObserver* observer);
 
+/// The Tag N' Train settings of a study (its seed offset included), for the study's scan, the
+/// window and `imbalance-cli tnt` alike.
+TntConfig tntConfig(const WeakStudyConfig& c);
+
 /// One method's held-out score of every event (higher = more signal-like). Throws imbw::Error
 /// for an unknown method (with "did you mean").
 std::vector<double> runWeakMethod(const std::string& method, const FeatureMatrix& data,
