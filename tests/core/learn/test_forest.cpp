@@ -242,22 +242,30 @@ void TestForest::cancelWithin200ms_data() {
 void TestForest::cancelWithin200ms() {
   QFETCH(QString, kind);
   const auto train = treetest::overlapping(20000, 10, 0.075, 0.5, 30);
-  ForestParams p = paramsFor(kind);
-  p.trees = 100000;
-  ForestModel m(p);
-  treetest::Recorder rec;
-  FitContext ctx;
-  ctx.observer = &rec;
-  const double ms =
-      treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150), [&] { m.fit(train, ctx); });
-  qInfo("%s: cancel took %.1f ms after %ld polls", qPrintable(kind), ms, rec.polls.load());
-  QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
-  QCOMPARE(rec.pollsAfterFlag.load(), 1L);
-  // Trees poll while they grow (every 5 ms of work), so no further batch may finish, and the
-  // issue's bound holds with a wide margin (≈ 10 ms measured, 170k × 20 included:
-  // trees_bench poll-gaps).
-  QCOMPARE(rec.progressAfterFlag.load(), 0L);
-  QVERIFY2(ms < imbw::test::kCancelBoundMs, qPrintable(QString("cancel took %1 ms").arg(ms)));
+  std::vector<double> latencies;
+  for (int trial = 0; trial < imbw::test::kLatencyTrials; ++trial) {
+    ForestParams p = paramsFor(kind);
+    p.trees = 100000;
+    ForestModel m(p);
+    treetest::Recorder rec;
+    FitContext ctx;
+    ctx.observer = &rec;
+    const double ms =
+        treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150), [&] { m.fit(train, ctx); });
+    qInfo("%s: cancel took %.1f ms after %ld polls", qPrintable(kind), ms, rec.polls.load());
+    QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
+    QCOMPARE(rec.pollsAfterFlag.load(), 1L);
+    // Trees poll while they grow (every 5 ms of work), so no further batch may finish, and the
+    // issue's bound holds with a wide margin (≈ 10 ms measured, 170k × 20 included:
+    // trees_bench poll-gaps).
+    QCOMPARE(rec.progressAfterFlag.load(), 0L);
+    latencies.push_back(ms);
+  }
+  const double median = imbw::test::medianLatency(latencies);
+  QVERIFY2(
+      median < imbw::test::kCancelBoundMs,
+      qPrintable(
+          QString("cancel took %1 ms (median of %2)").arg(median).arg(imbw::test::kLatencyTrials)));
 }
 
 void TestForest::deterministicWithSeed() {

@@ -105,21 +105,29 @@ void TestEasyEnsemble::checkpointPerMember() {
 
 void TestEasyEnsemble::cancelWithin200ms() {
   const auto train = treetest::overlapping(20000, 10, 0.075, 0.5, 48);
-  EasyEnsembleModel m(small(1000, 1000));
-  treetest::Recorder rec;
-  FitContext ctx;
-  ctx.observer = &rec;
-  const double ms =
-      treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150), [&] { m.fit(train, ctx); });
-  qInfo("easy_ensemble: cancel took %.1f ms", ms);
-  QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
-  QCOMPARE(rec.pollsAfterFlag.load(), 1L);
-  // The latency is one boosting round at most (the bins are sketched in polled batches before
-  // the first): milliseconds here, ≤ 51 ms between polls on 170k × 20 (trees_bench poll-gaps).
-  QVERIFY2(ms < imbw::test::kCancelBoundMs, qPrintable(QString("cancel took %1 ms").arg(ms)));
+  std::vector<double> latencies;
+  for (int trial = 0; trial < imbw::test::kLatencyTrials; ++trial) {
+    EasyEnsembleModel m(small(1000, 1000));
+    treetest::Recorder rec;
+    FitContext ctx;
+    ctx.observer = &rec;
+    const double ms =
+        treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150), [&] { m.fit(train, ctx); });
+    qInfo("easy_ensemble: cancel took %.1f ms", ms);
+    QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
+    QCOMPARE(rec.pollsAfterFlag.load(), 1L);
+    // The latency is one boosting round at most (the bins are sketched in polled batches before
+    // the first): milliseconds here, ≤ 51 ms between polls on 170k × 20 (trees_bench poll-gaps).
+    QVERIFY2(rec.progressAfterFlag.load() <= 1,
+             qPrintable(
+                 QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
+    latencies.push_back(ms);
+  }
+  const double median = imbw::test::medianLatency(latencies);
   QVERIFY2(
-      rec.progressAfterFlag.load() <= 1,
-      qPrintable(QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
+      median < imbw::test::kCancelBoundMs,
+      qPrintable(
+          QString("cancel took %1 ms (median of %2)").arg(median).arg(imbw::test::kLatencyTrials)));
 }
 
 void TestEasyEnsemble::deterministicWithSeed() {

@@ -259,26 +259,36 @@ void TestGbdt::earlyStoppingKeepsBestRound() {
 void TestGbdt::cancelWithin200ms() {
   const auto train = treetest::overlapping(20000, 10, 0.075, 0.5, 14);
   for (bool useFocal : {false, true}) {
-    GbdtParams p;
-    p.trees = 100000;
-    p.maxDepth = 6;
-    if (useFocal) p.loss = focal(0.25, 2.0);
-    GbdtModel m(p);
-    treetest::Recorder rec;
-    FitContext ctx;
-    ctx.observer = &rec;
-    const double ms =
-        treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150), [&] { m.fit(train, ctx); });
-    qInfo("gbdt (%s): cancel took %.1f ms after %ld polls", useFocal ? "focal" : "logistic", ms,
-          rec.polls.load());
-    QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
-    QCOMPARE(rec.pollsAfterFlag.load(), 1L);  // the very next poll stopped it
-    // The latency is one boosting round at most (the bins are sketched in polled batches before
-    // the first): milliseconds here, ≤ 51 ms between polls on 170k × 20 (trees_bench poll-gaps).
-    QVERIFY2(ms < imbw::test::kCancelBoundMs, qPrintable(QString("cancel took %1 ms").arg(ms)));
-    QVERIFY2(rec.progressAfterFlag.load() <= 1,
-             qPrintable(
-                 QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
+    std::vector<double> latencies;
+    for (int trial = 0; trial < imbw::test::kLatencyTrials; ++trial) {
+      GbdtParams p;
+      p.trees = 100000;
+      p.maxDepth = 6;
+      if (useFocal) p.loss = focal(0.25, 2.0);
+      GbdtModel m(p);
+      treetest::Recorder rec;
+      FitContext ctx;
+      ctx.observer = &rec;
+      const double ms = treetest::cancelLatencyMs(rec, std::chrono::milliseconds(150),
+                                                  [&] { m.fit(train, ctx); });
+      qInfo("gbdt (%s): cancel took %.1f ms after %ld polls", useFocal ? "focal" : "logistic", ms,
+            rec.polls.load());
+      QVERIFY2(ms >= 0.0, "fit did not end with Cancelled");
+      QCOMPARE(rec.pollsAfterFlag.load(), 1L);  // the very next poll stopped it
+      // The latency is one boosting round at most (the bins are sketched in polled batches
+      // before the first): milliseconds here, ≤ 51 ms between polls on 170k × 20 (trees_bench
+      // poll-gaps).
+      QVERIFY2(
+          rec.progressAfterFlag.load() <= 1,
+          qPrintable(
+              QString("%1 units finished after the cancel").arg(rec.progressAfterFlag.load())));
+      latencies.push_back(ms);
+    }
+    const double median = imbw::test::medianLatency(latencies);
+    QVERIFY2(median < imbw::test::kCancelBoundMs,
+             qPrintable(QString("cancel took %1 ms (median of %2)")
+                            .arg(median)
+                            .arg(imbw::test::kLatencyTrials)));
   }
 }
 
