@@ -33,8 +33,11 @@
 #include <QToolBar>
 #include <QUrl>
 
+#include "app/gui/class_subsample_box.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/insight_panel.h"
+#include "app/gui/loss_panel.h"
+#include "app/gui/model_panel.h"
 #include "app/gui/short_job.h"
 #include "app/gui/weak_supervision_dock.h"
 #include "core/data/sample_reader.h"
@@ -57,6 +60,13 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 constexpr int kAutosaveMs = 3 * 60 * 1000;
+
+QStringList classNames(const AnalysisSession& session) {
+  QStringList names;
+  if (session.hasProject())
+    for (const auto& c : session.project().analysis.classes) names << qs(c);
+  return names;
+}
 
 QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name, QWidget* content,
                       Qt::DockWidgetArea area) {
@@ -134,12 +144,12 @@ MainWindow::MainWindow(QWidget* parent)
       m_features->setDistribution(QString(), {});
     }
     m_samplesPanel->populate();
+    m_modelPanel->setClasses(classNames(*m_session));
     resetRuns();
     updateTitle();
   });
   resize(1500, 950);
   loadSettings();
-  updateLossPlot();
   updateTitle();
   QTimer::singleShot(0, this, &MainWindow::offerRecovery);
 }
@@ -283,7 +293,7 @@ void MainWindow::buildDocks() {
   connect(m_samplesPanel, &SamplesPanel::signalClassChanged, this, &MainWindow::computeYields);
   connect(m_samplesPanel, &SamplesPanel::classesChanged, this, [this] {
     refreshCurveClassChoice();
-    refreshTransformClasses();
+    m_modelPanel->setClasses(classNames(*m_session));
   });
   connect(m_samplesPanel, &SamplesPanel::labelValuesListed, this, &MainWindow::labelValuesListed);
   auto* samples =
@@ -294,10 +304,17 @@ void MainWindow::buildDocks() {
       makeDock(this, tr("Features"), "featuresDock", m_features, Qt::LeftDockWidgetArea);
   tabifyDockWidget(samples, features);
   samples->raise();
-  auto* loss = makeDock(this, tr("Imbalance and loss"), "lossDock", buildLossPanel(),
-                        Qt::RightDockWidgetArea);
-  auto* model =
-      makeDock(this, tr("Model"), "modelDock", buildModelPanel(), Qt::RightDockWidgetArea);
+  m_lossPanel = new LossPanel(this);
+  m_lossPanel->setSignalFractionSource([this]() -> std::optional<double> {
+    const auto y = currentYields();
+    return y ? std::optional<double>(y->ratioByWeight()) : std::nullopt;
+  });
+  m_lossPanel->insertTop(new ClassSubsampleBox(this));  // issue 13: the controlled imbalance
+  auto* loss =
+      makeDock(this, tr("Imbalance and loss"), "lossDock", m_lossPanel, Qt::RightDockWidgetArea);
+  m_modelPanel = new ModelPanel(this);
+  connect(m_modelPanel, &ModelPanel::trainRequested, this, [this] { startTraining(); });
+  auto* model = makeDock(this, tr("Model"), "modelDock", m_modelPanel, Qt::RightDockWidgetArea);
   tabifyDockWidget(loss, model);
   loss->raise();
   auto* runs = makeDock(this, tr("Runs"), "runsDock", buildRunsPanel(), Qt::BottomDockWidgetArea);

@@ -22,15 +22,12 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QTableWidget;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
 class QMenu;
 class QPushButton;
-class QSlider;
 class QSortFilterProxyModel;
-class QSpinBox;
 class QTabWidget;
 class QTableView;
 class QTreeWidget;
@@ -42,8 +39,8 @@ class AlphaGammaHeatMap;
 class CutEditor;
 class FeatureList;
 class JobPanel;
-class JsonForm;
-class LossCurveView;
+class LossPanel;
+class ModelPanel;
 class PrCurveView;
 class RocCurveView;
 class RunsTableModel;
@@ -61,10 +58,10 @@ struct AboutInfo;
 /// results) and one RunRegistry (the runs' live state, colours and visibility). Docks:
 /// Samples, Cuts, Features, Imbalance & loss, Model, Runs, α–γ scan; the plots in the centre.
 /// Every long computation runs as a job (JobRunner); the window only reacts to finished
-/// futures and to a 50 ms redraw timer. The code is split by area: main_window.cpp (files,
-/// menus, prompts, autosave), main_window_data.cpp (samples, classes, cut, features),
-/// main_window_setup.cpp (resampling, loss, model panels), main_window_runs.cpp (runs, plots,
-/// scans).
+/// futures and to a 50 ms redraw timer. The panels are widgets of their own that read and
+/// write only their part (SamplesPanel, LossPanel, ModelPanel, ScanPanel); the window's code is
+/// split by area: main_window.cpp (files, menus, prompts, autosave), main_window_data.cpp (cut,
+/// features, loading), main_window_runs.cpp (runs, plots, scans).
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -129,7 +126,6 @@ class MainWindow : public QMainWindow {
   ScoreHistogramView* scoreView() const { return m_scoreView; }
   TrainingHistoryView* historyView() const { return m_historyView; }
   SignificanceView* significanceView() const { return m_sigView; }
-  LossCurveView* lossView() const { return m_lossView; }
   ScanPanel* scanPanel() const { return m_scanPanel; }
   AlphaGammaHeatMap* heatMap() const;
   QComboBox* scanBox() const;
@@ -138,15 +134,8 @@ class MainWindow : public QMainWindow {
   /// Three or more classes: whose one-vs-rest curves the plots show (item data = class index).
   QComboBox* curveClassBox() const { return m_curveClass; }
   QTableView* runsView() const { return m_runsView; }
-  JsonForm* modelForm() const { return m_modelForm; }
-  QComboBox* modelKindBox() const { return m_modelKind; }
-  QComboBox* lossKindBox() const { return m_lossKind; }
-  QDoubleSpinBox* alphaBox() const { return m_alpha; }
-  QDoubleSpinBox* gammaBox() const { return m_gamma; }
-  QSpinBox* foldsBox() const { return m_folds; }
-  QSpinBox* threadsBox() const { return m_threads; }
-  QComboBox* transformBox() const { return m_transform; }
-  QComboBox* calibrationBox() const { return m_calibration; }
+  LossPanel* lossPanel() const { return m_lossPanel; }
+  ModelPanel* modelPanel() const { return m_modelPanel; }
   QMenu* recentMenu() const { return m_recentMenu; }
   WelcomePage* welcomePage() const { return m_welcome; }
   /// The bundled example project (installed under share/, or in the source tree); empty when
@@ -213,16 +202,10 @@ class MainWindow : public QMainWindow {
   void updateFeatureDistribution();
   void addSampleFiles(const QStringList& paths);
 
-  // main_window_setup.cpp: resampling, loss, model.
-  QWidget* buildLossPanel();
-  QWidget* buildModelPanel();
-  void updateLossPlot();
-  void setModelKind(const QString& kind);
+  // main_window_runs.cpp: runs, plots, scans.
+  /// The Loss and Model panels' configuration, checked (hyper-parameters, loss, resampling).
   std::optional<RunConfig> currentRunConfig(QString* why);
   void applyRunConfig(const RunConfig& config);
-  void refreshTransformClasses();
-
-  // main_window_runs.cpp: runs, plots, scans.
   QWidget* buildRunsPanel();
   void resetRuns();
   void addRunRow(const ProjectRun& run);
@@ -263,29 +246,8 @@ class MainWindow : public QMainWindow {
   YieldsTable* m_yields = nullptr;
   QLabel* m_cutMessage = nullptr;
   FeatureList* m_features = nullptr;
-  // Resampling, loss, model.
-  QComboBox* m_resampleKind = nullptr;
-  QDoubleSpinBox* m_resampleRatio = nullptr;
-  QSpinBox* m_resampleK = nullptr;
-  QComboBox* m_negativeWeights = nullptr;
-  QComboBox* m_lossKind = nullptr;
-  QDoubleSpinBox* m_alpha = nullptr;
-  QSlider* m_alphaSlider = nullptr;
-  QDoubleSpinBox* m_gamma = nullptr;
-  QSlider* m_gammaSlider = nullptr;
-  QPushButton* m_alphaFromR = nullptr;
-  LossCurveView* m_lossView = nullptr;
-  QComboBox* m_modelKind = nullptr;
-  JsonForm* m_modelForm = nullptr;
-  QSpinBox* m_folds = nullptr;
-  QSpinBox* m_seed = nullptr;
-  QSpinBox* m_threads = nullptr;
-  QComboBox* m_transform = nullptr;
-  QComboBox* m_transformClass = nullptr;
-  QComboBox* m_calibration = nullptr;
-  QDoubleSpinBox* m_calibrationFraction = nullptr;
-  QLabel* m_modelMessage = nullptr;
-  QPushButton* m_trainButton = nullptr;
+  LossPanel* m_lossPanel = nullptr;
+  ModelPanel* m_modelPanel = nullptr;
   // Runs and scans.
   JobPanel* m_jobPanel = nullptr;
   RunsTableModel* m_runsModel = nullptr;

@@ -19,7 +19,9 @@
 #include <cmath>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/model_panel.h"
 #include "app/gui/scan_panel.h"
 #include "app/gui/short_job.h"
 #include "widgets/alpha_gamma_heat_map.h"
@@ -270,14 +272,33 @@ void MainWindow::updateRunRow(const QString& id) {
 
 void MainWindow::refuse(const QString& why) {
   m_trainingRefusal = why;
-  m_modelMessage->setText(why);
-  m_modelMessage->show();
+  m_modelPanel->showMessage(why);
   statusBar()->showMessage(tr("Not started: %1").arg(why));
+}
+
+std::optional<RunConfig> MainWindow::currentRunConfig(QString* why) {
+  RunConfig spec;
+  m_modelPanel->fillConfig(spec);
+  m_lossPanel->fillConfig(spec);
+  try {
+    spec.loss.validate();
+    spec.resample.validate();
+    makeModel(spec.model);  // checks the hyper-parameters now, next to the form
+  } catch (const std::exception& e) {
+    *why = qs(e.what());
+    return std::nullopt;
+  }
+  return spec;
+}
+
+void MainWindow::applyRunConfig(const RunConfig& spec) {
+  m_modelPanel->applyConfig(spec);
+  m_lossPanel->applyConfig(spec);
 }
 
 bool MainWindow::startTraining() {
   m_trainingRefusal.clear();
-  m_modelMessage->hide();
+  m_modelPanel->showMessage({});
   if (!m_session->loaded()) {
     refuse(m_session->hasProject() ? tr("the events are not loaded (see the Samples panel)")
                                    : tr("open an analysis first"));
@@ -309,12 +330,7 @@ bool MainWindow::startTraining() {
   }
   config->features.clear();
   for (const QString& f : m_features->checkedFeatures()) config->features.push_back(ss(f));
-  config->name = ss(QString("%1 %2").arg(m_modelKind->currentText(),
-                                         m_lossKind->currentData().toString() == "focal"
-                                             ? QString("focal α=%1 γ=%2")
-                                                   .arg(m_alpha->value(), 0, 'g', 3)
-                                                   .arg(m_gamma->value(), 0, 'g', 3)
-                                             : m_lossKind->currentText().toLower()));
+  config->name.clear();  // the project names it from its configuration, uniquely
   ProjectRun& run = m_session->project().addRun(*config, ss(m_cutEditor->text().trimmed()));
   const QString id = qs(run.id);
   m_registry->add(id);

@@ -11,7 +11,9 @@
 #include <QTableView>
 #include <QTimer>
 
+#include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/model_panel.h"
 #include "widgets/json_form.h"
 #include "widgets/runs_table_model.h"
 
@@ -38,27 +40,27 @@ void ScreenshotTour::start() {
 
 void ScreenshotTour::train() {
   MainWindow& w = *m_window;
-  w.modelKindBox()->setCurrentText("gbdt");
-  QJsonObject p = w.modelForm()->values();
+  w.modelPanel()->modelKindBox()->setCurrentText("gbdt");
+  QJsonObject p = w.modelPanel()->modelForm()->values();
   p["trees"] = 300;
   p["learning_rate"] = 0.05;
   p["max_depth"] = 4;
   p["checkpoint_every"] = 10;
-  w.modelForm()->setValues(p);
-  w.foldsBox()->setValue(5);
-  w.lossKindBox()->setCurrentIndex(0);
+  w.modelPanel()->modelForm()->setValues(p);
+  w.modelPanel()->foldsBox()->setValue(5);
+  w.lossPanel()->lossKindBox()->setCurrentIndex(0);
   if (!w.startTraining()) {
     qCritical("screenshots: %s", qPrintable(w.trainingRefusal()));
     QApplication::exit(1);
     return;
   }
-  w.lossKindBox()->setCurrentIndex(2);  // focal, the paper's α and γ
-  w.alphaBox()->setValue(0.25);
-  w.gammaBox()->setValue(2.0);
+  w.lossPanel()->lossKindBox()->setCurrentIndex(2);  // focal, the paper's α and γ
+  w.lossPanel()->alphaBox()->setValue(0.25);
+  w.lossPanel()->gammaBox()->setValue(2.0);
   w.startTraining();
   p["trees"] = 100;
-  w.modelForm()->setValues(p);
-  w.foldsBox()->setValue(3);
+  w.modelPanel()->modelForm()->setValues(p);
+  w.modelPanel()->foldsBox()->setValue(3);
   w.startScan({0.25, 0.5, 0.75, 0.93}, {0.0, 1.0, 2.0});
   m_pending = w.activeRuns();
   connect(m_window, &MainWindow::runFinished, this, [this] {
@@ -73,7 +75,7 @@ void ScreenshotTour::train() {
     m_window->runsView()->sortByColumn(RunsTableModel::Ap, Qt::DescendingOrder);
     m_window->setShownRuns(mine.mid(0, 2));
     m_window->selectRuns(mine.mid(0, 2));
-    m_window->alphaBox()->setValue(0.25);
+    m_window->lossPanel()->alphaBox()->setValue(0.25);
     QTimer::singleShot(500, this, [this] { shoot(0); });
   });
 }

@@ -1,5 +1,7 @@
 #include "core/learn/run_config.h"
 
+#include <cstdio>
+
 #include "core/learn/learn_util.h"
 #include "core/learn/model.h"
 #include "core/util/error.h"
@@ -10,6 +12,13 @@ namespace {
 
 bool takesLoss(const std::string& kind) {
   return kind == "mlp" || kind == "logistic" || kind == "gbdt";
+}
+
+/// 3 significant digits, no trailing zeros ("0.25", "2", "0.125").
+std::string shortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
 }
 
 }  // namespace
@@ -24,7 +33,12 @@ std::string RunConfig::displayName() const {
   if (!name.empty()) return name;
   std::string n = modelKind();
   if (n == "one_variable" && model.contains("feature")) n = model.at("feature").get<std::string>();
-  if (loss.kind != LossKind::CrossEntropy) n += std::string(" ") + lossKindName(loss.kind);
+  // The loss with its parameters, so that runs differing only in α or γ get telling names.
+  const std::string alpha = alphaFromSignalFraction ? "1−r" : shortNumber(loss.alpha);
+  if (loss.kind == LossKind::Focal)
+    n += " focal α=" + alpha + " γ=" + shortNumber(loss.gamma);
+  else if (loss.kind != LossKind::CrossEntropy)
+    n += std::string(" ") + lossKindName(loss.kind) + " α=" + alpha;
   if (resample.kind != ResampleKind::None)
     n = std::string(resampleKindName(resample.kind)) + " + " + n;
   return n;

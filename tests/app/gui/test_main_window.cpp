@@ -23,7 +23,9 @@
 #include <cmath>
 #include <limits>
 
+#include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/model_panel.h"
 #include "app/gui/training_job.h"
 #include "core/data/sample_reader.h"
 #include "tests/app/gui/stall_ticker.h"
@@ -53,14 +55,14 @@ QString examplePath() {
 
 // A small, quick boosted-tree configuration: enough rounds for several live checkpoints.
 void configureSmallGbdt(MainWindow& w, int trees, int threads) {
-  w.modelKindBox()->setCurrentText("gbdt");
-  QJsonObject p = w.modelForm()->values();
+  w.modelPanel()->modelKindBox()->setCurrentText("gbdt");
+  QJsonObject p = w.modelPanel()->modelForm()->values();
   p["trees"] = trees;
   p["max_depth"] = 3;
   p["checkpoint_every"] = 5;
-  w.modelForm()->setValues(p);
-  w.foldsBox()->setValue(3);
-  w.threadsBox()->setValue(threads);
+  w.modelPanel()->modelForm()->setValues(p);
+  w.modelPanel()->foldsBox()->setValue(3);
+  w.modelPanel()->threadsBox()->setValue(threads);
 }
 
 bool loadExample(MainWindow& w) {

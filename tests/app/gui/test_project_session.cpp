@@ -21,7 +21,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/model_panel.h"
 #include "core/eval/run_evaluation.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
@@ -65,14 +67,14 @@ std::string readFile(const QString& path) {
 }
 
 void configureSmallGbdt(MainWindow& w, int trees) {
-  w.modelKindBox()->setCurrentText("gbdt");
-  QJsonObject p = w.modelForm()->values();
+  w.modelPanel()->modelKindBox()->setCurrentText("gbdt");
+  QJsonObject p = w.modelPanel()->modelForm()->values();
   p["trees"] = trees;
   p["max_depth"] = 3;
   p["checkpoint_every"] = 5;
-  w.modelForm()->setValues(p);
-  w.foldsBox()->setValue(3);
-  w.threadsBox()->setValue(1);
+  w.modelPanel()->modelForm()->setValues(p);
+  w.modelPanel()->foldsBox()->setValue(3);
+  w.modelPanel()->threadsBox()->setValue(1);
 }
 
 bool waitForYields(MainWindow& w, const std::function<void()>& start) {
@@ -184,9 +186,9 @@ class TestProjectSession : public QObject {
       configureSmallGbdt(w, 30);
       QSignalSpy finished(&w, &MainWindow::runFinished);
       QVERIFY2(w.startTraining(), qPrintable(w.trainingRefusal()));
-      w.lossKindBox()->setCurrentIndex(2);  // focal
-      w.alphaBox()->setValue(0.25);
-      w.gammaBox()->setValue(2.0);
+      w.lossPanel()->lossKindBox()->setCurrentIndex(2);  // focal
+      w.lossPanel()->alphaBox()->setValue(0.25);
+      w.lossPanel()->gammaBox()->setValue(2.0);
       QVERIFY(w.startTraining());
       QVERIFY(w.startScan({0.25, 0.75}, {0.0, 2.0}));
       while (finished.size() < 6) QVERIFY(finished.wait(300000));
@@ -367,8 +369,8 @@ class TestProjectSession : public QObject {
         waitForYields(w, [&] { w.cutEditor()->setText("DER_mass_MMC > 0 && PRI_jet_num >= 1"); }));
     for (const char* f : {"DER_mass_MMC", "DER_mass_vis", "DER_pt_h", "PRI_tau_pt", "PRI_lep_pt"})
       w.featureList()->setChecked(f, true);
-    w.modelKindBox()->setCurrentText("logistic");
-    w.foldsBox()->setValue(3);
+    w.modelPanel()->modelKindBox()->setCurrentText("logistic");
+    w.modelPanel()->foldsBox()->setValue(3);
     QSignalSpy finished(&w, &MainWindow::runFinished);
     QVERIFY2(w.startTraining(), qPrintable(w.trainingRefusal()));
     QVERIFY(finished.wait(120000));
@@ -511,8 +513,10 @@ class TestProjectSession : public QObject {
     w.show();
     QVERIFY(waitForYields(w, [&] { w.openFile(examplePath()); }));
     configureSmallGbdt(w, 10);
-    w.transformBox()->setCurrentIndex(w.transformBox()->findText("gaussianize"));
-    w.calibrationBox()->setCurrentIndex(w.calibrationBox()->findText("platt"));
+    w.modelPanel()->transformBox()->setCurrentIndex(
+        w.modelPanel()->transformBox()->findText("gaussianize"));
+    w.modelPanel()->calibrationBox()->setCurrentIndex(
+        w.modelPanel()->calibrationBox()->findText("platt"));
     QSignalSpy finished(&w, &MainWindow::runFinished);
     QVERIFY2(w.startTraining(), qPrintable(w.trainingRefusal()));
     QVERIFY(finished.wait(300000));
