@@ -233,36 +233,13 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::buildPlots() {
-  m_plotTabs = new QTabWidget(this);
-  m_prView = new PrCurveView(this);
-  m_rocView = new RocCurveView(this);
-  m_scoreView = new ScoreHistogramView(this);
-  m_historyView = new TrainingHistoryView(this);
-  m_sigView = new SignificanceView(this);
-  m_plotTabs->addTab(m_prView, tr("Precision–recall"));
-  m_plotTabs->addTab(m_rocView, tr("ROC / rejection"));
-  m_plotTabs->addTab(m_scoreView, tr("Scores (overtraining)"));
-  m_plotTabs->addTab(m_historyView, tr("Training history"));
-  m_plotTabs->addTab(m_sigView, tr("Significance"));
-  m_plotTabs->addTab(new InsightPanel(this, m_jobs), tr("Inputs and outputs"));
-  // Three or more classes: the curves are one class against all others, the signal class's
-  // by default (its metrics are the runs table's).
-  m_curveClassRow = new QWidget(this);
-  auto* curveRow = new QHBoxLayout(m_curveClassRow);
-  curveRow->setContentsMargins(0, 0, 4, 0);
-  curveRow->addWidget(new QLabel(tr("Curves:"), m_curveClassRow));
-  m_curveClass = new QComboBox(m_curveClassRow);
-  m_curveClass->setToolTip(
-      tr("Three or more classes: the curves and histograms show this class against all the "
-         "others, scored by its probability. The runs table's metrics are the signal class's; "
-         "runs still training draw the signal class's live curves only."));
-  curveRow->addWidget(m_curveClass);
-  m_plotTabs->setCornerWidget(m_curveClassRow, Qt::TopRightCorner);
-  m_curveClassRow->hide();
-  connect(m_curveClass, &QComboBox::currentIndexChanged, this, [this] {
+  m_plots = new PlotsArea(this);
+  m_plots->addTab(new InsightPanel(this, m_jobs), tr("Inputs and outputs"));
+  connect(m_plots, &PlotsArea::curveClassChanged, this, [this] {
     evaluateStoredRuns();
     refreshPlots();
   });
+  connect(m_plots, &PlotsArea::luminosityChanged, this, &MainWindow::recomputeSignificance);
   m_welcome = new WelcomePage(this);
   m_welcome->setExampleAvailable(!examplePath().isEmpty());
   connect(m_welcome, &WelcomePage::openExample, this, [this] { openFile(examplePath()); });
@@ -275,12 +252,8 @@ void MainWindow::buildPlots() {
   });
   m_centre = new QStackedWidget(this);
   m_centre->addWidget(m_welcome);
-  m_centre->addWidget(m_plotTabs);
+  m_centre->addWidget(m_plots);
   setCentralWidget(m_centre);
-  connect(m_sigView, &SignificanceView::luminosityChanged, this,
-          &MainWindow::recomputeSignificance);
-  connect(m_plotTabs, &QTabWidget::currentChanged, this,
-          [this] { showPlotsIn(m_plotTabs->currentWidget()); });
 }
 
 void MainWindow::buildDocks() {
@@ -317,7 +290,24 @@ void MainWindow::buildDocks() {
   auto* model = makeDock(this, tr("Model"), "modelDock", m_modelPanel, Qt::RightDockWidgetArea);
   tabifyDockWidget(loss, model);
   loss->raise();
-  auto* runs = makeDock(this, tr("Runs"), "runsDock", buildRunsPanel(), Qt::BottomDockWidgetArea);
+  m_runsPanel = new RunsPanel(m_session, m_registry, this);
+  connect(m_runsPanel, &RunsPanel::trainRequested, this, [this](const QStringList& ids) {
+    for (const QString& id : ids) trainRun(id);
+  });
+  connect(m_runsPanel, &RunsPanel::cancelRequested, this, &MainWindow::cancelRun);
+  connect(m_runsPanel, &RunsPanel::useConfigurationRequested, this, [this](const QString& id) {
+    if (const ProjectRun* r = m_session->project().findRun(ss(id))) {
+      applyRunConfig(r->config);
+      statusBar()->showMessage(tr("Panels set to the configuration of %1").arg(qs(r->name())));
+    }
+  });
+  connect(m_runsPanel, &RunsPanel::duplicateRequested, this, [this](const QStringList& ids) {
+    for (const QString& id : ids) duplicateRun(id);
+  });
+  connect(m_runsPanel, &RunsPanel::deleteRequested, this, &MainWindow::deleteRuns);
+  connect(m_runsPanel, &RunsPanel::renameRequested, this, &MainWindow::renameRun);
+  connect(m_runsPanel, &RunsPanel::shownChanged, this, &MainWindow::refreshPlots);
+  auto* runs = makeDock(this, tr("Runs"), "runsDock", m_runsPanel, Qt::BottomDockWidgetArea);
   auto* scan = makeDock(this, tr("α–γ scan"), "scanDock", m_scanPanel, Qt::BottomDockWidgetArea);
   tabifyDockWidget(runs, scan);
   runs->raise();
@@ -385,7 +375,7 @@ void MainWindow::updateTitle() {
   // Without a project the window welcomes: open the example, a recent project or a file.
   if (m_centre) {
     m_welcome->setRecentProjects(QSettings().value("recentProjects").toStringList());
-    m_centre->setCurrentWidget(m_session->hasProject() ? static_cast<QWidget*>(m_plotTabs)
+    m_centre->setCurrentWidget(m_session->hasProject() ? static_cast<QWidget*>(m_plots)
                                                        : m_welcome);
   }
   // "[*]" shows the modified marker (an asterisk) where Qt's title placeholder goes.
@@ -660,17 +650,18 @@ void MainWindow::loadSettings() {
         resizeDocks({runs}, {height() / 4}, Qt::Vertical);
     });
   }
-  m_plotTabs->setCurrentIndex(s.value("window/plotTab", 0).toInt());
-  m_rocView->setMode(s.value("plots/rejection", false).toBool() ? RocCurveView::Mode::Rejection
-                                                                : RocCurveView::Mode::Roc);
+  m_plots->setCurrentIndex(s.value("window/plotTab", 0).toInt());
+  m_plots->rocView()->setMode(s.value("plots/rejection", false).toBool()
+                                  ? RocCurveView::Mode::Rejection
+                                  : RocCurveView::Mode::Roc);
 }
 
 void MainWindow::saveSettings() {
   QSettings s;
   s.setValue("window/geometry", saveGeometry());
   s.setValue("window/state", saveState());
-  s.setValue("window/plotTab", m_plotTabs->currentIndex());
-  s.setValue("plots/rejection", m_rocView->mode() == RocCurveView::Mode::Rejection);
+  s.setValue("window/plotTab", m_plots->currentIndex());
+  s.setValue("plots/rejection", m_plots->rocView()->mode() == RocCurveView::Mode::Rejection);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

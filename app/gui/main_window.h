@@ -11,7 +11,9 @@
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/job_runner.h"
+#include "app/gui/plots_area.h"
 #include "app/gui/run_registry.h"
+#include "app/gui/runs_panel.h"
 #include "app/gui/training_job.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
@@ -120,20 +122,21 @@ class MainWindow : public QMainWindow {
   QComboBox* signalClassBox() const;
   CutEditor* weightEditor() const;
   FeatureList* featureList() const { return m_features; }
-  RunsTableModel* runsModel() const { return m_runsModel; }
-  PrCurveView* prView() const { return m_prView; }
-  RocCurveView* rocView() const { return m_rocView; }
-  ScoreHistogramView* scoreView() const { return m_scoreView; }
-  TrainingHistoryView* historyView() const { return m_historyView; }
-  SignificanceView* significanceView() const { return m_sigView; }
+  RunsTableModel* runsModel() const { return m_runsPanel->model(); }
+  PrCurveView* prView() const { return m_plots->prView(); }
+  RocCurveView* rocView() const { return m_plots->rocView(); }
+  ScoreHistogramView* scoreView() const { return m_plots->scoreView(); }
+  TrainingHistoryView* historyView() const { return m_plots->historyView(); }
+  SignificanceView* significanceView() const { return m_plots->significanceView(); }
   ScanPanel* scanPanel() const { return m_scanPanel; }
   AlphaGammaHeatMap* heatMap() const;
   QComboBox* scanBox() const;
-  JobPanel* jobPanel() const { return m_jobPanel; }
-  QTabWidget* plotTabs() const { return m_plotTabs; }
+  JobPanel* jobPanel() const { return m_runsPanel->jobPanel(); }
+  RunsPanel* runsPanel() const { return m_runsPanel; }
+  PlotsArea* plotTabs() const { return m_plots; }
   /// Three or more classes: whose one-vs-rest curves the plots show (item data = class index).
-  QComboBox* curveClassBox() const { return m_curveClass; }
-  QTableView* runsView() const { return m_runsView; }
+  QComboBox* curveClassBox() const { return m_plots->curveClassBox(); }
+  QTableView* runsView() const { return m_runsPanel->view(); }
   LossPanel* lossPanel() const { return m_lossPanel; }
   ModelPanel* modelPanel() const { return m_modelPanel; }
   QMenu* recentMenu() const { return m_recentMenu; }
@@ -154,12 +157,12 @@ class MainWindow : public QMainWindow {
   QStringList runKeys() const;
   int activeRuns() const { return m_registry->activeRuns(); }
   /// Selects runs in the table.
-  void selectRuns(const QStringList& keys);
+  void selectRuns(const QStringList& keys) { m_runsPanel->selectRuns(keys); }
   /// Ticks "show" for exactly these runs (the plots overlay them).
-  void setShownRuns(const QStringList& ids);
-  QStringList selectedRuns() const;
+  void setShownRuns(const QStringList& ids) { m_runsPanel->setShownRuns(ids); }
+  QStringList selectedRuns() const { return m_runsPanel->selectedRuns(); }
   /// The plot data last pushed to the views (the shown runs).
-  QList<RunPlotData> plottedRuns() const { return m_plotted; }
+  QList<RunPlotData> plottedRuns() const { return m_plots->runs(); }
 
  Q_SIGNALS:
   void analysisLoaded();
@@ -206,22 +209,17 @@ class MainWindow : public QMainWindow {
   /// The Loss and Model panels' configuration, checked (hyper-parameters, loss, resampling).
   std::optional<RunConfig> currentRunConfig(QString* why);
   void applyRunConfig(const RunConfig& config);
-  QWidget* buildRunsPanel();
   void resetRuns();
-  void addRunRow(const ProjectRun& run);
-  void updateRunRow(const QString& id);
   QString launch(const QString& id);
   void onRunFinished(const QString& id);
   void evaluateStoredRuns();
   void redrawTick();
   void refreshPlots();
-  void showPlotsIn(QWidget* view);
   void refreshCurveClassChoice();
   /// The class whose one-vs-rest curves are drawn (the signal class unless chosen).
   int curveClass() const;
   void recomputeSignificance();
   void refuse(const QString& why);
-  void showRunsMenu(const QPoint& pos);
 
   AnalysisSession* m_session;
   RunRegistry* m_registry;
@@ -233,8 +231,6 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<std::atomic<bool>> m_loadStop;
   int m_yieldsGeneration = 0;
   int m_evaluationGeneration = 0;
-  QList<RunPlotData> m_plotted;
-  QSet<QWidget*> m_stalePlots;  ///< plot views not yet drawn with m_plotted
   QTimer m_yieldsDebounce;
   QTimer m_redrawTimer;
   QTimer m_autosave;
@@ -249,20 +245,9 @@ class MainWindow : public QMainWindow {
   LossPanel* m_lossPanel = nullptr;
   ModelPanel* m_modelPanel = nullptr;
   // Runs and scans.
-  JobPanel* m_jobPanel = nullptr;
-  RunsTableModel* m_runsModel = nullptr;
-  QSortFilterProxyModel* m_runsProxy = nullptr;
-  QTableView* m_runsView = nullptr;
+  RunsPanel* m_runsPanel = nullptr;
   ScanPanel* m_scanPanel = nullptr;
-  // Plots.
-  QTabWidget* m_plotTabs = nullptr;
-  QWidget* m_curveClassRow = nullptr;
-  QComboBox* m_curveClass = nullptr;
-  PrCurveView* m_prView = nullptr;
-  RocCurveView* m_rocView = nullptr;
-  ScoreHistogramView* m_scoreView = nullptr;
-  TrainingHistoryView* m_historyView = nullptr;
-  SignificanceView* m_sigView = nullptr;
+  PlotsArea* m_plots = nullptr;
   QLabel* m_statusRuns = nullptr;
   QLabel* m_progress = nullptr;
   QAction* m_trainAction = nullptr;

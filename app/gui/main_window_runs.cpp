@@ -44,131 +44,7 @@ QString activeRunsText(int n) {
   return n == 1 ? MainWindow::tr("1 run active") : MainWindow::tr("%1 runs active").arg(n);
 }
 
-FoldStat stat(const ProjectRun& r, const char* key) {
-  const auto it = r.aggregate.find(key);
-  if (it == r.aggregate.end() || it->second.n == 0) return {};
-  return FoldStat{it->second.mean, it->second.std};
-}
-
 }  // namespace
-
-QWidget* MainWindow::buildRunsPanel() {
-  auto* w = new QWidget(this);
-  auto* layout = new QHBoxLayout(w);
-  m_jobPanel = new JobPanel(w);
-  m_jobPanel->setMinimumWidth(330);
-  layout->addWidget(m_jobPanel);
-  auto* right = new QVBoxLayout;
-  m_runsModel = new RunsTableModel(this);
-  m_runsProxy = new QSortFilterProxyModel(this);
-  m_runsProxy->setSourceModel(m_runsModel);
-  m_runsProxy->setSortRole(RunsTableModel::SortRole);
-  m_runsView = new QTableView(w);
-  m_runsView->setModel(m_runsProxy);
-  m_runsView->setSortingEnabled(true);
-  m_runsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-  m_runsView->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  m_runsView->setContextMenuPolicy(Qt::CustomContextMenu);
-  // Fixed widths sized once per finished run (ResizeToContents would measure every cell on
-  // each progress update); the configuration takes what is left, elided on one line (its
-  // tooltip has all of it), so the metric columns always stay in view.
-  QHeaderView* header = m_runsView->horizontalHeader();
-  header->setSectionResizeMode(QHeaderView::Interactive);
-  header->setSectionResizeMode(RunsTableModel::Config, QHeaderView::Stretch);
-  header->setStretchLastSection(false);
-  m_runsView->setWordWrap(false);
-  m_runsView->setTextElideMode(Qt::ElideRight);
-  m_runsView->setColumnWidth(RunsTableModel::Show, header->sectionSizeHint(RunsTableModel::Show));
-  m_runsView->setColumnWidth(RunsTableModel::Name, 190);
-  m_runsView->setColumnWidth(RunsTableModel::Status, 120);
-  for (int c = RunsTableModel::Ap; c < RunsTableModel::ColumnCount; ++c)
-    m_runsView->setColumnWidth(c, std::max(header->sectionSizeHint(c), 90));
-  m_runsView->verticalHeader()->hide();
-  m_runsView->verticalHeader()->setDefaultSectionSize(m_runsView->fontMetrics().height() + 8);
-  m_runsView->setToolTip(
-      tr("Tick “Show” to draw a run in the plots; double-click a name to rename it; "
-         "right-click for train, duplicate, delete"));
-  right->addWidget(m_runsView, 1);
-  auto* buttons = new QHBoxLayout;
-  auto* train = new QPushButton(tr("Train"), w);
-  train->setToolTip(
-      tr("Train the selected runs in place, each with its own configuration, features and cut"));
-  auto* use = new QPushButton(tr("Use configuration"), w);
-  use->setToolTip(tr("Load the selected run's settings back into the panels"));
-  auto* duplicate = new QPushButton(tr("Duplicate"), w);
-  duplicate->setToolTip(tr("A copy of the selected run's configuration, not trained"));
-  auto* rename = new QPushButton(tr("Rename"), w);
-  auto* del = new QPushButton(tr("Delete"), w);
-  for (QPushButton* b : {train, use, duplicate, rename, del}) buttons->addWidget(b);
-  buttons->addStretch();
-  right->addLayout(buttons);
-  layout->addLayout(right, 1);
-  connect(m_jobPanel, &JobPanel::cancelRequested, this, &MainWindow::cancelRun);
-  connect(train, &QPushButton::clicked, this, [this] {
-    for (const QString& id : selectedRuns()) trainRun(id);
-  });
-  connect(use, &QPushButton::clicked, this, [this] {
-    const QStringList ids = selectedRuns();
-    if (ids.isEmpty()) return;
-    if (const ProjectRun* r = m_session->project().findRun(ss(ids.first()))) {
-      applyRunConfig(r->config);
-      statusBar()->showMessage(tr("Panels set to the configuration of %1").arg(qs(r->name())));
-    }
-  });
-  connect(duplicate, &QPushButton::clicked, this, [this] {
-    for (const QString& id : selectedRuns()) duplicateRun(id);
-  });
-  connect(del, &QPushButton::clicked, this, [this] { deleteRuns(selectedRuns()); });
-  connect(rename, &QPushButton::clicked, this, [this] {
-    const QModelIndex idx = m_runsView->currentIndex();
-    if (idx.isValid()) m_runsView->edit(m_runsProxy->index(idx.row(), RunsTableModel::Name));
-  });
-  connect(m_runsView, &QWidget::customContextMenuRequested, this, &MainWindow::showRunsMenu);
-  connect(m_runsModel, &RunsTableModel::runRenamed, this,
-          [this](const QString& id, const QString& name) { renameRun(id, name); });
-  connect(m_runsModel, &RunsTableModel::shownToggled, this, [this](const QString& id, bool shown) {
-    ProjectRun* r = m_session->project().findRun(ss(id));
-    if (!r) return;
-    r->shown = shown;
-    updateRunRow(id);
-    m_session->edited();
-    refreshPlots();
-  });
-  return w;
-}
-
-void MainWindow::showRunsMenu(const QPoint& pos) {
-  const QStringList ids = selectedRuns();
-  if (ids.isEmpty()) return;
-  QMenu menu(this);
-  menu.addAction(tr("Train"), this, [this, ids] {
-    for (const QString& id : ids) trainRun(id);
-  });
-  menu.addAction(tr("Cancel"), this, [this, ids] {
-    for (const QString& id : ids) cancelRun(id);
-  });
-  menu.addAction(tr("Duplicate"), this, [this, ids] {
-    for (const QString& id : ids) duplicateRun(id);
-  });
-  menu.addAction(tr("Rename"), this, [this] {
-    const QModelIndex idx = m_runsView->currentIndex();
-    if (idx.isValid()) m_runsView->edit(m_runsProxy->index(idx.row(), RunsTableModel::Name));
-  });
-  menu.addAction(tr("Show only these"), this, [this, ids] { setShownRuns(ids); });
-  menu.addSeparator();
-  menu.addAction(tr("Delete"), this, [this, ids] { deleteRuns(ids); });
-  menu.exec(m_runsView->viewport()->mapToGlobal(pos));
-}
-
-void MainWindow::setShownRuns(const QStringList& ids) {
-  for (ProjectRun& r : m_session->project().runs) {
-    const bool shown = ids.contains(qs(r.id));
-    r.shown = shown;
-    updateRunRow(qs(r.id));
-  }
-  m_session->edited();
-  refreshPlots();
-}
 
 QStringList MainWindow::runKeys() const {
   QStringList out;
@@ -184,87 +60,14 @@ void MainWindow::resetRuns() {
       e->watcher->cancel();
       e->watcher->deleteLater();
     }
-    m_jobPanel->removeJob(id);
+    m_runsPanel->jobPanel()->removeJob(id);
   }
   m_registry->clear();
-  m_runsModel->clear();
-  m_plotted.clear();
-  for (const ProjectRun& r : m_session->project().runs) {
-    m_registry->add(qs(r.id));
-    addRunRow(r);  // colours come when a run draws (updateRunRow)
-  }
+  for (const ProjectRun& r : m_session->project().runs) m_registry->add(qs(r.id));
+  m_runsPanel->reset();
   m_scanPanel->refreshChoice();
   refreshPlots();
   m_statusRuns->setText(activeRunsText(0));
-}
-
-void MainWindow::addRunRow(const ProjectRun& run) {
-  RunRow row;
-  row.key = qs(run.id);
-  m_runsModel->addRun(row);
-  updateRunRow(qs(run.id));
-}
-
-void MainWindow::updateRunRow(const QString& id) {
-  const ProjectRun* r = m_session->project().findRun(ss(id));
-  RunEntry* e = m_registry->find(id);
-  if (!r || !e) return;
-  // Only shown runs that draw something (training, or with results) take a colour, and the
-  // table shows it only for them: the swatch is the plots' legend, and the palette is not
-  // spent on configured or hidden runs.
-  const auto draws = [](const RunEntry* x) { return x && (x->hasPlot || x->active()); };
-  if (draws(e) && r->shown) {
-    QStringList drawn;
-    for (const ProjectRun& p : m_session->project().runs) {
-      const RunEntry* other = m_registry->find(qs(p.id));
-      if (p.shown && p.id != r->id && draws(other) && other->colored) drawn << qs(p.id);
-    }
-    m_registry->assignColor(id, drawn);
-  }
-  RunRow row;
-  row.key = id;
-  row.name = qs(r->name());
-  row.config = runSummary(r->config);
-  row.configDetail =
-      runDetails(r->config) + "\n" + tr("Cut: %1").arg(r->cut.empty() ? tr("none") : qs(r->cut));
-  row.color = r->shown && e->colored ? e->plot.color : QColor();
-  row.shown = r->shown;
-  switch (e->live) {
-    case RunEntry::Live::Queued:
-      row.status = tr("queued");
-      break;
-    case RunEntry::Live::Training:
-      row.status = tr("training %1 % — %2").arg(static_cast<int>(e->fraction * 100)).arg(e->stage);
-      break;
-    case RunEntry::Live::Cancelling:
-      row.status = tr("cancelling…");
-      break;
-    case RunEntry::Live::Idle:
-      switch (r->status) {
-        case RunStatus::Configured:
-          row.status = tr("not trained");
-          break;
-        case RunStatus::Done:
-          row.status = tr("done");
-          break;
-        case RunStatus::Cancelled:
-          row.status = tr("cancelled");
-          break;
-        case RunStatus::Failed:
-          row.status = tr("failed: %1").arg(qs(r->message));
-          break;
-      }
-  }
-  if (r->status == RunStatus::Done || r->status == RunStatus::Cancelled) {
-    row.ap = stat(*r, "ap");
-    row.auc = stat(*r, "auc");
-    row.apOverR = stat(*r, "ap_over_r");
-    row.rejection20 = stat(*r, "rejection_at_eff_s_0.2");
-    row.rejection80 = stat(*r, "rejection_at_eff_s_0.8");
-    row.fitTime = stat(*r, "fit_seconds");
-  }
-  e->plot.label = row.name;
-  m_runsModel->updateRun(row);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +137,7 @@ bool MainWindow::startTraining() {
   ProjectRun& run = m_session->project().addRun(*config, ss(m_cutEditor->text().trimmed()));
   const QString id = qs(run.id);
   m_registry->add(id);
-  addRunRow(run);
+  m_runsPanel->addRow(qs(run.id));
   m_session->edited();
   launch(id);
   selectRuns({id});
@@ -366,11 +169,11 @@ QString MainWindow::launch(const QString& id) {
   entry.liveState = std::make_shared<LiveRunState>();
   entry.watcher = new QFutureWatcher<TrainingOutcome>(this);
   connect(entry.watcher, &QFutureWatcherBase::finished, this, [this, id] { onRunFinished(id); });
-  m_jobPanel->addJob(id, qs(run.name()));
+  m_runsPanel->jobPanel()->addJob(id, qs(run.name()));
   entry.watcher->setFuture(startTrainingJob(
       *m_jobs, m_session->loaded(), config, run.cut, entry.liveState,
       m_session->project().analysis.extra.value("classSubsample", nlohmann::json())));
-  updateRunRow(id);
+  m_runsPanel->updateRow(id);
   if (!m_redrawTimer.isActive()) m_redrawTimer.start();
   statusBar()->showMessage(tr("Queued %1").arg(qs(run.name())));
   m_statusRuns->setText(activeRunsText(activeRuns()));
@@ -382,7 +185,7 @@ void MainWindow::cancelRun(const QString& key) {
   if (!e || !e->active() || !e->watcher) return;
   e->watcher->cancel();
   e->live = RunEntry::Live::Cancelling;
-  updateRunRow(key);
+  m_runsPanel->updateRow(key);
 }
 
 void MainWindow::cancelAllRuns() {
@@ -401,7 +204,7 @@ void MainWindow::onRunFinished(const QString& id) {
   e->live = RunEntry::Live::Idle;
   e->liveRoc.reset();
   e->liveState.reset();
-  m_jobPanel->removeJob(id);
+  m_runsPanel->jobPanel()->removeJob(id);
   if (!run) return;  // deleted while it trained
   QString status;
   if (cancelled || outcome.status == TrainingOutcome::Status::Cancelled) {
@@ -430,16 +233,15 @@ void MainWindow::onRunFinished(const QString& id) {
     e->plot = outcome.evaluated.plot;
     e->plot.key = id;
     e->plot.color = color;
-    e->plot.significance = significanceCurves(e->evaluation->pooledRoc, m_sigView->luminosity());
+    e->plot.significance = significanceCurves(e->evaluation->pooledRoc, m_plots->luminosity());
     e->hasPlot = true;
     // The training evaluated the signal class's curves; another class is chosen above the
     // plots: evaluate the stored scores again for it.
     if (curveClass() != m_session->project().analysis.signalIndex()) evaluateStoredRuns();
   }
   m_session->edited();
-  updateRunRow(id);
-  for (int c = RunsTableModel::Ap; c < RunsTableModel::ColumnCount; ++c)
-    m_runsView->resizeColumnToContents(c);
+  m_runsPanel->updateRow(id);
+  m_runsPanel->fitMetricColumns();
   if (run->scan && m_scanPanel->currentScanId() == qs(run->scan->scanId))
     m_scanPanel->showScan(qs(run->scan->scanId));
   statusBar()->showMessage(tr("%1: %2").arg(qs(run->name()), status));
@@ -469,8 +271,7 @@ void MainWindow::evaluateStoredRuns() {
     runShort<Evaluated>(
         this, m_jobs,
         [stored, classes = a.classes, signal = a.signalIndex(), kind = r.config.modelKind(),
-         ap = mean("ap"), auc = mean("auc"), lumi = m_sigView->luminosity(),
-         curves = curveClass()] {
+         ap = mean("ap"), auc = mean("auc"), lumi = m_plots->luminosity(), curves = curveClass()] {
           Evaluated out;
           try {
             out.run = evaluateStoredRun(stored, classes, signal, kind, ap, auc, lumi, curves);
@@ -489,7 +290,7 @@ void MainWindow::evaluateStoredRuns() {
             e->plot.color = color;
             e->evaluation = ev.run->evaluation;
             e->hasPlot = true;
-            updateRunRow(id);
+            m_runsPanel->updateRow(id);
           } else if (!ev.error.isEmpty()) {
             statusBar()->showMessage(tr("Stored results of %1: %2").arg(id, ev.error));
           }
@@ -509,7 +310,7 @@ QString MainWindow::duplicateRun(const QString& id) {
   RunConfig config = r->config;
   ProjectRun& copy = m_session->project().addRun(config, r->cut);
   m_registry->add(qs(copy.id));
-  addRunRow(copy);
+  m_runsPanel->addRow(qs(copy.id));
   m_session->edited();
   return qs(copy.id);
 }
@@ -520,10 +321,10 @@ void MainWindow::deleteRuns(const QStringList& ids) {
       e->watcher->disconnect(this);
       e->watcher->cancel();
       e->watcher->deleteLater();
-      m_jobPanel->removeJob(id);
+      m_runsPanel->jobPanel()->removeJob(id);
     }
     m_registry->remove(id);
-    m_runsModel->removeRun(id);
+    m_runsPanel->removeRow(id);
     m_session->project().removeRun(ss(id));
     m_session->setStored(ss(id), nullptr);
   }
@@ -536,12 +337,12 @@ void MainWindow::deleteRuns(const QStringList& ids) {
 void MainWindow::renameRun(const QString& id, const QString& name) {
   ProjectRun* r = m_session->project().findRun(ss(id));
   if (!r || name.trimmed().isEmpty()) {
-    updateRunRow(id);
+    m_runsPanel->updateRow(id);
     return;
   }
   r->config.name = m_session->project().uniqueRunName(ss(name.trimmed()), r->id);
   m_session->edited();
-  updateRunRow(id);
+  m_runsPanel->updateRow(id);
   refreshPlots();
 }
 
@@ -570,13 +371,13 @@ void MainWindow::redrawTick() {
       started = run.liveState->started;
     }
     if (!started) continue;
-    m_jobPanel->setProgress(id, fraction, qs(stage));
+    m_runsPanel->jobPanel()->setProgress(id, fraction, qs(stage));
     if (run.live == RunEntry::Live::Queued) run.live = RunEntry::Live::Training;
     if (run.live == RunEntry::Live::Training &&
         (run.fraction != fraction || run.stage != qs(stage))) {
       run.fraction = fraction;
       run.stage = qs(stage);
-      m_runsModel->setStatus(
+      m_runsPanel->setLiveStatus(
           id, tr("training %1 % — %2").arg(static_cast<int>(fraction * 100)).arg(qs(stage)));
     }
     if (newest) {
@@ -590,8 +391,7 @@ void MainWindow::redrawTick() {
       // The significance is live too: ≤ 200 cuts of the snapshot's ROC, at the luminosity
       // factor shown (recomputed when it changes).
       run.liveRoc = newestRoc;
-      if (newestRoc)
-        run.plot.significance = significanceCurves(*newestRoc, m_sigView->luminosity());
+      if (newestRoc) run.plot.significance = significanceCurves(*newestRoc, m_plots->luminosity());
       changed = true;
     }
   }
@@ -601,7 +401,7 @@ void MainWindow::redrawTick() {
 }
 
 void MainWindow::recomputeSignificance() {
-  const double lumi = m_sigView->luminosity();
+  const double lumi = m_plots->luminosity();
   for (const QString& id : m_registry->ids()) {
     RunEntry& run = *m_registry->find(id);
     if (run.active() && run.liveRoc)
@@ -612,45 +412,15 @@ void MainWindow::recomputeSignificance() {
   refreshPlots();
 }
 
-QStringList MainWindow::selectedRuns() const {
-  QStringList keys;
-  for (const QModelIndex& idx : m_runsView->selectionModel()->selectedRows())
-    keys << idx.data(RunsTableModel::KeyRole).toString();
-  return keys;
-}
-
-void MainWindow::selectRuns(const QStringList& keys) {
-  QItemSelection sel;
-  for (const QString& key : keys) {
-    const int r = m_runsModel->rowOf(key);
-    if (r < 0) continue;
-    const QModelIndex a = m_runsProxy->mapFromSource(m_runsModel->index(r, 0));
-    const QModelIndex b =
-        m_runsProxy->mapFromSource(m_runsModel->index(r, RunsTableModel::ColumnCount - 1));
-    sel.select(a, b);
-  }
-  m_runsView->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
-}
-
 int MainWindow::curveClass() const {
-  const int signal = m_session->hasProject() ? m_session->project().analysis.signalIndex() : -1;
-  const bool chosen = m_session->hasProject() && m_session->project().analysis.classes.size() > 2 &&
-                      m_curveClass->currentIndex() >= 0;
-  return chosen ? m_curveClass->currentData().toInt() : signal;
+  const int chosen = m_plots->chosenClass();
+  if (chosen >= 0 || !m_session->hasProject()) return chosen;
+  return m_session->project().analysis.signalIndex();
 }
 
 void MainWindow::refreshCurveClassChoice() {
   const Analysis& a = m_session->project().analysis;
-  const QString before = m_curveClass->currentText();
-  {
-    QSignalBlocker b(m_curveClass);
-    m_curveClass->clear();
-    for (std::size_t c = 0; c < a.classes.size(); ++c)
-      m_curveClass->addItem(tr("%1 vs rest").arg(qs(a.classes[c])), static_cast<int>(c));
-    const int keep = m_curveClass->findText(before);
-    m_curveClass->setCurrentIndex(keep >= 0 ? keep : std::max(0, a.signalIndex()));
-  }
-  m_curveClassRow->setVisible(a.classes.size() > 2);
+  m_plots->setClasses(a.classes, a.signalIndex());
 }
 
 void MainWindow::refreshPlots() {
@@ -663,20 +433,7 @@ void MainWindow::refreshPlots() {
     // A training run's live curves are the signal class's: not drawn over another class's.
     if (e && e->hasPlot && (signalCurves || !e->active())) data << e->plot;
   }
-  m_plotted = data;
-  // Drawing a hidden plot costs the event loop for nothing (the training history's first
-  // series took 40–60 ms at the end of a run), so only the plot on screen is drawn now.
-  m_stalePlots = {m_prView, m_rocView, m_scoreView, m_historyView, m_sigView};
-  showPlotsIn(m_plotTabs->currentWidget());
-}
-
-void MainWindow::showPlotsIn(QWidget* view) {
-  if (!m_stalePlots.remove(view)) return;
-  if (view == m_prView) m_prView->setRuns(m_plotted);
-  if (view == m_rocView) m_rocView->setRuns(m_plotted);
-  if (view == m_scoreView) m_scoreView->setRuns(m_plotted);
-  if (view == m_historyView) m_historyView->setRuns(m_plotted);
-  if (view == m_sigView) m_sigView->setRuns(m_plotted);
+  m_plots->setRuns(data);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -735,7 +492,7 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
       run.scan = ScanMembership{scan.id, a, g};
       run.shown = false;  // a scan's runs are read on the heat map; click a cell to see one
       m_registry->add(qs(run.id));
-      addRunRow(run);
+      m_runsPanel->addRow(qs(run.id));
       ids << qs(run.id);
     }
   m_session->edited();
