@@ -42,6 +42,9 @@ RunsPanel::RunsPanel(AnalysisSession* session, RunRegistry* registry, QWidget* p
   m_view = new QTableView(this);
   m_view->setModel(m_proxy);
   m_view->setSortingEnabled(true);
+  // Until a header is clicked the rows keep the project's order (the order the runs were made
+  // in); a sort by the Show box put a newly trained run below every configured one.
+  m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
   m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
   m_view->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -237,6 +240,7 @@ void RunsPanel::selectRuns(const QStringList& keys) {
     sel.select(a, b);
   }
   m_view->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
+  if (!sel.isEmpty()) m_view->scrollTo(sel.first().topLeft());  // a new run is seen at once
 }
 
 }  // namespace imbw
