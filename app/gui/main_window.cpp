@@ -106,8 +106,6 @@ MainWindow::MainWindow(QWidget* parent)
   m_yieldsDebounce.setSingleShot(true);
   m_yieldsDebounce.setInterval(150);
   connect(&m_yieldsDebounce, &QTimer::timeout, this, &MainWindow::computeYields);
-  m_redrawTimer.setInterval(50);  // redraw at most every 50 ms, whatever the snapshot rate
-  connect(&m_redrawTimer, &QTimer::timeout, this, &MainWindow::redrawTick);
   m_autosave.setInterval(qEnvironmentVariableIsSet("IMBW_AUTOSAVE_MS")
                              ? qEnvironmentVariableIntValue("IMBW_AUTOSAVE_MS")
                              : kAutosaveMs);
@@ -145,7 +143,7 @@ MainWindow::MainWindow(QWidget* parent)
     }
     m_samplesPanel->populate();
     m_modelPanel->setClasses(classNames(*m_session));
-    resetRuns();
+    m_runsCtl->reset();
     updateTitle();
   });
   resize(1500, 950);
@@ -156,8 +154,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
   if (m_loadStop) m_loadStop->store(true);
-  for (const QString& id : m_registry->ids())
-    if (RunEntry* e = m_registry->find(id); e && e->watcher) e->watcher->disconnect(this);
+  m_runsCtl->detach();
   m_jobs->shutdown();
 }
 
@@ -198,7 +195,7 @@ void MainWindow::buildActions() {
   m_trainAction = runMenu->addAction(tr("&Train new run"), this, [this] { startTraining(); });
   m_trainAction->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_T)});
   m_trainAction->setToolTip(tr("Add a run with the current settings and train it (F5)"));
-  m_cancelAction = runMenu->addAction(tr("&Cancel all runs"), this, &MainWindow::cancelAllRuns);
+  m_cancelAction = runMenu->addAction(tr("&Cancel all runs"), this, [this] { cancelAllRuns(); });
   m_cancelAction->setShortcuts(
       {QKeySequence(Qt::SHIFT | Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
 
@@ -236,10 +233,11 @@ void MainWindow::buildPlots() {
   m_plots = new PlotsArea(this);
   m_plots->addTab(new InsightPanel(this, m_jobs), tr("Inputs and outputs"));
   connect(m_plots, &PlotsArea::curveClassChanged, this, [this] {
-    evaluateStoredRuns();
-    refreshPlots();
+    m_runsCtl->evaluateStored();
+    m_runsCtl->refreshPlots();
   });
-  connect(m_plots, &PlotsArea::luminosityChanged, this, &MainWindow::recomputeSignificance);
+  connect(m_plots, &PlotsArea::luminosityChanged, this,
+          [this] { m_runsCtl->recomputeSignificance(); });
   m_welcome = new WelcomePage(this);
   m_welcome->setExampleAvailable(!examplePath().isEmpty());
   connect(m_welcome, &WelcomePage::openExample, this, [this] { openFile(examplePath()); });
@@ -306,7 +304,18 @@ void MainWindow::buildDocks() {
   });
   connect(m_runsPanel, &RunsPanel::deleteRequested, this, &MainWindow::deleteRuns);
   connect(m_runsPanel, &RunsPanel::renameRequested, this, &MainWindow::renameRun);
-  connect(m_runsPanel, &RunsPanel::shownChanged, this, &MainWindow::refreshPlots);
+  m_runsCtl =
+      new RunsController(m_session, m_registry, m_jobs, m_runsPanel, m_plots, m_scanPanel, this);
+  connect(m_runsPanel, &RunsPanel::shownChanged, m_runsCtl, &RunsController::refreshPlots);
+  connect(m_runsCtl, &RunsController::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text); });
+  connect(m_runsCtl, &RunsController::activeRunsChanged, this, [this](int n) {
+    m_statusRuns->setText(n == 0   ? tr("no run active")
+                          : n == 1 ? tr("1 run active")
+                                   : tr("%1 runs active").arg(n));
+  });
+  connect(m_runsCtl, &RunsController::runFinished, this, &MainWindow::runFinished);
+  connect(m_runsCtl, &RunsController::storedRunsEvaluated, this, &MainWindow::storedRunsEvaluated);
   auto* runs = makeDock(this, tr("Runs"), "runsDock", m_runsPanel, Qt::BottomDockWidgetArea);
   auto* scan = makeDock(this, tr("α–γ scan"), "scanDock", m_scanPanel, Qt::BottomDockWidgetArea);
   tabifyDockWidget(runs, scan);
@@ -489,7 +498,7 @@ void MainWindow::openProjectFile(const QString& path) {
         m_session->adopt(std::move(opened));
         addRecent(m_session->path());
         statusBar()->showMessage(tr("Loading the events of %1 …").arg(m_session->displayName()));
-        evaluateStoredRuns();
+        m_runsCtl->evaluateStored();
         startLoad();
       });
 }
@@ -608,7 +617,7 @@ void MainWindow::offerRecovery() {
     if (recover) {
       const QString error = m_session->recover(file, origin);
       if (error.isEmpty()) {
-        evaluateStoredRuns();
+        m_runsCtl->evaluateStored();
         startLoad();
         statusBar()->showMessage(tr("Recovered unsaved work; save it to keep it."));
       } else {
@@ -673,9 +682,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   QFile::remove(recoveryPath());
   QFile::remove(recoveryPath() + ".origin");
   QFile::remove(QString::fromStdString(sidecarPath(ss(recoveryPath()))));
-  for (const QString& id : m_registry->ids())
-    if (RunEntry* e = m_registry->find(id); e && e->watcher) e->watcher->disconnect(this);
-  m_redrawTimer.stop();
+  m_runsCtl->detach();
   m_autosave.stop();
   if (m_loadStop) m_loadStop->store(true);  // a load stops at its next chunk
   // Cancels every job and waits: the engine polls for the cancel every batch, so this is quick.

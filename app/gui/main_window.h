@@ -13,6 +13,7 @@
 #include "app/gui/job_runner.h"
 #include "app/gui/plots_area.h"
 #include "app/gui/run_registry.h"
+#include "app/gui/runs_controller.h"
 #include "app/gui/runs_panel.h"
 #include "app/gui/training_job.h"
 #include "core/analysis/analysis.h"
@@ -88,12 +89,12 @@ class MainWindow : public QMainWindow {
   bool trainRun(const QString& id);
   /// Queues one run per (α, γ) pair as one scan (its own id) feeding the heat map.
   bool startScan(const QList<double>& alphas, const QList<double>& gammas);
-  void cancelRun(const QString& key);
-  void cancelAllRuns();
-  QString duplicateRun(const QString& id);
-  void deleteRuns(const QStringList& ids);
+  void cancelRun(const QString& key) { m_runsCtl->cancel(key); }
+  void cancelAllRuns() { m_runsCtl->cancelAll(); }
+  QString duplicateRun(const QString& id) { return m_runsCtl->duplicate(id); }
+  void deleteRuns(const QStringList& ids) { m_runsCtl->remove(ids); }
   /// Renames a run; a name another run has is made unique (" (2)").
-  void renameRun(const QString& id, const QString& name);
+  void renameRun(const QString& id, const QString& name) { m_runsCtl->rename(id, name); }
 
   /// Asked before work is lost (quit, close, open, New): "save", "discard" or "cancel". Tests
   /// replace the dialog with a function.
@@ -209,16 +210,7 @@ class MainWindow : public QMainWindow {
   /// The Loss and Model panels' configuration, checked (hyper-parameters, loss, resampling).
   std::optional<RunConfig> currentRunConfig(QString* why);
   void applyRunConfig(const RunConfig& config);
-  void resetRuns();
-  QString launch(const QString& id);
-  void onRunFinished(const QString& id);
-  void evaluateStoredRuns();
-  void redrawTick();
-  void refreshPlots();
   void refreshCurveClassChoice();
-  /// The class whose one-vs-rest curves are drawn (the signal class unless chosen).
-  int curveClass() const;
-  void recomputeSignificance();
   void refuse(const QString& why);
 
   AnalysisSession* m_session;
@@ -230,9 +222,7 @@ class MainWindow : public QMainWindow {
   /// Set to stop the load in progress (a newer one replaces it, or the window closes).
   std::shared_ptr<std::atomic<bool>> m_loadStop;
   int m_yieldsGeneration = 0;
-  int m_evaluationGeneration = 0;
   QTimer m_yieldsDebounce;
-  QTimer m_redrawTimer;
   QTimer m_autosave;
   std::function<UnsavedChoice(const QString&)> m_unsavedPrompt;
 
@@ -246,6 +236,7 @@ class MainWindow : public QMainWindow {
   ModelPanel* m_modelPanel = nullptr;
   // Runs and scans.
   RunsPanel* m_runsPanel = nullptr;
+  RunsController* m_runsCtl = nullptr;
   ScanPanel* m_scanPanel = nullptr;
   PlotsArea* m_plots = nullptr;
   QLabel* m_statusRuns = nullptr;

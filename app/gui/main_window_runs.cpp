@@ -1,73 +1,23 @@
-// The window's runs: the runs table (show box, train in place, duplicate, rename, delete),
-// the job panel, training jobs and their live plots, the evaluation of stored results when a
-// project opens, and the α–γ scans with their heat map.
-#include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QFormLayout>
-#include <QHBoxLayout>
-#include <QHeaderView>
-#include <QLabel>
-#include <QLineEdit>
-#include <QMenu>
-#include <QPushButton>
-#include <QRegularExpression>
-#include <QSortFilterProxyModel>
+// Starting runs from the window: the panels' configuration, the checks before a run may start
+// (events loaded, a valid cut, yields of that cut, features), new runs and α–γ scans in the
+// project; the lifecycle after that is RunsController's.
 #include <QStatusBar>
-#include <QTabWidget>
-#include <QTableView>
-#include <QVBoxLayout>
-#include <cmath>
 
 #include "app/gui/core_convert.h"
 #include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/model_panel.h"
 #include "app/gui/scan_panel.h"
-#include "app/gui/short_job.h"
-#include "widgets/alpha_gamma_heat_map.h"
+#include "core/learn/model.h"
 #include "widgets/cut_editor.h"
 #include "widgets/feature_list.h"
-#include "widgets/job_panel.h"
-#include "widgets/pr_curve_view.h"
-#include "widgets/roc_curve_view.h"
-#include "widgets/runs_table_model.h"
-#include "widgets/score_histogram_view.h"
-#include "widgets/significance_view.h"
-#include "widgets/training_history_view.h"
 
 namespace imbw {
-
-namespace {
-
-QString activeRunsText(int n) {
-  if (n == 0) return MainWindow::tr("no run active");
-  return n == 1 ? MainWindow::tr("1 run active") : MainWindow::tr("%1 runs active").arg(n);
-}
-
-}  // namespace
 
 QStringList MainWindow::runKeys() const {
   QStringList out;
   for (const ProjectRun& r : m_session->project().runs) out << qs(r.id);
   return out;
-}
-
-void MainWindow::resetRuns() {
-  for (const QString& id : m_registry->ids()) {
-    RunEntry* e = m_registry->find(id);
-    if (e && e->watcher) {
-      e->watcher->disconnect(this);
-      e->watcher->cancel();
-      e->watcher->deleteLater();
-    }
-    m_runsPanel->jobPanel()->removeJob(id);
-  }
-  m_registry->clear();
-  for (const ProjectRun& r : m_session->project().runs) m_registry->add(qs(r.id));
-  m_runsPanel->reset();
-  m_scanPanel->refreshChoice();
-  refreshPlots();
-  m_statusRuns->setText(activeRunsText(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +89,7 @@ bool MainWindow::startTraining() {
   m_registry->add(id);
   m_runsPanel->addRow(qs(run.id));
   m_session->edited();
-  launch(id);
+  m_runsCtl->launch(id);
   selectRuns({id});
   return true;
 }
@@ -154,286 +104,16 @@ bool MainWindow::trainRun(const QString& id) {
     refuse(tr("the events are not loaded (see the Samples panel)"));
     return false;
   }
-  launch(id);
+  m_runsCtl->launch(id);
   return true;
-}
-
-QString MainWindow::launch(const QString& id) {
-  ProjectRun& run = *m_session->project().findRun(ss(id));
-  RunEntry& entry = *m_registry->find(id);
-  RunConfig config = run.config;
-  if (config.features.empty()) config.features = m_session->project().analysis.features;
-  entry.live = RunEntry::Live::Queued;
-  entry.fraction = 0;
-  entry.stage.clear();
-  entry.liveState = std::make_shared<LiveRunState>();
-  entry.watcher = new QFutureWatcher<TrainingOutcome>(this);
-  connect(entry.watcher, &QFutureWatcherBase::finished, this, [this, id] { onRunFinished(id); });
-  m_runsPanel->jobPanel()->addJob(id, qs(run.name()));
-  entry.watcher->setFuture(startTrainingJob(
-      *m_jobs, m_session->loaded(), config, run.cut, entry.liveState,
-      m_session->project().analysis.extra.value("classSubsample", nlohmann::json())));
-  m_runsPanel->updateRow(id);
-  if (!m_redrawTimer.isActive()) m_redrawTimer.start();
-  statusBar()->showMessage(tr("Queued %1").arg(qs(run.name())));
-  m_statusRuns->setText(activeRunsText(activeRuns()));
-  return id;
-}
-
-void MainWindow::cancelRun(const QString& key) {
-  RunEntry* e = m_registry->find(key);
-  if (!e || !e->active() || !e->watcher) return;
-  e->watcher->cancel();
-  e->live = RunEntry::Live::Cancelling;
-  m_runsPanel->updateRow(key);
-}
-
-void MainWindow::cancelAllRuns() {
-  for (const QString& id : m_registry->ids()) cancelRun(id);
-}
-
-void MainWindow::onRunFinished(const QString& id) {
-  RunEntry* e = m_registry->find(id);
-  ProjectRun* run = m_session->project().findRun(ss(id));
-  if (!e) return;
-  TrainingOutcome outcome;
-  const bool cancelled = e->watcher->isCanceled() || e->watcher->future().resultCount() == 0;
-  if (!cancelled) outcome = e->watcher->result();
-  e->watcher->deleteLater();
-  e->watcher = nullptr;
-  e->live = RunEntry::Live::Idle;
-  e->liveRoc.reset();
-  e->liveState.reset();
-  m_runsPanel->jobPanel()->removeJob(id);
-  if (!run) return;  // deleted while it trained
-  QString status;
-  if (cancelled || outcome.status == TrainingOutcome::Status::Cancelled) {
-    status = tr("cancelled");
-    // A run trained before keeps its results; a new one says it was cancelled.
-    if (run->status != RunStatus::Done) run->status = RunStatus::Cancelled;
-    if (const auto* old = e->evaluation.get(); !old) e->hasPlot = false;
-  } else if (outcome.status == TrainingOutcome::Status::Failed) {
-    status = tr("failed: %1").arg(outcome.message);
-    run->status = RunStatus::Failed;
-    run->message = ss(outcome.message);
-    run->folds.clear();
-    run->aggregate.clear();
-    m_session->setStored(ss(id), nullptr);
-    e->evaluation.reset();
-    e->hasPlot = false;
-  } else {
-    status = tr("done");
-    RunConfig asTrained = run->config;
-    if (asTrained.features.empty()) asTrained.features = m_session->project().analysis.features;
-    run->config.features = asTrained.features;
-    run->setResult(outcome.result);
-    m_session->setStored(ss(id), outcome.evaluated.stored);
-    e->evaluation = outcome.evaluated.evaluation;
-    const QColor color = e->plot.color;
-    e->plot = outcome.evaluated.plot;
-    e->plot.key = id;
-    e->plot.color = color;
-    e->plot.significance = significanceCurves(e->evaluation->pooledRoc, m_plots->luminosity());
-    e->hasPlot = true;
-    // The training evaluated the signal class's curves; another class is chosen above the
-    // plots: evaluate the stored scores again for it.
-    if (curveClass() != m_session->project().analysis.signalIndex()) evaluateStoredRuns();
-  }
-  m_session->edited();
-  m_runsPanel->updateRow(id);
-  m_runsPanel->fitMetricColumns();
-  if (run->scan && m_scanPanel->currentScanId() == qs(run->scan->scanId))
-    m_scanPanel->showScan(qs(run->scan->scanId));
-  statusBar()->showMessage(tr("%1: %2").arg(qs(run->name()), status));
-  m_statusRuns->setText(activeRunsText(activeRuns()));
-  refreshPlots();
-  Q_EMIT runFinished(id, status);
-}
-
-void MainWindow::evaluateStoredRuns() {
-  // Every curve, histogram, KS value and significance of a reopened project comes from its
-  // stored scores, on the short-job pool: nothing is retrained.
-  const int generation = ++m_evaluationGeneration;
-  const Analysis& a = m_session->project().analysis;
-  auto pending = std::make_shared<int>(0);
-  for (const ProjectRun& r : m_session->project().runs) {
-    auto stored = m_session->stored(r.id);
-    if (r.status != RunStatus::Done || !stored) continue;
-    ++*pending;
-    const auto mean = [&](const char* key) {
-      const auto it = r.aggregate.find(key);
-      return it == r.aggregate.end() ? std::nan("") : it->second.mean;
-    };
-    struct Evaluated {
-      std::optional<EvaluatedRun> run;
-      QString error;
-    };
-    runShort<Evaluated>(
-        this, m_jobs,
-        [stored, classes = a.classes, signal = a.signalIndex(), kind = r.config.modelKind(),
-         ap = mean("ap"), auc = mean("auc"), lumi = m_plots->luminosity(), curves = curveClass()] {
-          Evaluated out;
-          try {
-            out.run = evaluateStoredRun(stored, classes, signal, kind, ap, auc, lumi, curves);
-          } catch (const std::exception& e) {
-            out.error = qs(e.what());
-          }
-          return out;
-        },
-        [this, id = qs(r.id), generation, pending](Evaluated ev) {
-          if (generation != m_evaluationGeneration) return;  // another project by now
-          RunEntry* e = m_registry->find(id);
-          if (e && ev.run && !e->active()) {
-            const QColor color = e->plot.color;
-            e->plot = ev.run->plot;
-            e->plot.key = id;
-            e->plot.color = color;
-            e->evaluation = ev.run->evaluation;
-            e->hasPlot = true;
-            m_runsPanel->updateRow(id);
-          } else if (!ev.error.isEmpty()) {
-            statusBar()->showMessage(tr("Stored results of %1: %2").arg(id, ev.error));
-          }
-          if (--*pending == 0) {
-            m_scanPanel->refreshChoice();
-            refreshPlots();
-            Q_EMIT storedRunsEvaluated();
-          }
-        });
-  }
-  if (*pending == 0) Q_EMIT storedRunsEvaluated();
-}
-
-QString MainWindow::duplicateRun(const QString& id) {
-  const ProjectRun* r = m_session->project().findRun(ss(id));
-  if (!r) return {};
-  RunConfig config = r->config;
-  ProjectRun& copy = m_session->project().addRun(config, r->cut);
-  m_registry->add(qs(copy.id));
-  m_runsPanel->addRow(qs(copy.id));
-  m_session->edited();
-  return qs(copy.id);
-}
-
-void MainWindow::deleteRuns(const QStringList& ids) {
-  for (const QString& id : ids) {
-    if (RunEntry* e = m_registry->find(id); e && e->watcher) {
-      e->watcher->disconnect(this);
-      e->watcher->cancel();
-      e->watcher->deleteLater();
-      m_runsPanel->jobPanel()->removeJob(id);
-    }
-    m_registry->remove(id);
-    m_runsPanel->removeRow(id);
-    m_session->project().removeRun(ss(id));
-    m_session->setStored(ss(id), nullptr);
-  }
-  m_session->edited();
-  m_scanPanel->refreshChoice();
-  refreshPlots();
-  m_statusRuns->setText(activeRunsText(activeRuns()));
-}
-
-void MainWindow::renameRun(const QString& id, const QString& name) {
-  ProjectRun* r = m_session->project().findRun(ss(id));
-  if (!r || name.trimmed().isEmpty()) {
-    m_runsPanel->updateRow(id);
-    return;
-  }
-  r->config.name = m_session->project().uniqueRunName(ss(name.trimmed()), r->id);
-  m_session->edited();
-  m_runsPanel->updateRow(id);
-  refreshPlots();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Live progress and plots
 
-void MainWindow::redrawTick() {
-  bool changed = false;
-  for (const QString& id : m_registry->ids()) {
-    RunEntry& run = *m_registry->find(id);
-    if (!run.active() || !run.liveState) continue;
-    std::shared_ptr<const RunPlotData> newest;
-    std::shared_ptr<const RocCurve> newestRoc;
-    double fraction = 0;
-    std::string stage;
-    bool started = false;
-    {
-      std::lock_guard lock(run.liveState->mutex);
-      if (run.liveState->dirty) {
-        newest = run.liveState->newest;
-        newestRoc = run.liveState->newestRoc;
-      }
-      run.liveState->dirty = false;
-      fraction = run.liveState->fraction;
-      stage = run.liveState->stage;
-      started = run.liveState->started;
-    }
-    if (!started) continue;
-    m_runsPanel->jobPanel()->setProgress(id, fraction, qs(stage));
-    if (run.live == RunEntry::Live::Queued) run.live = RunEntry::Live::Training;
-    if (run.live == RunEntry::Live::Training &&
-        (run.fraction != fraction || run.stage != qs(stage))) {
-      run.fraction = fraction;
-      run.stage = qs(stage);
-      m_runsPanel->setLiveStatus(
-          id, tr("training %1 % — %2").arg(static_cast<int>(fraction * 100)).arg(qs(stage)));
-    }
-    if (newest) {
-      const QString label = run.plot.label;
-      const QColor color = run.plot.color;
-      run.plot = *newest;
-      run.plot.key = id;
-      run.plot.label = label;
-      run.plot.color = color;
-      run.hasPlot = true;
-      // The significance is live too: ≤ 200 cuts of the snapshot's ROC, at the luminosity
-      // factor shown (recomputed when it changes).
-      run.liveRoc = newestRoc;
-      if (newestRoc) run.plot.significance = significanceCurves(*newestRoc, m_plots->luminosity());
-      changed = true;
-    }
-  }
-  // Only the plot on screen is redrawn; the others catch up when shown.
-  if (changed) refreshPlots();
-  if (activeRuns() == 0) m_redrawTimer.stop();
-}
-
-void MainWindow::recomputeSignificance() {
-  const double lumi = m_plots->luminosity();
-  for (const QString& id : m_registry->ids()) {
-    RunEntry& run = *m_registry->find(id);
-    if (run.active() && run.liveRoc)
-      run.plot.significance = significanceCurves(*run.liveRoc, lumi);
-    else if (run.evaluation)
-      run.plot.significance = significanceCurves(run.evaluation->pooledRoc, lumi);
-  }
-  refreshPlots();
-}
-
-int MainWindow::curveClass() const {
-  const int chosen = m_plots->chosenClass();
-  if (chosen >= 0 || !m_session->hasProject()) return chosen;
-  return m_session->project().analysis.signalIndex();
-}
-
 void MainWindow::refreshCurveClassChoice() {
   const Analysis& a = m_session->project().analysis;
   m_plots->setClasses(a.classes, a.signalIndex());
-}
-
-void MainWindow::refreshPlots() {
-  QList<RunPlotData> data;
-  const bool signalCurves =
-      !m_session->hasProject() || curveClass() == m_session->project().analysis.signalIndex();
-  for (const ProjectRun& r : m_session->project().runs) {
-    if (!r.shown) continue;
-    const RunEntry* e = m_registry->find(qs(r.id));
-    // A training run's live curves are the signal class's: not drawn over another class's.
-    if (e && e->hasPlot && (signalCurves || !e->active())) data << e->plot;
-  }
-  m_plots->setRuns(data);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,7 +176,7 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
       ids << qs(run.id);
     }
   m_session->edited();
-  for (const QString& id : ids) launch(id);
+  for (const QString& id : ids) m_runsCtl->launch(id);
   m_scanPanel->refreshChoice();
   m_scanPanel->showScan(qs(scan.id));
   return true;
