@@ -1,10 +1,12 @@
 #include "app/gui/analysis_session.h"
 
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <set>
 
 #include "app/gui/core_convert.h"
 #include "app/gui/file_probe.h"
+#include "app/gui/job_runner.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -60,10 +62,11 @@ QString AnalysisSession::displayName() const {
   return m_path.isEmpty() ? tr("untitled") : QFileInfo(m_path).fileName();
 }
 
-std::string AnalysisSession::state() const {
+std::string AnalysisSession::stateOf(
+    const Project& project, const std::map<std::string, std::shared_ptr<const StoredRun>>& stored) {
   // What a save writes: the project's JSON and which runs have stored results.
-  std::string s = m_project.toJson().dump();
-  for (const auto& [id, run] : m_stored) s += "|" + id;
+  std::string s = project.toJson().dump();
+  for (const auto& [id, run] : stored) s += "|" + id;
   return s;
 }
 
@@ -116,28 +119,92 @@ void AnalysisSession::adopt(OpenedProject opened) {
   edited();
 }
 
-QString AnalysisSession::save(const QString& path) {
-  if (!m_hasProject) return tr("Nothing to save: open or start a project first.");
-  const std::string file = ss(QFileInfo(path).absoluteFilePath());
-  // Only the results of runs the project still has, written before the project that names
-  // them: a crash in between leaves a project whose runs all have their scores.
-  std::map<std::string, std::shared_ptr<const StoredRun>> keep;
+AnalysisSession::SaveSnapshot AnalysisSession::snapshot() const {
+  // Only the results of runs the project still has and that are done.
+  SaveSnapshot snap{m_project, {}};
   for (const auto& [id, run] : m_stored)
     if (const ProjectRun* r = m_project.findRun(id); r && r->status == RunStatus::Done)
-      keep[id] = run;
+      snap.stored[id] = run;
+  return snap;
+}
+
+QString AnalysisSession::write(const SaveSnapshot& snap, const std::string& file) {
+  // The results before the project that names them: a crash in between leaves a project
+  // whose runs all have their scores.
   try {
-    writeRunStore(sidecarPath(file), keep);
-    m_project.save(file);
+    writeRunStore(sidecarPath(file), snap.stored);
+    snap.project.save(file);
   } catch (const std::exception& e) {
     return qs(e.what());
   }
-  // Sample paths are now relative to the new place, as written.
-  m_project.analysis.rebase(ss(QFileInfo(qs(file)).absolutePath()));
-  m_stored = std::move(keep);
-  m_path = qs(file);
-  m_savedState = state();
-  edited();
   return {};
+}
+
+void AnalysisSession::markSaved(SaveSnapshot snap, const std::string& file) {
+  // Sample paths are now relative to the new place, as written.
+  const std::string dir = ss(QFileInfo(qs(file)).absolutePath());
+  m_project.analysis.rebase(dir);
+  snap.project.analysis.rebase(dir);
+  for (auto it = m_stored.begin(); it != m_stored.end();) {
+    const ProjectRun* r = m_project.findRun(it->first);
+    // Results of runs deleted or failed since are dropped, as the file does not have them.
+    if (!r || (r->status != RunStatus::Done && !snap.stored.count(it->first)))
+      it = m_stored.erase(it);
+    else
+      ++it;
+  }
+  m_path = qs(file);
+  m_savedState = stateOf(snap.project, snap.stored);
+  edited();
+}
+
+QString AnalysisSession::save(const QString& path) {
+  if (!m_hasProject) return tr("Nothing to save: open or start a project first.");
+  finishSave();
+  const std::string file = ss(QFileInfo(path).absoluteFilePath());
+  SaveSnapshot snap = snapshot();
+  if (QString error = write(snap, file); !error.isEmpty()) return error;
+  markSaved(std::move(snap), file);
+  return {};
+}
+
+struct AnalysisSession::PendingSave {
+  std::shared_ptr<SaveSnapshot> snapshot;  ///< shared with the job writing it
+  std::string file;
+  QFutureWatcher<QString> watcher;
+};
+
+AnalysisSession::~AnalysisSession() = default;
+
+bool AnalysisSession::startSave(const QString& path, JobRunner* jobs) {
+  if (!m_hasProject || m_saving) return false;
+  m_saving = std::make_unique<PendingSave>();
+  m_saving->snapshot = std::make_shared<SaveSnapshot>(snapshot());
+  m_saving->file = ss(QFileInfo(path).absoluteFilePath());
+  connect(&m_saving->watcher, &QFutureWatcherBase::finished, this,
+          &AnalysisSession::takeSaveOutcome);
+  // A save is never cancelled halfway (JobRunner::shutdown waits for it): the files are
+  // written atomically either way, but a save the user asked for should land.
+  m_saving->watcher.setFuture(jobs->startShort<QString>(
+      [snap = std::shared_ptr<const SaveSnapshot>(m_saving->snapshot), file = m_saving->file](
+          QPromise<QString>& promise) { promise.addResult(write(*snap, file)); }));
+  return true;
+}
+
+void AnalysisSession::finishSave() {
+  if (!m_saving) return;
+  m_saving->watcher.waitForFinished();
+  takeSaveOutcome();
+}
+
+void AnalysisSession::takeSaveOutcome() {
+  if (!m_saving) return;  // taken already (finishSave before the signal)
+  std::unique_ptr<PendingSave> done = std::move(m_saving);
+  done->watcher.disconnect(this);
+  const QString error =
+      done->watcher.future().resultCount() > 0 ? done->watcher.result() : tr("the save stopped");
+  if (error.isEmpty()) markSaved(std::move(*done->snapshot), done->file);
+  Q_EMIT saveFinished(qs(done->file), error);
 }
 
 QString AnalysisSession::recover(const QString& recoveryFile, const QString& originalPath) {

@@ -16,6 +16,8 @@
 
 namespace imbw {
 
+class JobRunner;
+
 /// What a background load of the events hands back.
 struct LoadOutcome {
   std::optional<Analysis> analysis;  ///< the analysis that was loaded (also when it failed)
@@ -60,6 +62,7 @@ class AnalysisSession : public QObject {
   Q_OBJECT
  public:
   explicit AnalysisSession(QObject* parent = nullptr);
+  ~AnalysisSession() override;
 
   bool hasProject() const { return m_hasProject; }
   Project& project() { return m_project; }
@@ -79,6 +82,14 @@ class AnalysisSession : public QObject {
   /// Writes the sidecar and the project file, each atomically, so a failed save (read-only
   /// folder, full disk) leaves the previous files intact. Returns an error message, or empty.
   QString save(const QString& path);
+  /// The same save on the short-job pool (the sidecar of millions of scores takes seconds):
+  /// what the project holds now is written while the window keeps answering, and
+  /// saveFinished(error) follows on the GUI thread. Edits made meanwhile stay unsaved. False
+  /// (nothing started) while another save is running.
+  bool startSave(const QString& path, JobRunner* jobs);
+  bool isSaving() const { return m_saving != nullptr; }
+  /// Waits for a background save and takes its outcome now (before a prompt, or quitting).
+  void finishSave();
   /// Opens an autosaved recovery file as unsaved work on `originalPath` (empty: a project that
   /// was never saved): Save then writes to the original file.
   QString recover(const QString& recoveryFile, const QString& originalPath);
@@ -112,11 +123,27 @@ class AnalysisSession : public QObject {
 
  Q_SIGNALS:
   void modifiedChanged(bool modified);
+  /// A save from startSave() ended (error empty: written).
+  void saveFinished(const QString& path, const QString& error);
   /// A different project (new, opened, closed): every view starts over.
   void projectReplaced();
 
  private:
-  std::string state() const;
+  /// What a save writes, taken at one moment: the project and its trained runs' results.
+  struct SaveSnapshot {
+    Project project;
+    std::map<std::string, std::shared_ptr<const StoredRun>> stored;
+  };
+  struct PendingSave;
+  SaveSnapshot snapshot() const;
+  /// Writes the sidecar, then the project file naming its runs; any thread. Error or empty.
+  static QString write(const SaveSnapshot& snapshot, const std::string& file);
+  /// The session lives at `file` now, and what `snapshot` holds is what is saved there.
+  void markSaved(SaveSnapshot snapshot, const std::string& file);
+  void takeSaveOutcome();
+  static std::string stateOf(const Project& project,
+                             const std::map<std::string, std::shared_ptr<const StoredRun>>& stored);
+  std::string state() const { return stateOf(m_project, m_stored); }
 
   bool m_hasProject = false;
   Project m_project;
@@ -128,6 +155,7 @@ class AnalysisSession : public QObject {
   std::vector<SampleInfo> m_sampleInfo;
   std::shared_ptr<const std::vector<std::string>> m_rawColumns;
   std::optional<Selection> m_selection;
+  std::unique_ptr<PendingSave> m_saving;
 };
 
 }  // namespace imbw

@@ -122,6 +122,8 @@ MainWindow::MainWindow(QWidget* parent)
     if (modified && !m_autosave.isActive()) m_autosave.start();
     if (!modified) m_autosave.stop();
   });
+  connect(m_session, &AnalysisSession::saveFinished, this,
+          [this](const QString&, const QString& error) { savedTo(error); });
   connect(m_session, &AnalysisSession::projectReplaced, this, [this] {
     m_loadError.clear();
     m_samplesPanel->showProblem({});
@@ -174,10 +176,11 @@ void MainWindow::buildActions() {
   open->setShortcut(QKeySequence::Open);
   m_recentMenu = file->addMenu(tr("Open &recent"));
   rebuildRecentMenu();
-  QAction* save = file->addAction(tr("&Save project"), this, [this] { saveInteractively(false); });
+  QAction* save = file->addAction(tr("&Save project"), this,
+                                  [this] { saveInteractively(false, SaveMode::Background); });
   save->setShortcut(QKeySequence::Save);
-  QAction* saveAs =
-      file->addAction(tr("Save project &as…"), this, [this] { saveInteractively(true); });
+  QAction* saveAs = file->addAction(tr("Save project &as…"), this,
+                                    [this] { saveInteractively(true, SaveMode::Background); });
   saveAs->setShortcut(QKeySequence::SaveAs);
   QAction* closeAction = file->addAction(tr("&Close project"), this, [this] { closeProject(); });
   closeAction->setShortcut(QKeySequence::Close);
@@ -395,6 +398,7 @@ void MainWindow::updateTitle() {
 }
 
 bool MainWindow::maySkipUnsaved(const QString& action) {
+  m_session->finishSave();  // a save still writing decides what is unsaved
   const int active = activeRuns();
   if (!m_session->isModified() && active == 0) return true;
   QString question = m_session->isModified()
@@ -416,13 +420,14 @@ bool MainWindow::maySkipUnsaved(const QString& action) {
                                          : UnsavedChoice::Cancel;
   }
   if (choice == UnsavedChoice::Cancel) return false;
-  if (choice == UnsavedChoice::Save && m_session->isModified() && !saveInteractively(false))
+  if (choice == UnsavedChoice::Save && m_session->isModified() &&
+      !saveInteractively(false, SaveMode::Now))
     return false;
   cancelAllRuns();
   return true;
 }
 
-bool MainWindow::saveInteractively(bool askForPath) {
+bool MainWindow::saveInteractively(bool askForPath, SaveMode mode) {
   if (!m_session->hasProject()) {
     statusBar()->showMessage(tr("Nothing to save: open or start a project first."));
     return false;
@@ -441,11 +446,21 @@ bool MainWindow::saveInteractively(bool askForPath) {
     if (path.isEmpty()) return false;
     if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".json";
   }
-  return saveProject(path);
+  if (mode == SaveMode::Now) return saveProject(path);
+  // Ctrl+S: written on a worker, the window keeps answering (savedTo follows).
+  if (!m_session->startSave(path, m_jobs)) {
+    statusBar()->showMessage(tr("The previous save is still being written; save again then."));
+    return false;
+  }
+  statusBar()->showMessage(tr("Saving %1 …").arg(QFileInfo(path).fileName()));
+  return true;
 }
 
 bool MainWindow::saveProject(const QString& path) {
-  const QString error = m_session->save(path);
+  return savedTo(m_session->save(path));
+}
+
+bool MainWindow::savedTo(const QString& error) {
   if (!error.isEmpty()) {
     if (m_unsavedPrompt)
       statusBar()->showMessage(tr("Not saved: %1").arg(error));
@@ -574,7 +589,7 @@ QString MainWindow::recoveryPath() const {
 }
 
 bool MainWindow::autosaveNow() {
-  if (!m_session->isModified()) return false;
+  if (!m_session->isModified() || m_session->isSaving()) return false;
   QDir().mkpath(recoveryDir());
   const QString path = recoveryPath();
   try {

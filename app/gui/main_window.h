@@ -186,7 +186,11 @@ class MainWindow : public QMainWindow {
   void buildPlots();
   void buildDocks();
   bool maySkipUnsaved(const QString& action);
-  bool saveInteractively(bool askForPath);
+  /// Now: written before returning (before quitting); Background: Ctrl+S, on a worker.
+  enum class SaveMode { Now, Background };
+  bool saveInteractively(bool askForPath, SaveMode mode);
+  /// After a save: the error shown, or the recovery file removed, the title and recent list.
+  bool savedTo(const QString& error);
   void openProjectFile(const QString& path);
   void newProjectWithSamples(const QStringList& h5Files);
   void addRecent(const QString& path);

@@ -49,7 +49,9 @@ class Writer {
   // cleanly instead, and the previous file stays.
   explicit Writer(std::string path) : m_path(std::move(path)) {
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
-    if (!fapl.valid() || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0) fail("cannot set up the file");
+    // Grown in 64 MB steps (address space; only what is written is touched): in 1 MB steps a
+    // sidecar of millions of scores was reallocated hundreds of times while the window saved.
+    if (!fapl.valid() || H5Pset_fapl_core(fapl, 64 << 20, 0) < 0) fail("cannot set up the file");
     // A name of its own (nothing is written under it): the previous file may be open for
     // reading under `path`.
     const std::string name = m_path + ".in-memory";
