@@ -138,6 +138,7 @@ void RunsPanel::setShownRuns(const QStringList& ids) {
 void RunsPanel::reset() {
   m_model->clear();
   for (const ProjectRun& r : m_session->project().runs) addRow(qs(r.id));
+  fitMetricColumns();  // a reopened project's metrics ("0.072 ± 0.034") are not cut off
 }
 
 void RunsPanel::addRow(const QString& id) {
