@@ -35,6 +35,7 @@
 
 #include "app/gui/class_subsample_box.h"
 #include "app/gui/core_convert.h"
+#include "app/gui/cut_panel.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/loss_panel.h"
 #include "app/gui/model_panel.h"
@@ -103,9 +104,6 @@ MainWindow::MainWindow(QWidget* parent)
       m_jobs(new JobRunner(this)) {
   setAcceptDrops(true);
   setDockOptions(QMainWindow::AllowTabbedDocks | QMainWindow::AnimatedDocks);
-  m_yieldsDebounce.setSingleShot(true);
-  m_yieldsDebounce.setInterval(150);
-  connect(&m_yieldsDebounce, &QTimer::timeout, this, &MainWindow::computeYields);
   m_autosave.setInterval(qEnvironmentVariableIsSet("IMBW_AUTOSAVE_MS")
                              ? qEnvironmentVariableIntValue("IMBW_AUTOSAVE_MS")
                              : kAutosaveMs);
@@ -127,15 +125,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_session, &AnalysisSession::projectReplaced, this, [this] {
     m_loadError.clear();
     m_samplesPanel->showProblem({});
-    m_cutMessage->hide();
-    m_yields->setYields({}, {}, {});
     // The cut and features come from the project at once, also when its events cannot load.
-    {
-      // The editor follows the project here; only the user's typing writes the project.
-      QSignalBlocker b(m_cutEditor);
-      m_cutEditor->setValidator({});
-      m_cutEditor->setText(qs(m_session->project().analysis.cut));
-    }
+    m_cutPanel->showProject();
     QStringList features;
     for (const auto& f : m_session->project().analysis.features) features << qs(f);
     {
@@ -262,9 +253,14 @@ void MainWindow::buildDocks() {
   connect(m_scanPanel, &ScanPanel::scanRequested, this, &MainWindow::startScan);
   connect(m_scanPanel, &ScanPanel::runClicked, this,
           [this](const QString& id) { selectRuns({id}); });
+  m_cutPanel = new CutPanel(m_session, m_jobs, this);
+  connect(m_cutPanel, &CutPanel::yieldsUpdated, this, [this] {
+    updateFeatureDistribution();
+    Q_EMIT yieldsUpdated();
+  });
   m_samplesPanel = new SamplesPanel(m_session, m_jobs, this);
   connect(m_samplesPanel, &SamplesPanel::reloadRequested, this, &MainWindow::startLoad);
-  connect(m_samplesPanel, &SamplesPanel::signalClassChanged, this, &MainWindow::computeYields);
+  connect(m_samplesPanel, &SamplesPanel::signalClassChanged, m_cutPanel, &CutPanel::computeYields);
   connect(m_samplesPanel, &SamplesPanel::classesChanged, this, [this] {
     refreshCurveClassChoice();
     m_modelPanel->setClasses(classNames(*m_session));
@@ -272,7 +268,7 @@ void MainWindow::buildDocks() {
   connect(m_samplesPanel, &SamplesPanel::labelValuesListed, this, &MainWindow::labelValuesListed);
   auto* samples =
       makeDock(this, tr("Samples"), "samplesDock", m_samplesPanel, Qt::LeftDockWidgetArea);
-  makeDock(this, tr("Cuts"), "cutsDock", buildCutsPanel(), Qt::LeftDockWidgetArea);
+  makeDock(this, tr("Cuts"), "cutsDock", m_cutPanel, Qt::LeftDockWidgetArea);
   m_features = new FeatureList(this);
   auto* features =
       makeDock(this, tr("Features"), "featuresDock", m_features, Qt::LeftDockWidgetArea);
@@ -327,6 +323,12 @@ void MainWindow::buildDocks() {
 }
 
 // The panels' widgets, for tests and the screenshot tour.
+CutEditor* MainWindow::cutEditor() const {
+  return m_cutPanel->editor();
+}
+YieldsTable* MainWindow::yieldsTable() const {
+  return m_cutPanel->yieldsTable();
+}
 QTableWidget* MainWindow::labelMapTable() const {
   return m_samplesPanel->labelMapTable();
 }

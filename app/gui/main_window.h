@@ -54,6 +54,7 @@ class SignificanceView;
 class TrainingHistoryView;
 class YieldsTable;
 class ChartView;
+class CutPanel;
 class WelcomePage;
 struct AboutInfo;
 
@@ -111,8 +112,9 @@ class MainWindow : public QMainWindow {
   // For tests and screenshots.
   AnalysisSession* session() const { return m_session; }
   RunRegistry* registry() const { return m_registry; }
-  CutEditor* cutEditor() const { return m_cutEditor; }
-  YieldsTable* yieldsTable() const { return m_yields; }
+  CutPanel* cutPanel() const { return m_cutPanel; }
+  CutEditor* cutEditor() const;
+  YieldsTable* yieldsTable() const;
   SamplesPanel* samplesPanel() const { return m_samplesPanel; }
   QTableWidget* labelMapTable() const;
   QPushButton* applySamplesButton() const;
@@ -201,12 +203,9 @@ class MainWindow : public QMainWindow {
   void saveSettings();
 
   // main_window_data.cpp: cut, features, loading (the samples: samples_panel.cpp).
-  QWidget* buildCutsPanel();
   void wireFeatures();
   void startLoad();
   void onEventsLoaded();
-  void scheduleYields();
-  void computeYields();
   void updateFeatureDistribution();
   void addSampleFiles(const QStringList& paths);
 
@@ -225,16 +224,12 @@ class MainWindow : public QMainWindow {
   int m_loadGeneration = 0;
   /// Set to stop the load in progress (a newer one replaces it, or the window closes).
   std::shared_ptr<std::atomic<bool>> m_loadStop;
-  int m_yieldsGeneration = 0;
-  QTimer m_yieldsDebounce;
   QTimer m_autosave;
   std::function<UnsavedChoice(const QString&)> m_unsavedPrompt;
 
   SamplesPanel* m_samplesPanel = nullptr;
   // Cut and features.
-  CutEditor* m_cutEditor = nullptr;
-  YieldsTable* m_yields = nullptr;
-  QLabel* m_cutMessage = nullptr;
+  CutPanel* m_cutPanel = nullptr;
   FeatureList* m_features = nullptr;
   LossPanel* m_lossPanel = nullptr;
   ModelPanel* m_modelPanel = nullptr;

@@ -1,5 +1,5 @@
-// The window's data side: the cut with live yields, the features, adding sample files, and
-// loading the events in the background (the samples and classes: samples_panel.cpp).
+// The window's data side: the features, adding sample files, and loading the events in the
+// background (the samples and classes: samples_panel.cpp; the cut and yields: cut_panel.cpp).
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -18,6 +18,7 @@
 #include <map>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/cut_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/samples_panel.h"
 #include "app/gui/short_job.h"
@@ -28,17 +29,6 @@
 
 namespace imbw {
 
-namespace {
-
-struct YieldsOutcome {
-  int generation = 0;
-  std::shared_ptr<const LoadedAnalysis> data;
-  std::optional<Yields> before, after;
-  std::vector<std::uint8_t> keep;
-  QString error;
-};
-
-}  // namespace
 void MainWindow::addSampleFiles(const QStringList& paths) {
   if (paths.isEmpty()) return;
   if (!m_session->hasProject()) {
@@ -70,7 +60,7 @@ void MainWindow::startLoad() {
   const int generation = ++m_loadGeneration;
   m_loadError.clear();
   m_session->dropEvents();
-  m_yields->setStale(true);
+  m_cutPanel->yieldsTable()->setStale(true);
   // A load still reading the previous settings stops at its next chunk.
   if (m_loadStop) m_loadStop->store(true);
   m_loadStop = std::make_shared<std::atomic<bool>>(false);
@@ -107,15 +97,7 @@ void MainWindow::onEventsLoaded() {
   std::vector<std::string> names = t.columnNames;
   QStringList qnames;
   for (const auto& n : names) qnames << qs(n);
-  {
-    QSignalBlocker b(m_cutEditor);  // the editor follows the project; typing writes it
-    m_cutEditor->setValidator([names](const QString& text) -> std::optional<ExpressionProblem> {
-      if (text.trimmed().isEmpty()) return std::nullopt;
-      return checkExpression(text, names);
-    });
-    m_cutEditor->setColumnNames(qnames);
-    m_cutEditor->setText(qs(a.cut));
-  }
+  m_cutPanel->eventsLoaded(names);
   m_features->derivedEditor()->setValidator(
       [names](const QString& text) -> std::optional<ExpressionProblem> {
         if (text.trimmed().isEmpty()) return std::nullopt;
@@ -138,8 +120,6 @@ void MainWindow::onEventsLoaded() {
     m_features->setCurrentFeature(current);
   else if (!all.isEmpty())
     m_features->setCurrentFeature(all.first());
-  m_yieldsDebounce.stop();  // the text came from the project, not from typing: compute at once
-  computeYields();
   statusBar()->showMessage(
       tr("%1 events loaded from %2 sample(s)").arg(t.size()).arg(a.samples.size()));
   for (const auto& warning : m_session->loaded()->warnings) statusBar()->showMessage(qs(warning));
@@ -149,81 +129,10 @@ void MainWindow::onEventsLoaded() {
 // ---------------------------------------------------------------------------------------------
 // Cut and yields
 
-QWidget* MainWindow::buildCutsPanel() {
-  auto* w = new QWidget(this);
-  auto* layout = new QVBoxLayout(w);
-  layout->addWidget(new QLabel(tr("Cut (events kept where true):"), w));
-  m_cutEditor = new CutEditor(w);
-  layout->addWidget(m_cutEditor);
-  m_yields = new YieldsTable(w);
-  layout->addWidget(m_yields, 1);
-  m_cutMessage = new QLabel(w);
-  m_cutMessage->setWordWrap(true);
-  m_cutMessage->setStyleSheet("color: #b00020");
-  m_cutMessage->hide();
-  layout->addWidget(m_cutMessage);
-  connect(m_cutEditor, &CutEditor::expressionEdited, this, [this](const QString& text, bool valid) {
-    if (!m_session->hasProject() || !valid) {
-      m_yieldsDebounce.stop();
-      return;
-    }
-    m_session->project().analysis.cut = ss(text.trimmed());
-    m_session->edited();
-    if (!m_session->loaded()) return;
-    m_yields->setStale(true);
-    m_yieldsDebounce.start();
-  });
-  return w;
-}
-
 std::optional<Yields> MainWindow::currentYields() const {
   const auto& sel = m_session->selection();
   if (!sel) return std::nullopt;
   return sel->after;
-}
-
-void MainWindow::scheduleYields() {
-  m_yieldsDebounce.start();
-}
-
-void MainWindow::computeYields() {
-  const auto loaded = m_session->loaded();
-  if (!loaded || !m_cutEditor->isValid()) return;
-  const int generation = ++m_yieldsGeneration;
-  m_yields->setStale(true);
-  runShort<YieldsOutcome>(
-      this, m_jobs,
-      [loaded, cut = ss(m_cutEditor->text().trimmed()), generation] {
-        YieldsOutcome o;
-        o.generation = generation;
-        o.data = loaded;
-        try {
-          o.keep = selectEvents(loaded->table, cut);
-          o.before = ::imbw::computeYields(loaded->table);
-          o.after = ::imbw::computeYields(loaded->table, o.keep);
-        } catch (const std::exception& e) {
-          o.error = qs(e.what());
-        }
-        return o;
-      },
-      [this](YieldsOutcome o) {
-        // A newer cut is on its way, or the events were reloaded meanwhile.
-        if (o.generation != m_yieldsGeneration || o.data != m_session->loaded()) return;
-        if (!o.error.isEmpty()) {
-          m_cutMessage->setText(o.error);
-          m_cutMessage->show();
-          return;
-        }
-        m_yields->setYields(toClassYields(*o.before, *o.after),
-                            {o.before->ratioByCount(), o.before->ratioByWeight()},
-                            {o.after->ratioByCount(), o.after->ratioByWeight()});
-        const QString empty = emptyClassMessage(*o.after);
-        m_cutMessage->setText(empty);
-        m_cutMessage->setVisible(!empty.isEmpty());
-        m_session->setSelection(Selection{o.data, std::move(o.keep), *o.before, *o.after});
-        updateFeatureDistribution();
-        Q_EMIT yieldsUpdated();
-      });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <QStatusBar>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/cut_panel.h"
 #include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/model_panel.h"
@@ -57,13 +58,13 @@ bool MainWindow::startTraining() {
                                    : tr("open an analysis first"));
     return false;
   }
-  if (!m_cutEditor->isValid()) {
-    refuse(tr("the cut is not valid: %1").arg(m_cutEditor->errorText()));
+  if (!m_cutPanel->isValid()) {
+    refuse(tr("the cut is not valid: %1").arg(m_cutPanel->errorText()));
     return false;
   }
   const auto& sel = m_session->selection();
-  if (m_yieldsDebounce.isActive() || !sel || sel->data != m_session->loaded()) {
-    computeYields();
+  if (m_cutPanel->yieldsPending()) {
+    m_cutPanel->computeYields();
     refuse(tr("the yields of the new cut are still being computed; press Train again"));
     return false;
   }
@@ -84,7 +85,7 @@ bool MainWindow::startTraining() {
   config->features.clear();
   for (const QString& f : m_features->checkedFeatures()) config->features.push_back(ss(f));
   config->name.clear();  // the project names it from its configuration, uniquely
-  ProjectRun& run = m_session->project().addRun(*config, ss(m_cutEditor->text().trimmed()));
+  ProjectRun& run = m_session->project().addRun(*config, ss(m_cutPanel->cutText()));
   const QString id = qs(run.id);
   m_registry->add(id);
   m_runsPanel->addRow(qs(run.id));
@@ -131,8 +132,7 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
       return false;
     }
   m_trainingRefusal.clear();
-  const auto& sel = m_session->selection();
-  if (!m_session->loaded() || !m_cutEditor->isValid() || !sel || sel->data != m_session->loaded()) {
+  if (!m_session->loaded() || !m_cutPanel->isValid() || m_cutPanel->yieldsPending()) {
     m_scanPanel->setMessage(tr("Load an analysis with a valid cut first."));
     return false;
   }
@@ -158,7 +158,7 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
   scan.base.loss.kind = LossKind::Focal;
   project.scans.push_back(scan);
   m_scanPanel->setGridText(alphas, gammas);  // the fields show the grid the map shows
-  const std::string cut = ss(m_cutEditor->text().trimmed());
+  const std::string cut = ss(m_cutPanel->cutText());
   QStringList ids;
   for (double g : gammas)
     for (double a : alphas) {

@@ -74,14 +74,14 @@ class TestBackgroundSave : public QObject {
     QVERIFY(loaded.wait(120000));
     QVERIFY(w.saveProject(path));  // the project now lives in the test's folder
 
-    // A trained run with 3 million stored events (about 150 MB in the sidecar).
+    // A trained run with a million stored events (about 50 MB in the sidecar).
     AnalysisSession* s = w.session();
     RunConfig config = s->project().runs.front().config;
     config.name = "big";
     ProjectRun& run = s->project().addRun(config, "");
     run.status = RunStatus::Done;
     const std::string id = run.id;
-    const std::size_t n = 3000000;
+    const std::size_t n = 1000000;
     s->setStored(id, bigStoredRun(n));
     s->edited();
     QVERIFY(s->isModified());
