@@ -33,6 +33,7 @@
 #include <QToolBar>
 #include <QUrl>
 
+#include "app/gui/cluster_monitor.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/short_job.h"
@@ -191,6 +192,8 @@ void MainWindow::buildActions() {
   m_cancelAction = runMenu->addAction(tr("&Cancel all runs"), this, &MainWindow::cancelAllRuns);
   m_cancelAction->setShortcuts(
       {QKeySequence(Qt::SHIFT | Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
+  m_cluster = new ClusterMonitor(this);  // Run on cluster…, Cancel on cluster
+  m_cluster->addActions(runMenu);
 
   addWeakSupervisionDock(this, m_session, m_jobs);  // issue 14, before the View menu lists docks
   QMenu* view = menuBar()->addMenu(tr("&View"));

@@ -39,6 +39,7 @@ class QStackedWidget;
 namespace imbw {
 
 class AlphaGammaHeatMap;
+class ClusterMonitor;
 class CutEditor;
 class FeatureList;
 class JobPanel;
@@ -149,6 +150,7 @@ class MainWindow : public QMainWindow {
   QComboBox* calibrationBox() const { return m_calibration; }
   QMenu* recentMenu() const { return m_recentMenu; }
   WelcomePage* welcomePage() const { return m_welcome; }
+  ClusterMonitor* clusterMonitor() const { return m_cluster; }
   /// The bundled example project (installed under share/, or in the source tree); empty when
   /// neither exists.
   static QString examplePath();
@@ -188,6 +190,7 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  friend class ClusterMonitor;  // app/gui/cluster_monitor: runs on Slurm, in the runs table
   // main_window.cpp: files, menus, prompts, autosave, settings.
   void buildActions();
   void buildPlots();
@@ -308,6 +311,7 @@ class MainWindow : public QMainWindow {
   QMenu* m_recentMenu = nullptr;
   QStackedWidget* m_centre = nullptr;  ///< the welcome page without a project, else the plots
   WelcomePage* m_welcome = nullptr;
+  ClusterMonitor* m_cluster = nullptr;
 };
 
 }  // namespace imbw

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "app/gui/cluster_monitor.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/main_window.h"
 #include "app/gui/scan_panel.h"
@@ -153,6 +154,7 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
     if (idx.isValid()) m_runsView->edit(m_runsProxy->index(idx.row(), RunsTableModel::Name));
   });
   menu.addAction(tr("Show only these"), this, [this, ids] { setShownRuns(ids); });
+  m_cluster->addContextActions(&menu, ids);
   menu.addSeparator();
   menu.addAction(tr("Delete"), this, [this, ids] { deleteRuns(ids); });
   menu.exec(m_runsView->viewport()->mapToGlobal(pos));
@@ -253,6 +255,7 @@ void MainWindow::updateRunRow(const QString& id) {
           break;
       }
   }
+  if (e->live == RunEntry::Live::Idle && !e->cluster.isEmpty()) row.status = e->cluster;
   if (r->status == RunStatus::Done || r->status == RunStatus::Cancelled) {
     row.ap = stat(*r, "ap");
     row.auc = stat(*r, "auc");
