@@ -15,8 +15,9 @@
 
 #include "app/cli/command.h"
 #include "app/cli/insight_common.h"
-#include "app/cli/process.h"
+#include "core/cluster/cluster_jobs.h"
 #include "core/cluster/cluster_state.h"
+#include "core/cluster/process.h"
 #include "core/cluster/slurm_script.h"
 #include "core/cluster/slurm_status.h"
 #include "core/project/project.h"
@@ -73,107 +74,12 @@ const char* const kCollectUsage =
     "project file and its sidecar NAME.results.h5 are saved. Idempotent: collecting again\n"
     "gives the same project. Results of a run changed since it was submitted are not merged.\n";
 
-std::string nowUtc() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 using imbw::cli::toInt;  // app/cli/insight_common: the one integer option parser
 
-std::string absolutePath(const std::string& p) {
-  return fs::absolute(p).lexically_normal().string();
-}
-
-std::optional<std::string> failedMessage(const std::string& result) {
-  std::error_code ec;
-  if (!fs::exists(result + ".failed", ec)) return std::nullopt;
-  return imbw::lastLines(result + ".failed", 20);
-}
-
-/// A path recorded at submission, moved with the project when the project (and its cluster
-/// folder) moved since.
-std::string relocated(const std::string& path, const std::string& oldFolder,
-                      const std::string& newFolder) {
-  if (oldFolder == newFolder || path.rfind(oldFolder + "/", 0) != 0) return path;
-  return newFolder + path.substr(oldFolder.size());
-}
-
-struct Context {
-  std::string project;  ///< absolute
-  std::string folder;   ///< the cluster folder
-  imbw::ClusterState state;
-  std::string oldFolder;  ///< the cluster folder when submitted
-};
-
-Context openContext(const std::string& projectArg, bool requireState) {
-  Context c;
-  c.project = absolutePath(projectArg);
-  std::error_code ec;
-  if (!fs::exists(c.project, ec)) throw imbw::Error("no project file '" + c.project + "'");
-  c.folder = imbw::clusterFolder(c.project);
-  c.state = imbw::ClusterState::load(c.folder + "/state.json");
-  if (requireState && c.state.submissions.empty())
-    throw imbw::Error("nothing was submitted for '" + c.project + "' (no " + c.folder +
-                      "/state.json); use `imbalance-cli submit`");
-  c.oldFolder = c.state.project.empty() ? c.folder : imbw::clusterFolder(c.state.project);
-  if (!c.state.project.empty() && c.state.project != c.project)
-    std::cerr << "warning: the tasks were submitted for '" << c.state.project
-              << "', and the project is now '" << c.project
-              << "': tasks not finished yet fail (they read the project and write their results "
-                 "at the old place); results already in "
-              << c.folder << "/results are used\n";
+imbw::ClusterProject openContext(const std::string& projectArg, bool requireState) {
+  imbw::ClusterProject c = imbw::ClusterProject::open(projectArg, requireState);
+  if (const std::string w = c.movedWarning(); !w.empty()) std::cerr << "warning: " << w << "\n";
   return c;
-}
-
-/// What Slurm says about each job of the state (scontrol, else squeue); empty when neither
-/// program is on PATH (then the files decide).
-std::map<std::string, std::vector<imbw::SlurmTaskRecord>> askSlurm(const imbw::ClusterState& state,
-                                                                   bool* slurmAvailable) {
-  std::map<std::string, std::vector<imbw::SlurmTaskRecord>> out;
-  const bool haveScontrol = !imbw::cli::findOnPath("scontrol").empty();
-  const bool haveSqueue = !imbw::cli::findOnPath("squeue").empty();
-  *slurmAvailable = haveScontrol || haveSqueue;
-  for (const auto& s : state.submissions) {
-    if (out.count(s.jobId)) continue;
-    std::vector<imbw::SlurmTaskRecord> records;
-    if (haveScontrol)
-      records = imbw::parseScontrolJobs(
-          imbw::cli::runProcess({"scontrol", "-o", "show", "job", s.jobId}).out);
-    if (records.empty() && haveSqueue)
-      records = imbw::parseSqueueLines(imbw::cli::runProcess({"squeue", "-h", "-j", s.jobId}).out);
-    out[s.jobId] = std::move(records);
-  }
-  return out;
-}
-
-struct TaskRow {
-  const imbw::Submission* submission;
-  const imbw::SubmittedTask* task;
-  std::string result, log;
-  imbw::TaskStatus status;
-};
-
-std::vector<TaskRow> taskRows(const Context& c) {
-  bool slurm = false;
-  const auto records = askSlurm(c.state, &slurm);
-  std::vector<TaskRow> rows;
-  for (const auto& [sub, task] : c.state.latestTasks()) {
-    TaskRow r{sub,
-              task,
-              relocated(task->result, c.oldFolder, c.folder),
-              relocated(task->log, c.oldFolder, c.folder),
-              {}};
-    std::error_code ec;
-    const bool have = fs::exists(r.result, ec);
-    const imbw::SlurmTaskRecord* record = imbw::findRecord(records.at(sub->jobId), task->index);
-    r.status = imbw::classifyTask(have, failedMessage(r.result), record);
-    if (!slurm && r.status.state == imbw::TaskState::Unknown)
-      r.status.detail = "scontrol and squeue are not on PATH; no result yet";
-    rows.push_back(std::move(r));
-  }
-  return rows;
 }
 
 std::vector<std::string> chosenRuns(imbw::Project& project, const imbw::cli::Args& args,
@@ -244,91 +150,36 @@ int runSubmit(const std::vector<std::string>& argv) {
   if (args.options.count("--max-parallel"))
     options.maxParallel = toInt("--max-parallel", args.option("--max-parallel"), 1);
   imbw::validateSlurmOptions(options);
-  const bool dryRun = args.flag("--dry-run");
-  if (!dryRun && imbw::cli::findOnPath("sbatch").empty())
-    throw imbw::Error(
-        "sbatch is not on PATH: submit from a machine with Slurm's client (a login node), or "
-        "use --dry-run to write the specs and the batch script only");
+  imbw::SubmitRequest request;
+  request.options = options;
+  request.dryRun = args.flag("--dry-run");
+  request.resubmitFailed = args.flag("--resubmit-failed");
+  request.cliPath = imbw::selfExecutable();
+  if (!request.dryRun) {
+    if (const std::string why = imbw::slurmMissingReason(); !why.empty())
+      throw imbw::Error(why + " (--dry-run)");
+  }
 
-  Context c = openContext(args.positional[0], false);
+  imbw::ClusterProject c = openContext(args.positional[0], false);
   imbw::Project project = imbw::Project::load(c.project);
-  bool projectChanged = false;
-  const std::string tasksDir = c.folder + "/tasks", resultsDir = c.folder + "/results",
-                    logsDir = c.folder + "/logs";
-  for (const auto& d : {tasksDir, resultsDir, logsDir}) {
-    std::error_code ec;
-    fs::create_directories(d, ec);
-    if (ec) throw imbw::Error("cannot create '" + d + "': " + ec.message());
+  if (!request.resubmitFailed) {
+    bool projectChanged = false;
+    request.runIds = chosenRuns(project, args, &projectChanged);
+    if (projectChanged) project.save(c.project);  // the tasks read the runs from the file
   }
-
-  std::vector<imbw::FitTaskSpec> specs;
-  if (args.flag("--resubmit-failed")) {
-    if (c.state.submissions.empty())
-      throw imbw::Error("--resubmit-failed: nothing was submitted for '" + c.project + "'");
-    for (const TaskRow& r : taskRows(c)) {
-      const auto s = r.status.state;
-      if (s != imbw::TaskState::Failed && s != imbw::TaskState::Cancelled &&
-          s != imbw::TaskState::Unknown)
-        continue;
-      const imbw::ProjectRun* run = project.findRun(r.task->runId);
-      if (!run) continue;
-      for (auto& spec : imbw::fitTasksForRun(c.project, *run, resultsDir, options.cpus))
-        if (spec.fold == r.task->fold) specs.push_back(spec);
-    }
-    if (specs.empty()) {
-      std::cout << "no failed, cancelled or lost tasks to submit again\n";
-      return 0;
-    }
-  } else {
-    for (const std::string& id : chosenRuns(project, args, &projectChanged))
-      for (auto& spec :
-           imbw::fitTasksForRun(c.project, *project.findRun(id), resultsDir, options.cpus))
-        specs.push_back(spec);
-  }
-  if (projectChanged) project.save(c.project);  // the tasks read the runs from the file
-
-  imbw::Submission sub;
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    const imbw::FitTaskSpec& s = specs[i];
-    const std::string specPath =
-        tasksDir + "/" + s.runId + "_fold" + std::to_string(s.fold + 1) + ".json";
-    s.save(specPath);
-    sub.tasks.push_back({static_cast<int>(i), specPath, s.result, "", s.runId, s.fold});
-  }
-  sub.script = c.folder + "/submit-" + std::to_string(c.state.submissions.size() + 1) + ".sbatch";
-  options.jobName = "imbw-" + fs::path(c.project).stem().string();
-  imbw::writeFileAtomically(
-      sub.script,
-      imbw::slurmBatchScript(imbw::cli::selfExecutable(), c.project, logsDir, sub.tasks, options));
-  fs::permissions(sub.script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
-  std::vector<std::string> command{"sbatch"};
-  for (const auto& a : imbw::sbatchArguments(sub.script, sub.tasks.size(), options))
-    command.push_back(a);
-  std::string line;
-  for (const auto& w : command) line += (line.empty() ? "" : " ") + imbw::shellQuote(w);
-  if (dryRun) {
-    std::cout << specs.size() << " fit tasks written to " << tasksDir << "\nbatch script "
-              << sub.script << "\n"
-              << line << "\n";
+  const imbw::SubmitOutcome out = imbw::submitToSlurm(c, project, request);
+  if (out.taskCount == 0) {
+    std::cout << "no failed, cancelled or lost tasks to submit again\n";
     return 0;
   }
-  for (const auto& t : sub.tasks) {  // a new attempt: the old outcome no longer stands
-    std::error_code ec;
-    fs::remove(t.result, ec);
-    fs::remove(t.result + ".failed", ec);
+  if (request.dryRun) {
+    std::cout << out.taskCount << " fit tasks written to " << out.tasksDir << "\nbatch script "
+              << out.script << "\n"
+              << out.sbatchLine << "\n";
+    return 0;
   }
-  const imbw::cli::ProcessResult r = imbw::cli::runProcess(command);
-  if (r.exitCode != 0)
-    throw imbw::Error("sbatch refused the submission (exit code " + std::to_string(r.exitCode) +
-                      "): " + r.err + r.out + "the batch script is " + sub.script);
-  sub.jobId = imbw::parseSbatchJobId(r.out);
-  sub.submitted = nowUtc();
-  for (auto& t : sub.tasks) t.log = imbw::taskLogPath(logsDir, sub.jobId, t.index);
-  c.state.project = c.project;
-  c.state.submissions.push_back(sub);
-  c.state.save(c.folder + "/state.json");
-  std::cout << "submitted job array " << sub.jobId << ": " << sub.tasks.size() << " fit tasks ("
-            << line << ")\n"
+  std::cout << "submitted job array " << out.jobId << ": " << out.taskCount << " fit tasks ("
+            << out.sbatchLine << ")\n"
             << "follow with: imbalance-cli status " << c.project << "\n";
   return 0;
 }
@@ -337,22 +188,22 @@ int runStatus(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv, {"--lines"}, {});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("status needs one PROJECT.json");
   const int lines = args.options.count("--lines") ? toInt("--lines", args.option("--lines"), 0) : 5;
-  const Context c = openContext(args.positional[0], true);
+  const imbw::ClusterProject c = openContext(args.positional[0], true);
   const imbw::Project project = imbw::Project::load(c.project);
   std::map<imbw::TaskState, int> counts;
   bool bad = false;
-  for (const TaskRow& r : taskRows(c)) {
+  for (const imbw::ClusterTaskRow& r : imbw::queryClusterTasks(c)) {
     ++counts[r.status.state];
-    const imbw::ProjectRun* run = project.findRun(r.task->runId);
-    std::cout << r.task->runId << " fold " << r.task->fold + 1 << "  job " << r.submission->jobId
-              << "_" << r.task->index << "  " << imbw::taskStateName(r.status.state);
+    const imbw::ProjectRun* run = project.findRun(r.task.runId);
+    std::cout << r.task.runId << " fold " << r.task.fold + 1 << "  job " << r.jobId << "_"
+              << r.task.index << "  " << imbw::taskStateName(r.status.state);
     if (!r.status.detail.empty()) std::cout << "  (" << r.status.detail << ")";
     if (run) std::cout << "  " << run->name();
     std::cout << "\n";
     if (r.status.state == imbw::TaskState::Failed || r.status.state == imbw::TaskState::Unknown) {
       bad = true;
-      std::cout << "    log: " << r.log << "\n";
-      const std::string tail = imbw::lastLines(r.log, lines);
+      std::cout << "    log: " << r.task.log << "\n";
+      const std::string tail = imbw::lastLines(r.task.log, lines);
       std::istringstream in(tail);
       std::string l;
       while (std::getline(in, l)) std::cout << "    | " << l << "\n";
@@ -370,23 +221,25 @@ int runStatus(const std::vector<std::string>& argv) {
 int runCollect(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv, {}, {});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("collect needs one PROJECT.json");
-  const Context c = openContext(args.positional[0], true);
+  const imbw::ClusterProject c = openContext(args.positional[0], true);
   imbw::Project project = imbw::Project::load(c.project);
   auto store = imbw::readRunStore(imbw::sidecarPath(c.project));
-  std::vector<std::string> files;
-  for (const auto& [sub, task] : c.state.latestTasks())
-    files.push_back(relocated(task->result, c.oldFolder, c.folder));
-  const imbw::MergeReport report = imbw::mergeTaskResults(project, store, files);
-  for (const auto& w : report.warnings) std::cerr << "warning: " << w << "\n";
-  if (report.runs.empty()) {
+  const imbw::CollectOutcome out =
+      imbw::collectClusterResults(imbw::queryClusterTasks(c), project, store);
+  for (const auto& w : out.merge.warnings) std::cerr << "warning: " << w << "\n";
+  if (!out.changed()) {
     std::cout << "no finished results to collect yet\n";
     return 0;
   }
   imbw::writeRunStore(imbw::sidecarPath(c.project), store);
   project.save(c.project);
-  for (const auto& m : report.runs)
+  for (const auto& m : out.merge.runs)
     std::cout << m.runId << "  " << project.findRun(m.runId)->name() << ": " << m.collected
               << " of " << m.folds << " folds" << (m.complete() ? " (done)" : "") << "\n";
+  for (const auto& id : out.failedRuns) {
+    const imbw::ProjectRun* run = project.findRun(id);
+    std::cout << id << "  " << run->name() << ": failed: " << run->message << "\n";
+  }
   std::cout << "results saved in " << c.project << " and " << imbw::sidecarPath(c.project) << "\n";
   return 0;
 }

@@ -34,6 +34,7 @@
 #include <QUrl>
 
 #include "app/gui/class_subsample_box.h"
+#include "app/gui/cluster_monitor.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/cut_panel.h"
 #include "app/gui/insight_panel.h"
@@ -192,6 +193,8 @@ void MainWindow::buildActions() {
   m_cancelAction = runMenu->addAction(tr("&Cancel all runs"), this, [this] { cancelAllRuns(); });
   m_cancelAction->setShortcuts(
       {QKeySequence(Qt::SHIFT | Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
+  m_cluster = new ClusterMonitor(this);  // Run on cluster…, Cancel on cluster
+  m_cluster->addActions(runMenu);
 
   addWeakSupervisionDock(this, m_session, m_jobs);  // issue 14, before the View menu lists docks
   QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -303,6 +306,8 @@ void MainWindow::buildDocks() {
   });
   connect(m_runsPanel, &RunsPanel::deleteRequested, this, &MainWindow::deleteRuns);
   connect(m_runsPanel, &RunsPanel::renameRequested, this, &MainWindow::renameRun);
+  connect(m_runsPanel, &RunsPanel::contextMenuRequested, this,
+          [this](QMenu* menu, const QStringList& ids) { m_cluster->addContextActions(menu, ids); });
   m_runsCtl =
       new RunsController(m_session, m_registry, m_jobs, m_runsPanel, m_plots, m_scanPanel, this);
   connect(m_runsPanel, &RunsPanel::shownChanged, m_runsCtl, &RunsController::refreshPlots);

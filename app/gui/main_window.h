@@ -39,6 +39,7 @@ class QStackedWidget;
 namespace imbw {
 
 class AlphaGammaHeatMap;
+class ClusterMonitor;
 class CutEditor;
 class FeatureList;
 class JobPanel;
@@ -136,6 +137,7 @@ class MainWindow : public QMainWindow {
   QComboBox* scanBox() const;
   JobPanel* jobPanel() const { return m_runsPanel->jobPanel(); }
   RunsPanel* runsPanel() const { return m_runsPanel; }
+  RunsController* runsController() const { return m_runsCtl; }
   PlotsArea* plotTabs() const { return m_plots; }
   /// Three or more classes: whose one-vs-rest curves the plots show (item data = class index).
   QComboBox* curveClassBox() const { return m_plots->curveClassBox(); }
@@ -144,6 +146,7 @@ class MainWindow : public QMainWindow {
   ModelPanel* modelPanel() const { return m_modelPanel; }
   QMenu* recentMenu() const { return m_recentMenu; }
   WelcomePage* welcomePage() const { return m_welcome; }
+  ClusterMonitor* clusterMonitor() const { return m_cluster; }
   /// The bundled example project (installed under share/, or in the source tree); empty when
   /// neither exists.
   static QString examplePath();
@@ -183,6 +186,7 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  friend class ClusterMonitor;  // app/gui/cluster_monitor: runs on Slurm, in the runs table
   // main_window.cpp: files, menus, prompts, autosave, settings.
   void buildActions();
   void buildPlots();
@@ -245,6 +249,7 @@ class MainWindow : public QMainWindow {
   QMenu* m_recentMenu = nullptr;
   QStackedWidget* m_centre = nullptr;  ///< the welcome page without a project, else the plots
   WelcomePage* m_welcome = nullptr;
+  ClusterMonitor* m_cluster = nullptr;
 };
 
 }  // namespace imbw

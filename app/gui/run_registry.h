@@ -29,6 +29,9 @@ struct RunEntry {
   std::shared_ptr<const RocCurve> liveRoc;          ///< the newest snapshot's, while training
   std::shared_ptr<LiveRunState> liveState;
   QFutureWatcher<TrainingOutcome>* watcher = nullptr;
+  /// Submitted to a cluster and not yet done there: what the table shows (ClusterMonitor
+  /// derives it from NAME.cluster/ and Slurm on every poll); empty otherwise.
+  QString cluster;
   bool active() const { return live != Live::Idle; }
 };
 

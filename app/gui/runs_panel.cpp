@@ -211,6 +211,8 @@ void RunsPanel::updateRow(const QString& id) {
           break;
       }
   }
+  // Submitted to a cluster (ClusterMonitor): its state there, while nothing runs here.
+  if (e->live == RunEntry::Live::Idle && !e->cluster.isEmpty()) row.status = e->cluster;
   if (r->status == RunStatus::Done || r->status == RunStatus::Cancelled) {
     row.ap = stat(*r, "ap");
     row.auc = stat(*r, "auc");

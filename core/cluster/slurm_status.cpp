@@ -172,8 +172,24 @@ const SlurmTaskRecord* findRecord(const std::vector<SlurmTaskRecord>& records, i
   return nullptr;
 }
 
+bool killedForMemory(const SlurmTaskRecord& record, const std::string& logTail) {
+  if (record.state == "OUT_OF_MEMORY" || record.reason == "OutOfMemory") return true;
+  // Slurm reports an OOM kill as ExitCode=0:125 (its dummy signal SIG_OOM, 253, minus 128).
+  if (record.exitSignal == 125) return true;
+  std::string log = logTail;
+  std::transform(log.begin(), log.end(), log.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // slurmstepd's words under task/cgroup ("Detected 1 oom_kill event in StepId=…", "Some of
+  // your processes may have been killed by the cgroup out-of-memory handler") and under
+  // jobacct_gather's OverMemoryKill ("Job 7 exceeded memory limit (… > …), being killed").
+  for (const char* key : {"oom_kill event", "oom-kill", "out-of-memory handler",
+                          "exceeded memory limit", "exceeded job memory limit"})
+    if (log.find(key) != std::string::npos) return true;
+  return false;
+}
+
 TaskStatus classifyTask(bool resultExists, const std::optional<std::string>& failedMessage,
-                        const SlurmTaskRecord* record) {
+                        const SlurmTaskRecord* record, const std::string& logTail) {
   if (resultExists) return {TaskState::Done, {}};
   const std::string why = failedMessage ? trim(*failedMessage) : std::string();
   if (!record) {
@@ -190,8 +206,10 @@ TaskStatus classifyTask(bool resultExists, const std::optional<std::string>& fai
   if (s == "TIMEOUT")
     return {TaskState::Failed,
             "killed by Slurm at the time limit (" + record->timeLimit + "; give more with --time)"};
-  if (s == "OUT_OF_MEMORY")
-    return {TaskState::Failed, "killed by Slurm: out of memory (give more with --mem)"};
+  // A task that wrote its own message failed by itself (unless Slurm says memory).
+  const bool memory = s == "OUT_OF_MEMORY" ||
+                      (s != "COMPLETED" && !failedMessage && killedForMemory(*record, logTail));
+  if (memory) return {TaskState::Failed, "killed by Slurm: out of memory (give more with --mem)"};
   if (s == "CANCELLED") return {TaskState::Cancelled, "cancelled (scancel)"};
   if (s == "COMPLETED")
     return {TaskState::Failed, why.empty() ? "finished without writing its result" : why};

@@ -45,9 +45,14 @@ struct TaskStatus {
 
 /// A task's state from what is on disk (its result file, its RESULT.failed message) and what
 /// Slurm says about it (nullptr: Slurm no longer knows the job). A result file is "done"
-/// whatever Slurm says; Slurm's TIMEOUT and OUT_OF_MEMORY are "failed" with the limit named.
+/// whatever Slurm says; Slurm's TIMEOUT and a memory kill (killedForMemory) are "failed" with
+/// the limit named. `logTail`: the last lines of the task's log ("" when not read).
 TaskStatus classifyTask(bool resultExists, const std::optional<std::string>& failedMessage,
-                        const SlurmTaskRecord* record);
+                        const SlurmTaskRecord* record, const std::string& logTail = {});
+
+/// Whether Slurm killed the task for memory: the state OUT_OF_MEMORY, the reason OutOfMemory,
+/// the exit code 0:125 (Slurm's SIG_OOM), or slurmstepd's OOM words in the log's last lines.
+bool killedForMemory(const SlurmTaskRecord& record, const std::string& logTail);
 
 /// The record for array task `index` among `records` (nullptr when none mentions it).
 const SlurmTaskRecord* findRecord(const std::vector<SlurmTaskRecord>& records, int index);

@@ -4,7 +4,8 @@
 //  - runs sent as one job array, waited for, collected: the same scores bit for bit and the
 //    same fold metrics as `run --save` of the same project on this machine; collecting again
 //    changes nothing;
-//  - a failing task is reported as failed with its message and its log's last lines;
+//  - a failing task is reported as failed with its message and its log's last lines, and
+//    collect marks the run whose tasks all failed as failed;
 //  - scancel mid-way: the project stays consistent (finished folds in, the rest "cancelled"),
 //    and --resubmit-failed completes it.
 
@@ -183,9 +184,19 @@ class TestCliSlurm : public QObject {
     QVERIFY2(r.out.contains("unknown column 'nope'"), qPrintable(r.out));
     QVERIFY(r.out.contains("log: " + dir.path() + "/failing.cluster/logs/" + job + "_0.log"));
     QVERIFY(r.out.contains("    | imbalance-cli task: error:"));
+    // collect marks the run whose tasks all failed as failed, with the tasks' messages.
     r = cli({"collect", project});
-    QCOMPARE(r.code, 0);
-    QVERIFY(r.out.contains("no finished results"));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("r1  no such feature: failed: every fit task failed on the cluster: "
+                            "fold 1: "),
+             qPrintable(r.out));
+    const json run = runsOf(project).at(0);
+    QCOMPARE(run.at("status").get<std::string>(), std::string("failed"));
+    const std::string message = run.at("message").get<std::string>();
+    QVERIFY2(message.find("unknown column 'nope'") != std::string::npos, message.c_str());
+    QVERIFY(message.find("fold 2: ") != std::string::npos);
+    QVERIFY(message.find("(log " + (dir.path() + "/failing.cluster/logs/" + job).toStdString() +
+                         "_0.log)") != std::string::npos);
     r = cli({"submit", project, "--slurm", "--resubmit-failed", "--dry-run"});
     QVERIFY2(r.code == 0 && r.out.startsWith("2 fit tasks written"), qPrintable(r.out + r.err));
     QVERIFY(r.out.contains("--array=0-1 "));

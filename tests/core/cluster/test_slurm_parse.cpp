@@ -3,6 +3,12 @@
 // pending as one record), the same finished (task 3 failed with exit code 3), an array
 // cancelled mid-way, a task killed at its time limit, a job Slurm does not know; the batch
 // script runs in bash and picks the spec of its array task; the state file round-trips.
+// Memory kills: the one-node cluster cannot enforce --mem (no cgroups in its container; with
+// jobacct_gather/linux and OverMemoryKill a 400 MB task in a 64 MB job still completed), so
+// those cases are the captured FAILED record with the fields Slurm's documentation gives for
+// an OOM kill put in (JobState=OUT_OF_MEMORY, Reason=OutOfMemory, ExitCode=0:125) and
+// slurmstepd's messages in the log. Runs' states from their tasks, and a collect where every
+// task of a run failed.
 
 #include <QtTest/QtTest>
 
@@ -11,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/cluster/cluster_jobs.h"
 #include "core/cluster/cluster_state.h"
 #include "core/cluster/slurm_script.h"
 #include "core/cluster/slurm_status.h"
@@ -126,6 +133,113 @@ class TestSlurmParse : public QObject {
     const auto st = imbw::classifyTask(false, std::string("boom"), nullptr);
     QVERIFY(st.state == imbw::TaskState::Failed);
     QCOMPARE(st.detail, std::string("boom"));
+  }
+
+  void memoryKills() {
+    // The captured failed task (exit code 3), with the fields of an OOM kill put in.
+    const std::string failedLine =
+        capture("scontrol_finished.txt").substr(0, capture("scontrol_finished.txt").find('\n'));
+    QVERIFY(failedLine.find("JobState=FAILED Reason=NonZeroExitCode") != std::string::npos);
+    const auto with = [&](const std::string& state, const std::string& reason,
+                          const std::string& exit) {
+      std::string l = failedLine;
+      l.replace(l.find("JobState=FAILED"), 15, "JobState=" + state);
+      l.replace(l.find("Reason=NonZeroExitCode"), 22, "Reason=" + reason);
+      l.replace(l.find("ExitCode=3:0"), 12, "ExitCode=" + exit);
+      auto records = imbw::parseScontrolJobs(l);
+      if (records.size() != 1) throw std::runtime_error("no record in " + l);
+      return records[0];
+    };
+    const std::string memory = "killed by Slurm: out of memory (give more with --mem)";
+    const auto oom = with("OUT_OF_MEMORY", "OutOfMemory", "0:125");
+    QCOMPARE(oom.exitSignal, 125);
+    QCOMPARE(imbw::classifyTask(false, std::nullopt, &oom).detail, memory);
+    // The reason alone, or the exit code 0:125 alone (Slurm's SIG_OOM), say memory too.
+    const auto byReason = with("FAILED", "OutOfMemory", "0:9");
+    QVERIFY(imbw::killedForMemory(byReason, ""));
+    QCOMPARE(imbw::classifyTask(false, std::nullopt, &byReason).detail, memory);
+    const auto byCode = with("FAILED", "NonZeroExitCode", "0:125");
+    QCOMPARE(imbw::classifyTask(false, std::nullopt, &byCode).detail, memory);
+    // Killed by signal 9: memory only when slurmstepd says so in the log.
+    const auto killed = with("FAILED", "NonZeroExitCode", "0:9");
+    QVERIFY(!imbw::killedForMemory(killed, "imbalance-cli task ...\n"));
+    auto st = imbw::classifyTask(false, std::nullopt, &killed, "imbalance-cli task ...\n");
+    QCOMPARE(st.detail, std::string("Slurm state FAILED, killed by signal 9 (NonZeroExitCode)"));
+    const std::string cgroupLog =
+        "slurmstepd: error: Detected 1 oom_kill event in StepId=12.batch. Some of your "
+        "processes may have been killed by the cgroup out-of-memory handler.\n";
+    QCOMPARE(imbw::classifyTask(false, std::nullopt, &killed, cgroupLog).detail, memory);
+    const std::string acctLog =
+        "slurmstepd: error: Job 12 exceeded memory limit (1048576 > 65536), being killed\n";
+    QCOMPARE(imbw::classifyTask(false, std::nullopt, &killed, acctLog).detail, memory);
+    // A task that wrote its own message failed by itself; a result is done whatever Slurm says.
+    QCOMPARE(imbw::classifyTask(false, std::string("bad feature"), &killed, acctLog).detail,
+             std::string("bad feature"));
+    QVERIFY(imbw::classifyTask(true, std::nullopt, &oom).state == imbw::TaskState::Done);
+    // The captured cancelled and timed-out tasks are not memory kills.
+    for (const auto& r : imbw::parseScontrolJobs(capture("scontrol_cancelled.txt")))
+      QVERIFY(!imbw::killedForMemory(r, ""));
+    const auto to = imbw::parseScontrolJobs(capture("scontrol_timeout.txt"));
+    QVERIFY(!imbw::killedForMemory(to[0], capture("timeout_task.log")));
+  }
+
+  void runStatesAndAllFailedCollect() {
+    using imbw::TaskState;
+    const auto row = [](const std::string& run, int fold, TaskState s, const std::string& why) {
+      imbw::ClusterTaskRow r;
+      r.jobId = "7";
+      r.task = {fold,
+                "/x/tasks/" + run + ".json",
+                "/nonexistent/" + run + std::to_string(fold) + ".h5",
+                "/x/logs/7_" + run + std::to_string(fold) + ".log",
+                run,
+                fold};
+      r.status = {s, why};
+      return r;
+    };
+    const std::vector<imbw::ClusterTaskRow> rows{
+        row("r1", 0, TaskState::Failed, "unknown column 'nope'\n"),
+        row("r1", 1, TaskState::Failed, "killed by Slurm: out of memory (give more with --mem)"),
+        row("r2", 0, TaskState::Done, ""),
+        row("r2", 1, TaskState::Running, ""),
+        row("r3", 0, TaskState::Pending, "JobArrayTaskLimit"),
+        row("r4", 0, TaskState::Cancelled, "cancelled (scancel)"),
+        row("r4", 1, TaskState::Failed, "boom")};
+    const auto states = imbw::clusterRunStates(rows);
+    QCOMPARE(states.size(), std::size_t{4});
+    using P = imbw::ClusterRunState::Phase;
+    QVERIFY(states[0].phase == P::Failed);
+    QCOMPARE(states[0].failed, 2);
+    QCOMPARE(states[0].message, std::string("fold 1: unknown column 'nope'; fold 2: killed by "
+                                            "Slurm: out of memory (give more with --mem)"));
+    QCOMPARE(states[0].log, std::string("/x/logs/7_r10.log"));
+    QVERIFY(states[1].phase == P::Running);
+    QCOMPARE(states[1].text(), std::string("running on cluster (1 of 2 tasks done)"));
+    QVERIFY(states[2].phase == P::Queued);
+    QCOMPARE(states[2].text(), std::string("queued on cluster (0 of 1 tasks done)"));
+    QVERIFY(states[3].phase == P::Failed);
+
+    // collect: r1 (every task failed) becomes failed with its tasks' messages; r2 (one task
+    // running, no result file here) and r3 (waiting) are left as they were; r4 has a cancelled
+    // task, so it is not called failed.
+    imbw::Project project;
+    for (const char* id : {"r1", "r2", "r3", "r4"}) {
+      imbw::ProjectRun run;
+      run.id = id;
+      run.config.name = std::string("run ") + id;
+      project.runs.push_back(run);
+    }
+    std::map<std::string, std::shared_ptr<const imbw::StoredRun>> store;
+    const auto out = imbw::collectClusterResults(rows, project, store);
+    QCOMPARE(out.failedRuns, std::vector<std::string>{"r1"});
+    QVERIFY(out.merge.runs.empty());
+    QVERIFY(out.changed());
+    QVERIFY(project.runs[0].status == imbw::RunStatus::Failed);
+    QCOMPARE(project.runs[0].message,
+             std::string("every fit task failed on the cluster: fold 1: unknown column 'nope'; "
+                         "fold 2: killed by Slurm: out of memory (give more with --mem) (log "
+                         "/x/logs/7_r10.log)"));
+    for (int i : {1, 2, 3}) QVERIFY(project.runs[i].status == imbw::RunStatus::Configured);
   }
 
   void batchScriptPicksItsTask() {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace imbw::cli {
+namespace imbw {
 
 /// A finished program: its exit code (128 + N when killed by signal N) and its output.
 struct ProcessResult {
@@ -21,4 +21,4 @@ ProcessResult runProcess(const std::vector<std::string>& argv);
 /// The absolute path of the running executable (/proc/self/exe).
 std::string selfExecutable();
 
-}  // namespace imbw::cli
+}  // namespace imbw

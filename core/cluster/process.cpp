@@ -1,4 +1,4 @@
-#include "app/cli/process.h"
+#include "core/cluster/process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -19,7 +19,7 @@ extern char** environ;
 
 namespace fs = std::filesystem;
 
-namespace imbw::cli {
+namespace imbw {
 
 std::string findOnPath(const std::string& program) {
   if (program.find('/') != std::string::npos)
@@ -86,4 +86,4 @@ ProcessResult runProcess(const std::vector<std::string>& argv) {
   return r;
 }
 
-}  // namespace imbw::cli
+}  // namespace imbw

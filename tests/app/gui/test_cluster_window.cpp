@@ -1,0 +1,255 @@
+// The window's cluster workflow (issue 12) against a real Slurm: the one-node cluster of
+// packaging/slurm/cluster.sh, started by the ctest fixture slurm_cluster (label "slurm"; the
+// suite fails when the cluster is missing). Offscreen.
+//  - refusals: no sbatch on PATH, an unsaved project (asked to save first), bad options;
+//  - a dry run writes the specs and the batch script and says the sbatch line and the folder;
+//  - two runs submitted from the window show "queued on cluster" / "running on cluster (k of n
+//    tasks done)" while Slurm has them (polled on a worker: the event loop never stalls), the
+//    window closed and the project reopened resumes watching, and the runs become done with
+//    their curves drawn; the stored scores equal `imbalance-cli run --save` of the same project
+//    bit for bit;
+//  - a run whose tasks fail shows "failed on cluster" with the message and its log's last lines.
+
+#include <QMenu>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cstring>
+#include <memory>
+#include <set>
+
+#include "app/gui/cluster_monitor.h"
+#include "app/gui/main_window.h"
+#include "core/project/project.h"
+#include "tests/app/cli/h5_column.h"
+#include "tests/app/gui/stall_ticker.h"
+#include "tests/timing_bounds.h"
+#include "widgets/runs_table_model.h"
+
+using namespace imbw;
+
+namespace {
+
+QString sourceDir() {
+  return qEnvironmentVariable("IMBW_SOURCE_DIR");
+}
+QString cliPath() {
+  return qEnvironmentVariable("IMBW_BINARY_DIR") + "/app/cli/imbalance-cli";
+}
+
+/// The bundled example with `runs`, the sample by its absolute path, saved as DIR/NAME.json.
+QString writeProject(const QString& dir, const QString& name, const std::vector<RunConfig>& runs) {
+  Project p =
+      Project::load((sourceDir() + "/resources/examples/ww/ww.analysis.json").toStdString());
+  p.runs.clear();
+  p.scans.clear();
+  for (const RunConfig& c : runs) p.addRun(c, p.analysis.cut);
+  const QString path = dir + "/" + name + ".json";
+  p.save(path.toStdString());
+  return path;
+}
+
+RunConfig config(const std::string& name, nlohmann::json model, int folds) {
+  RunConfig c;
+  c.name = name;
+  c.model = std::move(model);
+  c.folds = folds;
+  c.threads = 1;
+  return c;
+}
+
+bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+QString statusOf(const MainWindow& w, const QString& id) {
+  const RunRow* row = w.runsModel()->run(id);
+  return row ? row->status : QString();
+}
+
+std::unique_ptr<MainWindow> openWindow(const QString& path) {
+  auto w = std::make_unique<MainWindow>();
+  w->setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+  w->show();
+  w->clusterMonitor()->setInterval(500);
+  w->openFile(path);
+  return w;
+}
+
+}  // namespace
+
+class TestClusterWindow : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    const QString conf = QString(IMBW_SLURM_SCRATCH) + "/slurm.conf";
+    if (!QFile::exists(conf))
+      QFAIL(qPrintable("no Slurm cluster: " + conf +
+                       " is missing (the fixture slurm_cluster_start runs packaging/slurm/"
+                       "cluster.sh; Slurm must be installed: packaging/install-deps.sh)"));
+    qputenv("SLURM_CONF", conf.toUtf8());
+    qputenv("IMBW_PROBE_CLI", cliPath().toUtf8());  // the tasks run the built imbalance-cli
+  }
+
+  void refusalsAndDryRun() {
+    QTemporaryDir dir;
+    const QString path =
+        writeProject(dir.path(), "refusals", {config("logistic", {{"kind", "logistic"}}, 2)});
+    auto w = openWindow(path);
+    QTRY_VERIFY_WITH_TIMEOUT(w->session()->hasProject(), 20000);
+    ClusterMonitor* m = w->clusterMonitor();
+    const QString folder = dir.path() + "/refusals.cluster";
+
+    // No sbatch on PATH: said at once, nothing written.
+    const QByteArray path0 = qgetenv("PATH");
+    qputenv("PATH", "/nonexistent");
+    QString why = m->submit({"r1"}, {}, false);
+    qputenv("PATH", path0);
+    QVERIFY2(why.contains("sbatch is not on PATH"), qPrintable(why));
+    QVERIFY(!QDir(folder).exists());
+    // Bad options are named.
+    SlurmOptions bad;
+    bad.time = "soon";
+    why = m->submit({"r1"}, bad, false);
+    QVERIFY2(why.contains("--time 'soon'"), qPrintable(why));
+    // An unsaved project: submit refuses, "Run on cluster…" asks to save first (no: nothing).
+    w->renameRun("r1", "renamed");
+    QVERIFY(w->session()->isModified());
+    why = m->submit({"r1"}, {}, false);
+    QVERIFY2(why.contains("save it first"), qPrintable(why));
+    QString asked;
+    m->setSavePrompt([&](const QString& q) {
+      asked = q;
+      return false;
+    });
+    QCOMPARE(m->runOnCluster({"r1"}), QString());
+    QVERIFY2(asked.contains("must be saved first"), qPrintable(asked));
+    QVERIFY(!QDir(folder).exists());
+    QVERIFY(w->saveProject(path));
+
+    // Dry run: the specs, the script, the sbatch line and the folder; nothing submitted.
+    QSignalSpy submitted(m, &ClusterMonitor::submitted);
+    SlurmOptions o;
+    o.time = "10";
+    o.maxParallel = 1;
+    QCOMPARE(m->submit({"r1"}, o, true), QString());
+    QVERIFY(submitted.wait(30000));
+    QVERIFY(submitted.at(0).at(0).toBool());
+    const QString text = submitted.at(0).at(1).toString();
+    QVERIFY2(text.contains("2 fit tasks written to " + folder + "/tasks"), qPrintable(text));
+    QVERIFY2(text.contains("sbatch --parsable --array=0-1%1 " + folder + "/submit-1.sbatch"),
+             qPrintable(text));
+    QVERIFY(QFile::exists(folder + "/tasks/r1_fold2.json"));
+    QVERIFY(!QFile::exists(folder + "/state.json"));
+  }
+
+  void submitWatchReopenCollect() {
+    QTemporaryDir dir;
+    const std::vector<RunConfig> runs{
+        config("logistic", {{"kind", "logistic"}, {"max_iterations", 30}}, 2),
+        config("gbdt", {{"kind", "gbdt"}, {"trees", 15}}, 2)};
+    const QString path = writeProject(dir.path(), "cluster", runs);
+    const QString local = writeProject(dir.path(), "local", runs);
+    QProcess cli;
+    cli.start(cliPath(), {"run", local, "--save", "--quiet"});
+    QVERIFY(cli.waitForFinished(300000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+    std::set<QString> seen;  // every status a run showed
+    {
+      auto w = openWindow(path);
+      QTRY_VERIFY_WITH_TIMEOUT(w->session()->hasProject(), 20000);
+      ClusterMonitor* m = w->clusterMonitor();
+      QVERIFY(!m->polling());  // nothing submitted yet
+      gui_test::StallTicker ticker;
+      ticker.start();
+      QSignalSpy submitted(m, &ClusterMonitor::submitted);
+      SlurmOptions o;
+      o.maxParallel = 1;  // one task at a time: the second run waits in the queue
+      QCOMPARE(m->submit({"r1", "r2"}, o, false), QString());
+      QVERIFY(submitted.wait(30000));
+      QVERIFY2(submitted.at(0).at(0).toBool(), qPrintable(submitted.at(0).at(1).toString()));
+      QVERIFY(QFile::exists(dir.path() + "/cluster.cluster/state.json"));
+      connect(m, &ClusterMonitor::polled, this, [&] {
+        for (const QString id : {"r1", "r2"}) seen.insert(statusOf(*w, id));
+      });
+      // Queued or running on the cluster, then (after a task) running with 1 of 2 done or the
+      // second run still queued.
+      QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r2").startsWith("queued on cluster"), 20000);
+      QVERIFY(m->polling());
+      QTRY_VERIFY_WITH_TIMEOUT(
+          statusOf(*w, "r1").startsWith("running on cluster (1 of 2 tasks done)"), 60000);
+      ticker.stop();
+      qInfo("largest event-loop gap while the window polled Slurm: %lld ms", ticker.maxGap());
+      QVERIFY2(ticker.maxGap() < test::kEventLoopGapBoundMs,
+               qPrintable(QString("event loop stalled %1 ms").arg(ticker.maxGap())));
+    }  // the window closes while the tasks wait or run
+
+    // Reopened: the states come back from NAME.cluster/ and Slurm, and watching resumes.
+    auto w = openWindow(path);
+    QTRY_VERIFY_WITH_TIMEOUT(w->clusterMonitor()->polling() ||
+                                 statusOf(*w, "r2").contains("on cluster") ||
+                                 statusOf(*w, "r2") == "done",
+                             20000);
+    connect(w->clusterMonitor(), &ClusterMonitor::polled, this, [&] {
+      for (const QString id : {"r1", "r2"}) seen.insert(statusOf(*w, id));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r1") == "done" && statusOf(*w, "r2") == "done", 120000);
+    QVERIFY(!w->clusterMonitor()->polling());  // nothing left to watch
+    QString all;
+    for (const QString& s : seen) all += s + " | ";
+    QVERIFY2(seen.count("queued on cluster (0 of 2 tasks done)") == 1, qPrintable(all));
+    QVERIFY2(seen.count("running on cluster (1 of 2 tasks done)") == 1, qPrintable(all));
+    // Curves appear.
+    QTRY_COMPARE_WITH_TIMEOUT(w->plottedRuns().size(), 2, 30000);
+    for (const RunPlotData& d : w->plottedRuns()) QVERIFY(d.pr.size() > 10 && d.roc.size() > 10);
+
+    // The same scores as `run --save`, bit for bit (saved by the window, read with HDF5's C API).
+    QVERIFY(w->session()->isModified());
+    QVERIFY(w->saveProject(path));
+    const QString a = dir.path() + "/cluster.results.h5", b = dir.path() + "/local.results.h5";
+    for (const QString run : {"r1", "r2"})
+      for (const QString col :
+           {"heldout/score", "heldout/fold", "heldout/event", "training/score", "training/row"}) {
+        const auto x = cli_test::readColumn(a, "runs/" + run + "/" + col);
+        const auto y = cli_test::readColumn(b, "runs/" + run + "/" + col);
+        QVERIFY2(!x.empty() && sameBits(x, y), qPrintable(run + " " + col));
+      }
+    const Project cp = Project::load(path.toStdString()), lp = Project::load(local.toStdString());
+    for (std::size_t i = 0; i < 2; ++i) {
+      QVERIFY(cp.runs[i].status == RunStatus::Done);
+      QCOMPARE(cp.runs[i].aggregate.at("ap").mean, lp.runs[i].aggregate.at("ap").mean);
+      QCOMPARE(cp.runs[i].aggregate.at("auc").mean, lp.runs[i].aggregate.at("auc").mean);
+    }
+  }
+
+  void failingTaskShowsFailedWithItsLog() {
+    QTemporaryDir dir;
+    RunConfig broken = config("no such feature", {{"kind", "logistic"}}, 2);
+    broken.features = {"nope"};
+    const QString path = writeProject(dir.path(), "failing", {broken});
+    auto w = openWindow(path);
+    QTRY_VERIFY_WITH_TIMEOUT(w->session()->hasProject(), 20000);
+    QSignalSpy submitted(w->clusterMonitor(), &ClusterMonitor::submitted);
+    QCOMPARE(w->clusterMonitor()->submit({"r1"}, {}, false), QString());
+    QVERIFY(submitted.wait(30000));
+    QVERIFY2(submitted.at(0).at(0).toBool(), qPrintable(submitted.at(0).at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r1").startsWith("failed on cluster"), 60000);
+    const QString s = statusOf(*w, "r1");
+    QVERIFY2(s.contains("2 of 2 tasks failed: fold 1: ") && s.contains("unknown column 'nope'"),
+             qPrintable(s));
+    QVERIFY2(s.contains("log " + dir.path() + "/failing.cluster/logs/"), qPrintable(s));
+    QVERIFY2(s.contains("imbalance-cli task: error:"), qPrintable(s));  // the log's last lines
+    // The same merge as `collect`: the run is failed in the project, with the tasks' messages.
+    const ProjectRun* run = w->session()->project().findRun("r1");
+    QVERIFY(run && run->status == RunStatus::Failed);
+    QVERIFY2(run->message.find("every fit task failed on the cluster") == 0, run->message.c_str());
+    QVERIFY(!w->clusterMonitor()->polling());
+  }
+};
+
+QTEST_MAIN(TestClusterWindow)
+#include "test_cluster_window.moc"
