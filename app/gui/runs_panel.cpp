@@ -59,7 +59,7 @@ RunsPanel::RunsPanel(AnalysisSession* session, RunRegistry* registry, QWidget* p
   m_view->setTextElideMode(Qt::ElideRight);
   m_view->setColumnWidth(RunsTableModel::Show, header->sectionSizeHint(RunsTableModel::Show));
   m_view->setColumnWidth(RunsTableModel::Name, 190);
-  m_view->setColumnWidth(RunsTableModel::Status, 120);
+  m_view->setColumnWidth(RunsTableModel::Status, 210);  // "running on cluster (1 of 2 tasks done)"
   for (int c = RunsTableModel::Ap; c < RunsTableModel::ColumnCount; ++c)
     m_view->setColumnWidth(c, std::max(header->sectionSizeHint(c), 90));
   m_view->verticalHeader()->hide();
