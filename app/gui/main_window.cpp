@@ -34,6 +34,7 @@
 #include <QUrl>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/short_job.h"
 #include "app/gui/weak_supervision_dock.h"
@@ -193,6 +194,7 @@ void MainWindow::buildActions() {
       {QKeySequence(Qt::SHIFT | Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
 
   addWeakSupervisionDock(this, m_session, m_jobs);  // issue 14, before the View menu lists docks
+  addExportActions(this, file, m_jobs);  // issue 11: File ▸ Export, Ctrl+C on the runs table
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 

@@ -19,6 +19,7 @@
 #include <cmath>
 
 #include "app/gui/core_convert.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/main_window.h"
 #include "app/gui/scan_panel.h"
 #include "app/gui/short_job.h"
@@ -153,6 +154,7 @@ void MainWindow::showRunsMenu(const QPoint& pos) {
     if (idx.isValid()) m_runsView->edit(m_runsProxy->index(idx.row(), RunsTableModel::Name));
   });
   menu.addAction(tr("Show only these"), this, [this, ids] { setShownRuns(ids); });
+  if (auto* exports = findChild<ExportActions*>()) exports->addRunActions(&menu, ids);
   menu.addSeparator();
   menu.addAction(tr("Delete"), this, [this, ids] { deleteRuns(ids); });
   menu.exec(m_runsView->viewport()->mapToGlobal(pos));
