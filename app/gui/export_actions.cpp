@@ -276,8 +276,10 @@ void ExportActions::setPlotLabel(const QString& text) {
 }
 
 void ExportActions::applyLabelToViews() {
+  // The result plots (the central tabs), not the panels' sketches such as the loss curve.
   const QString label = plotLabel();
-  for (ChartView* chart : m_window->findChildren<ChartView*>()) chart->setLabelBlock(label);
+  for (ChartView* chart : m_window->plotTabs()->findChildren<ChartView*>())
+    chart->setLabelBlock(label);
 }
 
 void ExportActions::report(const QString& message) {

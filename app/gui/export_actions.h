@@ -55,8 +55,8 @@ class ExportActions : public QObject {
   /// Writes run `id`'s fold model `fold` (0-based; −1: every fold, the name getting _fold1,
   /// _fold2, ...) in `format`; exportDone follows.
   void exportModel(const QString& id, int fold, ModelFormat format, const QString& path);
-  /// The label block drawn on every plot of the window and its exports (the project's
-  /// "plotLabel"; empty: none). Setting it edits the project.
+  /// The label block drawn on the window's result plots (the central tabs) and on every
+  /// exported plot (the project's "plotLabel"; empty: none). Setting it edits the project.
   QString plotLabel() const;
   void setPlotLabel(const QString& text);
 

@@ -22,6 +22,7 @@
 #include <QMenuBar>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
@@ -36,6 +37,7 @@
 #include "tests/app/cli/h5_column.h"
 #include "widgets/alpha_gamma_heat_map.h"
 #include "widgets/chart_view.h"
+#include "widgets/loss_curve_view.h"
 #include "widgets/run_plot_data.h"
 
 using namespace imbw;
@@ -471,9 +473,11 @@ class TestExportWindow : public QObject {
     const QString label = "Workbench Simulation Internal\n√s = 13 TeV, 140 fb^{-1}";
     m_exports->setPlotLabel(label);
     QVERIFY(m_window->session()->isModified());
-    const auto charts = m_window->findChildren<ChartView*>();
+    const auto charts = m_window->plotTabs()->findChildren<ChartView*>();
     QVERIFY(charts.size() >= 5);
     for (ChartView* c : charts) QCOMPARE(c->labelBlock(), label);
+    // Not on the panels' sketches (the loss per event).
+    QCOMPARE(m_window->lossView()->chartView()->labelBlock(), QString());
     QVERIFY(m_window->saveProject(m_project));
     {
       std::ifstream in(m_project.toStdString());
@@ -485,7 +489,8 @@ class TestExportWindow : public QObject {
     QVERIFY(evaluated.wait(120000));
     m_exports = m_window->findChild<ExportActions*>();
     QCOMPARE(m_exports->plotLabel(), label);
-    for (ChartView* c : m_window->findChildren<ChartView*>()) QCOMPARE(c->labelBlock(), label);
+    for (ChartView* c : m_window->plotTabs()->findChildren<ChartView*>())
+      QCOMPARE(c->labelBlock(), label);
   }
 
   void allPlotsOfTheSelectedRuns() {
