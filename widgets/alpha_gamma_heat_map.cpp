@@ -1,5 +1,11 @@
 #include "widgets/alpha_gamma_heat_map.h"
 
+#include "widgets/widget_export.h"
+
+#include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
 #include <algorithm>
@@ -167,6 +173,29 @@ void AlphaGammaHeatMap::mousePressEvent(QMouseEvent* event) {
         return;
       }
   QWidget::mousePressEvent(event);
+}
+
+bool AlphaGammaHeatMap::exportTo(const QString& path, QSize size, QString* error, int dpi) const {
+  AlphaGammaHeatMap copy;
+  copy.m_alphas = m_alphas;
+  copy.m_gammas = m_gammas;
+  copy.m_cells = m_cells;
+  copy.m_metric = m_metric;
+  return exportWidget(copy, path, size, error, dpi);
+}
+
+void AlphaGammaHeatMap::contextMenuEvent(QContextMenuEvent* event) {
+  if (m_alphas.isEmpty() || m_gammas.isEmpty()) return;
+  QMenu menu(this);
+  QAction* exportAction = menu.addAction(tr("Export heat map…"));
+  if (menu.exec(event->globalPos()) != exportAction) return;
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export heat map"), QStringLiteral("heatmap.png"),
+      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!exportTo(path, QSize(800, 600), &error))
+    QMessageBox::warning(this, tr("Export heat map"), error);
 }
 
 }  // namespace imbw

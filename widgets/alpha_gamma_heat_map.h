@@ -21,7 +21,13 @@ class AlphaGammaHeatMap : public QWidget {
   QString runKey(int alphaIndex, int gammaIndex) const;
   int filledCells() const;
   QRect cellRect(int alphaIndex, int gammaIndex) const;
+  QString metricName() const { return m_metric; }
   QSize minimumSizeHint() const override { return QSize(260, 200); }
+  /// Writes the heat map to `path` (.png, .svg or .pdf, as exportWidget) at `size` points (PNG:
+  /// `dpi` pixels per inch). A copy draws it, so the widget in the window keeps its size. False and
+  /// `error` on failure.
+  bool exportTo(const QString& path, QSize size = QSize(800, 600), QString* error = nullptr,
+                int dpi = 144) const;
 
  Q_SIGNALS:
   void runClicked(const QString& runKey);
@@ -29,6 +35,8 @@ class AlphaGammaHeatMap : public QWidget {
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
+  /// "Export heat map…" (PNG, SVG, PDF), as the charts' context menu.
+  void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
   struct Cell {

@@ -378,7 +378,7 @@ void ChartView::updateRanges() {
   }
 }
 
-bool ChartView::exportTo(const QString& path, QString* error) {
+bool ChartView::exportTo(const QString& path, QString* error, int dpi) {
   const QString suffix = QFileInfo(path).suffix().toLower();
   // A chart that was never shown has not been laid out yet: size its view like the widget.
   QSize size = this->size();
@@ -419,9 +419,11 @@ bool ChartView::exportTo(const QString& path, QString* error) {
   }
   below.place();
   if (suffix == "png") {
-    constexpr int scale = 2;  // crisp on print and high-dpi screens
-    QImage image(size * scale, QImage::Format_ARGB32);
+    const double scale = std::max(dpi, 1) / 72.0;  // 144 dpi: crisp on print and high-dpi screens
+    QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32);
     image.setDevicePixelRatio(scale);
+    image.setDotsPerMeterX(static_cast<int>(std::lround(dpi / 0.0254)));
+    image.setDotsPerMeterY(static_cast<int>(std::lround(dpi / 0.0254)));
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);

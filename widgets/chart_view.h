@@ -74,9 +74,11 @@ class ChartView : public QWidget {
   QString axisTitleY() const { return m_yTitle; }
 
   /// Writes the chart to `path`; the format follows the suffix: .png, .svg or .pdf. The legend
-  /// is drawn below the plot with every name in full (the figure grows by its height).
-  /// Returns false and fills `error` when the file cannot be written.
-  bool exportTo(const QString& path, QString* error = nullptr);
+  /// is drawn below the plot with every name in full (the figure grows by its height). The
+  /// widget's size is the figure's in points (1/72 inch); a PNG has `dpi` pixels per inch (144:
+  /// twice the points) and says so in its header. Returns false and fills `error` when the file
+  /// cannot be written.
+  bool exportTo(const QString& path, QString* error = nullptr, int dpi = 144);
 
   QChart* chart() const { return m_chart; }
 

@@ -95,19 +95,28 @@ void ScoreHistogramView::redraw() {
         m_chart->setSeries(trainKey, tr("%1 (train)").arg(h.className),
                            histogramStepPoints(h.edges, h.train), style);
         keep << trainKey;
-        // Ratio panel: test over training per bin; a bin without training events has none.
-        QList<QPointF> ratio;
+        // Ratio panel: test over training per bin; a bin without training events has none,
+        // and the steps on either side of it are separate series (no line across the gap).
+        QList<QList<QPointF>> segments{{}};
         if (h.train.size() == h.test.size() && h.edges.size() == h.test.size() + 1)
-          for (qsizetype b = 0; b < h.test.size(); ++b)
+          for (qsizetype b = 0; b < h.test.size(); ++b) {
             if (h.train[b] > 0) {
               const double r = h.test[b] / h.train[b];
-              ratio << QPointF(h.edges[b], r) << QPointF(h.edges[b + 1], r);
+              segments.back() << QPointF(h.edges[b], r) << QPointF(h.edges[b + 1], r);
+            } else if (!segments.back().isEmpty()) {
+              segments.append(QList<QPointF>());
             }
+          }
+        if (segments.size() > 1 && segments.back().isEmpty()) segments.removeLast();
         SeriesStyle rs;
         rs.color = classColor(c, n, signalIndex);
         rs.width = 1.5;
-        m_ratio->setSeries(ratioKey(run.key, c), h.className, ratio, rs);
-        keepRatio << ratioKey(run.key, c);
+        for (int k = 0; k < segments.size(); ++k) {
+          rs.showInLegend = k == 0;
+          m_ratio->setSeries(ratioKey(run.key, c, k), k == 0 ? h.className : QString(), segments[k],
+                             rs);
+          keepRatio << ratioKey(run.key, c, k);
+        }
       }
     }
   }

@@ -23,10 +23,13 @@ class ScoreHistogramView : public QWidget {
   void setLogY(bool on);
   ChartView* chartView() const { return m_chart; }
   /// The panel under the histograms: per class and bin, held-out (test) over training
-  /// fraction, where the training bin is not empty; a dashed line at 1.
+  /// fraction, where the training bin is not empty; a dashed line at 1. Bins without a ratio
+  /// are gaps: each stretch of bins with one is a series of its own (segment 0, 1, ...; only
+  /// the first is in the legend), so no line is drawn across a gap.
   ChartView* ratioView() const { return m_ratio; }
-  static QString ratioKey(const QString& runKey, int classIndex) {
-    return QString("%1/ratio/%2").arg(runKey).arg(classIndex);
+  static QString ratioKey(const QString& runKey, int classIndex, int segment = 0) {
+    return segment == 0 ? QString("%1/ratio/%2").arg(runKey).arg(classIndex)
+                        : QString("%1/ratio/%2/%3").arg(runKey).arg(classIndex).arg(segment);
   }
   QString currentRunKey() const;
   static QColor classColor(int classIndex, int numClasses, int signalIndex);

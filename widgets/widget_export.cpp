@@ -6,10 +6,12 @@
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <QWidget>
+#include <algorithm>
+#include <cmath>
 
 namespace imbw {
 
-bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error) {
+bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error, int dpi) {
   auto fail = [&](const QString& why) {
     if (error) *error = why;
     return false;
@@ -33,9 +35,11 @@ bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* err
   } restore{widget, original};
   const QWidget::RenderFlags flags = QWidget::DrawChildren;
   if (suffix == "png") {
-    constexpr int scale = 2;
-    QImage image(size * scale, QImage::Format_ARGB32);
+    const double scale = std::max(dpi, 1) / 72.0;
+    QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32);
     image.setDevicePixelRatio(scale);
+    image.setDotsPerMeterX(static_cast<int>(std::lround(dpi / 0.0254)));
+    image.setDotsPerMeterY(static_cast<int>(std::lround(dpi / 0.0254)));
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);

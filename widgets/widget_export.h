@@ -7,11 +7,13 @@ class QWidget;
 
 namespace imbw {
 
-/// Writes what `widget` paints (its paintEvent and children) at `size` to `path`; the format
-/// follows the suffix: .png (twice the pixels, for print and high-dpi screens), .svg or .pdf.
+/// Writes what `widget` paints (its paintEvent and children) at `size` (points) to `path`; the
+/// format follows the suffix: .png (`dpi` pixels per inch: 144 is twice the points, for print
+/// and high-dpi screens), .svg or .pdf.
 /// For views that paint themselves (the α–γ heat map); charts use ChartView::exportTo. The
 /// widget is resized to `size`. Returns false and fills `error` when the file cannot be
 /// written or the suffix is not one of the three.
-bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error = nullptr);
+bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error = nullptr,
+                  int dpi = 144);
 
 }  // namespace imbw

@@ -2,9 +2,6 @@
 // `imbalance-cli run --save-models` in a format other programs run (XGBoost, ROOT, ONNX
 // runtimes); or, with --run, a fold model of a project's run from its sidecar.
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +13,7 @@
 #include "app/cli/output_paths.h"
 #include "app/cli/project_results.h"
 #include "core/export/model_export.h"
+#include "core/export/project_exports.h"
 #include "core/learn/model.h"
 #include "core/util/error.h"
 
@@ -44,14 +42,6 @@ const char* const kUsage =
     "  --run R      the project's run, by id (r1, r2, ...) or name\n"
     "  --fold K     the fold whose model is written (1-based), or all (required with --run)\n";
 
-/// FILE with "_foldK" before its extension.
-std::string foldPath(const std::string& out, std::size_t fold) {
-  const std::filesystem::path p(out);
-  return (p.parent_path() /
-          (p.stem().string() + "_fold" + std::to_string(fold + 1) + p.extension().string()))
-      .string();
-}
-
 /// The fold models of a project's run, written through a temporary model file each.
 int exportFromProject(const imbw::cli::Args& args, imbw::ModelFormat format) {
   if (!args.options.count("--fold"))
@@ -69,37 +59,12 @@ int exportFromProject(const imbw::cli::Args& args, imbw::ModelFormat format) {
   const std::vector<std::size_t> folds =
       imbw::cli::parseFolds(args.option("--fold"), stored->models.size());
   const bool all = folds.size() > 1 || args.option("--fold") == "all";
-  const auto allowed = imbw::exportFormats(run.config.modelKind());
-  if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
-    std::string list;
-    for (auto f : allowed) list += (list.empty() ? "" : ", ") + imbw::formatName(f);
-    throw imbw::Error("run '" + run.name() + "' (" + run.config.modelKind() +
-                      ") cannot be exported as " + imbw::formatName(format) +
-                      " (possible: " + (list.empty() ? "none" : list) + ")");
-  }
-  for (std::size_t k : folds) imbw::cli::requireWritableFile("--out", all ? foldPath(out, k) : out);
-
-  const imbw::ExportInfo info = imbw::cli::exportInfo(project, run);
-  std::error_code ec;
-  const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec) /
-                                    ("imbw-export-" + std::to_string(::getpid()) + "-" + run.id);
-  std::filesystem::create_directories(tmp, ec);
-  if (ec) throw imbw::Error("cannot create the temporary folder '" + tmp.string() + "'");
-  struct Cleanup {
-    std::filesystem::path dir;
-    ~Cleanup() {
-      std::error_code e;
-      std::filesystem::remove_all(dir, e);
-    }
-  } cleanup{tmp};
-  for (std::size_t k : folds) {
-    const std::string modelFile = imbw::materialiseModel(*stored, k, tmp.string());
-    const auto model = imbw::loadModel(modelFile);
-    const std::string target = all ? foldPath(out, k) : out;
-    imbw::exportModel(*model, format, target, info);
-    std::cerr << "exported " << run.name() << " fold " << k + 1 << " (" << model->kind() << ") as "
-              << imbw::formatName(format) << " → " << target << '\n';
-  }
+  for (std::size_t k : folds)
+    imbw::cli::requireWritableFile("--out", all ? imbw::foldFilePath(out, k) : out);
+  for (const imbw::ExportedModel& m :
+       imbw::exportStoredModels(project, run, *stored, folds, format, out, all))
+    std::cerr << "exported " << run.name() << " fold " << m.fold + 1 << " (" << m.kind << ") as "
+              << imbw::formatName(format) << " → " << m.path << '\n';
   return 0;
 }
 

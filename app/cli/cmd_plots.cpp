@@ -22,7 +22,7 @@ namespace {
 
 const char* const kUsage =
     "usage: imbalance-cli plots PROJECT.json --out DIR [--runs LIST] [--format png,svg,pdf]\n"
-    "                           [--size WxH] [--luminosity L] [--label TEXT]\n"
+    "                           [--size WxH] [--dpi N] [--luminosity L] [--label TEXT]\n"
     "\n"
     "Writes the plots the window shows, from the results stored in the project\n"
     "(PROJECT.results.h5: the window's Save or `imbalance-cli run --save`), without training and\n"
@@ -39,7 +39,8 @@ const char* const kUsage =
     "  --runs LIST      runs by id (r1) or name, comma separated (default: every trained run\n"
     "                   shown in the window)\n"
     "  --format LIST    png, svg, pdf, comma separated (default: png; --formats is the same)\n"
-    "  --size WxH       plot size in points (default 800x600; PNG has twice the pixels)\n"
+    "  --size WxH       plot size in points, 1/72 inch (default 800x600)\n"
+    "  --dpi N          PNG pixels per inch (default 144: twice the points; 72 to 1200)\n"
     "  --luminosity L   the luminosity factor of the significance (default 1)\n"
     "  --label TEXT     a label block above each plot, lines split at \\n, the first bold,\n"
     "                   _{..} and ^{..} as sub- and superscripts, e.g.\n"
@@ -81,7 +82,9 @@ QSize parseSize(const std::string& text) {
 
 int runPlots(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(
-      argv, {"--out", "--runs", "--format", "--formats", "--size", "--luminosity", "--label"}, {});
+      argv,
+      {"--out", "--runs", "--format", "--formats", "--size", "--dpi", "--luminosity", "--label"},
+      {});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("plots needs one project file");
   if (!args.options.count("--out")) throw imbw::cli::UsageError("plots needs --out DIR");
   if (args.options.count("--format") && args.options.count("--formats"))
@@ -90,6 +93,11 @@ int runPlots(const std::vector<std::string>& argv) {
   options.formats = imbw::parsePlotFormats(
       QString::fromStdString(args.option("--format", args.option("--formats", "png"))));
   if (args.options.count("--size")) options.size = parseSize(args.option("--size"));
+  if (args.options.count("--dpi"))
+    options.dpi = imbw::cli::toInt("--dpi", args.option("--dpi"), 72);
+  if (options.dpi < 72 || options.dpi > 1200)
+    throw imbw::cli::UsageError("--dpi needs pixels per inch between 72 and 1200, not '" +
+                                args.option("--dpi") + "'");
   const double luminosity = args.options.count("--luminosity")
                                 ? imbw::cli::toDouble("--luminosity", args.option("--luminosity"))
                                 : 1.0;

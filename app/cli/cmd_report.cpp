@@ -8,8 +8,8 @@
 #include "app/cli/command.h"
 #include "app/cli/insight_common.h"
 #include "app/cli/results_table.h"
+#include "core/export/project_exports.h"
 #include "core/export/runs_table_format.h"
-#include "core/export/runs_table_rows.h"
 #include "core/project/project.h"
 #include "core/project/run_report.h"
 #include "core/project/run_store.h"
@@ -85,11 +85,7 @@ int runReport(const std::vector<std::string>& argv) {
   }
   if (format != "table" && format != "json") {
     // The runs with results, in the field's table formats (core/export).
-    imbw::RunsTable table;
-    for (const auto& r : project.runs)
-      if (r.status == imbw::RunStatus::Done)
-        table.rows.push_back({r.name(), imbw::runConfigSummary(r.config), r.aggregate});
-    table.columns = imbw::RunsTable::defaultColumns(table.rows);
+    const imbw::RunsTable table = imbw::projectRunsTable(project);
     std::cout << imbw::formatRunsTable(table, imbw::parseTableFormat(format));
     return 0;
   }

@@ -8,6 +8,7 @@
 #include "app/cli/command.h"
 #include "app/cli/output_paths.h"
 #include "app/cli/project_results.h"
+#include "core/export/project_exports.h"
 #include "core/export/scores_export.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
@@ -41,7 +42,7 @@ int runScores(const std::vector<std::string>& argv) {
   const imbw::ProjectRun& run = imbw::cli::findProjectRun(project, path, args.option("--run"));
   const auto store = imbw::readRunStore(imbw::sidecarPath(path));
   const auto stored = imbw::cli::storedResults(store, path, run);
-  const imbw::ScoresTable table = imbw::cli::scoresTable(project, run, *stored);
+  const imbw::ScoresTable table = imbw::scoresTable(project, run, *stored);
   imbw::writeScoresHdf5(table, out, args.option("--group", "scores"));
   std::cerr << "wrote the held-out scores of " << table.score.size() << " events of '" << run.name()
             << "' → " << out << '\n';

@@ -1,8 +1,5 @@
 #include "app/cli/project_results.h"
 
-#include <cmath>
-#include <filesystem>
-
 #include "app/cli/command.h"
 #include "core/util/error.h"
 
@@ -51,34 +48,6 @@ std::vector<std::size_t> parseFolds(const std::string& text, std::size_t folds) 
                      std::to_string(folds));
   out.push_back(static_cast<std::size_t>(v - 1));
   return out;
-}
-
-ExportInfo exportInfo(const Project& project, const ProjectRun& run) {
-  ExportInfo info;
-  info.featureNames = run.config.features.empty() ? project.analysis.features : run.config.features;
-  info.classNames = project.analysis.classes;
-  info.signalClass = project.analysis.signalClass;
-  return info;
-}
-
-ScoresTable scoresTable(const Project& project, const ProjectRun& run, const StoredRun& stored) {
-  ScoresTable t;
-  t.runName = run.name();
-  for (const auto& s : project.analysis.samples)
-    t.sampleNames.push_back(s.name.empty() ? std::filesystem::path(s.path).filename().string()
-                                           : s.name);
-  t.classNames = project.analysis.classes;
-  t.signalClass = project.analysis.signalClass;
-  for (std::size_t i = 0; i < stored.size(); ++i) {
-    if (stored.fold[i] < 0 || !std::isfinite(stored.score[i])) continue;
-    t.eventIndex.push_back(stored.eventIndex[i]);
-    t.sample.push_back(stored.sample[i]);
-    t.fold.push_back(stored.fold[i] + 1);
-    t.classIndex.push_back(stored.classIndex[i]);
-    t.weight.push_back(stored.weight[i]);
-    t.score.push_back(stored.score[i]);
-  }
-  return t;
 }
 
 }  // namespace imbw::cli

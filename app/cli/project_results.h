@@ -1,15 +1,13 @@
 #pragma once
 
 // The stored results of one run of a project, for the commands that read them without
-// training (export-model --run, scores, plots): the run picked by id or name, its sidecar
-// entry, and the information an exported file carries about its inputs.
+// training (export-model --run, scores, plots): the run picked by id or name and its sidecar
+// entry. What is written from them is core/export/project_exports (shared with the window).
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/export/onnx_export.h"
-#include "core/export/scores_export.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 
@@ -29,12 +27,5 @@ std::shared_ptr<const StoredRun> storedResults(
 /// Folds 0-based from "K" (1-based) or "all" (every stored model). Throws UsageError naming
 /// the value and the folds the run has.
 std::vector<std::size_t> parseFolds(const std::string& text, std::size_t folds);
-
-/// The feature order and classes of a run's models (the run's features, else the analysis').
-ExportInfo exportInfo(const Project& project, const ProjectRun& run);
-
-/// A run's held-out scores as the scores file holds them (folds 1-based; events whose fold
-/// never finished are left out).
-ScoresTable scoresTable(const Project& project, const ProjectRun& run, const StoredRun& stored);
 
 }  // namespace imbw::cli

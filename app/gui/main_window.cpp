@@ -37,6 +37,7 @@
 #include "app/gui/cluster_monitor.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/cut_panel.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/loss_panel.h"
 #include "app/gui/model_panel.h"
@@ -197,6 +198,7 @@ void MainWindow::buildActions() {
   m_cluster->addActions(runMenu);
 
   addWeakSupervisionDock(this, m_session, m_jobs);  // issue 14, before the View menu lists docks
+  addExportActions(this, file, m_jobs);  // issue 11: File ▸ Export, Ctrl+C on the runs table
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
@@ -307,7 +309,10 @@ void MainWindow::buildDocks() {
   connect(m_runsPanel, &RunsPanel::deleteRequested, this, &MainWindow::deleteRuns);
   connect(m_runsPanel, &RunsPanel::renameRequested, this, &MainWindow::renameRun);
   connect(m_runsPanel, &RunsPanel::contextMenuRequested, this,
-          [this](QMenu* menu, const QStringList& ids) { m_cluster->addContextActions(menu, ids); });
+          [this](QMenu* menu, const QStringList& ids) {
+            m_cluster->addContextActions(menu, ids);
+            if (auto* exports = findChild<ExportActions*>()) exports->addRunActions(menu, ids);
+          });
   m_runsCtl =
       new RunsController(m_session, m_registry, m_jobs, m_runsPanel, m_plots, m_scanPanel, this);
   connect(m_runsPanel, &RunsPanel::shownChanged, m_runsCtl, &RunsController::refreshPlots);

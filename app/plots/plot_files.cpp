@@ -62,7 +62,7 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
   for (const QString& f : o.formats) {
     const QString path = base + "." + f;
     QString error;
-    if (!chart->exportTo(path, &error))
+    if (!chart->exportTo(path, &error, o.dpi))
       throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
     written << path;
   }
@@ -117,7 +117,7 @@ QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
     for (const QString& f : options.formats) {
       const QString path = out.filePath("heatmap_" + fileSlug(s.id) + "." + f);
       QString error;
-      if (!exportWidget(map, path, options.size, &error))
+      if (!exportWidget(map, path, options.size, &error, options.dpi))
         throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
       written << path;
     }

@@ -11,7 +11,8 @@ namespace imbw {
 /// How plot files are written.
 struct PlotFileOptions {
   QStringList formats{QStringLiteral("png")};  ///< any of png, svg, pdf
-  QSize size{800, 600};                        ///< in points (PNG: twice the pixels)
+  QSize size{800, 600};                        ///< in points, 1/72 inch
+  int dpi = 144;                               ///< PNG pixels per inch (144: twice the points)
   /// The label block above every chart (ChartView::setLabelBlock); empty: none.
   QString label;
 };

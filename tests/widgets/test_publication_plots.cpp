@@ -148,6 +148,35 @@ class TestPublicationPlots : public QObject {
     QCOMPARE(ratio->axisTitleY(), QString("test / train"));
   }
 
+  void ratioPanelLeavesGapsAtEmptyTrainingBins() {
+    // Signal: four bins, training bin 1 empty (and bin 3's test too, ratio 0, which is drawn).
+    RunPlotData run;
+    run.key = "r1";
+    run.label = "run";
+    ClassScoreHistogram sig{
+        "signal", {0, 0.25, 0.5, 0.75, 1}, {0.2, 0.3, 0.5, 0.0}, {0.4, 0.0, 0.4, 0.2}, 0.1};
+    run.histograms = {sig};
+    ScoreHistogramView view;
+    view.setRuns({run});
+    ChartView* ratio = view.ratioView();
+    QCOMPARE(ratio->seriesPoints(ScoreHistogramView::ratioKey("r1", 0)),
+             (QList<QPointF>{QPointF(0, 0.5), QPointF(0.25, 0.5)}));
+    QCOMPARE(ratio->seriesPoints(ScoreHistogramView::ratioKey("r1", 0, 1)),
+             (QList<QPointF>{QPointF(0.5, 1.25), QPointF(0.75, 1.25), QPointF(0.75, 0.0),
+                             QPointF(1, 0.0)}));
+    // No drawn line crosses the gap 0.25–0.5 (a step only goes across or up and down), and the
+    // class is named once in the legend.
+    int named = 0;
+    for (const QString& key : ratio->seriesKeys()) {
+      const auto p = ratio->seriesPoints(key);
+      for (qsizetype i = 1; i < p.size(); ++i)
+        QVERIFY2(p[i].x() == p[i - 1].x() || p[i].y() == p[i - 1].y(), qPrintable(key));
+      for (const QPointF& q : p) QVERIFY(!(q.x() > 0.25 && q.x() < 0.5));
+      named += !ratio->seriesLegend(key).isEmpty();
+    }
+    QCOMPARE(named, 1);
+  }
+
   void labelBlockAbovePlot() {
     QTemporaryDir dir;
     ChartView view;

@@ -12,6 +12,7 @@
 #include <QImage>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
+#include <cmath>
 
 #include "tests/app/cli/cli_process.h"
 #include "widgets/alpha_gamma_heat_map.h"
@@ -169,6 +170,18 @@ class TestCliPlots : public QObject {
     QVERIFY(!QFile::exists(one + "/scores_r1_boosted_trees_depth_3.png"));
     QVERIFY(QFile::exists(
         one + "/scores_r2_a_network_whose_name_is_long_enough_to_be_cut_in_a_legend.png"));
+
+    // --dpi: PNG pixels per inch (a point is 1/72 inch), recorded in the file.
+    const QString lowRes = dir.filePath("dpi");
+    const Result dpi = runCli(
+        {"plots", project, "--out", lowRes, "--runs", "r1", "--size", "600x400", "--dpi", "300"});
+    QVERIFY2(dpi.exitCode == 0, qPrintable(dpi.err));
+    const QImage at300(lowRes + "/roc.png");
+    QCOMPARE(at300.width(), 2500);
+    QVERIFY(std::abs(at300.dotsPerMeterX() - 300 / 0.0254) < 2);
+    const Result badDpi = runCli({"plots", project, "--out", lowRes, "--dpi", "10"});
+    QCOMPARE(badDpi.exitCode, 2);
+    QVERIFY2(badDpi.err.contains("--dpi"), qPrintable(badDpi.err));
 
     // Refusals name the cause.
     const Result noRun = runCli({"plots", project, "--out", one, "--runs", "forest"});

@@ -1,0 +1,583 @@
+// The window's exports (issue 11), on a project trained by `imbalance-cli run --save` and opened
+// in the window (nothing is trained in the window). Each file is checked independently of the
+// code that wrote it:
+// - the runs table (CSV, LaTeX, Ctrl+C as TSV): its numbers equal the mean and sample standard
+//   deviation this test computes from the per-fold metrics in the project file (LaTeX and TSV
+//   within their rounding);
+// - the held-out scores file read by h5py gives scikit-learn's weighted AP and AUC per fold equal
+//   to the fold metrics in the project file;
+// - fold models written from the context menu's function predict, in Debian's python3-xgboost and
+//   python3-onnx (tests/core/export/evaluate_exports.py), the stored held-out scores to 1e-6;
+// - File ▸ Export ▸ All plots: PNGs at the chosen size and DPI with the window's run colours,
+//   SVGs that parse and hold the run names, axis titles and the label block, PDFs;
+//   the heat map's PNG holds both ends of its colour scale;
+// - the label block is saved in the project, drawn on the window's charts and back on reopening.
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+#include <QtTest>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "app/gui/export_actions.h"
+#include "app/gui/loss_panel.h"
+#include "app/gui/main_window.h"
+#include "app/gui/run_registry.h"
+#include "tests/app/cli/h5_column.h"
+#include "widgets/alpha_gamma_heat_map.h"
+#include "widgets/chart_view.h"
+#include "widgets/loss_curve_view.h"
+#include "widgets/run_plot_data.h"
+
+using namespace imbw;
+
+namespace {
+
+QString sourceDir() {
+  return qEnvironmentVariable("IMBW_SOURCE_DIR");
+}
+QString binaryDir() {
+  return qEnvironmentVariable("IMBW_BINARY_DIR");
+}
+QString sampleFile() {
+  return sourceDir() + "/resources/examples/ww/ww_polarization_01.h5";
+}
+const char* const kFeatures[] = {"W1_px", "W1_pz", "W2_px", "W2_pz"};
+
+/// Two runs and a 2×1 α–γ scan on the WW example without a cut (the held-out event index is the
+/// row of the sample file), trained and saved by the CLI.
+QString trainedProject(const QTemporaryDir& dir, QString* error) {
+  const QString gbdt = R"({"kind": "gbdt", "trees": 20, "max_depth": 3})";
+  const QString text = QString(R"json({
+    "formatVersion": 2, "name": "window export test",
+    "samples": [{"name": "ww", "path": "%1",
+                 "label": {"column": "label", "classes": {"1": "LL", "0": "other"}}}],
+    "classes": ["other", "LL"], "signalClass": "LL",
+    "features": ["W1_px", "W1_pz", "W2_px", "W2_pz"],
+    "runs": [
+      {"id": "r1", "name": "boosted trees", "config": {"model": {"kind": "gbdt", "trees": 30,
+       "max_depth": 3}, "folds": 3}},
+      {"id": "r2", "name": "a network whose name is long enough to be cut in a legend",
+       "config": {"model": {"kind": "mlp", "hidden": [8], "max_epochs": 2}, "folds": 2}},
+      {"id": "r3", "name": "focal α=0.25 γ=2", "scan": {"id": "s1", "alpha": 0.25, "gamma": 2},
+       "config": {"model": %2, "loss": {"kind": "focal", "alpha": 0.25, "gamma": 2}, "folds": 2}},
+      {"id": "r4", "name": "focal α=0.75 γ=2", "scan": {"id": "s1", "alpha": 0.75, "gamma": 2},
+       "config": {"model": %2, "loss": {"kind": "focal", "alpha": 0.75, "gamma": 2}, "folds": 2}}],
+    "scans": [{"id": "s1", "alphas": [0.25, 0.75], "gammas": [2], "metric": "ap",
+               "run": {"model": %2, "loss": {"kind": "focal"}, "folds": 2}}]})json")
+                           .arg(sampleFile(), gbdt);
+  const QString path = dir.filePath("proj.json");
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly)) return {};
+  f.write(text.toUtf8());
+  f.close();
+  QProcess cli;
+  cli.start(binaryDir() + "/app/cli/imbalance-cli",
+            {"run", path, "--threads", "2", "--quiet", "--save"});
+  if (!cli.waitForFinished(600000) || cli.exitCode() != 0) {
+    *error = QString::fromUtf8(cli.readAllStandardError());
+    return {};
+  }
+  return path;
+}
+
+/// Per run id, per metric: the fold values in the project file.
+std::map<std::string, std::map<std::string, std::vector<double>>> foldMetrics(const QString& path) {
+  std::ifstream in(path.toStdString());
+  const auto j = nlohmann::json::parse(in);
+  std::map<std::string, std::map<std::string, std::vector<double>>> out;
+  for (const auto& r : j["runs"])
+    for (const auto& f : r["folds"])
+      for (const auto& [k, v] : f["metrics"].items())
+        if (v.is_number()) out[r["id"].get<std::string>()][k].push_back(v.get<double>());
+  return out;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return s / double(v.size());
+}
+double sampleStd(const std::vector<double>& v) {
+  const double m = mean(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / double(v.size() - 1));
+}
+
+/// |shown − exact| within half a unit of the last digit shown.
+bool withinRounding(const QString& shown, double exact) {
+  bool ok = false;
+  const double v = shown.toDouble(&ok);
+  if (!ok) return false;
+  const int dot = static_cast<int>(shown.indexOf('.'));
+  const int decimals = dot < 0 ? 0 : static_cast<int>(shown.size()) - dot - 1;
+  return std::abs(v - exact) <= 0.5 * std::pow(10.0, -decimals) + 1e-12;
+}
+
+/// RFC 4180 fields of one CSV line (quotes, doubled quotes; no line breaks in our fields).
+QStringList csvFields(const QString& line) {
+  QStringList out;
+  QString field;
+  bool quoted = false;
+  for (qsizetype i = 0; i < line.size(); ++i) {
+    const QChar c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out << field;
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  out << field;
+  return out;
+}
+
+int countColor(const QImage& image, const QColor& color) {
+  int n = 0;
+  const QImage im = image.convertToFormat(QImage::Format_RGB32);
+  for (int y = 0; y < im.height(); ++y) {
+    const auto* line = reinterpret_cast<const QRgb*>(im.constScanLine(y));
+    for (int x = 0; x < im.width(); ++x) n += (line[x] & 0xffffff) == (color.rgb() & 0xffffff);
+  }
+  return n;
+}
+
+QString svgText(const QString& path, QString* error) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) {
+    *error = "cannot open " + path;
+    return {};
+  }
+  QXmlStreamReader xml(&f);
+  QString text;
+  while (!xml.atEnd()) {
+    xml.readNext();
+    if (xml.isCharacters()) text += xml.text().toString() + "\n";
+  }
+  if (xml.hasError()) *error = path + ": " + xml.errorString();
+  return text;
+}
+
+std::vector<double> readDoubles(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  const QByteArray b = f.readAll();
+  std::vector<double> v(static_cast<std::size_t>(b.size()) / sizeof(double));
+  std::memcpy(v.data(), b.constData(), v.size() * sizeof(double));
+  return v;
+}
+
+}  // namespace
+
+class TestExportWindow : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir m_home;
+  QTemporaryDir m_dir;
+  QString m_project;
+  std::unique_ptr<MainWindow> m_window;
+  ExportActions* m_exports = nullptr;
+
+  /// Waits for the next exportDone; returns its (written, error).
+  std::pair<QStringList, QString> waitForExport(const std::function<void()>& start) {
+    QSignalSpy done(m_exports, &ExportActions::exportDone);
+    start();
+    if (done.isEmpty() && !done.wait(120000)) return {{}, "no exportDone within 120 s"};
+    return {done[0][0].toStringList(), done[0][1].toString()};
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_home.isValid() && m_dir.isValid());
+    qputenv("XDG_DATA_HOME", (m_home.path() + "/data").toUtf8());
+    qputenv("XDG_CONFIG_HOME", (m_home.path() + "/config").toUtf8());
+    QCoreApplication::setOrganizationName("ImbalanceWorkbench");
+    QCoreApplication::setApplicationName("imbalance-workbench");
+    QString error;
+    m_project = trainedProject(m_dir, &error);
+    QVERIFY2(!m_project.isEmpty(), qPrintable("imbalance-cli run --save failed: " + error));
+    m_window = std::make_unique<MainWindow>();
+    m_window->setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+    m_window->resize(1400, 900);
+    m_window->show();
+    QSignalSpy evaluated(m_window.get(), &MainWindow::storedRunsEvaluated);
+    m_window->openFile(m_project);
+    QVERIFY(evaluated.wait(120000));
+    QCOMPARE(m_window->activeRuns(), 0);
+    m_exports = m_window->findChild<ExportActions*>();
+    QVERIFY(m_exports);
+  }
+
+  void cleanupTestCase() { m_window.reset(); }
+
+  void fileMenuHasTheExports() {
+    auto* menu = m_window->menuBar()->findChild<QMenu*>("exportMenu");
+    QVERIFY(menu);
+    QStringList texts;
+    for (QAction* a : menu->actions()) texts << a->text();
+    QVERIFY2(texts.contains("All &plots…") && texts.contains("Runs &table…") &&
+                 texts.contains("α–γ &heat map…") && texts.contains("Plot &label…"),
+             qPrintable(texts.join(", ")));
+    // The runs table's context menu: one run with results may export scores and models.
+    QMenu runs;
+    m_exports->addRunActions(&runs, {"r1"});
+    QMenu two;
+    m_exports->addRunActions(&two, {"r1", "r2"});
+    auto find = [](QMenu& m, const QString& text) {
+      for (QAction* a : m.actions())
+        if (a->text() == text) return a;
+      return static_cast<QAction*>(nullptr);
+    };
+    QVERIFY(find(runs, "Export scores (HDF5)…") &&
+            find(runs, "Export scores (HDF5)…")->isEnabled());
+    QVERIFY(find(runs, "Export fold model…") && find(runs, "Export fold model…")->isEnabled());
+    QVERIFY(!find(two, "Export scores (HDF5)…")->isEnabled());
+    QVERIFY(find(two, "Copy rows (TSV)")->isEnabled());
+  }
+
+  void runsTableCsvAndLatexHoldTheRunsNumbers() {
+    m_window->selectRuns({});
+    const auto folds = foldMetrics(m_project);
+    const QString csvPath = m_dir.filePath("runs.csv");
+    QString error;
+    QVERIFY2(m_exports->exportRunsTable(csvPath, &error), qPrintable(error));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines =
+        QString::fromUtf8(csv.readAll()).split(QRegularExpression("\r?\n"), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);  // header + 4 runs
+    const QStringList header = csvFields(lines[0]);
+    const QStringList names = {"boosted trees",
+                               "a network whose name is long enough to be cut in a legend",
+                               "focal α=0.25 γ=2", "focal α=0.75 γ=2"};
+    const QStringList ids = {"r1", "r2", "r3", "r4"};
+    int checked = 0;
+    for (int i = 0; i < 4; ++i) {
+      const QStringList row = csvFields(lines[i + 1]);
+      QCOMPARE(row.size(), header.size());
+      QCOMPARE(row[0], names[i]);
+      for (const char* key : {"ap", "auc", "ap_over_r"}) {
+        const auto& v = folds.at(ids[i].toStdString()).at(key);
+        const int m = static_cast<int>(header.indexOf(QString(key) + "_mean"));
+        const int s = static_cast<int>(header.indexOf(QString(key) + "_std"));
+        const int n = static_cast<int>(header.indexOf(QString(key) + "_n"));
+        QVERIFY2(m > 0 && s > 0 && n > 0, qPrintable(header.join(",")));
+        QVERIFY2(std::abs(row[m].toDouble() - mean(v)) <= 1e-12 * std::abs(mean(v)),
+                 qPrintable(QString("%1 %2: %3 vs %4").arg(ids[i], key, row[m]).arg(mean(v))));
+        QVERIFY2(std::abs(row[s].toDouble() - sampleStd(v)) <= 1e-9 * sampleStd(v) + 1e-15,
+                 qPrintable(QString("%1 %2 std").arg(ids[i], key)));
+        QCOMPARE(row[n].toInt(), static_cast<int>(v.size()));
+        ++checked;
+      }
+    }
+    QCOMPARE(checked, 12);
+
+    // LaTeX, for two selected runs: booktabs, one row per run, mean ± std within the rounding.
+    m_window->selectRuns({"r1", "r3"});
+    const QString texPath = m_dir.filePath("runs.tex");
+    QVERIFY2(m_exports->exportRunsTable(texPath, &error), qPrintable(error));
+    QFile tex(texPath);
+    QVERIFY(tex.open(QIODevice::ReadOnly));
+    const QString t = QString::fromUtf8(tex.readAll());
+    QVERIFY(t.contains("\\toprule") && t.contains("\\midrule") && t.contains("\\bottomrule"));
+    const QStringList texLines = t.split('\n');
+    const int head = static_cast<int>(texLines.indexOf("\\toprule")) + 1;
+    const QStringList columns = texLines[head].chopped(3).split(" & ");  // "... \\"
+    const int ap = static_cast<int>(columns.indexOf("AP"));
+    QVERIFY2(ap > 0, qPrintable(texLines[head]));
+    QStringList rows;
+    for (const QString& l : texLines)
+      if (l.startsWith("boosted trees") || l.startsWith("focal")) rows << l;
+    QCOMPARE(rows.size(), 2);
+    QVERIFY(rows[0].startsWith("boosted trees") && rows[1].startsWith("focal"));
+    const QRegularExpression cell(R"(^\$([-0-9.]+) \\pm ([0-9.]+)\$$)");
+    for (int i = 0; i < 2; ++i) {
+      const auto match = cell.match(rows[i].chopped(3).split(" & ")[ap].trimmed());
+      QVERIFY2(match.hasMatch(), qPrintable(rows[i]));
+      const auto& v = folds.at(i == 0 ? "r1" : "r3").at("ap");
+      QVERIFY2(withinRounding(match.captured(1), mean(v)) &&
+                   withinRounding(match.captured(2), sampleStd(v)),
+               qPrintable(QString("%1 vs %2 ± %3").arg(rows[i]).arg(mean(v)).arg(sampleStd(v))));
+    }
+
+    // A suffix that is no table format is refused by name, and nothing is written.
+    QVERIFY(!m_exports->exportRunsTable(m_dir.filePath("runs.xls"), &error));
+    QVERIFY2(error.contains("not '.xls'"), qPrintable(error));
+    QVERIFY(!QFile::exists(m_dir.filePath("runs.xls")));
+  }
+
+  void ctrlCCopiesSelectedRowsAsTsv() {
+    QGuiApplication::clipboard()->clear();
+    m_window->selectRuns({"r2", "r4"});
+    m_window->runsView()->setFocus();
+    QTest::keySequence(m_window->runsView(), QKeySequence::Copy);
+    const QStringList lines = QGuiApplication::clipboard()->text().split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    const QStringList header = lines[0].split('\t');
+    QCOMPARE(header.value(0), QString("run"));
+    const int ap = static_cast<int>(header.indexOf("AP"));
+    const int apStd = static_cast<int>(header.indexOf("AP std"));
+    QVERIFY2(ap > 1 && apStd > 1, qPrintable(lines[0]));
+    const auto folds = foldMetrics(m_project);
+    const QStringList ids = {"r2", "r4"};
+    for (int i = 0; i < 2; ++i) {
+      const QStringList row = lines[i + 1].split('\t');
+      QCOMPARE(row.size(), header.size());
+      QCOMPARE(row[0], QString::fromStdString(
+                           m_window->session()->project().findRun(ids[i].toStdString())->name()));
+      const auto& v = folds.at(ids[i].toStdString()).at("ap");
+      QVERIFY2(withinRounding(row[ap], mean(v)) && withinRounding(row[apStd], sampleStd(v)),
+               qPrintable(lines[i + 1]));
+    }
+  }
+
+  void scoresFileReproducesTheFoldMetrics() {
+    const QString out = m_dir.filePath("scores.h5");
+    const auto [written, error] = waitForExport([&] { m_exports->exportScores("r1", out); });
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(written, QStringList{out});
+    QProcess py;
+    py.start("/usr/bin/python3",
+             {"-c",
+              "import h5py, json, sys, numpy as np\n"
+              "from sklearn.metrics import average_precision_score, roc_auc_score\n"
+              "g = h5py.File(sys.argv[1], 'r')['scores']\n"
+              "a = lambda v: v.decode() if isinstance(v, bytes) else v\n"
+              "y = g['class'][:] == list(map(a, g.attrs['class_names'])).index("
+              "a(g.attrs['signal_class']))\n"
+              "s, w, f = g['score'][:], g['weight'][:], g['fold'][:]\n"
+              "out = {'run': a(g.attrs['run']), 'n': int(len(s)), 'folds': []}\n"
+              "for k in sorted(set(f.tolist())):\n"
+              "  m = f == k\n"
+              "  out['folds'].append({'fold': k,"
+              " 'ap': average_precision_score(y[m], s[m], sample_weight=w[m]),"
+              " 'auc': roc_auc_score(y[m], s[m], sample_weight=w[m])})\n"
+              "print(json.dumps(out))\n",
+              out});
+    QVERIFY(py.waitForFinished(120000));
+    QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+    const auto theirs = nlohmann::json::parse(py.readAllStandardOutput().toStdString());
+    QCOMPARE(theirs["run"].get<std::string>(), std::string("boosted trees"));
+    QCOMPARE(theirs["n"].get<int>(), 10000);
+    const auto folds = foldMetrics(m_project).at("r1");
+    QCOMPARE(theirs["folds"].size(), std::size_t{3});
+    for (std::size_t k = 0; k < 3; ++k) {
+      QCOMPARE(theirs["folds"][k]["fold"].get<int>(), static_cast<int>(k) + 1);
+      QVERIFY(std::abs(theirs["folds"][k]["ap"].get<double>() - folds.at("ap")[k]) < 1e-9);
+      QVERIFY(std::abs(theirs["folds"][k]["auc"].get<double>() - folds.at("auc")[k]) < 1e-9);
+      QVERIFY(folds.at("auc")[k] > 0.55);  // informative scores: the equality is not vacuous
+    }
+    // A folder that does not exist: the reason reaches the caller, nothing crashes.
+    const auto [none, why] = waitForExport(
+        [&] { m_exports->exportScores("r1", m_dir.filePath("no/such/folder/s.h5")); });
+    QVERIFY(none.isEmpty());
+    QVERIFY2(why.contains("no/such/folder/s.h5"), qPrintable(why));
+  }
+
+  void foldModelsPredictTheStoredScores() {
+    // Fold 2 of the trees as XGBoost JSON; every fold of the network as ONNX.
+    const auto [trees, e1] = waitForExport([&] {
+      m_exports->exportModel("r1", 1, ModelFormat::XgboostJson, m_dir.filePath("t.json"));
+    });
+    QVERIFY2(e1.isEmpty(), qPrintable(e1));
+    QCOMPARE(trees, QStringList{m_dir.filePath("t.json")});
+    const auto [nets, e2] = waitForExport(
+        [&] { m_exports->exportModel("r2", -1, ModelFormat::Onnx, m_dir.filePath("n.onnx")); });
+    QVERIFY2(e2.isEmpty(), qPrintable(e2));
+    QCOMPARE(nets, (QStringList{m_dir.filePath("n_fold1.onnx"), m_dir.filePath("n_fold2.onnx")}));
+
+    const QString sidecar = m_dir.filePath("proj.results.h5");
+    struct Case {
+      QString run, file, format;
+      int fold;
+    };
+    const std::vector<Case> cases = {{"r1", "t.json", "xgboost", 1},
+                                     {"r2", "n_fold1.onnx", "onnx", 0},
+                                     {"r2", "n_fold2.onnx", "onnx", 1}};
+    std::vector<std::vector<double>> columns;
+    for (const char* c : kFeatures)
+      columns.push_back(cli_test::readColumn(sampleFile(), QString("events/") + c));
+    for (const Case& c : cases) {
+      const auto event = cli_test::readColumn(sidecar, "runs/" + c.run + "/heldout/event");
+      const auto fold = cli_test::readColumn(sidecar, "runs/" + c.run + "/heldout/fold");
+      const auto score = cli_test::readColumn(sidecar, "runs/" + c.run + "/heldout/score");
+      QVERIFY(!event.empty() && event.size() == fold.size() && fold.size() == score.size());
+      std::vector<float> x;
+      std::vector<double> ours;
+      for (std::size_t i = 0; i < event.size(); ++i) {
+        if (static_cast<int>(fold[i]) != c.fold) continue;
+        for (const auto& col : columns)
+          x.push_back(static_cast<float>(col.at(static_cast<std::size_t>(event[i]))));
+        ours.push_back(score[i]);
+      }
+      QVERIFY(ours.size() > 1000);
+      const QString eval = m_dir.filePath("eval_" + c.file);
+      QVERIFY(QDir().mkpath(eval));
+      {
+        std::ofstream bin((eval + "/features.bin").toStdString(), std::ios::binary);
+        bin.write(reinterpret_cast<const char*>(x.data()),
+                  static_cast<std::streamsize>(x.size() * sizeof(float)));
+      }
+      QVERIFY(QFile::copy(m_dir.filePath(c.file), eval + "/" + c.file));
+      const nlohmann::json manifest = {
+          {"rows", ours.size()},
+          {"cols", std::size(kFeatures)},
+          {"features", "features.bin"},
+          {"models", {{{"file", c.file.toStdString()}, {"format", c.format.toStdString()}}}}};
+      std::ofstream((eval + "/manifest.json").toStdString()) << manifest.dump();
+      QProcess py;
+      py.start("/usr/bin/python3", {sourceDir() + "/tests/core/export/evaluate_exports.py", eval});
+      QVERIFY(py.waitForFinished(300000));
+      QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+      const std::vector<double> theirs = readDoubles(eval + "/" + c.file + ".theirs.bin");
+      QCOMPARE(theirs.size(), ours.size());
+      double worst = 0.0;
+      for (std::size_t i = 0; i < ours.size(); ++i)
+        worst = std::max(worst, std::abs(theirs[i] - ours[i]));
+      QVERIFY2(worst < 1e-6, qPrintable(c.file + QString(": largest difference %1").arg(worst)));
+    }
+
+    // A network is no XGBoost model: refused with the formats it has, nothing written.
+    const auto [no, why] = waitForExport([&] {
+      m_exports->exportModel("r2", 0, ModelFormat::XgboostJson, m_dir.filePath("x.json"));
+    });
+    QVERIFY(no.isEmpty());
+    QVERIFY2(why.contains("cannot be exported as xgboost (possible: onnx)"), qPrintable(why));
+    QVERIFY(!QFile::exists(m_dir.filePath("x.json")));
+  }
+
+  void labelBlockIsSavedAndDrawn() {
+    const QString label = "Workbench Simulation Internal\n√s = 13 TeV, 140 fb^{-1}";
+    m_exports->setPlotLabel(label);
+    QVERIFY(m_window->session()->isModified());
+    const auto charts = m_window->plotTabs()->findChildren<ChartView*>();
+    QVERIFY(charts.size() >= 5);
+    for (ChartView* c : charts) QCOMPARE(c->labelBlock(), label);
+    // Not on the panels' sketches (the loss per event).
+    QCOMPARE(m_window->lossPanel()->lossView()->chartView()->labelBlock(), QString());
+    QVERIFY(m_window->saveProject(m_project));
+    {
+      std::ifstream in(m_project.toStdString());
+      QCOMPARE(nlohmann::json::parse(in)["plotLabel"].get<std::string>(), label.toStdString());
+    }
+    // Reopened: the views draw it again.
+    QSignalSpy evaluated(m_window.get(), &MainWindow::storedRunsEvaluated);
+    m_window->openFile(m_project);
+    QVERIFY(evaluated.wait(120000));
+    m_exports = m_window->findChild<ExportActions*>();
+    QCOMPARE(m_exports->plotLabel(), label);
+    for (ChartView* c : m_window->plotTabs()->findChildren<ChartView*>())
+      QCOMPARE(c->labelBlock(), label);
+  }
+
+  void allPlotsOfTheSelectedRuns() {
+    m_window->selectRuns({"r1", "r2"});
+    QCOMPARE(m_exports->exportedRuns(), (QStringList{"r1", "r2"}));
+    const QString out = m_dir.filePath("plots");
+    PlotFileOptions options;
+    options.formats = {"png", "svg", "pdf"};
+    options.size = QSize(600, 400);
+    options.dpi = 300;
+    QString error;
+    const QStringList written = m_exports->exportAllPlots(out, options, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QStringList bases = {
+        "roc",
+        "rejection",
+        "pr",
+        "significance",
+        "history",
+        "scores_r1_boosted_trees",
+        "scores_r2_a_network_whose_name_is_long_enough_to_be_cut_in_a_legend",
+        "heatmap_s1"};
+    for (const QString& b : bases)
+      for (const QString f : {"png", "svg", "pdf"})
+        QVERIFY2(
+            written.contains(out + "/" + b + "." + f) && QFile::exists(out + "/" + b + "." + f),
+            qPrintable(b + "." + f + " in " + written.join(", ")));
+    QVERIFY(!QFile::exists(out + "/scores_r3_focal_0_25_2.png"));  // not selected
+
+    // PNG: 600 pt at 300 dpi = 2500 pixels wide, the resolution in its header, and the curves in
+    // the colours the window gives the two runs.
+    for (const QString b : {"roc", "pr", "rejection"}) {
+      const QImage image(out + "/" + b + ".png");
+      QCOMPARE(image.width(), 2500);
+      QVERIFY(image.height() >= 400 * 300 / 72);
+      QVERIFY(std::abs(image.dotsPerMeterX() - 300 / 0.0254) < 2);
+      for (const QString id : {"r1", "r2"}) {
+        const RunEntry* e = m_window->registry()->find(id);
+        QVERIFY(e && e->colored);
+        QVERIFY2(countColor(image, runColor(e->colorIndex)) > 100,
+                 qPrintable(b + ".png lacks the colour of " + id));
+      }
+    }
+    // SVG: the names (the long one whole), axis titles with their subscripts, the label block.
+    const QString roc = svgText(out + "/rejection.svg", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(roc.contains("boosted trees") &&
+                 roc.simplified().contains(
+                     "a network whose name is long enough to be cut in a legend") &&
+                 roc.contains("Workbench Simulation Internal") && roc.contains("13 TeV, 140 fb"),
+             qPrintable(roc));
+    QVERIFY2(!roc.contains("focal"), qPrintable(roc));
+    for (const QString& b : bases) {
+      QFile pdf(out + "/" + b + ".pdf");
+      QVERIFY(pdf.open(QIODevice::ReadOnly));
+      QVERIFY2(pdf.read(5) == "%PDF-" && pdf.size() > 2000, qPrintable(b));
+    }
+
+    // Nothing selected: the shown runs, all four.
+    m_window->selectRuns({});
+    QCOMPARE(m_exports->exportedRuns(), (QStringList{"r1", "r2", "r3", "r4"}));
+    // A folder that cannot be made is named.
+    QFile blocker(m_dir.filePath("file"));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    QVERIFY(m_exports->exportAllPlots(m_dir.filePath("file/plots"), options, &error).isEmpty());
+    QVERIFY2(error.contains("file/plots"), qPrintable(error));
+  }
+
+  void heatMapExportKeepsTheWindowsWidget() {
+    AlphaGammaHeatMap* map = m_window->heatMap();
+    QCOMPARE(map->filledCells(), 2);
+    const QSize before = map->size();
+    const QString path = m_dir.filePath("heat.png");
+    QString error;
+    QVERIFY2(map->exportTo(path, QSize(500, 400), &error, 72), qPrintable(error));
+    QCOMPARE(map->size(), before);
+    const QImage heat(path);
+    QCOMPARE(heat.size(), QSize(500, 400));
+    // Its two cells are the ends of the colour scale.
+    QVERIFY(countColor(heat, heatColor(0.0)) > 2000);
+    QVERIFY(countColor(heat, heatColor(1.0)) > 2000);
+    QVERIFY(!map->exportTo(m_dir.filePath("heat.gif"), QSize(500, 400), &error));
+    QVERIFY2(error.contains("gif"), qPrintable(error));
+  }
+};
+
+QTEST_MAIN(TestExportWindow)
+#include "test_export_window.moc"
