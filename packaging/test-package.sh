@@ -32,6 +32,7 @@ expected=(
   ./usr/share/imbalance-workbench/examples/ww/ww.analysis.json
   ./usr/share/imbalance-workbench/examples/ww/ww_polarization_01.h5
   ./usr/share/imbalance-workbench/examples/ww/LICENSE.source-repo
+  ./usr/share/doc/imbalance-workbench/copyright
 )
 for s in 16 22 24 32 48 64 128 256; do
   expected+=("./usr/share/icons/hicolor/${s}x${s}/apps/$app_id.png")
