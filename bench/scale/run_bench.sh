@@ -5,7 +5,8 @@
 # time and the largest peak are printed). The files are generated once into $DATA
 # (default /tmp/imbw_scale; 1.2 GB for 10 M), never into the repository.
 #
-# Usage: bench/scale/run_bench.sh [BUILD_DIR]   (SIZES="1000000 3000000" REPEATS=3 DATA=/tmp/x)
+# Usage: bench/scale/run_bench.sh [BUILD_DIR]   (SIZES="1000000 3000000" REPEATS=3 DATA=/tmp/x
+#        SKIP_BUILD=1: use the built programs as they are)
 # Then: /usr/bin/python3 bench/scale/fit_bench.py --bin BUILD_DIR/bench/scale/bench_scale_fit
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,7 @@ build=${1:-$repo/build}
 data=${DATA:-/tmp/imbw_scale}
 sizes=${SIZES:-1000000 3000000 10000000}
 repeats=${REPEATS:-3}
-cmake --build "$build" --target bench_scale_load bench_scale_fit >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || cmake --build "$build" --target bench_scale_load bench_scale_fit >/dev/null
 for n in $sizes; do
   [ -f "$data/events_$n.h5" ] || /usr/bin/python3 "$here/gen_events.py" "$n" "$data" >/dev/null
 done
