@@ -9,7 +9,8 @@ endfunction()
 # Tests that measure a responsiveness bound named in the issues (a cancel within 200 ms, no
 # event-loop stall over 50 ms, a window that closes within 2 s) run alone, so that a test running
 # beside them under `ctest -j2` cannot take their cores and make the measurement meaningless.
-set(IMBW_SERIAL_TESTS app_gui_main_window app_gui_project app_gui_insight app_gui_weak app_gui_save test_gbdt test_forest test_forest_easy_ensemble
+set(IMBW_SERIAL_TESTS app_gui_main_window app_gui_project app_gui_insight app_gui_weak app_gui_save
+                      app_gui_cut_scale test_gbdt test_forest test_forest_easy_ensemble
                       test_learn_models test_run_engine)
 
 # `cmake --build build --target imbw_tests` builds every test and what the tests run (the

@@ -8,6 +8,7 @@
 #include "app/gui/file_probe.h"
 #include "app/gui/job_runner.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 
 namespace imbw {
 
@@ -45,7 +46,22 @@ LoadOutcome loadEvents(const Analysis& a, std::shared_ptr<const std::atomic<bool
     if (stop) options.stopRequested = [stop] { return stop->load(std::memory_order_relaxed); };
     if (common.size() <= 256) options.extraColumns = common;
     out.rawColumns = std::make_shared<const std::vector<std::string>>(common);
-    out.loaded = std::make_shared<const LoadedAnalysis>(loadAnalysis(a, options));
+    try {
+      out.loaded = std::make_shared<const LoadedAnalysis>(loadAnalysis(a, options));
+    } catch (const MemoryRefused& e) {
+      // Every raw column does not fit: keep only the analysis's own (features, derived, the
+      // cut's columns); a cut on another column then needs a reload. Refused as well when even
+      // those do not fit.
+      if (options.extraColumns.empty()) throw;
+      options.extraColumns.clear();
+      LoadedAnalysis loaded = loadAnalysis(a, options);
+      loaded.warnings.push_back(
+          "only the analysis's columns are kept in memory: every column of the samples would "
+          "not fit (" +
+          std::string(e.what()) + ")");
+      out.rawColumns = std::make_shared<const std::vector<std::string>>();
+      out.loaded = std::make_shared<const LoadedAnalysis>(std::move(loaded));
+    }
   } catch (const LoadCancelled&) {
     out.cancelled = true;
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 #include "core/data/sample_reader.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 #include "core/util/strings.h"
 
 namespace imbw {
@@ -73,9 +75,26 @@ class SampleLoader {
         m_outputNames(outputNames),
         m_result(result) {}
 
+  /// Opens the sample's file (its layout, its event count), before any sample is read.
+  void open() {
+    guarded([this] {
+      m_path = m_analysis.resolvedPath(m_sample);
+      ReaderOptions ro = m_sample.readerOptions();
+      ro.chunkSize = m_options.chunkSize;
+      m_reader = std::make_unique<SampleReader>(m_path, ro);
+    });
+  }
+  std::size_t events() const { return m_reader->info().events; }
+
   void run() {
+    guarded([this] { load(); });
+    m_reader.reset();
+  }
+
+  template <typename F>
+  void guarded(F&& work) {
     try {
-      load();
+      work();
     } catch (const Error& e) {
       // Reader errors name the file; say which sample of the analysis it is.
       std::string message = e.what();
@@ -96,10 +115,8 @@ class SampleLoader {
 
  private:
   void load() {
-    const std::string path = m_analysis.resolvedPath(m_sample);
-    ReaderOptions ro = m_sample.readerOptions();
-    ro.chunkSize = m_options.chunkSize;
-    SampleReader reader(path, ro);
+    SampleReader& reader = *m_reader;
+    const std::string& path = m_path;
     m_info = &reader.info();
     prepare();
 
@@ -473,6 +490,8 @@ class SampleLoader {
   const std::vector<std::string>& m_outputNames;
   LoadedAnalysis& m_result;
 
+  std::string m_path;
+  std::unique_ptr<SampleReader> m_reader;
   const SampleInfo* m_info = nullptr;
   std::vector<std::string> m_scalar;     // the file's scalar names
   std::vector<std::string> m_available;  // scalar names, then derived names
@@ -505,6 +524,23 @@ class SampleLoader {
   std::size_t m_eventsRead = 0;
   SampleYields* m_yields = nullptr;
 };
+
+void checkTableMemory(std::uint64_t events, std::size_t columns, const LoadOptions& options) {
+  std::optional<AvailableMemory> available;
+  if (options.availableMemory) {
+    available = AvailableMemory{*options.availableMemory, "the caller's memory budget"};
+  } else {
+    available = availableMemory();
+  }
+  requireMemory(tableBytes(events, columns),
+                "loading " + std::to_string(events) + " events × " + std::to_string(columns) +
+                    " columns (float32, plus class, weight and row per event; every event of "
+                    "the samples, before the cut)",
+                available,
+                "keep fewer columns (features, derived features, the columns the cut uses), use "
+                "fewer or smaller sample files, or run on a machine (a cluster node: submit "
+                "--mem) with more memory");
+}
 
 }  // namespace
 
@@ -541,9 +577,25 @@ LoadedAnalysis loadAnalysis(const Analysis& analysis, const LoadOptions& options
   t.classNames = analysis.classes;
   t.signalClass = analysis.signalIndex();
 
+  std::vector<std::unique_ptr<SampleLoader>> loaders;
+  std::uint64_t events = 0;
   for (std::size_t s = 0; s < analysis.samples.size(); ++s) {
-    SampleLoader(analysis, s, options, derived, cut, outputNames, result).run();
+    loaders.push_back(
+        std::make_unique<SampleLoader>(analysis, s, options, derived, cut, outputNames, result));
+    loaders.back()->open();
+    events += loaders.back()->events();
   }
+  if (options.keepEvents) {
+    if (options.checkMemory) checkTableMemory(events, outputNames.size(), options);
+    // Reserved once for every event: the columns never reallocate (a reallocation briefly holds
+    // a column twice); with a cut, the pages past the kept events are never touched.
+    for (auto& c : t.columns) c.reserve(events);
+    t.classIndex.reserve(events);
+    t.weight.reserve(events);
+    t.sampleIndex.reserve(events);
+    t.eventIndex.reserve(events);
+  }
+  for (auto& loader : loaders) loader->run();
 
   for (const auto& key : analysis.unrecognisedKeys()) {
     result.warnings.push_back("unknown top-level key '" + key + "' kept as is");

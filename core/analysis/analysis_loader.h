@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,12 @@ struct LoadOptions {
   /// Polled before every chunk: true ends the load with LoadCancelled (the window starts a new
   /// load when the user edits the samples again, and closes without waiting for the old one).
   std::function<bool()> stopRequested;
+  /// Before any event is read, the table's memory (every event of the samples × the columns
+  /// kept, tableBytes) is compared with the available memory and the load refused with the
+  /// estimate when it would not fit. Empty: availableMemory() (MemAvailable, the cgroup limit,
+  /// IMBW_MEMORY_LIMIT); set: this many bytes are available (tests, a caller's own budget).
+  std::optional<std::uint64_t> availableMemory;
+  bool checkMemory = true;
 };
 
 /// Thrown by loadAnalysis when LoadOptions::stopRequested said so.
@@ -57,7 +65,10 @@ struct LoadedAnalysis {
 /// evaluates the derived features, the class (fixed, label mapping or class expressions), the
 /// weight (in double precision) and the cut per chunk, and keeps only the selected events.
 /// Throws imbw::Error naming the sample, the expression and the cause; an empty selection is
-/// an error unless LoadOptions::allowEmpty.
+/// an error unless LoadOptions::allowEmpty; a table that would not fit in the available memory
+/// is refused before reading (LoadOptions::checkMemory). The table's columns are reserved for
+/// every event of the samples up front, so they never reallocate while they grow (pages a cut
+/// leaves untouched are never resident).
 LoadedAnalysis loadAnalysis(const Analysis& analysis, const LoadOptions& options = {});
 
 }  // namespace imbw

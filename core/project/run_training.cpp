@@ -9,9 +9,11 @@
 
 #include "core/analysis/yields.h"
 #include "core/data/feature_matrix.h"
+#include "core/data/feature_matrix_rows.h"
 #include "core/learn/model.h"
 #include "core/learn/pipeline_model.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 
 namespace fs = std::filesystem;
 
@@ -103,7 +105,14 @@ TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < table.size(); ++i)
     if (keep.empty() || keep[i]) rows.push_back(i);
-  const FeatureMatrix data = FeatureMatrix::fromTable(table, configIn.features).subset(rows);
+  // Refused before the matrix is built when training would not fit beside the loaded table.
+  requireMemory(trainingBytes(rows.size(), configIn.features.size()),
+                "run '" + configIn.displayName() + "': training on " + std::to_string(rows.size()) +
+                    " events × " + std::to_string(configIn.features.size()) + " features",
+                availableMemory(),
+                "choose fewer features, a tighter cut, or a classSubsample (fewer background "
+                "events), or run on a machine (a cluster node: submit --mem) with more memory");
+  const FeatureMatrix data = featureMatrixOfRows(table, configIn.features, rows);
   RunConfig config = configIn;
   config.features.clear();  // the matrix holds exactly the run's features, in order
 

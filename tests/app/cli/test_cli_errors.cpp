@@ -186,6 +186,24 @@ class TestCliErrors : public QObject {
     QVERIFY2(r.err.contains("--out") && r.err.contains("does not exist"), qPrintable(r.err));
     verifyPlain(r);
   }
+
+  // Issue 12: a table that would not fit is refused before reading and training. The WW
+  // example's 10,000 events × 24 columns (its 18 features, 5 more derived ones and the label)
+  // take 10,000 × (24 × 4 + 24) = 1,200,000 bytes by the documented rule; IMBW_MEMORY_LIMIT=1M
+  // (1,048,576) injects a smaller machine.
+  void memoryRefusedUpFront() {
+    qputenv("IMBW_MEMORY_LIMIT", "1M");
+    const Result r =
+        runCli({"run", sourceDir() + "/resources/examples/ww/ww.analysis.json", "--run", "1"});
+    qunsetenv("IMBW_MEMORY_LIMIT");
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("10000 events × 24 columns") && r.err.contains("1,200,000 bytes") &&
+                 r.err.contains("only 1.0 MiB are available (IMBW_MEMORY_LIMIT)") &&
+                 r.err.contains("keep fewer columns"),
+             qPrintable(r.err));
+    QVERIFY2(!r.out.contains("fold") && !r.err.contains("fold"), qPrintable(r.out + r.err));
+    verifyPlain(r);
+  }
 };
 
 QTEST_APPLESS_MAIN(TestCliErrors)

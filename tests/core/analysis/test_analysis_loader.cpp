@@ -495,6 +495,38 @@ class TestAnalysisLoader : public QObject {
     const QString message = errorOf([&] { imbw::cutYields(r.table, "yy > 1"); });
     QVERIFY2(message.contains("cut") && message.contains("did you mean 'y'"), qPrintable(message));
   }
+
+  // The table of 10 events (4 + 6, before the cut) × 2 columns (the feature y, the cut's x)
+  // takes 10 × (2 × 4 + 4 class + 8 weight + 4 sample + 8 row) = 320 bytes by the documented
+  // rule; an injected budget one byte short refuses it before reading, naming both figures.
+  void refusesWhatWouldNotFit() {
+    const auto a = analysis(R"({
+      "samples": [{"name": "sig", "path": "sig.h5", "class": "signal", "weight": "w"},
+                  {"name": "bkg", "path": "bkg.h5", "class": "background", "weight": "w"}],
+      "cut": "x > 2", "features": ["y"]})");
+    imbw::LoadOptions tight;
+    tight.availableMemory = 319;
+    const QString message = errorOf([&] { imbw::loadAnalysis(a, tight); });
+    QVERIFY2(message.contains("10 events × 2 columns") && message.contains("(320 bytes)") &&
+                 message.contains("only 319 B are available") &&
+                 message.contains("keep fewer columns"),
+             qPrintable(message));
+    // The same with the cut not applied (the window's load): the same table, the same refusal.
+    tight.applyCut = false;
+    QVERIFY(errorOf([&] { imbw::loadAnalysis(a, tight); }).contains("(320 bytes)"));
+
+    imbw::LoadOptions enough;
+    enough.availableMemory = 320;
+    QCOMPARE(imbw::loadAnalysis(a, enough).table.size(), std::size_t{6});  // x > 2: 2 + 4
+    // Yields only (the CLI's `yields`) keep no table: nothing to refuse.
+    imbw::LoadOptions yieldsOnly = tight;
+    yieldsOnly.keepEvents = false;
+    QCOMPARE(imbw::loadAnalysis(a, yieldsOnly).afterCut.totalEvents(), std::size_t{6});
+    // A missing file is still named as before (files are opened before the estimate).
+    auto missing = a;
+    missing.samples[1].path = "nowhere.h5";
+    QVERIFY(errorOf([&] { imbw::loadAnalysis(missing, tight); }).contains("sample 'bkg'"));
+  }
 };
 
 QTEST_APPLESS_MAIN(TestAnalysisLoader)
