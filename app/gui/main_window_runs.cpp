@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "app/gui/class_subsample_box.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/main_window.h"
 #include "app/gui/scan_panel.h"
@@ -342,6 +343,10 @@ bool MainWindow::trainRun(const QString& id) {
 QString MainWindow::launch(const QString& id) {
   ProjectRun& run = *m_session->project().findRun(ss(id));
   RunEntry& entry = *m_registry->find(id);
+  if (QString why; !takeProjectClassSubsample(run.config, m_session->project().analysis, &why)) {
+    refuse(why);  // the project's controlled imbalance is malformed (its box says where)
+    return {};
+  }
   RunConfig config = run.config;
   if (config.features.empty()) config.features = m_session->project().analysis.features;
   entry.live = RunEntry::Live::Queued;
@@ -351,9 +356,8 @@ QString MainWindow::launch(const QString& id) {
   entry.watcher = new QFutureWatcher<TrainingOutcome>(this);
   connect(entry.watcher, &QFutureWatcherBase::finished, this, [this, id] { onRunFinished(id); });
   m_jobPanel->addJob(id, qs(run.name()));
-  entry.watcher->setFuture(startTrainingJob(
-      *m_jobs, m_session->loaded(), config, run.cut, entry.liveState,
-      m_session->project().analysis.extra.value("classSubsample", nlohmann::json())));
+  entry.watcher->setFuture(
+      startTrainingJob(*m_jobs, m_session->loaded(), config, run.cut, entry.liveState));
   updateRunRow(id);
   if (!m_redrawTimer.isActive()) m_redrawTimer.start();
   statusBar()->showMessage(tr("Queued %1").arg(qs(run.name())));

@@ -331,6 +331,7 @@ void MainWindow::applyRunConfig(const RunConfig& spec) {
       std::max(0, m_transformClass->findData(qs(spec.transform.className))));
   m_calibration->setCurrentIndex(m_calibration->findData(static_cast<int>(spec.calibration.kind)));
   m_calibrationFraction->setValue(spec.calibration.fraction);
+  if (auto* box = findChild<ClassSubsampleBox*>()) box->takeFromRun(spec);
   updateLossPlot();
 }
 
