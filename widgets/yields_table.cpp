@@ -8,9 +8,15 @@
 namespace imbw {
 
 YieldsTable::YieldsTable(QWidget* parent) : QTableWidget(parent) {
-  setColumnCount(5);
+  setColumnCount(7);
   setHorizontalHeaderLabels({tr("Events\n(all)"), tr("Σw ± √Σw²\n(all)"), tr("Events\n(cut)"),
-                             tr("Σw ± √Σw²\n(cut)"), tr("Efficiency\n(Σw)")});
+                             tr("Σw ± √Σw²\n(cut)"), tr("Efficiency\n(Σw)"),
+                             tr("Events\n(drawn, cut)"), tr("Σw ± √Σw²\n(drawn, cut)")});
+  horizontalHeaderItem(5)->setToolTip(
+      tr("The controlled imbalance's draw, then the cut: the events a new run trains on"));
+  horizontalHeaderItem(6)->setToolTip(horizontalHeaderItem(5)->toolTip());
+  setColumnHidden(5, true);
+  setColumnHidden(6, true);
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -62,6 +68,31 @@ void YieldsTable::setYields(const QList<ClassYields>& rows, ImbalanceRatio befor
   for (int r = 0; r < std::min(rowCount(), 10); ++r) rowsHeight += rowHeight(r);
   setMinimumHeight(horizontalHeader()->sizeHint().height() + rowsHeight +
                    horizontalScrollBar()->sizeHint().height() + 2 * frameWidth());
+}
+
+void YieldsTable::setDrawn(const QList<DrawnYields>& rows, ImbalanceRatio drawn) {
+  const int classes = rowCount() - 2;
+  const bool show = !rows.isEmpty() && rows.size() == classes;
+  setColumnHidden(5, !show);
+  setColumnHidden(6, !show);
+  auto put = [this](int r, int c, const QString& text) {
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    setItem(r, c, item);
+  };
+  for (int i = 0; i < std::max(0, classes); ++i) {
+    put(i, 5, show ? QString::number(rows[i].events) : QString());
+    put(i, 6, show ? weightText(rows[i].sumW, rows[i].sumW2) : QString());
+  }
+  if (classes < 0) return;
+  put(classes, 5, show ? QString::number(drawn.byCount, 'f', 4) : QString());
+  put(classes, 6, QString());
+  put(classes + 1, 5, QString());
+  put(classes + 1, 6, show ? QString::number(drawn.byWeight, 'f', 4) : QString());
+}
+
+bool YieldsTable::showsDrawn() const {
+  return !isColumnHidden(5);
 }
 
 void YieldsTable::setStale(bool stale) {

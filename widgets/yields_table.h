@@ -18,6 +18,13 @@ struct ClassYields {
   double sumW2After = 0.0;
 };
 
+/// One class after a controlled imbalance's draw and the cut: what a run trains on.
+struct DrawnYields {
+  qint64 events = 0;
+  double sumW = 0.0;
+  double sumW2 = 0.0;
+};
+
 /// The signal fraction r, by count and by weight.
 struct ImbalanceRatio {
   double byCount = 0.0;
@@ -25,12 +32,16 @@ struct ImbalanceRatio {
 };
 
 /// Per-class event counts and Σw ± √Σw² before and after the cut, the cut efficiency, and the
-/// imbalance ratio r in a last row.
+/// imbalance ratio r in a last row; with a controlled imbalance (setDrawn), two more columns:
+/// the events and Σw kept by the draw and the cut, and r then.
 class YieldsTable : public QTableWidget {
   Q_OBJECT
  public:
   explicit YieldsTable(QWidget* parent = nullptr);
   void setYields(const QList<ClassYields>& rows, ImbalanceRatio before, ImbalanceRatio after);
+  /// The draw's columns (one entry per class, in setYields' order); hidden when `rows` is empty.
+  void setDrawn(const QList<DrawnYields>& rows, ImbalanceRatio drawn);
+  bool showsDrawn() const;
   /// Greys the numbers out while a recomputation is running.
   void setStale(bool stale);
   /// The text of a cell (tests, screenshots).

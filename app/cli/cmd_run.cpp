@@ -296,9 +296,24 @@ int runRun(const std::vector<std::string>& argv) {
   options.extraColumns = runFeatureColumns(project);
   imbw::LoadedAnalysis loaded = imbw::loadAnalysis(project.analysis, options);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
-  // The controlled imbalance ("classSubsample"), when the project sets one: drawn from every
-  // classified event, before each run applies its cut.
-  loaded.table = imbw::cli::applyAnalysisSubsample(project.analysis, loaded.table, std::cerr);
+  // Each run's controlled imbalance (its own "class_subsample", else the project's
+  // "classSubsample"): trainRun draws it from every classified event, before the run's cut.
+  // Drawn here once first, so a count or class that is wrong stops us before any training.
+  for (const auto& id : ids) {
+    const imbw::ProjectRun& run = *project.findRun(id);
+    imbw::RunConfig c = run.config;
+    imbw::resolveClassSubsample(c, project.analysis);
+    if (!c.classSubsample || c.classSubsample->empty()) continue;
+    imbw::SubsampleResult r;
+    try {
+      r = imbw::subsampleClasses(*c.classSubsample, loaded.table.classNames,
+                                 loaded.table.classIndex, loaded.table.weight);
+    } catch (const imbw::Error& e) {
+      throw imbw::Error("run '" + run.name() + "': class subsample: " + e.what());
+    }
+    if (ids.size() > 1) std::cerr << "run '" << run.name() << "': ";
+    imbw::cli::logSubsample(std::cerr, *c.classSubsample, r, loaded.table.classNames);
+  }
 
   std::signal(SIGINT, onSigint);
   std::vector<imbw::TrainedRun> trained;

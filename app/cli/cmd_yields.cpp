@@ -10,7 +10,7 @@
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/analysis/yields.h"
-#include "core/insight/class_subsample.h"
+#include "core/resample/class_subsample.h"
 
 namespace {
 

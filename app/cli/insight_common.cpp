@@ -52,17 +52,22 @@ Events subsampleAndLog(const Analysis& analysis, const Events& data, std::ostrea
   }
   SubsampleResult r;
   Events out = applySubsample(cfg, data, &r);
-  log << "controlled imbalance (seed " << cfg.seed
-      << (cfg.rescaleWeights ? ", weights rescaled" : ", weights kept") << "):";
-  for (std::size_t c = 0; c < r.before.size(); ++c)
-    log << "  " << data.classNames[c] << " " << r.before[c] << " → " << r.after[c] << " (Σw "
-        << fixed(r.weightBefore[c], 2) << " → " << fixed(r.weightAfter[c], 2) << ")";
-  log << '\n';
+  logSubsample(log, cfg, r, data.classNames);
   if (result) *result = std::move(r);
   return out;
 }
 
 }  // namespace
+
+void logSubsample(std::ostream& log, const ClassSubsample& cfg, const SubsampleResult& r,
+                  const std::vector<std::string>& classNames) {
+  log << "controlled imbalance (seed " << cfg.seed
+      << (cfg.rescaleWeights ? ", weights rescaled" : ", weights kept") << "):";
+  for (std::size_t c = 0; c < r.before.size() && c < classNames.size(); ++c)
+    log << "  " << classNames[c] << " " << r.before[c] << " → " << r.after[c] << " (Σw "
+        << fixed(r.weightBefore[c], 2) << " → " << fixed(r.weightAfter[c], 2) << ")";
+  log << '\n';
+}
 
 FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatrix& data,
                                      std::ostream& log, SubsampleResult* result) {

@@ -11,8 +11,8 @@
 #include "app/cli/results_table.h"  // fixed()
 #include "core/analysis/analysis.h"
 #include "core/data/feature_matrix.h"
-#include "core/insight/class_subsample.h"
 #include "core/learn/run_engine.h"
+#include "core/resample/class_subsample.h"
 
 namespace imbw::cli {
 
@@ -33,6 +33,10 @@ FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatr
 /// The same on a table of every classified event (`run`: before each run applies its cut).
 EventTable applyAnalysisSubsample(const Analysis& analysis, const EventTable& data,
                                   std::ostream& log, SubsampleResult* result = nullptr);
+
+/// Prints a draw's per-class counts and yields before → after (one line) to `log`.
+void logSubsample(std::ostream& log, const ClassSubsample& config, const SubsampleResult& r,
+                  const std::vector<std::string>& classNames);
 
 /// Run `number` (1-based) of the analysis file; UsageError when out of range or no runs.
 RunConfig runNumber(const Analysis& analysis, const std::string& number);

@@ -9,9 +9,12 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "app/gui/main_window.h"
+#include "core/project/run_training.h"
 #include "core/util/error.h"
+#include "widgets/yields_table.h"
 
 namespace imbw {
 
@@ -31,12 +34,23 @@ std::optional<ClassSubsample> projectClassSubsample(const Analysis& analysis) {
   }
 }
 
+bool takeProjectClassSubsample(RunConfig& config, const Analysis& analysis, QString* why) {
+  try {
+    resolveClassSubsample(config, analysis);
+  } catch (const Error& e) {
+    if (why) *why = QString::fromUtf8(e.what());
+    return false;
+  }
+  return true;
+}
+
 ClassSubsampleBox::ClassSubsampleBox(MainWindow* window)
     : QGroupBox(tr("Controlled imbalance (events kept per class)"), window), m_window(window) {
   setToolTip(
       tr("Draws the events of each class before any run sees them (every classified "
          "event, before the run's cut), so one study runs at r = 50 %, 5 % or 0.5 %. "
-         "Applies to the runs trained from now on; saved with the project."));
+         "New runs take it; a trained run keeps its own (\"Use this configuration\" "
+         "brings it back here). Saved with the project."));
   auto* layout = new QVBoxLayout(this);
   m_table = new QTableWidget(0, 3, this);
   m_table->setHorizontalHeaderLabels({tr("class"), tr("keep"), tr("how many")});
@@ -69,6 +83,8 @@ ClassSubsampleBox::ClassSubsampleBox(MainWindow* window)
   connect(m_rescale, &QCheckBox::toggled, this, [this] { store(); });
   connect(m_window->session(), &AnalysisSession::projectReplaced, this, [this] { reload(); });
   connect(m_window, &MainWindow::analysisLoaded, this, [this] { reload(); });
+  // The yields table shows the draw after the cut: recomputed when the cut's yields are.
+  connect(m_window, &MainWindow::yieldsUpdated, this, [this] { updateCounts(); });
   reload();
 }
 
@@ -172,6 +188,7 @@ void ClassSubsampleBox::updateCounts() {
       problem = QString::fromUtf8(e.what());
     }
   }
+  showDrawnYields(loaded && problem.isEmpty() ? &result : nullptr);
   QStringList lines;
   if (!problem.isEmpty()) lines << problem;
   if (loaded && !result.before.empty())
@@ -191,6 +208,42 @@ void ClassSubsampleBox::updateCounts() {
   m_table->setFixedHeight(h);
   setToolTip(problem.isEmpty() ? QString() : problem);
   setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("QGroupBox { color: #b00020 }"));
+}
+
+void ClassSubsampleBox::showDrawnYields(const SubsampleResult* result) {
+  YieldsTable* yields = m_window->yieldsTable();
+  if (!yields) return;
+  const auto loaded = m_window->session()->loaded();
+  const auto& sel = m_window->session()->selection();
+  if (!result || result->before.empty() || !loaded || !sel || sel->data != loaded ||
+      sel->keep.size() != loaded->table.size()) {
+    yields->setDrawn({}, {});
+    return;
+  }
+  // The draw from every classified event, then the cut: the events a run trains on.
+  const EventTable& table = loaded->table;
+  QList<DrawnYields> rows(static_cast<qsizetype>(table.classNames.size()));
+  for (std::size_t k = 0; k < result->kept.size(); ++k) {
+    const std::size_t i = result->kept[k];
+    if (!sel->keep[i]) continue;
+    DrawnYields& y = rows[table.classIndex[i]];
+    y.events += 1;
+    y.sumW += result->weight[k];
+    y.sumW2 += result->weight[k] * result->weight[k];
+  }
+  qint64 events = 0;
+  double sumW = 0;
+  for (const DrawnYields& y : rows) {
+    events += y.events;
+    sumW += y.sumW;
+  }
+  ImbalanceRatio r{std::nan(""), std::nan("")};
+  if (table.signalClass >= 0 && table.signalClass < rows.size()) {
+    const DrawnYields& sig = rows[table.signalClass];
+    if (events > 0) r.byCount = static_cast<double>(sig.events) / static_cast<double>(events);
+    if (sumW != 0) r.byWeight = sig.sumW / sumW;
+  }
+  yields->setDrawn(rows, r);
 }
 
 void ClassSubsampleBox::setKeep(const QString& className, double fraction, long long count) {
@@ -214,6 +267,18 @@ QString ClassSubsampleBox::countsText() const {
 
 void ClassSubsampleBox::setSeed(int seed) {
   m_seed->setValue(seed);
+}
+
+void ClassSubsampleBox::takeFromRun(const RunConfig& config) {
+  AnalysisSession* s = m_window->session();
+  if (!config.classSubsample || !s->hasProject()) return;
+  auto& extra = s->project().analysis.extra;
+  if (config.classSubsample->empty())
+    extra.erase("classSubsample");
+  else
+    extra["classSubsample"] = config.classSubsample->toJson();
+  s->edited();
+  reload();
 }
 
 void ClassSubsampleBox::setRescaleWeights(bool on) {

@@ -63,6 +63,9 @@ InsightPanel::InsightPanel(MainWindow* window, JobRunner* jobs)
   connect(m_window, &MainWindow::storedRunsEvaluated, this, [this] { refreshRuns(); });
   connect(m_window->session(), &AnalysisSession::projectReplaced, this, [this] {
     cancelScan();
+    m_scanPoints.clear();  // the scan shown belonged to the project that was replaced
+    m_scanShown.reset();
+    m_scanRun.clear();
     m_run->blockSignals(true);
     m_run->clear();
     m_run->blockSignals(false);
@@ -140,6 +143,7 @@ void InsightPanel::clearViews() {
   m_calibration.reset();
   m_workingPoint.reset();
   m_importanceRun.clear();
+  m_overlay.clear();
   m_permutationChart->clear(
       tr("Choose a trained run: its features are ranked by how much the "
          "held-out AP (or AUC) drops when one feature is shuffled."));
@@ -152,6 +156,7 @@ void InsightPanel::clearViews() {
   m_calibrationNotes->clear();
   m_wpTable->setRowCount(0);
   setMessage({});
+  showStoredScan();
 }
 
 void InsightPanel::computeCurrentTab() {
@@ -173,7 +178,18 @@ std::optional<InsightPanel::RunData> InsightPanel::runData(const QString& view) 
   };
   if (!s->hasProject()) return refuse(tr("No project is open."));
   if (!s->loaded()) return refuse(tr("The events are not loaded yet (see the Samples panel)."));
-  const QString id = currentRun();
+  return runDataFor(currentRun(), view);
+}
+
+std::optional<InsightPanel::RunData> InsightPanel::runDataFor(const QString& id,
+                                                              const QString& view) {
+  const AnalysisSession* s = m_window->session();
+  auto refuse = [&](const QString& why) {
+    setMessage(why, true);
+    Q_EMIT failed(view, why);
+    return std::nullopt;
+  };
+  if (!s->hasProject() || !s->loaded()) return refuse(tr("No project with loaded events."));
   const ProjectRun* r = id.isEmpty() ? nullptr : s->project().findRun(id.toStdString());
   if (!r) return refuse(tr("No trained run: train one (F5) or open a project with results."));
   auto stored = s->stored(r->id);
@@ -212,6 +228,11 @@ QWidget* InsightPanel::buildImportanceTab() {
   m_bottomK->setValue(3);
   m_bottomK->setSuffix(tr(" features"));
   controls->addWidget(m_bottomK);
+  m_overlayButton = new QPushButton(tr("Overlay selected runs"), w);
+  m_overlayButton->setToolTip(
+      tr("Ranks every run selected in the runs table (with results) and draws their bars "
+         "side by side, each in the run's colour, the features in one order"));
+  controls->addWidget(m_overlayButton);
   m_trainWithout = new QPushButton(tr("Train"), w);
   m_trainWithout->setToolTip(
       tr("Adds a copy of the run without its k lowest-ranked features "
@@ -237,6 +258,7 @@ QWidget* InsightPanel::buildImportanceTab() {
   connect(m_metric, &QComboBox::currentIndexChanged, this, [this] {
     if (m_importance) computeImportance();
   });
+  connect(m_overlayButton, &QPushButton::clicked, this, [this] { overlayRuns(); });
   connect(m_trainWithout, &QPushButton::clicked, this,
           [this] { trainWithoutBottom(m_bottomK->value()); });
   return w;

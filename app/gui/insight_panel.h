@@ -12,6 +12,7 @@
 #include "app/gui/insight_data.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/insight/imbalance_scan.h"
+#include "core/insight/imbalance_scan_record.h"
 
 class QCheckBox;
 class QComboBox;
@@ -59,6 +60,12 @@ class InsightPanel : public QWidget {
   void computeWorkingPoint();
   void startScan();
   void cancelScan();
+  /// Ranks the features of every run in `ids` that has stored results (the runs selected in
+  /// the runs table when empty) and overlays them in the ranking charts, one colour per run
+  /// (its colour in the plots). False (the reason in message()) with fewer than two such runs.
+  bool overlayRuns(QStringList ids = {});
+  /// The overlay's runs and their rankings, as computed (empty when one run is shown).
+  const std::vector<std::pair<QString, RunImportance>>& overlay() const { return m_overlay; }
   /// Duplicates the run without its k least important features (by the permutation ranking
   /// shown) and trains it; the new run's id, or empty (the reason in message()).
   QString trainWithoutBottom(int k);
@@ -98,6 +105,8 @@ class InsightPanel : public QWidget {
   const std::optional<CalibrationView>& calibration() const { return m_calibration; }
   const std::optional<FoldedWorkingPoint>& workingPoint() const { return m_workingPoint; }
   const std::vector<ImbalanceScanPoint>& scan() const { return m_scanPoints; }
+  /// The scan over r shown (computed now, or the project's saved one for the chosen run).
+  const std::optional<ImbalanceScanRecord>& shownScan() const { return m_scanShown; }
 
  Q_SIGNALS:
   void computed(const QString& view);
@@ -114,10 +123,13 @@ class InsightPanel : public QWidget {
   QWidget* buildScanTab();
   void computeCurrentTab();
   void showImportance();
+  void showOverlay();
   void showCorrelation();
   void showCalibration();
   void showWorkingPoint();
   void showScan();
+  /// Shows the project's saved scan over r of the chosen run (none: an empty chart).
+  void showStoredScan();
   void setMessage(const QString& text, bool error = false);
   void clearViews();
   /// The run's record and stored results, or a message why there are none.
@@ -128,6 +140,7 @@ class InsightPanel : public QWidget {
     std::vector<std::string> features;
   };
   std::optional<RunData> runData(const QString& view);
+  std::optional<RunData> runDataFor(const QString& id, const QString& view);
 
   MainWindow* m_window;
   JobRunner* m_jobs;  ///< the training pool (the scan over r trains)
@@ -146,6 +159,8 @@ class InsightPanel : public QWidget {
   QPushButton* m_trainWithout = nullptr;
   std::optional<RunImportance> m_importance;
   QString m_importanceRun;
+  QPushButton* m_overlayButton = nullptr;
+  std::vector<std::pair<QString, RunImportance>> m_overlay;
   QString m_scanRun;
   // Correlations.
   QComboBox* m_corrSelection = nullptr;
@@ -176,6 +191,7 @@ class InsightPanel : public QWidget {
   QTableWidget* m_scanTable = nullptr;
   QPointer<QFutureWatcherBase> m_scanWatcher;
   std::vector<ImbalanceScanPoint> m_scanPoints;
+  std::optional<ImbalanceScanRecord> m_scanShown;
 };
 
 }  // namespace imbw

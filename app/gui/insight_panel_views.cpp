@@ -21,6 +21,7 @@
 #include "app/gui/insight_panel.h"
 #include "app/gui/insight_panel_jobs.h"
 #include "app/gui/main_window.h"
+#include "core/util/error.h"
 #include "widgets/chart_view.h"
 #include "widgets/correlation_heat_map.h"
 #include "widgets/error_bar_chart.h"
@@ -467,6 +468,7 @@ void InsightPanel::startScan() {
   auto data = runData(view);
   if (!data) return;
   m_scanPoints.clear();
+  m_scanShown.reset();
   m_scanRun = QString::fromStdString(data->run.id);
   showScan();
   setMessage(tr("Training “%1” at %2 signal fractions…")
@@ -493,6 +495,15 @@ void InsightPanel::startScan() {
       return;
     }
     m_scanPoints = std::move(*out.value);
+    // Kept in the project (the analysis key "imbalanceScans"): shown again after reopening.
+    AnalysisSession* session = m_window->session();
+    if (const ProjectRun* run = session->project().findRun(m_scanRun.toStdString())) {
+      m_scanShown = ImbalanceScanRecord::fromScan(run->id, run->config.seed, m_scanPoints);
+      auto& extra = session->project().analysis.extra;
+      extra["imbalanceScans"] =
+          withImbalanceScan(extra.value("imbalanceScans", nlohmann::json()), *m_scanShown);
+      session->edited();
+    }
     showScan();
     setMessage({});
     Q_EMIT computed(view);
@@ -516,6 +527,32 @@ void InsightPanel::startScan() {
   }));
 }
 
+void InsightPanel::showStoredScan() {
+  if (m_scanWatcher) return;  // a scan is running: its points come next
+  const QString id = currentRun();
+  std::optional<ImbalanceScanRecord> found;
+  const AnalysisSession* s = m_window->session();
+  if (s->hasProject() && !id.isEmpty()) {
+    try {
+      for (auto& r : imbalanceScanRecords(
+               s->project().analysis.extra.value("imbalanceScans", nlohmann::json())))
+        if (r.runId == id.toStdString()) found = std::move(r);
+    } catch (const Error& e) {
+      setMessage(tr("The project's saved scans over r: %1").arg(QString::fromUtf8(e.what())), true);
+    }
+  }
+  if (!found && m_scanRun == id && m_scanShown) return;  // this run's scan, not yet saved
+  m_scanPoints.clear();
+  m_scanShown = std::move(found);
+  m_scanRun = m_scanShown ? id : QString();
+  if (m_scanShown) {
+    QStringList rs;
+    for (const auto& p : m_scanShown->points) rs << QString::number(p.targetR);
+    m_scanRs->setText(rs.join(QStringLiteral(", ")));  // the fields show what the chart shows
+  }
+  showScan();
+}
+
 void InsightPanel::cancelScan() {
   if (m_scanWatcher) m_scanWatcher->cancel();
 }
@@ -527,22 +564,24 @@ void InsightPanel::showScan() {
   c.color = curveColors()[0];
   m_scanTable->setRowCount(0);
   int row = 0;
-  auto cell = [](const RunResult& r, const char* k, int d) {
-    const auto it = r.aggregate.find(k);
-    return it == r.aggregate.end() ? QStringLiteral("–") : pm(it->second.mean, it->second.std, d);
+  auto cell = [](const std::map<std::string, MeanStd>& m, const char* k, int d) {
+    const auto it = m.find(k);
+    return it == m.end() ? QStringLiteral("–") : pm(it->second.mean, it->second.std, d);
   };
-  for (const ImbalanceScanPoint& p : m_scanPoints) {
-    const auto it = p.result.aggregate.find(key.toStdString());
-    if (it != p.result.aggregate.end() && !p.result.cancelled) {
+  const std::vector<ImbalanceScanRecord::Point> none;
+  const auto& points = m_scanShown ? m_scanShown->points : none;
+  for (const ImbalanceScanRecord::Point& p : points) {
+    const auto it = p.metrics.find(key.toStdString());
+    if (it != p.metrics.end() && !p.cancelled) {
       c.x << p.targetR;
       c.y << it->second.mean;
       c.yError << it->second.std;
     }
     setRow(m_scanTable, row++,
-           {QStringLiteral("%1 %").arg(100 * p.targetR, 0, 'f', 2),
-            QString::number(p.result.heldOutScores.size()), cell(p.result, "ap", 3),
-            cell(p.result, "ap_over_r", 2), cell(p.result, "rejection_at_eff_s_0.2", 1),
-            cell(p.result, "rejection_at_eff_s_0.8", 2)});
+           {QStringLiteral("%1 %").arg(100 * p.targetR, 0, 'f', 2), QString::number(p.events),
+            cell(p.metrics, "ap", 3), cell(p.metrics, "ap_over_r", 2),
+            cell(p.metrics, "rejection_at_eff_s_0.2", 1),
+            cell(p.metrics, "rejection_at_eff_s_0.8", 2)});
   }
   const ProjectRun* run = m_window->session()->project().findRun(m_scanRun.toStdString());
   c.legend = run ? QString::fromStdString(run->name()) : QString();
@@ -551,7 +590,7 @@ void InsightPanel::showScan() {
     const auto [lo, hi] = std::minmax_element(c.x.begin(), c.x.end());
     m_scanChart->chart()->setLogX(*hi / *lo > 20.0);
   }
-  m_scanChart->setCurves(m_scanPoints.empty() ? QList<ErrorBarCurve>{} : QList{c});
+  m_scanChart->setCurves(points.empty() ? QList<ErrorBarCurve>{} : QList{c});
   m_scanChart->chart()->setTitle(tr("%1 against the signal fraction r (mean ± std over folds)")
                                      .arg(m_scanMetric->currentText()));
   m_scanChart->chart()->setAxisTitles(tr("signal fraction r"), m_scanMetric->currentText());

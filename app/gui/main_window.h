@@ -217,6 +217,8 @@ class MainWindow : public QMainWindow {
   /// The Loss and Model panels' configuration, checked (hyper-parameters, loss, resampling).
   std::optional<RunConfig> currentRunConfig(QString* why);
   void applyRunConfig(const RunConfig& config);
+  /// Starts a project run (its controlled imbalance taken from the project when it has none).
+  bool launchRun(const QString& id);
   void refreshCurveClassChoice();
   void refuse(const QString& why);
 

@@ -3,6 +3,7 @@
 // project; the lifecycle after that is RunsController's.
 #include <QStatusBar>
 
+#include "app/gui/class_subsample_box.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/cut_panel.h"
 #include "app/gui/loss_panel.h"
@@ -48,6 +49,19 @@ std::optional<RunConfig> MainWindow::currentRunConfig(QString* why) {
 void MainWindow::applyRunConfig(const RunConfig& spec) {
   m_modelPanel->applyConfig(spec);
   m_lossPanel->applyConfig(spec);
+  if (auto* box = findChild<ClassSubsampleBox*>()) box->takeFromRun(spec);
+}
+
+bool MainWindow::launchRun(const QString& id) {
+  ProjectRun* run = m_session->project().findRun(ss(id));
+  if (!run) return false;
+  // A run trained without a draw of its own takes the project's controlled imbalance.
+  if (QString why; !takeProjectClassSubsample(run->config, m_session->project().analysis, &why)) {
+    refuse(why);  // the project's controlled imbalance is malformed (its box says where)
+    return false;
+  }
+  m_runsCtl->launch(id);
+  return true;
 }
 
 bool MainWindow::startTraining() {
@@ -90,9 +104,9 @@ bool MainWindow::startTraining() {
   m_registry->add(id);
   m_runsPanel->addRow(qs(run.id));
   m_session->edited();
-  m_runsCtl->launch(id);
+  const bool started = launchRun(id);
   selectRuns({id});
-  return true;
+  return started;
 }
 
 bool MainWindow::trainRun(const QString& id) {
@@ -105,8 +119,7 @@ bool MainWindow::trainRun(const QString& id) {
     refuse(tr("the events are not loaded (see the Samples panel)"));
     return false;
   }
-  m_runsCtl->launch(id);
-  return true;
+  return launchRun(id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +189,7 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
       ids << qs(run.id);
     }
   m_session->edited();
-  for (const QString& id : ids) m_runsCtl->launch(id);
+  for (const QString& id : ids) launchRun(id);
   m_scanPanel->refreshChoice();
   m_scanPanel->showScan(qs(scan.id));
   return true;

@@ -66,9 +66,8 @@ void RunsController::launch(const QString& id) {
   entry.watcher = new QFutureWatcher<TrainingOutcome>(this);
   connect(entry.watcher, &QFutureWatcherBase::finished, this, [this, id] { onFinished(id); });
   m_runs->jobPanel()->addJob(id, qs(run.name()));
-  entry.watcher->setFuture(startTrainingJob(
-      *m_jobs, m_session->loaded(), config, run.cut, entry.liveState,
-      m_session->project().analysis.extra.value("classSubsample", nlohmann::json())));
+  entry.watcher->setFuture(
+      startTrainingJob(*m_jobs, m_session->loaded(), config, run.cut, entry.liveState));
   m_runs->updateRow(id);
   if (!m_redrawTimer.isActive()) m_redrawTimer.start();
   Q_EMIT message(tr("Queued %1").arg(qs(run.name())));

@@ -8,9 +8,9 @@
 #include "app/gui/job_runner.h"
 #include "core/analysis/yields.h"
 #include "core/data/feature_matrix.h"
-#include "core/insight/class_subsample.h"
 #include "core/learn/run_engine.h"
 #include "core/project/run_training.h"
+#include "core/resample/class_subsample.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -99,37 +99,29 @@ class JobObserver : public TrainingObserver {
 };
 
 TrainingOutcome train(QPromise<TrainingOutcome>& promise, const LoadedAnalysis& data,
-                      const RunConfig& config, const std::string& cut,
-                      const nlohmann::json& classSubsample, LiveRunState& live) {
+                      const RunConfig& config, const std::string& cut, LiveRunState& live) {
   TrainingOutcome out;
   {
     std::lock_guard lock(live.mutex);
     live.started = true;
     live.stage = "preparing the events";
   }
-  // The controlled imbalance, drawn from every classified event before the cut, as
-  // `imbalance-cli run` draws it (the same events for the same seed).
-  EventTable drawn;
-  const EventTable* events = &data.table;
-  if (!classSubsample.is_null()) {
-    ClassSubsample c;
-    try {
-      c = ClassSubsample::fromJson(classSubsample);
-    } catch (const Error& e) {
-      throw Error(std::string("classSubsample: ") + e.what());
-    }
-    if (!c.empty()) {
-      drawn = applySubsample(c, data.table);
-      events = &drawn;
-    }
-  }
-  const EventTable& table = *events;
+  // The controlled imbalance (config.classSubsample): trainRun draws it from every classified
+  // event before the cut, as `imbalance-cli run` does; the draw is repeated here (cheap, the
+  // same events) for the training pool's Σw per class.
+  const EventTable& table = data.table;
   const std::vector<std::uint8_t> keep = selectEvents(table, cut);
   double signalWeight = 0, backgroundWeight = 0;
-  for (std::size_t i = 0; i < table.size(); ++i)
-    if (keep[i])
-      (table.classIndex[i] == table.signalClass ? signalWeight : backgroundWeight) +=
-          table.weight[i];
+  const auto add = [&](std::size_t i, double w) {
+    if (keep[i]) (table.classIndex[i] == table.signalClass ? signalWeight : backgroundWeight) += w;
+  };
+  if (config.classSubsample && !config.classSubsample->empty()) {
+    const SubsampleResult r =
+        subsampleClasses(*config.classSubsample, table.classNames, table.classIndex, table.weight);
+    for (std::size_t k = 0; k < r.kept.size(); ++k) add(r.kept[k], r.weight[k]);
+  } else {
+    for (std::size_t i = 0; i < table.size(); ++i) add(i, table.weight[i]);
+  }
   JobObserver observer(promise, live, table.classNames, config.modelKind(), signalWeight,
                        backgroundWeight);
   TrainedRun trained = trainRun(table, keep, config, observer);
@@ -302,16 +294,14 @@ std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
 QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,
                                           std::shared_ptr<const LoadedAnalysis> data,
                                           RunConfig config, std::string cut,
-                                          std::shared_ptr<LiveRunState> live,
-                                          nlohmann::json classSubsample) {
+                                          std::shared_ptr<LiveRunState> live) {
   return runner.startTraining<TrainingOutcome>(
       [data = std::move(data), config = std::move(config), cut = std::move(cut),
-       live = std::move(live),
-       classSubsample = std::move(classSubsample)](QPromise<TrainingOutcome>& promise) {
+       live = std::move(live)](QPromise<TrainingOutcome>& promise) {
         // Exceptions never cross the thread: every failure becomes an outcome.
         TrainingOutcome out;
         try {
-          out = train(promise, *data, config, cut, classSubsample, *live);
+          out = train(promise, *data, config, cut, *live);
         } catch (const Cancelled&) {
           out.status = TrainingOutcome::Status::Cancelled;
           out.message = "cancelled";

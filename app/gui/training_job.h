@@ -62,12 +62,11 @@ std::shared_ptr<const RocCurve> liveRoc(const Snapshot& s, double signalWeight,
 
 /// Trains one run in the background (core trainRun, then evaluateRun on the worker): the
 /// events of `data` passing `cut`, with `config.features`. Progress and snapshots flow through
-/// `live`; cancel through the future. `classSubsample` (the project's controlled imbalance,
-/// ClassSubsample JSON; null: none) is drawn from every event of `data` before the cut.
+/// `live`; cancel through the future. `config.classSubsample` (the run's controlled imbalance)
+/// is drawn from every event of `data` before the cut (trainRun).
 QFuture<TrainingOutcome> startTrainingJob(JobRunner& runner,
                                           std::shared_ptr<const LoadedAnalysis> data,
                                           RunConfig config, std::string cut,
-                                          std::shared_ptr<LiveRunState> live,
-                                          nlohmann::json classSubsample = nullptr);
+                                          std::shared_ptr<LiveRunState> live);
 
 }  // namespace imbw

@@ -19,10 +19,11 @@ using nlohmann::json;
 namespace {
 
 // Top-level keys owned by other layers of the same document (GUI project, run configuration).
-// "classSubsample": the controlled imbalance (core/insight/class_subsample.h). "plotLabel": the
-// label block of the plots (a string, lines split at '\n'; app/plots).
-const std::vector<std::string> kOtherLayerKeys = {"project", "ui", "scans", "classSubsample",
-                                                  "plotLabel"};
+// "classSubsample": the controlled imbalance (core/resample/class_subsample.h). "plotLabel": the
+// label block of the plots (a string, lines split at '\n'; app/plots). "imbalanceScans": the
+// finished scans over r (core/insight/imbalance_scan_record.h).
+const std::vector<std::string> kOtherLayerKeys = {"project",        "ui",        "scans",
+                                                  "classSubsample", "plotLabel", "imbalanceScans"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",

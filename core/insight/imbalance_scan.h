@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "core/data/feature_matrix.h"
-#include "core/insight/class_subsample.h"
 #include "core/learn/run_engine.h"
+#include "core/resample/class_subsample.h"
 
 namespace imbw {
 

@@ -84,13 +84,15 @@ nlohmann::json RunConfig::toJson() const {
   j["validation_fraction"] = validationFraction;
   if (transform.kind != InputTransformConfig::Kind::None) j["transform"] = transform.toJson();
   if (calibration.kind != CalibrationConfig::Kind::None) j["calibration"] = calibration.toJson();
+  if (classSubsample) j["class_subsample"] = classSubsample->toJson();
   return j;
 }
 
 RunConfig RunConfig::fromJson(const nlohmann::json& j) {
-  learn_util::checkKeys(j, "run",
-                        {"name", "features", "model", "loss", "resample", "folds", "seed",
-                         "threads", "validation_fraction", "transform", "calibration"});
+  learn_util::checkKeys(
+      j, "run",
+      {"name", "features", "model", "loss", "resample", "folds", "seed", "threads",
+       "validation_fraction", "transform", "calibration", "class_subsample"});
   RunConfig c;
   learn_util::get(j, "name", c.name);
   learn_util::get(j, "features", c.features);
@@ -122,6 +124,12 @@ RunConfig RunConfig::fromJson(const nlohmann::json& j) {
   } catch (const Error& e) {
     throw Error("run '" + c.name + "': " + e.what());
   }
+  try {
+    if (j.contains("class_subsample"))
+      c.classSubsample = ClassSubsample::fromJson(j.at("class_subsample"));
+  } catch (const Error& e) {
+    throw Error("run '" + c.name + "': class_subsample: " + e.what());
+  }
   if (c.folds < 2) throw Error("run '" + c.name + "': folds must be at least 2");
   if (c.threads < 1) throw Error("run '" + c.name + "': threads must be at least 1");
   if (c.validationFraction >= 0.5)
@@ -147,6 +155,16 @@ std::vector<RunConfig> runConfigsFromJson(const nlohmann::json& runs) {
     }
   }
   return out;
+}
+
+ClassSubsample classSubsampleFor(const RunConfig& config, const nlohmann::json& projectSubsample) {
+  if (config.classSubsample) return *config.classSubsample;
+  if (projectSubsample.is_null()) return {};
+  try {
+    return ClassSubsample::fromJson(projectSubsample);
+  } catch (const Error& e) {
+    throw Error(std::string("classSubsample: ") + e.what());
+  }
 }
 
 }  // namespace imbw

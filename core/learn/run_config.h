@@ -2,12 +2,14 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/eval/recalibration.h"
 #include "core/learn/input_transform.h"
 #include "core/loss/loss.h"
+#include "core/resample/class_subsample.h"
 #include "core/resample/resample_config.h"
 
 namespace imbw {
@@ -15,7 +17,7 @@ namespace imbw {
 /// One entry of an analysis file's "runs" list: which model, with which loss and resampling,
 /// on which features, over how many folds. JSON keys: name, features, model, loss, resample,
 /// folds, seed, threads, validation_fraction, and (issue 13; written only when set) transform,
-/// calibration. The loss may say "alpha": "1-r", meaning
+/// calibration, class_subsample. The loss may say "alpha": "1-r", meaning
 /// α = 1 − r with r the weighted signal fraction of each training fold (the paper's weighting).
 struct RunConfig {
   std::string name;                           ///< display name; empty: derived from the model
@@ -35,6 +37,10 @@ struct RunConfig {
   InputTransformConfig transform;
   /// Score recalibration of each fold's model ({"kind": "none"} = raw scores).
   CalibrationConfig calibration;
+  /// The controlled imbalance this run is trained with (ClassSubsample JSON under
+  /// "class_subsample"; an empty one = no draw). Not set: the project's "classSubsample" applies
+  /// (files written before runs kept their own); see classSubsampleFor().
+  std::optional<ClassSubsample> classSubsample;
 
   std::string displayName() const;
   std::string modelKind() const;
@@ -52,5 +58,10 @@ struct RunConfig {
 
 /// Reads an analysis file's "runs" list (throws imbw::Error naming the entry that is wrong).
 std::vector<RunConfig> runConfigsFromJson(const nlohmann::json& runs);
+
+/// The controlled imbalance a run is trained with: its own when it has one, else the analysis
+/// option "classSubsample" (`projectSubsample`, JSON; null when the project has none). Empty
+/// (no draw) when neither says anything. Throws imbw::Error naming the key that is wrong.
+ClassSubsample classSubsampleFor(const RunConfig& config, const nlohmann::json& projectSubsample);
 
 }  // namespace imbw

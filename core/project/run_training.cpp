@@ -12,6 +12,7 @@
 #include "core/data/feature_matrix_rows.h"
 #include "core/learn/model.h"
 #include "core/learn/pipeline_model.h"
+#include "core/resample/class_subsample.h"
 #include "core/util/error.h"
 #include "core/util/memory_budget.h"
 
@@ -93,13 +94,42 @@ std::pair<std::string, std::string> modelBytes(const Model& model, const std::st
 
 }  // namespace
 
-TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
+void resolveClassSubsample(RunConfig& config, const Analysis& analysis) {
+  if (config.classSubsample) return;
+  ClassSubsample c =
+      classSubsampleFor(config, analysis.extra.value("classSubsample", nlohmann::json()));
+  if (!c.empty()) config.classSubsample = std::move(c);
+}
+
+TrainedRun trainRun(const EventTable& tableIn, std::span<const std::uint8_t> keepIn,
                     const RunConfig& configIn, TrainingObserver& observer,
                     const std::vector<int>& onlyFolds) {
-  if (!keep.empty() && keep.size() != table.size())
+  if (!keepIn.empty() && keepIn.size() != tableIn.size())
     throw Error("run '" + configIn.displayName() + "': the selection has " +
-                std::to_string(keep.size()) + " entries for " + std::to_string(table.size()) +
+                std::to_string(keepIn.size()) + " entries for " + std::to_string(tableIn.size()) +
                 " events");
+  // The controlled imbalance: drawn from every event of the table, before the cut.
+  const EventTable* source = &tableIn;
+  std::span<const std::uint8_t> keep = keepIn;
+  EventTable drawn;
+  std::vector<std::uint8_t> drawnKeep;
+  if (configIn.classSubsample && !configIn.classSubsample->empty()) {
+    SubsampleResult r;
+    try {
+      drawn = applySubsample(*configIn.classSubsample, tableIn, &r);
+    } catch (const Error& e) {
+      throw Error("run '" + configIn.displayName() + "': class_subsample: " + e.what());
+    }
+    if (drawn.eventIndex.size() != drawn.size())  // rows still name the events of `tableIn`
+      drawn.eventIndex.assign(r.kept.begin(), r.kept.end());
+    if (!keepIn.empty()) {
+      drawnKeep.resize(r.kept.size());
+      for (std::size_t i = 0; i < r.kept.size(); ++i) drawnKeep[i] = keepIn[r.kept[i]];
+      keep = drawnKeep;
+    }
+    source = &drawn;
+  }
+  const EventTable& table = *source;
   if (configIn.features.empty())
     throw Error("run '" + configIn.displayName() + "': no features given");
   std::vector<std::size_t> rows;
@@ -179,6 +209,7 @@ TrainedRun trainProjectRun(Project& project, const std::string& id, const EventT
   if (!run) throw Error("the project has no run '" + id + "'");
   RunConfig config = run->config;
   if (config.features.empty()) config.features = project.analysis.features;
+  resolveClassSubsample(config, project.analysis);
   const std::vector<std::uint8_t> keep = selectEvents(table, run->cut);
   TrainedRun trained;
   try {

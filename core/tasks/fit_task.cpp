@@ -7,7 +7,6 @@
 
 #include "core/analysis/analysis_loader.h"
 #include "core/analysis/yields.h"
-#include "core/insight/class_subsample.h"
 #include "core/learn/model.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
@@ -117,15 +116,7 @@ EventTable loadProjectEvents(const Project& project, std::vector<std::string>* w
   }
   LoadedAnalysis loaded = loadAnalysis(project.analysis, options);
   if (warnings) *warnings = loaded.warnings;
-  const auto it = project.analysis.extra.find("classSubsample");
-  if (it == project.analysis.extra.end()) return std::move(loaded.table);
-  ClassSubsample cfg;
-  try {
-    cfg = ClassSubsample::fromJson(*it);
-  } catch (const Error& e) {
-    throw Error("'" + project.analysis.name + "': classSubsample: " + e.what());
-  }
-  return applySubsample(cfg, loaded.table, nullptr);
+  return std::move(loaded.table);
 }
 
 void runFitTask(const FitTaskSpec& spec, TrainingObserver& observer, const EventTable* table) {
@@ -154,6 +145,7 @@ void runFitTask(const FitTaskSpec& spec, TrainingObserver& observer, const Event
   RunConfig config = run->config;
   if (config.features.empty()) config.features = project.analysis.features;
   config.threads = spec.threads;
+  resolveClassSubsample(config, project.analysis);
   EventTable own;
   if (!table) {
     own = loadProjectEvents(project, nullptr, {spec.runId});

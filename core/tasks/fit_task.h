@@ -37,7 +37,7 @@ std::vector<FitTaskSpec> fitTasksForRun(const std::string& projectPath, const Pr
 
 /// The events a project's runs train on, read exactly as `imbalance-cli run` reads them:
 /// every classified event before the cut (each run applies its own), the runs' feature
-/// columns kept, then the project's controlled imbalance ("classSubsample") if it has one.
+/// columns kept (each run draws its controlled imbalance from these in trainRun).
 /// `runIds`: only these runs' feature columns are kept (all runs' when empty; the rows do not
 /// depend on it, so a run trains on the same events either way). `warnings` (optional) gets
 /// the loader's warnings.

@@ -8,6 +8,7 @@
 
 #include "core/analysis/yields.h"
 #include "core/learn/model.h"
+#include "core/project/run_training.h"
 #include "core/tasks/task_merge.h"
 #include "core/util/error.h"
 
@@ -67,6 +68,7 @@ std::vector<TrainedRun> runTasksConcurrently(Project& project, const std::vector
     RunConfig c = run->config;
     if (c.features.empty()) c.features = project.analysis.features;
     c.threads = std::max(1, plan.threadsPerFit);
+    resolveClassSubsample(c, project.analysis);
     configs.push_back(c);
     keeps.push_back(selectEvents(table, run->cut));
     for (int k = 0; k < c.folds; ++k) tasks.push_back({r, k});

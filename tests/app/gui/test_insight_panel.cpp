@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -21,11 +22,13 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <array>
 #include <cmath>
 
 #include "app/gui/class_subsample_box.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/run_registry.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "tests/timing_bounds.h"
@@ -33,6 +36,7 @@
 #include "widgets/correlation_heat_map.h"
 #include "widgets/error_bar_chart.h"
 #include "widgets/importance_chart.h"
+#include "widgets/yields_table.h"
 
 using namespace imbw;
 
@@ -346,6 +350,63 @@ class TestInsightPanel : public QObject {
     screenshot("insight_scan");
   }
 
+  // The scan over r is kept in the project: saved, opened in a new window, the same points
+  // are shown without training anything.
+  void scanIsSavedWithTheProject() {
+    QVERIFY(m_panel->shownScan());
+    const ImbalanceScanRecord shown = *m_panel->shownScan();
+    QCOMPARE(shown.runId, m_runId.toStdString());
+    QCOMPARE(shown.points.size(), m_panel->scan().size());
+    for (std::size_t i = 0; i < shown.points.size(); ++i) {
+      QCOMPARE(shown.points[i].targetR, m_panel->scan()[i].targetR);
+      QCOMPARE(shown.points[i].metrics.at("ap").mean,
+               m_panel->scan()[i].result.aggregate.at("ap").mean);
+    }
+    QStringList table;
+    for (int r = 0; r < m_panel->scanTable()->rowCount(); ++r)
+      for (int c = 0; c < m_panel->scanTable()->columnCount(); ++c)
+        table << m_panel->scanTable()->item(r, c)->text();
+    const QString path = m_dir.filePath("with_scan.json");
+    QVERIFY(m_window->saveProject(path));
+
+    MainWindow reopened;
+    reopened.resize(1366, 768);
+    reopened.show();
+    QSignalSpy evaluated(&reopened, &MainWindow::storedRunsEvaluated);
+    reopened.openFile(path);
+    QVERIFY(evaluated.wait(120000));
+    auto* panel = reopened.findChild<InsightPanel*>();
+    QVERIFY(panel);
+    QSignalSpy trained(&reopened, &MainWindow::runFinished);
+    reopened.plotTabs()->setCurrentWidget(panel);
+    panel->tabs()->setCurrentIndex(4);
+    QVERIFY(panel->setRun(m_runId));
+    QTest::qWait(100);
+    QVERIFY(panel->scan().empty());  // nothing computed: the points come from the file
+    QVERIFY(panel->shownScan());
+    const ImbalanceScanRecord& back = *panel->shownScan();
+    QCOMPARE(back.points.size(), shown.points.size());
+    for (std::size_t i = 0; i < back.points.size(); ++i) {
+      QCOMPARE(back.points[i].targetR, shown.points[i].targetR);
+      QCOMPARE(back.points[i].events, shown.points[i].events);
+      for (const auto& [key, v] : shown.points[i].metrics) {
+        QCOMPARE(back.points[i].metrics.at(key).mean, v.mean);
+        QVERIFY(std::isnan(v.std) ? std::isnan(back.points[i].metrics.at(key).std)
+                                  : back.points[i].metrics.at(key).std == v.std);
+      }
+    }
+    QStringList again;
+    for (int r = 0; r < panel->scanTable()->rowCount(); ++r)
+      for (int c = 0; c < panel->scanTable()->columnCount(); ++c)
+        again << panel->scanTable()->item(r, c)->text();
+    QCOMPARE(again, table);
+    QCOMPARE(panel->scanChart()->curves().size(), 1);
+    QCOMPARE(panel->scanChart()->curves().front().x.size(), 2);
+    QCOMPARE(panel->scanRsEdit()->text(), QString("0.2, 0.05"));
+    QCOMPARE(trained.size(), 0);
+    QCOMPARE(reopened.activeRuns(), 0);
+  }
+
   void trainsAgainWithoutTheBottomFeatures() {
     m_panel->tabs()->setCurrentIndex(0);
     QVERIFY(m_panel->importance());
@@ -377,6 +438,79 @@ class TestInsightPanel : public QObject {
     QVERIFY(m_panel->setRun(id));
   }
 
+  // Two runs selected in the runs table, ranked together: one series per run in the run's
+  // colour, the features in the first run's order (the reduced run has no bar for the three
+  // features it lacks), each run's numbers those of the CLI / of its own ranking.
+  void importanceOfSelectedRunsOverlaid() {
+    m_panel->tabs()->setCurrentIndex(0);
+    m_panel->repeatsBox()->setValue(3);
+    m_panel->importanceMetricBox()->setCurrentIndex(0);  // AP, as importanceEqualsTheCli
+    QString reduced;
+    for (const ProjectRun& r : m_window->session()->project().runs)
+      if (QString::fromStdString(r.name()).startsWith("gbdt without "))
+        reduced = QString::fromStdString(r.id);
+    QVERIFY(!reduced.isEmpty());
+    m_window->selectRuns({m_runId, reduced});
+    QCOMPARE(m_window->selectedRuns().size(), 2);
+    QVERIFY(compute("importance", [this] { QVERIFY(m_panel->overlayRuns()); }));
+    const auto& overlay = m_panel->overlay();
+    QCOMPARE(overlay.size(), std::size_t{2});
+    ImportanceChart* chart = m_panel->permutationChart();
+    QCOMPARE(chart->series().size(), 2);
+    // The full run's bars: the CLI's numbers (importance.json of importanceEqualsTheCli).
+    const QJsonObject j = readJson(m_dir.filePath("importance.json"));
+    const QJsonArray names = j["features"].toArray();
+    QVERIFY(!names.isEmpty());
+    const QStringList shown = chart->features();
+    QCOMPARE(shown.size(), names.size());
+    const auto cliMean = [&](const QString& f) {
+      for (qsizetype i = 0; i < names.size(); ++i)
+        if (names[i].toString() == f) return j["permutation"]["mean"][i].toDouble();
+      return std::nan("");
+    };
+    const RunImportance& second = overlay[1].second;
+    QCOMPARE(second.permutation.features.size(), std::size_t(names.size() - 3));
+    int missing = 0;
+    for (qsizetype i = 0; i < shown.size(); ++i) {
+      const ImportanceBar& a = chart->series()[0].bars[i];
+      const ImportanceBar& b = chart->series()[1].bars[i];
+      QCOMPARE(a.feature, shown[i]);
+      QCOMPARE(b.feature, shown[i]);
+      QVERIFY2(near(a.value, cliMean(shown[i]), 1e-9), qPrintable(shown[i]));
+      if (i > 0) QVERIFY(a.value <= chart->series()[0].bars[i - 1].value);  // one order
+      const auto it = std::find(second.permutation.features.begin(),
+                                second.permutation.features.end(), shown[i].toStdString());
+      if (it == second.permutation.features.end()) {
+        QVERIFY(std::isnan(b.value));
+        ++missing;
+      } else {
+        const auto k = static_cast<std::size_t>(it - second.permutation.features.begin());
+        QCOMPARE(b.value, second.permutation.mean[k]);
+        QCOMPARE(b.error, second.permutation.std[k]);
+      }
+    }
+    QCOMPARE(missing, 3);
+    // Each series in its run's colour from the registry, and drawn: its pixels are there.
+    const QImage image = chart->grab().toImage();
+    for (int s = 0; s < 2; ++s) {
+      const RunEntry* e = m_window->registry()->find(overlay[static_cast<std::size_t>(s)].first);
+      QVERIFY(e && e->colored);
+      QCOMPARE(chart->series()[s].color, e->plot.color);
+      int pixels = 0;
+      for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+          if (image.pixelColor(x, y).rgb() == e->plot.color.rgb()) ++pixels;
+      QVERIFY2(pixels > 100, qPrintable(QString("series %1: %2 pixels").arg(s).arg(pixels)));
+    }
+    QVERIFY(chart->series()[0].color != chart->series()[1].color);
+    screenshot("insight_overlay");
+    // One run selected: nothing to overlay, said so.
+    m_window->selectRuns({m_runId});
+    QSignalSpy failed(m_panel, &InsightPanel::failed);
+    QVERIFY(!m_panel->overlayRuns());
+    QCOMPARE(failed.size(), 1);
+  }
+
   void classSubsampleChosenInTheWindowTrainsAsTheCli() {
     // The controlled imbalance set in the Imbalance and loss panel: 30 % of the "other" events,
     // seed 3. A run trained in the window and the same project run by the CLI (which applies
@@ -405,6 +539,35 @@ class TestInsightPanel : public QObject {
     QVERIFY2(std::abs(double(otherDrawn) / double(otherFull) - 0.3) < 0.02,
              qPrintable(QString("%1 of %2").arg(otherDrawn).arg(otherFull)));
 
+    // The main yields table shows the draw after the cut, per class: the events and Σw the
+    // run was trained on (its stored events, counted here).
+    YieldsTable* yields = m_window->yieldsTable();
+    QVERIFY(yields->showsDrawn());
+    std::array<qint64, 2> events{0, 0};
+    std::array<double, 2> sumW{0, 0};
+    for (std::size_t k = 0; k < drawn->size(); ++k) {
+      events[static_cast<std::size_t>(drawn->classIndex[k])] += 1;
+      sumW[static_cast<std::size_t>(drawn->classIndex[k])] += drawn->weight[k];
+    }
+    for (int c = 0; c < 2; ++c) {
+      QCOMPARE(yields->cellText(c, 5).toLongLong(), events[static_cast<std::size_t>(c)]);
+      const double shown =
+          yields->cellText(c, 6).section(QString::fromUtf8(" ± "), 0, 0).toDouble();
+      QVERIFY2(near(shown, sumW[static_cast<std::size_t>(c)], 1e-4),
+               qPrintable(yields->cellText(c, 6)));
+    }
+    QVERIFY2(near(yields->cellText(2, 5).toDouble(),
+                  double(events[1]) / double(events[0] + events[1]), 1e-4),
+             qPrintable(yields->cellText(2, 5)));
+    // The run keeps the draw it was trained with (its own class_subsample). The project's box
+    // then goes back to "all": new runs take that, the trained run keeps its own, and the CLI
+    // below must draw from the run's configuration alone.
+    const ProjectRun* trained = m_window->session()->project().findRun(id.toStdString());
+    QVERIFY(trained && trained->config.classSubsample);
+    QCOMPARE(trained->config.classSubsample->toJson(), expected);
+    box->setKeep("other", 1.0);
+    QVERIFY(!m_window->session()->project().analysis.extra.contains("classSubsample"));
+    QVERIFY(!yields->showsDrawn());
     const QString path = m_dir.filePath("subsampled.json");
     QVERIFY(m_window->saveProject(path));
     const imbw::Project saved = imbw::Project::load(path.toStdString());
@@ -426,6 +589,15 @@ class TestInsightPanel : public QObject {
     const auto cliStored = imbw::readRunStore(imbw::sidecarPath(path.toStdString()));
     QCOMPARE(cliStored.at(id.toStdString())->eventIndex, drawn->eventIndex);
     QCOMPARE(cliStored.at(id.toStdString())->score, drawn->score);
+    // "Use this configuration" brings the run's draw back to the box (and the project).
+    m_window->selectRuns({id});
+    QPushButton* use = nullptr;
+    for (auto* b : m_window->findChildren<QPushButton*>())
+      if (b->text() == "Use configuration") use = b;
+    QVERIFY(use);
+    use->click();
+    QCOMPARE(m_window->session()->project().analysis.extra.at("classSubsample"), expected);
+    QVERIFY2(box->countsText().contains("other: 9493 → "), qPrintable(box->countsText()));
     // "all" again removes the key.
     box->setKeep("other", 1.0);
     QVERIFY(!m_window->session()->project().analysis.extra.contains("classSubsample"));

@@ -9,14 +9,15 @@
 
 #include "core/eval/recalibration.h"
 #include "core/eval/significance.h"
-#include "core/insight/class_subsample.h"
 #include "core/insight/imbalance_scan.h"
+#include "core/insight/imbalance_scan_record.h"
 #include "core/insight/permutation_importance.h"
 #include "core/insight/tree_importance.h"
 #include "core/insight/working_point_choice.h"
 #include "core/learn/model.h"
 #include "core/learn/run_calibration.h"
 #include "core/learn/run_engine.h"
+#include "core/resample/class_subsample.h"
 #include "core/resample/resampler.h"
 #include "core/util/error.h"
 #include "tests/core/learn/toy_data.h"
@@ -266,6 +267,54 @@ class TestInsightCases : public QObject {
     QVERIFY(scan[1].result.aggregate.at("ap_over_r").mean >
             scan[0].result.aggregate.at("ap_over_r").mean);
     QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::imbalanceScan(data, rc, {0.5, 1.0}, quiet));
+
+    // As the project keeps it: through JSON and back, every number the view shows.
+    const auto record = imbw::ImbalanceScanRecord::fromScan("r4", 7, scan);
+    const nlohmann::json list = imbw::withImbalanceScan(nullptr, record);
+    const auto back = imbw::imbalanceScanRecords(nlohmann::json::parse(list.dump()));
+    QCOMPARE(back.size(), std::size_t{1});
+    QCOMPARE(back[0].runId, std::string("r4"));
+    QCOMPARE(back[0].seed, std::uint64_t{7});
+    QCOMPARE(back[0].points.size(), scan.size());
+    for (std::size_t i = 0; i < scan.size(); ++i) {
+      const auto& p = back[0].points[i];
+      QCOMPARE(p.targetR, scan[i].targetR);
+      QCOMPARE(p.countR, scan[i].countR);
+      QCOMPARE(p.events, static_cast<std::uint64_t>(scan[i].result.heldOutScores.size()));
+      QCOMPARE(p.subsample.toJson(), scan[i].subsample.toJson());
+      QCOMPARE(p.metrics.size(), scan[i].result.aggregate.size());
+      for (const auto& [key, v] : scan[i].result.aggregate) {
+        QCOMPARE(p.metrics.at(key).mean, v.mean);
+        QCOMPARE(p.metrics.at(key).n, v.n);
+        if (std::isnan(v.std))
+          QVERIFY(std::isnan(p.metrics.at(key).std));  // JSON null, read back as NaN
+        else
+          QCOMPARE(p.metrics.at(key).std, v.std);
+      }
+    }
+    // A second scan of the same run replaces the first; another run's is kept beside it.
+    auto other = record;
+    other.runId = "r5";
+    nlohmann::json two = imbw::withImbalanceScan(list, other);
+    auto again = record;
+    again.points.resize(1);
+    two = imbw::withImbalanceScan(two, again);
+    const auto both = imbw::imbalanceScanRecords(two);
+    QCOMPARE(both.size(), std::size_t{2});
+    QCOMPARE(both[0].runId, std::string("r4"));
+    QCOMPARE(both[0].points.size(), std::size_t{1});
+    QCOMPARE(both[1].runId, std::string("r5"));
+    // A damaged entry names itself.
+    nlohmann::json bad = list;
+    bad[0]["points"][1]["r"] = 1.5;
+    try {
+      imbw::imbalanceScanRecords(bad);
+      QFAIL("accepted r = 1.5");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(QString(e.what()).contains("imbalanceScans[0]") &&
+                   QString(e.what()).contains("point 2") && QString(e.what()).contains("1.5"),
+               e.what());
+    }
   }
 
   void calibrationConfigAndErrors() {

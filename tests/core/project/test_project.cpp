@@ -187,6 +187,90 @@ class TestProject : public QObject {
     }
   }
 
+  // A run keeps the controlled imbalance it is trained with ("class_subsample" in its
+  // configuration); a record without one reads and writes as before, and then the project's
+  // "classSubsample" applies (files written before runs kept their own).
+  void runKeepsItsControlledImbalance() {
+    imbw::ProjectRun r;
+    r.id = "r1";
+    r.config.name = "gbdt";
+    const json plain = r.toJson();
+    QVERIFY(!plain.at("config").contains("class_subsample"));
+    QVERIFY(!imbw::ProjectRun::fromJson(plain, 0).config.classSubsample);
+    const json own = {
+        {"seed", 4}, {"rescaleWeights", true}, {"classes", {{"background", {{"count", 300}}}}}};
+    r.config.classSubsample = imbw::ClassSubsample::fromJson(own);
+    const json record = r.toJson();
+    QCOMPARE(record.at("config").at("class_subsample"), own);
+    const imbw::ProjectRun back = imbw::ProjectRun::fromJson(record, 0);
+    QCOMPARE(back.toJson().dump(), record.dump());
+    json bad = record;
+    bad["config"]["class_subsample"]["classes"]["background"] = {{"fraction", 2}};
+    try {
+      imbw::ProjectRun::fromJson(bad, 2);
+      QFAIL("accepted a fraction of 2");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(
+          QString(e.what()).contains("class_subsample") && QString(e.what()).contains("background"),
+          e.what());
+    }
+
+    // Trained: exactly 300 background events (of every one before the draw; no cut), every
+    // signal event, and with rescaleWeights the kept background's Σw is the full Σw.
+    const imbw::EventTable table = toyTable(900, 5);
+    imbw::RunConfig c;
+    imbw::Project p = toyProject(table, &c, {{"kind", "logistic"}, {"max_iterations", 20}});
+    c.classSubsample = imbw::ClassSubsample::fromJson(own);
+    const std::string ownId = p.addRun(c, "").id;
+    Silent quiet;
+    const auto counts = [&](const imbw::StoredRun& s, std::size_t* bg, std::size_t* sig,
+                            double* bgWeight) {
+      *bg = *sig = 0;
+      *bgWeight = 0;
+      for (std::size_t k = 0; k < s.size(); ++k) {
+        (s.classIndex[k] == 0 ? *bg : *sig) += 1;
+        if (s.classIndex[k] == 0) *bgWeight += s.weight[k];
+      }
+    };
+    std::size_t allBg = 0, allSig = 0;
+    double allBgWeight = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      (table.classIndex[i] == 0 ? allBg : allSig) += 1;
+      if (table.classIndex[i] == 0) allBgWeight += table.weight[i];
+    }
+    const imbw::TrainedRun a = imbw::trainProjectRun(p, ownId, table, quiet);
+    QVERIFY(a.stored);
+    std::size_t bg = 0, sig = 0;
+    double bgWeight = 0;
+    counts(*a.stored, &bg, &sig, &bgWeight);
+    QCOMPARE(bg, std::size_t{300});
+    QCOMPARE(sig, allSig);
+    QVERIFY2(std::abs(bgWeight - allBgWeight) < 1e-9 * std::abs(allBgWeight),
+             qPrintable(QString("%1 vs %2").arg(bgWeight).arg(allBgWeight)));
+    for (std::size_t k = 0; k < a.stored->size(); ++k) {  // each event named by its file row
+      const std::size_t row = static_cast<std::size_t>(a.stored->eventIndex[k] - 1000);
+      QCOMPARE(a.stored->classIndex[k], table.classIndex[row]);
+    }
+
+    // The same draw given by the project instead: a run without its own takes it.
+    imbw::RunConfig legacy = c;
+    legacy.classSubsample.reset();
+    p.analysis.extra["classSubsample"] = own;
+    const std::string legacyId = p.addRun(legacy, "").id;
+    const imbw::TrainedRun b = imbw::trainProjectRun(p, legacyId, table, quiet);
+    QVERIFY(b.stored);
+    QCOMPARE(b.stored->eventIndex, a.stored->eventIndex);
+    QCOMPARE(b.stored->weight, a.stored->weight);
+    QCOMPARE(b.stored->score, a.stored->score);
+    // A run whose own says "no draw" ignores the project's.
+    imbw::RunConfig none = c;
+    none.classSubsample = imbw::ClassSubsample{};
+    const std::string noneId = p.addRun(none, "").id;
+    const imbw::TrainedRun n = imbw::trainProjectRun(p, noneId, table, quiet);
+    QVERIFY(n.stored);
+    QCOMPARE(n.stored->size(), table.size());
+  }
+
   void trainedRunSurvivesTheSidecar() {
     const imbw::EventTable table = toyTable(900, 3);
     imbw::RunConfig c;

@@ -1,4 +1,4 @@
-#include "core/insight/class_subsample.h"
+#include "core/resample/class_subsample.h"
 
 #include <algorithm>
 #include <cmath>
