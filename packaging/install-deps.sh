@@ -5,8 +5,8 @@
 #   bash packaging/install-deps.sh --bench  also the Python peers used by bench/
 #   bash packaging/install-deps.sh --fixtures  also what regenerates the reader's committed
 #                                              fixtures (tests/core/data/fixtures/make_fixtures.py)
-#   bash packaging/install-deps.sh --fuzz   also clang + libFuzzer and h5py for fuzz/run.sh (not
-#                                           needed by CI)
+#   bash packaging/install-deps.sh --fuzz   also clang + libFuzzer and h5py for fuzz/run.sh, and
+#                                           LLVM's OpenMP for packaging/tsan.sh (not needed by CI)
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -28,6 +28,7 @@ BENCH_PKGS=(
 )
 FUZZ_PKGS=(
   clang libclang-rt-14-dev        # libFuzzer runtime and the sanitizers for clang
+  libomp-dev                      # LLVM's OpenMP with Archer (TSan-aware), for packaging/tsan.sh
   python3 python3-numpy python3-h5py  # fuzz/make_seeds.sh writes the reader's seed files
 )
 

@@ -28,6 +28,7 @@
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "tests/app/gui/stall_ticker.h"
+#include "tests/timing_bounds.h"
 #include "widgets/alpha_gamma_heat_map.h"
 #include "widgets/chart_view.h"
 #include "widgets/cut_editor.h"
@@ -416,7 +417,8 @@ class TestProjectSession : public QObject {
     ticker.stop();
     const qint64 maxGap = ticker.maxGap();
     qInfo("largest event-loop gap opening a 3-class analysis: %lld ms", maxGap);
-    QVERIFY2(maxGap < 50, qPrintable(QString("event loop stalled %1 ms").arg(maxGap)));
+    QVERIFY2(maxGap < imbw::test::kEventLoopGapBoundMs,
+             qPrintable(QString("event loop stalled %1 ms").arg(maxGap)));
     QCOMPARE(w.currentYields()->perClass.size(), std::size_t{3});
     QCOMPARE(w.yieldsTable()->rowCount(), 5);  // 3 classes, total, ratio
     QVERIFY(w.runKeys().isEmpty());            // the first analysis's runs are gone

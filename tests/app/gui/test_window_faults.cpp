@@ -24,6 +24,7 @@
 #include "app/gui/main_window.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
+#include "tests/timing_bounds.h"
 
 using namespace imbw;
 
@@ -184,7 +185,8 @@ class TestWindowFaults : public QObject {
       QElapsedTimer t;
       t.start();
       delete w;
-      QVERIFY2(t.elapsed() < 2000, qPrintable(QString("closing took %1 ms").arg(t.elapsed())));
+      QVERIFY2(t.elapsed() < imbw::test::kCloseBoundMs,
+               qPrintable(QString("closing took %1 ms").arg(t.elapsed())));
     }
     for (const int after : {0, 30, 100, 250, 600}) {
       forgetProbedFiles();
@@ -196,7 +198,7 @@ class TestWindowFaults : public QObject {
       QElapsedTimer t;
       t.start();
       delete w;
-      QVERIFY2(t.elapsed() < 2000,
+      QVERIFY2(t.elapsed() < imbw::test::kCloseBoundMs,
                qPrintable(
                    QString("closing %1 ms into the load took %2 ms").arg(after).arg(t.elapsed())));
     }
