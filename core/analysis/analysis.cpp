@@ -20,9 +20,10 @@ namespace {
 
 // Top-level keys owned by other layers of the same document (GUI project, run configuration).
 // "classSubsample": the controlled imbalance (core/insight/class_subsample.h). "plotLabel": the
-// label block of the plots (a string, lines split at '\n'; app/plots).
-const std::vector<std::string> kOtherLayerKeys = {"project", "ui", "scans", "classSubsample",
-                                                  "plotLabel"};
+// label block of the plots (a string, lines split at '\n'; app/plots). "weak_studies": the
+// project's weak-supervision studies (core/unsup/weak_study_record.h).
+const std::vector<std::string> kOtherLayerKeys = {"project",        "ui",        "scans",
+                                                  "classSubsample", "plotLabel", "weak_studies"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",
