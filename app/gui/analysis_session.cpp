@@ -64,12 +64,14 @@ std::string AnalysisSession::state() const {
   // What a save writes: the project's JSON and which runs have stored results.
   std::string s = m_project.toJson().dump();
   for (const auto& [id, run] : m_stored) s += "|" + id;
+  for (const auto& [id, study] : m_studies) s += "|study:" + id;
   return s;
 }
 
 void AnalysisSession::newProject(Analysis analysis) {
   m_project = Project{};
   m_stored.clear();
+  m_studies.clear();
   m_path.clear();
   dropEvents();
   m_savedState = state();  // an empty project has nothing to lose
@@ -88,6 +90,7 @@ OpenedProject readProjectFiles(const QString& path) {
   try {
     out.project = Project::load(file);
     out.stored = readRunStore(sidecarPath(file));
+    out.studies = readStudyStore(sidecarPath(file));
   } catch (const std::exception& e) {
     out.error = qs(e.what());
     return out;
@@ -95,6 +98,8 @@ OpenedProject readProjectFiles(const QString& path) {
   // Results of runs the project no longer lists are not shown (and dropped at the next save).
   for (auto it = out.stored.begin(); it != out.stored.end();)
     it = out.project.findRun(it->first) ? std::next(it) : out.stored.erase(it);
+  for (auto it = out.studies.begin(); it != out.studies.end();)
+    it = out.project.findStudy(it->first) ? std::next(it) : out.studies.erase(it);
   return out;
 }
 
@@ -108,6 +113,7 @@ QString AnalysisSession::open(const QString& path) {
 void AnalysisSession::adopt(OpenedProject opened) {
   m_project = std::move(opened.project);
   m_stored = std::move(opened.stored);
+  m_studies = std::move(opened.studies);
   m_path = opened.path;
   m_hasProject = true;
   dropEvents();
@@ -125,8 +131,11 @@ QString AnalysisSession::save(const QString& path) {
   for (const auto& [id, run] : m_stored)
     if (const ProjectRun* r = m_project.findRun(id); r && r->status == RunStatus::Done)
       keep[id] = run;
+  StudyStore studies;
+  for (const auto& [id, study] : m_studies)
+    if (const WeakStudy* w = m_project.findStudy(id); w && w->done) studies[id] = study;
   try {
-    writeRunStore(sidecarPath(file), keep);
+    writeRunStore(sidecarPath(file), keep, {}, &studies);
     m_project.save(file);
   } catch (const std::exception& e) {
     return qs(e.what());
@@ -134,6 +143,7 @@ QString AnalysisSession::save(const QString& path) {
   // Sample paths are now relative to the new place, as written.
   m_project.analysis.rebase(ss(QFileInfo(qs(file)).absolutePath()));
   m_stored = std::move(keep);
+  m_studies = std::move(studies);
   m_path = qs(file);
   m_savedState = state();
   edited();
@@ -153,6 +163,7 @@ QString AnalysisSession::recover(const QString& recoveryFile, const QString& ori
 void AnalysisSession::close() {
   m_project = Project{};
   m_stored.clear();
+  m_studies.clear();
   m_path.clear();
   m_hasProject = false;
   dropEvents();
@@ -178,6 +189,15 @@ void AnalysisSession::setStored(const std::string& runId, std::shared_ptr<const 
     m_stored[runId] = std::move(run);
   else
     m_stored.erase(runId);
+  edited();
+}
+
+void AnalysisSession::setStudyResult(const std::string& studyId,
+                                     std::shared_ptr<const StudyResult> result) {
+  if (result)
+    m_studies[studyId] = std::move(result);
+  else
+    m_studies.erase(studyId);
   edited();
 }
 

@@ -39,7 +39,8 @@ struct OpenedProject {
   QString path;  ///< absolute
   Project project;
   std::map<std::string, std::shared_ptr<const StoredRun>> stored;
-  QString error;  ///< names the file and the cause; empty on success
+  StudyStore studies;  ///< the weak-supervision studies' results
+  QString error;       ///< names the file and the cause; empty on success
 };
 OpenedProject readProjectFiles(const QString& path);
 
@@ -96,6 +97,10 @@ class AnalysisSession : public QObject {
     return m_stored;
   }
 
+  /// The weak-supervision studies' results (the sidecar's "studies"), by study id.
+  const StudyStore& studyResults() const { return m_studies; }
+  void setStudyResult(const std::string& studyId, std::shared_ptr<const StudyResult> result);
+
   // The loaded events of the project's analysis.
   std::shared_ptr<const LoadedAnalysis> loaded() const { return m_loaded; }
   const std::vector<SampleInfo>& sampleInfo() const { return m_sampleInfo; }
@@ -124,6 +129,7 @@ class AnalysisSession : public QObject {
   std::string m_savedState;
   bool m_lastModified = false;
   std::map<std::string, std::shared_ptr<const StoredRun>> m_stored;
+  StudyStore m_studies;
   std::shared_ptr<const LoadedAnalysis> m_loaded;
   std::vector<SampleInfo> m_sampleInfo;
   std::shared_ptr<const std::vector<std::string>> m_rawColumns;
