@@ -79,16 +79,19 @@ QString AnalysisSession::displayName() const {
 }
 
 std::string AnalysisSession::stateOf(
-    const Project& project, const std::map<std::string, std::shared_ptr<const StoredRun>>& stored) {
-  // What a save writes: the project's JSON and which runs have stored results.
+    const Project& project, const std::map<std::string, std::shared_ptr<const StoredRun>>& stored,
+    const StudyStore& studies) {
+  // What a save writes: the project's JSON and which runs and studies have stored results.
   std::string s = project.toJson().dump();
   for (const auto& [id, run] : stored) s += "|" + id;
+  for (const auto& [id, study] : studies) s += "|study:" + id;
   return s;
 }
 
 void AnalysisSession::newProject(Analysis analysis) {
   m_project = Project{};
   m_stored.clear();
+  m_studies.clear();
   m_path.clear();
   dropEvents();
   m_savedState = state();  // an empty project has nothing to lose
@@ -107,6 +110,7 @@ OpenedProject readProjectFiles(const QString& path) {
   try {
     out.project = Project::load(file);
     out.stored = readRunStore(sidecarPath(file));
+    out.studies = readStudyStore(sidecarPath(file));
   } catch (const std::exception& e) {
     out.error = qs(e.what());
     return out;
@@ -114,6 +118,8 @@ OpenedProject readProjectFiles(const QString& path) {
   // Results of runs the project no longer lists are not shown (and dropped at the next save).
   for (auto it = out.stored.begin(); it != out.stored.end();)
     it = out.project.findRun(it->first) ? std::next(it) : out.stored.erase(it);
+  for (auto it = out.studies.begin(); it != out.studies.end();)
+    it = out.project.findStudy(it->first) ? std::next(it) : out.studies.erase(it);
   return out;
 }
 
@@ -127,6 +133,7 @@ QString AnalysisSession::open(const QString& path) {
 void AnalysisSession::adopt(OpenedProject opened) {
   m_project = std::move(opened.project);
   m_stored = std::move(opened.stored);
+  m_studies = std::move(opened.studies);
   m_path = opened.path;
   m_hasProject = true;
   dropEvents();
@@ -137,10 +144,12 @@ void AnalysisSession::adopt(OpenedProject opened) {
 
 AnalysisSession::SaveSnapshot AnalysisSession::snapshot() const {
   // Only the results of runs the project still has and that are done.
-  SaveSnapshot snap{m_project, {}};
+  SaveSnapshot snap{m_project, {}, {}};
   for (const auto& [id, run] : m_stored)
     if (const ProjectRun* r = m_project.findRun(id); r && r->status == RunStatus::Done)
       snap.stored[id] = run;
+  for (const auto& [id, study] : m_studies)
+    if (const WeakStudy* w = m_project.findStudy(id); w && w->done) snap.studies[id] = study;
   return snap;
 }
 
@@ -148,7 +157,7 @@ QString AnalysisSession::write(const SaveSnapshot& snap, const std::string& file
   // The results before the project that names them: a crash in between leaves a project
   // whose runs all have their scores.
   try {
-    writeRunStore(sidecarPath(file), snap.stored);
+    writeRunStore(sidecarPath(file), snap.stored, {}, &snap.studies);
     snap.project.save(file);
   } catch (const std::exception& e) {
     return qs(e.what());
@@ -169,8 +178,15 @@ void AnalysisSession::markSaved(SaveSnapshot snap, const std::string& file) {
     else
       ++it;
   }
+  for (auto it = m_studies.begin(); it != m_studies.end();) {
+    const WeakStudy* w = m_project.findStudy(it->first);
+    if (!w || (!w->done && !snap.studies.count(it->first)))
+      it = m_studies.erase(it);
+    else
+      ++it;
+  }
   m_path = qs(file);
-  m_savedState = stateOf(snap.project, snap.stored);
+  m_savedState = stateOf(snap.project, snap.stored, snap.studies);
   edited();
 }
 
@@ -236,6 +252,7 @@ QString AnalysisSession::recover(const QString& recoveryFile, const QString& ori
 void AnalysisSession::close() {
   m_project = Project{};
   m_stored.clear();
+  m_studies.clear();
   m_path.clear();
   m_hasProject = false;
   dropEvents();
@@ -288,6 +305,15 @@ void AnalysisSession::setSignalClass(const std::string& name) {
     m_loaded = loaded;
     m_selection.reset();
   }
+  edited();
+}
+
+void AnalysisSession::setStudyResult(const std::string& studyId,
+                                     std::shared_ptr<const StudyResult> result) {
+  if (result)
+    m_studies[studyId] = std::move(result);
+  else
+    m_studies.erase(studyId);
   edited();
 }
 

@@ -41,7 +41,8 @@ struct OpenedProject {
   QString path;  ///< absolute
   Project project;
   std::map<std::string, std::shared_ptr<const StoredRun>> stored;
-  QString error;  ///< names the file and the cause; empty on success
+  StudyStore studies;  ///< the weak-supervision studies' results
+  QString error;       ///< names the file and the cause; empty on success
 };
 OpenedProject readProjectFiles(const QString& path);
 
@@ -107,6 +108,10 @@ class AnalysisSession : public QObject {
     return m_stored;
   }
 
+  /// The weak-supervision studies' results (the sidecar's "studies"), by study id.
+  const StudyStore& studyResults() const { return m_studies; }
+  void setStudyResult(const std::string& studyId, std::shared_ptr<const StudyResult> result);
+
   // The loaded events of the project's analysis.
   std::shared_ptr<const LoadedAnalysis> loaded() const { return m_loaded; }
   const std::vector<SampleInfo>& sampleInfo() const { return m_sampleInfo; }
@@ -133,6 +138,7 @@ class AnalysisSession : public QObject {
   struct SaveSnapshot {
     Project project;
     std::map<std::string, std::shared_ptr<const StoredRun>> stored;
+    StudyStore studies;
   };
   struct PendingSave;
   SaveSnapshot snapshot() const;
@@ -142,8 +148,9 @@ class AnalysisSession : public QObject {
   void markSaved(SaveSnapshot snapshot, const std::string& file);
   void takeSaveOutcome();
   static std::string stateOf(const Project& project,
-                             const std::map<std::string, std::shared_ptr<const StoredRun>>& stored);
-  std::string state() const { return stateOf(m_project, m_stored); }
+                             const std::map<std::string, std::shared_ptr<const StoredRun>>& stored,
+                             const StudyStore& studies);
+  std::string state() const { return stateOf(m_project, m_stored, m_studies); }
 
   bool m_hasProject = false;
   Project m_project;
@@ -151,6 +158,7 @@ class AnalysisSession : public QObject {
   std::string m_savedState;
   bool m_lastModified = false;
   std::map<std::string, std::shared_ptr<const StoredRun>> m_stored;
+  StudyStore m_studies;
   std::shared_ptr<const LoadedAnalysis> m_loaded;
   std::vector<SampleInfo> m_sampleInfo;
   std::shared_ptr<const std::vector<std::string>> m_rawColumns;

@@ -609,7 +609,7 @@ bool MainWindow::autosaveNow() {
     // results of its trained runs.
     Project copy = m_session->project();
     copy.analysis.rebase(ss(recoveryDir()));
-    writeRunStore(sidecarPath(ss(path)), m_session->storedRuns());
+    writeRunStore(sidecarPath(ss(path)), m_session->storedRuns(), {}, &m_session->studyResults());
     copy.save(ss(path));
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("Autosave failed: %1").arg(qs(e.what())));

@@ -39,11 +39,12 @@ WeakEvents selectWeakEvents(const WeakInputs& in) {
   if (t.columnIndex(in.resonance) < 0)
     throw Error("the loaded events have no column '" + in.resonance +
                 "' for the resonance variable");
+  WeakEvents e;
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < t.size(); ++i)
     if (in.keep.empty() || in.keep[i]) rows.push_back(i);
   if (rows.empty()) throw Error("the cut keeps no event");
-  WeakEvents e;
+  e.rows = rows;
   e.x = FeatureMatrix::fromTable(t, names).subset(rows);
   const std::vector<float>& m = t.column(in.resonance);
   e.resonance.reserve(rows.size());
@@ -60,36 +61,58 @@ WeakEvents selectWeakEvents(const WeakInputs& in) {
   return e;
 }
 
-WeakRunOutcome runWeakJob(const WeakInputs& in, const std::string& method, bool withSupervised,
-                          const std::vector<double>& efficiencies, FitObserver* observer) {
+WeakRunOutcome runWeakJob(const WeakInputs& in, const WeakStudy& study, FitObserver* observer) {
   WeakRunOutcome out;
-  out.method = method;
+  out.method = study.method;
+  out.study = study;
   try {
-    const auto t0 = std::chrono::steady_clock::now();
-    out.events = selectWeakEvents(in);
-    const WeakEvents& e = out.events;
-    out.score = runWeakMethod(method, e.x, e.resonance, in.config, observer);
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (e.hasTruth) {
-      const std::vector<std::uint8_t> window = windowMask(e.resonance, in.config.window);
-      out.metrics = weakMetrics(out.score, e.truth, e.x.weight, window);
-      if (withSupervised && method != "supervised") {
-        out.supervised = runWeakMethod("supervised", e.x, e.resonance, in.config, observer);
-        out.supervisedMetrics = weakMetrics(out.supervised, e.truth, e.x.weight, window);
-      }
+    WeakInputs sel = in;
+    sel.config = study.config;
+    sel.resonance = study.resonance;
+    out.events = selectWeakEvents(sel);
+    StudyEvents e;
+    e.x = out.events.x;
+    e.resonance = out.events.resonance;
+    if (study.method == "tnt" && study.usesStartExpressions()) {
+      e.start1 = evaluateStartScore("object 1's starting score", study.start1, in.data->table,
+                                    out.events.rows);
+      e.start2 = evaluateStartScore("object 2's starting score", study.start2, in.data->table,
+                                    out.events.rows);
     }
-    try {
-      for (double eff : efficiencies)
-        out.plots.append(bumpHuntPlot(out, in.config, eff, QString::fromStdString(in.resonance)));
-    } catch (const Error& ex) {
-      out.plots.clear();
-      out.plotError = QString::fromUtf8(ex.what());
-    }
+    auto result = std::make_shared<StudyResult>(runWeakStudy(study, e, observer));
+    out.result = result;
+    out.score = result->score;
+    out.supervised = result->supervised;
+    out.metrics = result->metrics;
+    out.supervisedMetrics = result->supervisedMetrics;
+    out.seconds = result->seconds;
+    for (const StudyBump& b : result->bumps) out.plots.append(bumpHuntPlot(b, study));
+    out.plotError = QString::fromStdString(result->bumpError);
   } catch (const Cancelled&) {
     out.cancelled = true;
   } catch (const std::exception& ex) {
     out.error = QString::fromUtf8(ex.what());
   }
+  return out;
+}
+
+WeakRunOutcome storedOutcome(const WeakStudy& study, std::shared_ptr<const StudyResult> result) {
+  WeakRunOutcome out;
+  out.method = study.method;
+  out.study = study;
+  if (!result) return out;
+  out.result = result;
+  out.events.resonance = result->resonance;
+  out.events.truth = result->truth;
+  out.events.hasTruth = result->hasTruth();
+  out.events.x.weight = result->weight;
+  out.score = result->score;
+  out.supervised = result->supervised;
+  out.metrics = result->metrics;
+  out.supervisedMetrics = result->supervisedMetrics;
+  out.seconds = result->seconds;
+  for (const StudyBump& b : result->bumps) out.plots.append(bumpHuntPlot(b, study));
+  out.plotError = QString::fromStdString(result->bumpError);
   return out;
 }
 
@@ -149,44 +172,26 @@ ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins) {
   return h;
 }
 
-std::pair<double, double> bumpHuntRange(const WeakStudyConfig& c) {
-  const double d = std::max(1.5 * (c.window.hi - c.window.lo), 1.25 * c.sidebandWidth);
-  return {c.window.lo - d, c.window.hi + d};
-}
-
-BumpHuntPlot bumpHuntPlot(const WeakRunOutcome& run, const WeakStudyConfig& c, double efficiency,
-                          const QString& resonanceTitle) {
-  const auto [lo, hi] = bumpHuntRange(c);
-  const std::vector<double> eff{efficiency};
-  const WeakEvents& e = run.events;
-  const BumpHunt bh = bumpHunt(
-      e.resonance, run.score, e.x.weight,
-      e.hasTruth ? std::span<const std::uint8_t>(e.truth) : std::span<const std::uint8_t>(), eff,
-      40, lo, hi);
-  const BumpHuntCut& cut = bh.cuts.front();
+BumpHuntPlot bumpHuntPlot(const StudyBump& b, const WeakStudy& study) {
   auto ql = [](const std::vector<double>& v) { return QList<double>(v.begin(), v.end()); };
+  const WeakStudyConfig& c = study.config;
   BumpHuntPlot p;
-  p.resonance = resonanceTitle;
-  p.scoreName = weakMethodTitle(run.method);
-  p.efficiency = cut.efficiency;
-  p.edges = ql(bh.edges);
-  p.all = ql(cut.all);
-  p.signal = ql(cut.signal);
-  p.background = ql(cut.background);
-  p.reference = ql(cut.referenceShape);
+  p.resonance = qs(study.resonance);
+  p.scoreName = weakMethodTitle(study.method);
+  p.efficiency = b.efficiency;
+  p.edges = ql(b.edges);
+  p.all = ql(b.all);
+  p.signal = ql(b.signal);
+  p.background = ql(b.background);
+  p.reference = ql(b.reference);
   p.windowLo = c.window.lo;
   p.windowHi = c.window.hi;
   p.sidebandWidth = c.sidebandWidth;
-  try {
-    const SidebandFit f =
-        fitSidebands(bh.edges, cut.all, c.window.lo, c.window.hi, c.sidebandWidth);
-    p.fit = ql(f.curve);
-    p.observed = f.observed;
-    p.expected = f.expected;
-    p.significance = f.significance;
-  } catch (const Error& ex) {
-    p.fitError = QString::fromUtf8(ex.what());
-  }
+  p.fit = ql(b.fit);
+  p.observed = b.observed;
+  p.expected = b.expected;
+  p.significance = b.significance;
+  p.fitError = qs(b.fitError);
   return p;
 }
 

@@ -14,6 +14,7 @@
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model.h"
 #include "core/unsup/weak_study.h"
+#include "core/unsup/weak_study_run.h"
 #include "widgets/bump_hunt_view.h"
 
 namespace imbw {
@@ -34,6 +35,7 @@ struct WeakEvents {
   std::vector<double> resonance;
   std::vector<std::uint8_t> truth;  ///< 1 = the signal class
   bool hasTruth = false;
+  std::vector<std::size_t> rows;  ///< the events' rows in the loaded table
 };
 /// Throws imbw::Error naming a missing column or an event without a resonance value.
 WeakEvents selectWeakEvents(const WeakInputs& in);
@@ -42,8 +44,10 @@ struct WeakRunOutcome {
   QString error;  ///< empty on success
   bool cancelled = false;
   std::string method;
-  WeakEvents events;
-  std::vector<double> score;               ///< the method's held-out score of every selected event
+  WeakStudy study;                            ///< what ran
+  std::shared_ptr<const StudyResult> result;  ///< everything it gave (kept in the project)
+  WeakEvents events;          ///< resonance, truth and weights (features only after a fresh run)
+  std::vector<double> score;  ///< the method's held-out score of every selected event
   std::vector<double> supervised;          ///< the supervised reference's (empty unless asked)
   WeakMetrics metrics, supervisedMetrics;  ///< inside the window, against the truth
   double seconds = 0.0;
@@ -52,11 +56,11 @@ struct WeakRunOutcome {
   QList<BumpHuntPlot> plots;
   QString plotError;
 };
-/// runWeakMethod on the selected events (and the supervised reference on the same events when
-/// `withSupervised` and the truth is known), then the bump-hunt plots at `efficiencies`. Never
-/// throws.
-WeakRunOutcome runWeakJob(const WeakInputs& in, const std::string& method, bool withSupervised,
-                          const std::vector<double>& efficiencies, FitObserver* observer);
+/// runWeakStudy on the selected events (the study's starting-score expressions evaluated on
+/// them), then the bump-hunt plots. Never throws.
+WeakRunOutcome runWeakJob(const WeakInputs& in, const WeakStudy& study, FitObserver* observer);
+/// The outcome of a study stored in the project (shown again without running anything).
+WeakRunOutcome storedOutcome(const WeakStudy& study, std::shared_ptr<const StudyResult> result);
 
 struct WeakScanOutcome {
   QString error;
@@ -79,11 +83,8 @@ ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins = 60);
 /// The bump-hunt view's data: the resonance histogram (the window widened to leave room for
 /// the sidebands, 40 bins, as `tnt --bump`) after keeping the top `efficiency` of the score,
 /// with the pre-cut shape and the power-law fit to the sidebands. Throws imbw::Error.
-BumpHuntPlot bumpHuntPlot(const WeakRunOutcome& run, const WeakStudyConfig& config,
-                          double efficiency, const QString& resonanceTitle);
-/// The bump hunt's range for a window and sideband width: [lo − d, hi + d] with
-/// d = max(1.5 · (hi − lo), 1.25 · sideband) (the window widened 4 times by default, as tnt).
-std::pair<double, double> bumpHuntRange(const WeakStudyConfig& config);
+/// The view's data of one of a study's bump hunts (core StudyBump).
+BumpHuntPlot bumpHuntPlot(const StudyBump& bump, const WeakStudy& study);
 
 /// "Tag N' Train", "CWoLa", "autoencoders", "supervised".
 QString weakMethodTitle(const std::string& method);

@@ -19,22 +19,21 @@
 #include <cmath>
 
 #include "app/gui/analysis_session.h"
+#include "app/gui/core_convert.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/main_window.h"
 #include "app/gui/short_job.h"
 #include "core/learn/model.h"
 #include "core/util/error.h"
 #include "widgets/bump_hunt_view.h"
+#include "widgets/cut_editor.h"
 #include "widgets/mass_window_histogram.h"
 #include "widgets/signal_fraction_view.h"
+#include "widgets/tnt_steps_view.h"
 
 namespace imbw {
 
 namespace {
-
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
 
 // Polls the job's promise for a cancel and passes the stage text on (QFuture's progress text).
 template <typename T>
@@ -118,6 +117,8 @@ WeakSupervisionDock::WeakSupervisionDock(MainWindow* window, AnalysisSession* se
   m_bump = new BumpHuntView;
   bumpLayout->addWidget(m_bump, 1);
   m_tabs->addTab(bumpPage, tr("Bump hunt"));
+  m_steps = new TntStepsView;
+  m_tabs->addTab(m_steps, tr("Tag N' Train steps"));
 
   auto* scanPage = new QWidget;
   auto* scanLayout = new QVBoxLayout(scanPage);
@@ -141,7 +142,7 @@ WeakSupervisionDock::WeakSupervisionDock(MainWindow* window, AnalysisSession* se
   scanLayout->addLayout(scanRow);
   m_scanView = new SignalFractionView;
   scanLayout->addWidget(m_scanView, 1);
-  m_tabs->addTab(scanPage, tr("Signal-fraction scan"));
+  m_scanTab = m_tabs->addTab(scanPage, tr("Signal-fraction scan"));
   splitter->addWidget(m_tabs);
   splitter->setStretchFactor(1, 1);
   setWidget(splitter);
@@ -167,6 +168,13 @@ QWidget* WeakSupervisionDock::buildSetup() {
   layout->addWidget(m_histogram);
 
   auto* form = new QFormLayout;
+  m_studies = new QComboBox;
+  m_studies->setToolTip(
+      tr("The project's studies: every finished run is kept (Save keeps it in the project)"));
+  m_studies->setAccessibleName(tr("Studies of the project"));
+  form->addRow(tr("Studies"), m_studies);
+  connect(m_studies, &QComboBox::activated, this,
+          [this](int k) { showStudy(m_studies->itemData(k).toString()); });
   m_method = new QComboBox;
   m_method->addItem(tr("Tag N' Train"), "tnt");
   m_method->addItem(tr("CWoLa hunting"), "cwola");
@@ -230,6 +238,24 @@ QWidget* WeakSupervisionDock::buildSetup() {
       tr("Each object's autoencoder (TNT's starting score), trained "
          "outside the window"));
   form->addRow(tr("Autoencoder"), m_autoencoder);
+  m_start1 = new CutEditor;
+  m_start2 = new CutEditor;
+  for (CutEditor* e : {m_start1, m_start2}) {
+    e->setToolTip(
+        tr("Tag N' Train's starting score of this object as an expression of the loaded "
+           "columns (e.g. -j1_tau21); empty for both: the objects' autoencoders"));
+    e->setValidator([](const QString& text) -> std::optional<ExpressionProblem> {
+      return text.trimmed().isEmpty() ? std::nullopt
+                                      : std::optional<ExpressionProblem>(
+                                            ExpressionProblem{0, 1, tr("no events are loaded")});
+    });
+  }
+  m_start1->editor()->setAccessibleName(tr("Object 1 starting score"));
+  m_start2->editor()->setAccessibleName(tr("Object 2 starting score"));
+  m_start1->editor()->setPlaceholderText(tr("e.g. -j1_tau21 (empty: the autoencoder)"));
+  m_start2->editor()->setPlaceholderText(tr("e.g. -j2_tau21 (empty: the autoencoder)"));
+  form->addRow(tr("Start, object 1"), m_start1);
+  form->addRow(tr("Start, object 2"), m_start2);
   m_withSupervised = new QCheckBox(tr("Also train the supervised reference on the same events"));
   m_withSupervised->setChecked(true);
   form->addRow(m_withSupervised);
@@ -342,7 +368,10 @@ void WeakSupervisionDock::projectReplaced() {
   m_bump->clear();
   m_scanView->clear();
   m_metrics->clear();
+  m_steps->clear();
   m_histogram->setHistogram({}, {});
+  refreshStudies({});
+  if (m_studies->count() > 0) showStudy(m_studies->currentData().toString());
 }
 
 void WeakSupervisionDock::refreshHistogram() {
@@ -355,6 +384,18 @@ void WeakSupervisionDock::refreshHistogram() {
     m_resonance->clear();
     for (const std::string& n : in.data->table.columnNames) m_resonance->addItem(qs(n));
     m_resonance->setCurrentText(current);
+  }
+  // The starting scores are expressions of the loaded columns, checked as the cut is.
+  const std::vector<std::string> names = in.data->table.columnNames;
+  QStringList qnames;
+  for (const std::string& n : names) qnames << qs(n);
+  for (CutEditor* e : {m_start1, m_start2}) {
+    e->setValidator([names](const QString& text) -> std::optional<ExpressionProblem> {
+      if (text.trimmed().isEmpty()) return std::nullopt;
+      return checkExpression(text, names);
+    });
+    e->setColumnNames(qnames);
+    e->revalidate();
   }
   const int request = ++m_histogramRequest;
   runShort<ResonanceHistogram>(
@@ -400,6 +441,31 @@ void WeakSupervisionDock::startJob(QFutureWatcher<T>*& slot, Work work, Done don
   }));
 }
 
+WeakStudy WeakSupervisionDock::study() const {
+  WeakStudy st;
+  st.method = method();
+  st.resonance = resonance().toStdString();
+  st.config = config();
+  st.withSupervised = m_withSupervised->isChecked();
+  st.efficiencies.clear();
+  for (int k = 0; k < m_efficiency->count(); ++k)
+    st.efficiencies.push_back(m_efficiency->itemData(k).toDouble());
+  if (m_session->hasProject()) st.cut = m_session->project().analysis.cut;
+  if (st.method == "tnt") {  // the other methods have no starting score
+    st.start1 = m_start1->text().trimmed().toStdString();
+    st.start2 = m_start2->text().trimmed().toStdString();
+  }
+  if (st.usesStartExpressions()) {
+    if (st.start1.empty() || st.start2.empty())
+      throw Error("give both objects' starting scores, or neither (the autoencoders)");
+    for (CutEditor* e : {m_start1, m_start2})
+      if (!e->isValid())
+        throw Error("object " + std::string(e == m_start1 ? "1" : "2") +
+                    "'s starting score: " + e->errorText().toStdString());
+  }
+  return st;
+}
+
 void WeakSupervisionDock::run() {
   if (busy()) return;
   WeakInputs in = inputs();
@@ -407,32 +473,98 @@ void WeakSupervisionDock::run() {
     m_status->setText(tr("No events are loaded: open a project first."));
     return;
   }
+  WeakStudy st;
   try {
-    in.config = config();
+    st = study();
+    in.config = st.config;
   } catch (const std::exception& e) {
     m_status->setText(QString::fromUtf8(e.what()));
     return;
   }
-  const std::string method = this->method();
-  const bool withSupervised = m_withSupervised->isChecked();
-  std::vector<double> efficiencies;
-  for (int k = 0; k < m_efficiency->count(); ++k)
-    efficiencies.push_back(m_efficiency->itemData(k).toDouble());
-  setBusy(true, tr("Starting %1…").arg(weakMethodTitle(method)));
+  setBusy(true, tr("Starting %1…").arg(weakMethodTitle(st.method)));
   startJob(
-      m_runWatcher,
-      [in = std::move(in), method, withSupervised, efficiencies](FitObserver* obs) {
-        return runWeakJob(in, method, withSupervised, efficiencies, obs);
-      },
+      m_runWatcher, [in = std::move(in), st](FitObserver* obs) { return runWeakJob(in, st, obs); },
       [this](WeakRunOutcome out) {
         setBusy(false, tr("%1 done in %2 s on %3 events.")
                            .arg(weakMethodTitle(out.method))
                            .arg(out.seconds, 0, 'f', 1)
                            .arg(out.events.x.rows()));
+        keepStudy(out);
         m_lastRun = std::move(out);
         showRun();
         Q_EMIT runFinished();
       });
+}
+
+void WeakSupervisionDock::keepStudy(const WeakRunOutcome& out) {
+  if (!m_session->hasProject() || !out.result) return;
+  Project& p = m_session->project();
+  WeakStudy st = out.study;
+  st.id = p.newStudyId();
+  st.name = QString("%1 %2: %3 [%4, %5]")
+                .arg(qs(st.id), weakMethodTitle(st.method), qs(st.resonance))
+                .arg(st.config.window.lo)
+                .arg(st.config.window.hi)
+                .toStdString();
+  st.done = true;
+  p.studies.push_back(st);
+  m_lastRun.reset();
+  m_session->setStudyResult(st.id, out.result);  // tells the session it changed
+  refreshStudies(qs(st.id));
+}
+
+void WeakSupervisionDock::refreshStudies(const QString& select) {
+  const QSignalBlocker b(m_studies);
+  m_studies->clear();
+  if (!m_session->hasProject()) return;
+  for (const WeakStudy& st : m_session->project().studies)
+    m_studies->addItem(qs(st.name), qs(st.id));
+  const int k = m_studies->findData(select);
+  m_studies->setCurrentIndex(k >= 0 ? k : m_studies->count() - 1);
+}
+
+bool WeakSupervisionDock::showStudy(const QString& id) {
+  if (!m_session->hasProject() || busy()) return false;
+  const WeakStudy* st = m_session->project().findStudy(id.toStdString());
+  if (!st) return false;
+  const auto& results = m_session->studyResults();
+  const auto it = results.find(st->id);
+  if (it == results.end() || !it->second) {
+    m_status->setText(tr("%1 has no stored results: Run it again.").arg(qs(st->name)));
+    return false;
+  }
+  // The widgets take the study's settings, so Run repeats it.
+  const int m = m_method->findData(qs(st->method));
+  if (m >= 0) m_method->setCurrentIndex(m);
+  m_resonance->setCurrentText(qs(st->resonance));
+  {
+    const QSignalBlocker a(m_lo), b(m_hi);
+    m_lo->setValue(st->config.window.lo);
+    m_hi->setValue(st->config.window.hi);
+  }
+  m_histogram->setWindow(st->config.window.lo, st->config.window.hi);
+  m_sideband->setValue(st->config.sidebandWidth);
+  auto join = [](const std::vector<std::string>& v) {
+    QStringList l;
+    for (const auto& n : v) l << qs(n);
+    return l.join(", ");
+  };
+  m_object1->setText(join(st->config.object1Features));
+  m_object2->setText(join(st->config.object2Features));
+  m_top->setValue(st->config.signalTagFraction);
+  m_bottom->setValue(st->config.backgroundTagFraction);
+  m_iterations->setValue(st->config.iterations);
+  m_folds->setValue(st->config.folds);
+  m_seed->setValue(static_cast<int>(st->config.seed));
+  m_classifier->setText(qs(st->config.classifier.dump()));
+  m_autoencoder->setText(qs(st->config.autoencoder.dump()));
+  m_withSupervised->setChecked(st->withSupervised);
+  m_start1->setText(qs(st->start1));
+  m_start2->setText(qs(st->start2));
+  m_lastRun = storedOutcome(*st, it->second);
+  m_status->setText(tr("%1 (stored in the project).").arg(qs(st->name)));
+  showRun();
+  return true;
 }
 
 void WeakSupervisionDock::runScan() {
@@ -464,7 +596,7 @@ void WeakSupervisionDock::runScan() {
     return;
   }
   setBusy(true, tr("Starting the scan…"));
-  m_tabs->setCurrentIndex(1);
+  m_tabs->setCurrentIndex(m_scanTab);
   startJob(
       m_scanWatcher,
       [in = std::move(in), fractions, methods](FitObserver* obs) {
@@ -486,6 +618,7 @@ void WeakSupervisionDock::cancel() {
 void WeakSupervisionDock::showRun() {
   if (!m_lastRun) return;
   const WeakRunOutcome& r = *m_lastRun;
+  showSteps();
   const int k = m_efficiency->currentIndex();
   if (k >= 0 && k < r.plots.size()) {
     m_bump->setPlot(r.plots[k]);
@@ -514,6 +647,20 @@ void WeakSupervisionDock::showRun() {
   if (!r.supervised.empty()) html += row(tr("supervised"), r.supervisedMetrics);
   html += "</table>";
   m_metrics->setText(html);
+}
+
+void WeakSupervisionDock::showSteps() {
+  const StudyResult* r = m_lastRun && m_lastRun->result ? m_lastRun->result.get() : nullptr;
+  if (!r || r->steps.empty()) {
+    m_steps->clear();
+    return;
+  }
+  const double nan = std::nan("");
+  QList<TntStepPoint> pts;
+  pts.append({r->startMetrics1.auc, r->startMetrics2.auc, r->startMetrics.auc, nan, nan});
+  for (const StudyStep& s : r->steps)
+    pts.append({s.metrics1.auc, s.metrics2.auc, s.metricsCombined.auc, s.purity1, s.purity2});
+  m_steps->setSteps(pts, r->hasTruth());
 }
 
 void WeakSupervisionDock::showScan() {

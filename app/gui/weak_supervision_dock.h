@@ -20,10 +20,12 @@ namespace imbw {
 
 class AnalysisSession;
 class BumpHuntView;
+class CutEditor;
 class JobRunner;
 class MainWindow;
 class MassWindowHistogram;
 class SignalFractionView;
+class TntStepsView;
 
 /// Training without truth labels in the window (issue 14): set up CWoLa (signal region and
 /// sidebands of the resonance variable) or Tag N' Train (the two objects' features, the tag
@@ -31,7 +33,10 @@ class SignalFractionView;
 /// worker (cancellable; the window never waits), and judge it in the bump-hunt view and the
 /// signal-fraction scan. All numbers come from core/unsup, the functions behind
 /// `imbalance-cli tnt` and `sf-scan`, so the same settings give the same numbers.
-/// Results are not saved in the project (see README, "Weak supervision in the window").
+/// Every finished run is a study of the project (its settings in the project file, its results
+/// in the sidecar), listed under "Studies" and shown again after reopening without training.
+/// Tag N' Train's starting scores are the objects' autoencoders or two expressions (checked as
+/// you type, like the cut); its per-step classifiers are plotted in the "Tag N' Train steps" tab.
 class WeakSupervisionDock : public QDockWidget {
   Q_OBJECT
  public:
@@ -55,6 +60,14 @@ class WeakSupervisionDock : public QDockWidget {
   QLineEdit* methodsEdit() const { return m_scanMethods; }
   QSpinBox* foldsBox() const { return m_folds; }
   QTabWidget* tabs() const { return m_tabs; }
+  TntStepsView* stepsView() const { return m_steps; }
+  CutEditor* startEditor(int object) const { return object == 1 ? m_start1 : m_start2; }
+  QComboBox* studiesBox() const { return m_studies; }
+  /// The study the widgets describe (method, resonance, settings, starting expressions; no id).
+  /// Throws imbw::Error naming the problem.
+  WeakStudy study() const;
+  /// Shows a study of the project (its stored results; nothing runs). False when it has none.
+  bool showStudy(const QString& id);
   QString statusText() const;
   const std::optional<WeakRunOutcome>& lastRun() const { return m_lastRun; }
   const std::optional<WeakScanOutcome>& lastScan() const { return m_lastScan; }
@@ -78,6 +91,9 @@ class WeakSupervisionDock : public QDockWidget {
   void showScan();
   void setBusy(bool busy, const QString& text);
   void projectReplaced();
+  void refreshStudies(const QString& select);
+  void showSteps();
+  void keepStudy(const WeakRunOutcome& out);
   template <typename T, typename Work, typename Done>
   void startJob(QFutureWatcher<T>*& slot, Work work, Done done);
 
@@ -99,6 +115,10 @@ class WeakSupervisionDock : public QDockWidget {
   QLineEdit* m_classifier;
   QLineEdit* m_autoencoder;
   QCheckBox* m_withSupervised;
+  CutEditor* m_start1;
+  CutEditor* m_start2;
+  QComboBox* m_studies;
+  TntStepsView* m_steps;
   MassWindowHistogram* m_histogram;
   QPushButton* m_runButton;
   QPushButton* m_scanButton;
@@ -117,6 +137,7 @@ class WeakSupervisionDock : public QDockWidget {
   std::optional<WeakRunOutcome> m_lastRun;
   std::optional<WeakScanOutcome> m_lastScan;
   int m_histogramRequest = 0;
+  int m_scanTab = 0;
 };
 
 /// Creates the dock (hidden; View ▸ Weak supervision, Ctrl+Shift+W) on the main window: the one

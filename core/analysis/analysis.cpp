@@ -20,10 +20,11 @@ namespace {
 
 // Top-level keys owned by other layers of the same document (GUI project, run configuration).
 // "classSubsample": the controlled imbalance (core/resample/class_subsample.h). "plotLabel": the
-// label block of the plots (a string, lines split at '\n'; app/plots). "imbalanceScans": the
-// finished scans over r (core/insight/imbalance_scan_record.h).
-const std::vector<std::string> kOtherLayerKeys = {"project",        "ui",        "scans",
-                                                  "classSubsample", "plotLabel", "imbalanceScans"};
+// label block of the plots (a string, lines split at newlines; app/plots). "imbalanceScans":
+// the finished scans over r (core/insight/imbalance_scan_record.h). "weak_studies": the
+// project's weak-supervision studies (core/unsup/weak_study_record.h).
+const std::vector<std::string> kOtherLayerKeys = {
+    "project", "ui", "scans", "classSubsample", "plotLabel", "imbalanceScans", "weak_studies"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",

@@ -60,6 +60,33 @@ int idNumber(const std::string& id, char prefix) {
   }
 }
 
+// The "weak_studies" list: in its own functions (the rest of the file does not know it).
+void writeStudies(const std::vector<WeakStudy>& studies, json& j) {
+  if (studies.empty()) {
+    j.erase("weak_studies");
+    return;
+  }
+  json list = json::array();
+  for (const WeakStudy& s : studies) list.push_back(s.toJson());
+  j["weak_studies"] = list;
+}
+
+std::vector<WeakStudy> readStudies(Analysis& analysis) {
+  std::vector<WeakStudy> out;
+  auto it = analysis.extra.find("weak_studies");
+  if (it == analysis.extra.end()) return out;
+  if (!it->is_array()) throw Error("\"weak_studies\" must be a list");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    WeakStudy s = WeakStudy::fromJson((*it)[i], i);
+    for (const WeakStudy& other : out)
+      if (other.id == s.id)
+        throw Error("weak_studies[" + std::to_string(i) + "]: id '" + s.id + "' is used twice");
+    out.push_back(std::move(s));
+  }
+  analysis.extra.erase(it);
+  return out;
+}
+
 std::string where(std::size_t index, const std::string& name) {
   return "runs[" + std::to_string(index) + "]" + (name.empty() ? "" : " ('" + name + "')");
 }
@@ -188,6 +215,7 @@ json Project::toJson() const {
     j["scans"] = scans;
   else
     j.erase("scans");
+  writeStudies(studies, j);
   return j;
 }
 
@@ -209,6 +237,7 @@ Project Project::fromJson(const json& input, const std::string& baseDir) {
     for (const auto& scan : *s) p.scans.push_back(ScanDefinition::fromJson(scan));
     p.analysis.extra.erase(s);
   }
+  p.studies = readStudies(p.analysis);
   return p;
 }
 
@@ -281,6 +310,36 @@ std::string Project::newScanId() const {
   for (const auto& r : runs)
     if (r.scan) highest = std::max(highest, idNumber(r.scan->scanId, 's'));
   return "s" + std::to_string(highest + 1);
+}
+
+std::string Project::newStudyId() const {
+  int highest = 0;
+  for (const auto& s : studies) highest = std::max(highest, idNumber(s.id, 'w'));
+  return "w" + std::to_string(highest + 1);
+}
+
+WeakStudy* Project::findStudy(const std::string& id) {
+  for (auto& s : studies)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const WeakStudy* Project::findStudy(const std::string& id) const {
+  for (const auto& s : studies)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const WeakStudy& Project::studyByIdOrName(const std::string& key) const {
+  if (const WeakStudy* s = findStudy(key)) return *s;
+  std::vector<std::string> names;
+  for (const auto& s : studies) {
+    if (s.name == key) return s;
+    names.push_back(s.id);
+    names.push_back(s.name);
+  }
+  if (studies.empty()) throw Error("the project has no weak-supervision study");
+  throw Error(unknownNameMessage("study", key, names));
 }
 
 ProjectRun& Project::addRun(RunConfig config, std::string cut) {

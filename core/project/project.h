@@ -9,6 +9,7 @@
 #include "core/analysis/analysis.h"
 #include "core/learn/run_config.h"
 #include "core/learn/run_engine.h"
+#include "core/unsup/weak_study_record.h"
 #include "core/util/strings.h"
 
 namespace imbw {
@@ -70,6 +71,9 @@ struct Project {
   Analysis analysis;  ///< its `runs` JSON is not used: `runs` below is the one source
   std::vector<ProjectRun> runs;
   std::vector<ScanDefinition> scans;
+  /// Weak-supervision studies ("weak_studies", written only when there are any, so a project
+  /// without them saves as before); their results are in the sidecar (study_store.h).
+  std::vector<WeakStudy> studies;
 
   nlohmann::json toJson() const;
   static Project fromJson(const nlohmann::json& j, const std::string& baseDir = ".");
@@ -87,6 +91,11 @@ struct Project {
   /// A fresh id: one more than the highest "rN" in use.
   std::string newRunId() const;
   std::string newScanId() const;
+  std::string newStudyId() const;  ///< one more than the highest "wN" in use
+  WeakStudy* findStudy(const std::string& id);
+  const WeakStudy* findStudy(const std::string& id) const;
+  /// By id, else by name; throws imbw::Error listing the studies when none matches.
+  const WeakStudy& studyByIdOrName(const std::string& key) const;
   /// Appends a configured run with a fresh id and a unique name (config.name or the model's
   /// display name); returns it.
   ProjectRun& addRun(RunConfig config, std::string cut);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/eval/run_evaluation.h"
+#include "core/project/study_store.h"
 
 namespace imbw {
 
@@ -67,10 +68,12 @@ struct StoredRun {
 /// Writing goes to a temporary file renamed over the old one, so a failed save (full disk,
 /// read-only folder) leaves the previous sidecar intact. Errors name the file and the run.
 /// `attributes`: further root string attributes (a fit task's result keeps its spec and fold
-/// metrics there; see core/tasks/fit_task.h).
+/// metrics there; see core/tasks/fit_task.h). `studies`: the weak-supervision studies' results
+/// (study_store.h); null keeps the previous file's, so writers that do not know them keep them.
 void writeRunStore(const std::string& path,
                    const std::map<std::string, std::shared_ptr<const StoredRun>>& runs,
-                   const std::map<std::string, std::string>& attributes = {});
+                   const std::map<std::string, std::string>& attributes = {},
+                   const StudyStore* studies = nullptr);
 /// Every run in the file (empty map when the file does not exist).
 std::map<std::string, std::shared_ptr<const StoredRun>> readRunStore(const std::string& path);
 

@@ -1,5 +1,6 @@
 // imbalance-cli tnt / sf-scan on a small sample written by the dijet generator (imbw-gen-dijet):
-// tables, CSV files, and named errors for bad options.
+// tables, CSV files, and named errors for bad options; `study` adds a study to a project, runs it
+// and keeps its scores in the sidecar (read here with the HDF5 C API), equal to `tnt`'s.
 
 #include <QDir>
 #include <QFile>
@@ -7,8 +8,11 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <cmath>
 
 #include "tests/app/cli/cli_process.h"
+#include "tests/app/cli/h5_column.h"
 
 using cli_test::Result;
 using cli_test::runCli;
@@ -105,6 +109,68 @@ class TestCliWeak : public QObject {
     QVERIFY(lines[1].startsWith("0.05,supervised,400,8000,"));
     QVERIFY(lines[4].startsWith("0.01,autoencoder,80,8000,"));
     QVERIFY(r.out.contains("supervised"));
+  }
+
+  void aStudyIsAddedRunAndSaved() {
+    // A copy of the analysis beside the sample, turned into a project with a study.
+    const QString project = m_dir.filePath("study.json");
+    QFile::remove(project);
+    QVERIFY(QFile::copy(m_analysis, project));
+    Result r = runCli({"study", project});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("has no weak-supervision study"), qPrintable(r.err));
+    r = runCli({"study", project, "--add", "x", "--start1", "-j1_tau21"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("--start1 and --start2 go together"), qPrintable(r.err));
+    r = runCli({"study", project, "--add", "x", "--start1", "-j1_tau21 *", "--start2", "j2_tau21"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("-j1_tau21 *") && r.err.contains("character"), qPrintable(r.err));
+    const QStringList settings{
+        "--classifier", R"({"kind":"logistic"})", "--iterations", "2", "--folds", "2", "--quiet"};
+    r = runCli(QStringList{"study", project, "--add", "tau21 start", "--start1", "-j1_tau21",
+                           "--start2", "-j2_tau21", "--no-supervised"} +
+               settings);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("w1  tau21 start") && r.out.contains("tag purity"), qPrintable(r.out));
+    QFile f(project);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray json = f.readAll();
+    QVERIFY(json.contains("\"weak_studies\"") && json.contains("\"status\": \"done\""));
+
+    // The same Tag N' Train through `tnt`: every event's final and first-step scores.
+    const QString scores = m_dir.filePath("study_tnt.csv");
+    r = runCli(
+        QStringList{"tnt", m_analysis, "--start", "-j1_tau21,-j2_tau21", "--scores", scores} +
+        settings);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile csv(scores);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    const QStringList header = lines[0].split(',');
+    const auto col = [&](const QString& name) { return header.indexOf(name); };
+    const QString sidecar = m_dir.filePath("study.results.h5");
+    const std::vector<double> score = cli_test::readColumn(sidecar, "/studies/w1/score");
+    const std::vector<double> step1 =
+        cli_test::readColumn(sidecar, "/studies/w1/steps/step0/score1");
+    QCOMPARE(score.size(), static_cast<std::size_t>(lines.size() - 1));
+    QCOMPARE(step1.size(), score.size());
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+      const QStringList cells = lines[i].split(',');
+      const auto k = static_cast<std::size_t>(i - 1);
+      const double a = cells[col("iteration2_combined")].toDouble();
+      const double b = cells[col("iteration1_object1")].toDouble();
+      QVERIFY2(std::abs(a - score[k]) <= 1e-7 * std::max(1.0, std::abs(a)),
+               qPrintable(QString("event %1: %2 vs %3").arg(k).arg(a).arg(score[k])));
+      QVERIFY2(std::abs(b - step1[k]) <= 1e-7 * std::max(1.0, std::abs(b)),
+               qPrintable(QString("event %1: %2 vs %3").arg(k).arg(b).arg(step1[k])));
+    }
+    // Run again by name: the same scores (nothing else in the sidecar changes).
+    r = runCli({"study", project, "--study", "tau21 start", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(cli_test::readColumn(sidecar, "/studies/w1/score") == score);
+    r = runCli({"study", project, "--study", "tau21 strat"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("did you mean 'tau21 start'"), qPrintable(r.err));
   }
 
   void badOptionsAreNamed() {

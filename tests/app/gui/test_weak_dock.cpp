@@ -14,16 +14,24 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
+#include "app/gui/analysis_session.h"
 #include "app/gui/main_window.h"
 #include "app/gui/weak_supervision_dock.h"
+#include "core/project/run_store.h"
+#include "core/project/study_store.h"
+#include "core/unsup/tag_n_train.h"
 #include "tests/app/gui/stall_ticker.h"
 #include "tests/timing_bounds.h"
 #include "widgets/bump_hunt_view.h"
 #include "widgets/chart_view.h"
+#include "widgets/cut_editor.h"
 #include "widgets/mass_window_histogram.h"
 #include "widgets/signal_fraction_view.h"
+#include "widgets/tnt_steps_view.h"
 
 using namespace imbw;
 
@@ -82,6 +90,9 @@ class TestWeakDock : public QObject {
   void draggingTheWindowChangesTheConfig();
   void keyboardMovesTheWindowToo();
   void tagNTrainEqualsTheCli();
+  void stepsArePlotted();
+  void theStudyIsKeptAndTheCliRepeatsIt();
+  void startingScoresAsExpressions();
   void scanEqualsTheCli();
   void cancelStopsARun();
   void cleanupTestCase();
@@ -215,6 +226,162 @@ void TestWeakDock::tagNTrainEqualsTheCli() {
   QVERIFY(r.metrics.auc > 0.9);
   QVERIFY(r.supervisedMetrics.auc > 0.9);
   shot(m_dock, "weak-supervision-bump-hunt");
+}
+
+// Tag N' Train's per-step classifiers: AUC of the start and of the step's combined score, and
+// the purity of the tags object 1's classifiers learnt from, computed here from the stored
+// scores (the top 20 % of the window's events by object 2's starting score).
+void TestWeakDock::stepsArePlotted() {
+  const WeakRunOutcome& r = *m_dock->lastRun();
+  QVERIFY(r.result);
+  const StudyResult& s = *r.result;
+  QCOMPARE(s.steps.size(), std::size_t{1});
+  const ChartView* chart = m_dock->stepsView()->chartView();
+  const QList<QPointF> auc = chart->seriesPoints("auc");
+  QCOMPARE(auc.size(), 2);
+  QCOMPARE(auc[0].y(), s.startMetrics.auc);
+  QCOMPARE(auc[1].y(), s.steps[0].metricsCombined.auc);
+  QCOMPARE(auc[1].y(), r.metrics.auc);
+  QVERIFY(auc[1].y() > auc[0].y());  // TNT beats its starting autoencoders here
+  const QList<QPointF> purity1 = chart->seriesPoints("purity1");
+  QCOMPARE(purity1.size(), 1);
+  QCOMPARE(purity1[0].x(), 1.0);
+  std::vector<std::size_t> window;
+  for (std::size_t i = 0; i < s.resonance.size(); ++i)
+    if (s.resonance[i] >= 3300.0 && s.resonance[i] <= 3700.0) window.push_back(i);
+  std::stable_sort(window.begin(), window.end(),
+                   [&](std::size_t a, std::size_t b) { return s.start2[a] > s.start2[b]; });
+  const auto top = static_cast<std::size_t>(std::llround(0.2 * double(window.size())));
+  double sig = 0.0, all = 0.0;
+  for (std::size_t k = 0; k < top; ++k) {
+    all += s.weight[window[k]];
+    if (s.truth[window[k]]) sig += s.weight[window[k]];
+  }
+  QVERIFY2(close(purity1[0].y(), sig / all, 1e-12),
+           qPrintable(QString("%1 vs %2").arg(purity1[0].y()).arg(sig / all)));
+  m_dock->tabs()->setCurrentWidget(m_dock->stepsView());
+  shot(m_dock, "weak-supervision-tnt-steps");
+  m_dock->tabs()->setCurrentIndex(0);
+}
+
+// The finished run is a study of the project: saved, rerun by `imbalance-cli study` on a copy
+// (the same numbers event by event), and shown again after reopening without training.
+void TestWeakDock::theStudyIsKeptAndTheCliRepeatsIt() {
+  AnalysisSession* session = m_window->session();
+  QCOMPARE(session->project().studies.size(), std::size_t{1});
+  const WeakStudy st = session->project().studies[0];
+  QCOMPARE(st.id, std::string("w1"));
+  QVERIFY(st.done);
+  QCOMPARE(m_dock->studiesBox()->count(), 1);
+  const auto window = m_dock->lastRun()->result;
+  QVERIFY(session->isModified());
+  const QString a = m_tmp.filePath("study.json");
+  QVERIFY(m_window->saveProject(a));
+  const QString b = m_tmp.filePath("study_cli.json");
+  QFile::remove(b);
+  QVERIFY(QFile::copy(a, b));
+  QVERIFY(QFile::copy(QString::fromStdString(sidecarPath(a.toStdString())),
+                      QString::fromStdString(sidecarPath(b.toStdString()))));
+  QString out;
+  const int rc = runCli({"study", b, "--study", "w1", "--threads",
+                         QString::number(m_dock->config().threads), "--quiet"},
+                        &out);
+  QVERIFY2(rc == 0, qPrintable(out));
+  const auto saved = readStudyStore(sidecarPath(a.toStdString())).at("w1");
+  const auto cli = readStudyStore(sidecarPath(b.toStdString())).at("w1");
+  QCOMPARE(saved->score, window->score);  // what the window saved is what it showed
+  QCOMPARE(cli->score.size(), window->score.size());
+  auto same = [](const std::vector<double>& x, const std::vector<double>& y, const char* what) {
+    if (x.size() != y.size())
+      return QString("%1: %2 vs %3 events").arg(what).arg(x.size()).arg(y.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!close(x[i], y[i]))
+        return QString("%1, event %2: CLI %3, window %4").arg(what).arg(i).arg(x[i]).arg(y[i]);
+    return QString();
+  };
+  for (const auto& [what, x, y] :
+       {std::tuple{"score", &cli->score, &window->score},
+        std::tuple{"start1", &cli->start1, &window->start1},
+        std::tuple{"start2", &cli->start2, &window->start2},
+        std::tuple{"step 1, object 1", &cli->steps[0].score1, &window->steps[0].score1},
+        std::tuple{"step 1, object 2", &cli->steps[0].score2, &window->steps[0].score2},
+        std::tuple{"supervised", &cli->supervised, &window->supervised},
+        std::tuple{"resonance", &cli->resonance, &window->resonance}}) {
+    const QString problem = same(*x, *y, what);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+  }
+  QCOMPARE(cli->truth, window->truth);
+  QCOMPARE(cli->bumps.size(), window->bumps.size());
+  for (std::size_t k = 0; k < cli->bumps.size(); ++k)
+    QVERIFY(same(cli->bumps[k].all, window->bumps[k].all, "bump").isEmpty());
+  QVERIFY(close(cli->steps[0].purity1, window->steps[0].purity1));
+
+  // Reopened: the study is shown from the sidecar, nothing trains.
+  const QList<QPointF> before = m_dock->bumpHuntView()->chartView()->seriesPoints("stack");
+  QSignalSpy ran(m_dock, &WeakSupervisionDock::runFinished);
+  QSignalSpy histogram(m_dock, &WeakSupervisionDock::histogramUpdated);
+  m_window->openFile(a);
+  QVERIFY(histogram.wait(120000));
+  QCOMPARE(ran.count(), 0);
+  QVERIFY(!m_dock->busy());
+  QCOMPARE(m_dock->studiesBox()->count(), 1);
+  QVERIFY(m_dock->lastRun() && m_dock->lastRun()->result);
+  QCOMPARE(m_dock->lastRun()->result->score, window->score);
+  QCOMPARE(m_dock->bumpHuntView()->chartView()->seriesPoints("stack"), before);
+  QCOMPARE(m_dock->stepsView()->chartView()->seriesPoints("auc").size(), 2);
+  QVERIFY(!session->isModified());
+}
+
+// A starting score typed as an expression is checked as you type (the cut's messages), and
+// Tag N' Train started from it equals `imbalance-cli tnt --start` from the same columns.
+void TestWeakDock::startingScoresAsExpressions() {
+  m_dock->methodBox()->setCurrentIndex(m_dock->methodBox()->findData("tnt"));
+  CutEditor* e1 = m_dock->startEditor(1);
+  CutEditor* e2 = m_dock->startEditor(2);
+  e1->setText("-j1_tau21 +");
+  QVERIFY(!e1->isValid());
+  QVERIFY2(e1->errorText().contains("character"), qPrintable(e1->errorText()));
+  e1->setText("-j1_tau12");
+  e2->setText("-j2_tau21");
+  QVERIFY(!e1->isValid());
+  QVERIFY2(e1->errorText().contains("unknown column 'j1_tau12'"), qPrintable(e1->errorText()));
+  m_dock->run();
+  QVERIFY(!m_dock->busy());
+  QVERIFY2(m_dock->statusText().contains("starting score"), qPrintable(m_dock->statusText()));
+  e1->setText("-j1_tau21");
+  e2->setText("");
+  m_dock->run();
+  QVERIFY(!m_dock->busy());
+  QVERIFY2(m_dock->statusText().contains("or neither"), qPrintable(m_dock->statusText()));
+  e2->setText("-j2_tau21");
+  QVERIFY(e1->isValid() && e2->isValid());
+
+  QSignalSpy done(m_dock, &WeakSupervisionDock::runFinished);
+  m_dock->run();
+  QVERIFY2(done.wait(600000), qPrintable(m_dock->statusText()));
+  const StudyResult& r = *m_dock->lastRun()->result;
+  QCOMPARE(m_window->session()->project().studies.back().start1, std::string("-j1_tau21"));
+
+  const QString scores = m_tmp.filePath("tnt_start_scores.csv");
+  QString out;
+  const int rc = runCli({"tnt", examplePath(), "--classifier", kClassifier, "--folds", "2",
+                         "--threads", QString::number(m_dock->config().threads), "--start",
+                         "-j1_tau21,-j2_tau21", "--scores", scores, "--quiet"},
+                        &out);
+  QVERIFY2(rc == 0, qPrintable(out));
+  const auto cli = readCsv(scores);
+  const QList<double> start1 = cli.value("start_object1");
+  const QList<double> combined = cli.value("iteration1_combined");
+  QCOMPARE(static_cast<std::size_t>(combined.size()), r.score.size());
+  for (qsizetype i = 0; i < combined.size(); ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    QVERIFY2(close(start1[i], r.start1[k], 1e-6),
+             qPrintable(QString("event %1: %2 vs %3").arg(i).arg(start1[i]).arg(r.start1[k])));
+    QVERIFY2(close(combined[i], r.score[k]),
+             qPrintable(QString("event %1: %2 vs %3").arg(i).arg(combined[i]).arg(r.score[k])));
+  }
+  e1->setText("");
+  e2->setText("");
 }
 
 void TestWeakDock::scanEqualsTheCli() {
