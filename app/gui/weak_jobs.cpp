@@ -17,6 +17,20 @@ QString qs(const std::string& s) {
   return QString::fromStdString(s);
 }
 
+/// The outcome's scores, metrics and bump-hunt plots from a study's result (a fresh run, or one
+/// read back from the sidecar).
+void takeResult(WeakRunOutcome& out, std::shared_ptr<const StudyResult> result,
+                const WeakStudy& study) {
+  out.score = result->score;
+  out.supervised = result->supervised;
+  out.metrics = result->metrics;
+  out.supervisedMetrics = result->supervisedMetrics;
+  out.seconds = result->seconds;
+  for (const StudyBump& b : result->bumps) out.plots.append(bumpHuntPlot(b, study));
+  out.plotError = QString::fromStdString(result->bumpError);
+  out.result = std::move(result);
+}
+
 }  // namespace
 
 QString weakMethodTitle(const std::string& m) {
@@ -79,15 +93,7 @@ WeakRunOutcome runWeakJob(const WeakInputs& in, const WeakStudy& study, FitObser
       e.start2 = evaluateStartScore("object 2's starting score", study.start2, in.data->table,
                                     out.events.rows);
     }
-    auto result = std::make_shared<StudyResult>(runWeakStudy(study, e, observer));
-    out.result = result;
-    out.score = result->score;
-    out.supervised = result->supervised;
-    out.metrics = result->metrics;
-    out.supervisedMetrics = result->supervisedMetrics;
-    out.seconds = result->seconds;
-    for (const StudyBump& b : result->bumps) out.plots.append(bumpHuntPlot(b, study));
-    out.plotError = QString::fromStdString(result->bumpError);
+    takeResult(out, std::make_shared<StudyResult>(runWeakStudy(study, e, observer)), study);
   } catch (const Cancelled&) {
     out.cancelled = true;
   } catch (const std::exception& ex) {
@@ -101,18 +107,11 @@ WeakRunOutcome storedOutcome(const WeakStudy& study, std::shared_ptr<const Study
   out.method = study.method;
   out.study = study;
   if (!result) return out;
-  out.result = result;
   out.events.resonance = result->resonance;
   out.events.truth = result->truth;
   out.events.hasTruth = result->hasTruth();
   out.events.x.weight = result->weight;
-  out.score = result->score;
-  out.supervised = result->supervised;
-  out.metrics = result->metrics;
-  out.supervisedMetrics = result->supervisedMetrics;
-  out.seconds = result->seconds;
-  for (const StudyBump& b : result->bumps) out.plots.append(bumpHuntPlot(b, study));
-  out.plotError = QString::fromStdString(result->bumpError);
+  takeResult(out, std::move(result), study);
   return out;
 }
 
