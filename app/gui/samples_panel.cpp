@@ -153,13 +153,10 @@ SamplesPanel::SamplesPanel(AnalysisSession* session, JobRunner* jobs, QWidget* p
   m_labelColumn = new QComboBox(w);
   m_labelColumn->setToolTip(tr("The column whose values say the class (numbers or strings)"));
   form->addRow(tr("Label column:"), m_labelColumn);
-  m_weightEditor = new CutEditor(w);
-  m_weightEditor->editor()->setPlaceholderText(tr("weight expression, e.g. mcWeight*xsec/sumw"));
-  m_weightEditor->setToolTip(tr("Per-event weight of the selected sample (default 1)"));
-  form->addRow(tr("Weight:"), m_weightEditor);
-  layout->addLayout(form);
+  // The label map and the class expressions come right below the choice they belong to (the
+  // weight after them): in a dock of ordinary height the map was below the fold.
   m_labelMapTitle = new QLabel(w);
-  layout->addWidget(m_labelMapTitle);
+  form->addRow(m_labelMapTitle);
   m_labelMap = new QTableWidget(0, 3, w);
   m_labelMap->setObjectName("labelMapTable");
   m_labelMap->setHorizontalHeaderLabels({tr("Label value"), tr("Class"), tr("Events")});
@@ -169,7 +166,7 @@ SamplesPanel::SamplesPanel(AnalysisSession* session, JobRunner* jobs, QWidget* p
   m_labelMap->setToolTip(
       tr("The class of the events with each label value (* = any other "
          "value); applied with the button below"));
-  layout->addWidget(m_labelMap);
+  form->addRow(m_labelMap);
   m_labelMapTitle->hide();
   m_labelMap->hide();
   m_classExpressions = new QTableWidget(0, 2, w);
@@ -182,7 +179,12 @@ SamplesPanel::SamplesPanel(AnalysisSession* session, JobRunner* jobs, QWidget* p
          "against its sidebands); events passing none are not used. Type in the last row to "
          "add one."));
   m_classExpressions->hide();
-  layout->addWidget(m_classExpressions);
+  form->addRow(m_classExpressions);
+  m_weightEditor = new CutEditor(w);
+  m_weightEditor->editor()->setPlaceholderText(tr("weight expression, e.g. mcWeight*xsec/sumw"));
+  m_weightEditor->setToolTip(tr("Per-event weight of the selected sample (default 1)"));
+  form->addRow(tr("Weight:"), m_weightEditor);
+  layout->addLayout(form);
   auto* apply = new QPushButton(tr("Apply sample settings and reload"), w);
   m_applySamples = apply;
   layout->addWidget(apply);
