@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/scale/scale_util.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/data/feature_matrix.h"
@@ -28,22 +29,8 @@
 
 namespace {
 
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::size_t peakRss() {
-  std::ifstream in("/proc/self/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmHWM:") {
-      std::size_t kb = 0;
-      in >> kb;
-      return kb * 1024;
-    }
-  }
-  return 0;
-}
+using scale_bench::peakRss;
+using scale_bench::since;
 
 void writeNpy(const std::string& path, const std::vector<double>& v) {
   std::string header =

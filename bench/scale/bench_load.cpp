@@ -16,6 +16,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench/scale/scale_util.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/analysis/yields.h"
@@ -25,22 +26,8 @@
 
 namespace {
 
-std::size_t peakRss() {
-  std::ifstream in("/proc/self/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmHWM:") {
-      std::size_t kb = 0;
-      in >> kb;
-      return kb * 1024;
-    }
-  }
-  return 0;
-}
-
-double seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+using scale_bench::peakRss;
+using scale_bench::since;
 
 }  // namespace
 
@@ -60,7 +47,7 @@ int main(int argc, char** argv) {
   }
   auto t0 = std::chrono::steady_clock::now();
   const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(a, o);
-  double sec = seconds(t0);
+  double sec = since(t0);
   const std::size_t kept = loaded.table.size();
   std::size_t cols = loaded.table.columns.size();
   if (mode == "matrix" || mode == "matrix-whole") {
@@ -70,7 +57,7 @@ int main(int argc, char** argv) {
     const imbw::FeatureMatrix m =
         mode == "matrix" ? imbw::featureMatrixOfRows(loaded.table, a.features, rows)
                          : imbw::FeatureMatrix::fromTable(loaded.table, a.features).subset(rows);
-    sec = seconds(t0);
+    sec = since(t0);
     cols = m.cols();
   } else if (mode == "yields") {
     sec = 1e9;
@@ -79,7 +66,7 @@ int main(int argc, char** argv) {
       const auto keep = imbw::selectEvents(loaded.table, a.cut);
       const auto before = imbw::computeYields(loaded.table);
       const auto after = imbw::computeYields(loaded.table, keep);
-      sec = std::min(sec, seconds(t0));
+      sec = std::min(sec, since(t0));
       if (after.totalEvents() > before.totalEvents()) return 1;
     }
   }
