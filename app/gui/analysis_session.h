@@ -126,6 +126,12 @@ class AnalysisSession : public QObject {
   const std::optional<Selection>& selection() const { return m_selection; }
   void setSelection(Selection s) { m_selection = std::move(s); }
 
+  /// Load generations: every background read that replaces the session's content (a project
+  /// file, the events, a derived feature) takes a new generation when it starts and is adopted
+  /// only while it is still the newest, so a slow older read never overwrites a newer one.
+  int beginLoad() { return ++m_loadGeneration; }
+  bool isCurrentLoad(int generation) const { return generation == m_loadGeneration; }
+
  Q_SIGNALS:
   void modifiedChanged(bool modified);
   /// A save from startSave() ended (error empty: written).
@@ -164,6 +170,7 @@ class AnalysisSession : public QObject {
   std::shared_ptr<const std::vector<std::string>> m_rawColumns;
   std::optional<Selection> m_selection;
   std::unique_ptr<PendingSave> m_saving;
+  int m_loadGeneration = 0;
 };
 
 }  // namespace imbw

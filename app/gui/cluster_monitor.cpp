@@ -141,7 +141,8 @@ QString ClusterMonitor::runOnCluster(const QStringList& idsIn) {
             : QMessageBox::question(m_window, tr("Run on cluster"), question,
                                     QMessageBox::Save | QMessageBox::Cancel) == QMessageBox::Save;
     if (!save) return {};
-    if (!m_window->saveInteractively(session->path().isEmpty(), MainWindow::SaveMode::Now))
+    if (!m_window->projectFiles()->saveInteractively(session->path().isEmpty(),
+                                                     ProjectFiles::SaveMode::Now))
       return {};
   }
   QString what = ids.size() == 1 ? tr("run %1").arg(ids.first())

@@ -1,5 +1,5 @@
-// The window's frame: construction, menus, files (New, Open, Open Recent, Save, Save As,
-// Close), the unsaved-changes prompts, autosave and recovery, window settings.
+// The window's frame: construction, menus, docks, opening files (New, Open, a dropped file;
+// saving, the recent list, prompts and recovery: project_files.cpp), window settings.
 #include "app/gui/main_window.h"
 #include "app/gui/samples_panel.h"
 #include "app/gui/scan_panel.h"
@@ -8,8 +8,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QCryptographicHash>
-#include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
@@ -17,19 +15,15 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QToolBar>
 #include <QUrl>
 
@@ -61,9 +55,6 @@ namespace imbw {
 
 namespace {
 
-constexpr int kMaxRecent = 8;
-constexpr int kAutosaveMs = 3 * 60 * 1000;
-
 QStringList classNames(const AnalysisSession& session) {
   QStringList names;
   if (session.hasProject())
@@ -87,10 +78,6 @@ QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name,
   return dock;
 }
 
-QString recoveryDir() {
-  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery";
-}
-
 bool isHdf5(const QString& path) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly)) return false;
@@ -106,24 +93,26 @@ MainWindow::MainWindow(QWidget* parent)
       m_jobs(new JobRunner(this)) {
   setAcceptDrops(true);
   setDockOptions(QMainWindow::AllowTabbedDocks | QMainWindow::AnimatedDocks);
-  m_autosave.setInterval(qEnvironmentVariableIsSet("IMBW_AUTOSAVE_MS")
-                             ? qEnvironmentVariableIntValue("IMBW_AUTOSAVE_MS")
-                             : kAutosaveMs);
-  connect(&m_autosave, &QTimer::timeout, this, [this] { autosaveNow(); });
   buildPlots();
   buildDocks();
+  m_files = new ProjectFiles(m_session, m_jobs, m_registry, m_runsCtl, this);
+  connect(m_files, &ProjectFiles::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text); });
+  connect(m_files, &ProjectFiles::openRequested, this, &MainWindow::openFile);
+  connect(m_files, &ProjectFiles::filesChanged, this, &MainWindow::updateTitle);
+  connect(m_files, &ProjectFiles::projectOpened, this, [this] {
+    m_runsCtl->evaluateStored();
+    startLoad();
+  });
+  connect(m_files, &ProjectFiles::openFailed, this, [this](const QString& error) {
+    m_loadError = error;
+    Q_EMIT loadFailed(error);
+  });
   buildActions();
   m_statusRuns = new QLabel(this);
   statusBar()->addPermanentWidget(m_statusRuns);
   statusBar()->showMessage(tr("Open a project (Ctrl+O) or drop an HDF5 file here."));
-  connect(m_session, &AnalysisSession::modifiedChanged, this, [this](bool modified) {
-    updateTitle();
-    // Autosave runs while there is something to lose.
-    if (modified && !m_autosave.isActive()) m_autosave.start();
-    if (!modified) m_autosave.stop();
-  });
-  connect(m_session, &AnalysisSession::saveFinished, this,
-          [this](const QString&, const QString& error) { savedTo(error); });
+  connect(m_session, &AnalysisSession::modifiedChanged, this, &MainWindow::updateTitle);
   connect(m_session, &AnalysisSession::projectReplaced, this, [this] {
     m_loadError.clear();
     m_samplesPanel->showProblem({});
@@ -144,7 +133,7 @@ MainWindow::MainWindow(QWidget* parent)
   resize(1500, 950);
   loadSettings();
   updateTitle();
-  QTimer::singleShot(0, this, &MainWindow::offerRecovery);
+  QTimer::singleShot(0, m_files, &ProjectFiles::offerRecovery);
 }
 
 MainWindow::~MainWindow() {
@@ -167,13 +156,13 @@ void MainWindow::buildActions() {
     if (!path.isEmpty()) openFile(path);
   });
   open->setShortcut(QKeySequence::Open);
-  m_recentMenu = file->addMenu(tr("Open &recent"));
-  rebuildRecentMenu();
+  file->addMenu(m_files->recentMenu());
+  using Mode = ProjectFiles::SaveMode;
   QAction* save = file->addAction(tr("&Save project"), this,
-                                  [this] { saveInteractively(false, SaveMode::Background); });
+                                  [this] { m_files->saveInteractively(false, Mode::Background); });
   save->setShortcut(QKeySequence::Save);
   QAction* saveAs = file->addAction(tr("Save project &as…"), this,
-                                    [this] { saveInteractively(true, SaveMode::Background); });
+                                    [this] { m_files->saveInteractively(true, Mode::Background); });
   saveAs->setShortcut(QKeySequence::SaveAs);
   QAction* closeAction = file->addAction(tr("&Close project"), this, [this] { closeProject(); });
   closeAction->setShortcut(QKeySequence::Close);
@@ -398,7 +387,7 @@ AboutInfo MainWindow::aboutInfo() {
 void MainWindow::updateTitle() {
   // Without a project the window welcomes: open the example, a recent project or a file.
   if (m_centre) {
-    m_welcome->setRecentProjects(QSettings().value("recentProjects").toStringList());
+    m_welcome->setRecentProjects(ProjectFiles::recentProjects());
     m_centre->setCurrentWidget(m_session->hasProject() ? static_cast<QWidget*>(m_plots)
                                                        : m_welcome);
   }
@@ -409,125 +398,14 @@ void MainWindow::updateTitle() {
   setWindowModified(m_session->isModified());
 }
 
-bool MainWindow::maySkipUnsaved(const QString& action) {
-  m_session->finishSave();  // a save still writing decides what is unsaved
-  const int active = activeRuns();
-  if (!m_session->isModified() && active == 0) return true;
-  QString question = m_session->isModified()
-                         ? tr("%1 has unsaved changes.").arg(m_session->displayName())
-                         : QString();
-  if (active > 0)
-    question += (question.isEmpty() ? QString() : QStringLiteral(" ")) +
-                tr("%n run(s) still training will be cancelled.", "", active);
-  question += " " + tr("Save before you %1?").arg(action);
-  UnsavedChoice choice;
-  if (m_unsavedPrompt) {
-    choice = m_unsavedPrompt(question);
-  } else {
-    const auto b = QMessageBox::question(
-        this, tr("Unsaved changes"), question,
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    choice = b == QMessageBox::Save      ? UnsavedChoice::Save
-             : b == QMessageBox::Discard ? UnsavedChoice::Discard
-                                         : UnsavedChoice::Cancel;
-  }
-  if (choice == UnsavedChoice::Cancel) return false;
-  if (choice == UnsavedChoice::Save && m_session->isModified() &&
-      !saveInteractively(false, SaveMode::Now))
-    return false;
-  cancelAllRuns();
-  return true;
-}
-
-bool MainWindow::saveInteractively(bool askForPath, SaveMode mode) {
-  if (!m_session->hasProject()) {
-    statusBar()->showMessage(tr("Nothing to save: open or start a project first."));
-    return false;
-  }
-  QString path = m_session->path();
-  if (askForPath || path.isEmpty()) {
-    const QString suggestion = path.isEmpty()
-                                   ? QDir(QSettings().value("lastDir", QDir::homePath()).toString())
-                                         .filePath(qs(m_session->project().analysis.name.empty()
-                                                          ? std::string("analysis")
-                                                          : m_session->project().analysis.name) +
-                                                   ".json")
-                                   : path;
-    path =
-        QFileDialog::getSaveFileName(this, tr("Save project"), suggestion, tr("Project (*.json)"));
-    if (path.isEmpty()) return false;
-    if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".json";
-  }
-  if (mode == SaveMode::Now) return saveProject(path);
-  // Ctrl+S: written on a worker, the window keeps answering (savedTo follows).
-  if (!m_session->startSave(path, m_jobs)) {
-    statusBar()->showMessage(tr("The previous save is still being written; save again then."));
-    return false;
-  }
-  statusBar()->showMessage(tr("Saving %1 …").arg(QFileInfo(path).fileName()));
-  return true;
-}
-
-bool MainWindow::saveProject(const QString& path) {
-  return savedTo(m_session->save(path));
-}
-
-bool MainWindow::savedTo(const QString& error) {
-  if (!error.isEmpty()) {
-    if (m_unsavedPrompt)
-      statusBar()->showMessage(tr("Not saved: %1").arg(error));
-    else
-      QMessageBox::warning(
-          this, tr("Save project"),
-          tr("The project was not saved (the previous file is unchanged):\n%1").arg(error));
-    return false;
-  }
-  QFile::remove(recoveryPath());
-  QFile::remove(recoveryPath() + ".origin");
-  QFile::remove(QString::fromStdString(sidecarPath(ss(recoveryPath()))));
-  addRecent(m_session->path());
-  updateTitle();
-  statusBar()->showMessage(tr("Saved %1").arg(m_session->path()));
-  return true;
-}
-
 void MainWindow::openFile(const QString& path) {
-  if (!maySkipUnsaved(tr("open another file"))) return;
+  if (!m_files->maySkipUnsaved(tr("open another file"))) return;
   QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
   if (isHdf5(path)) {
     newProjectWithSamples({path});
     return;
   }
-  openProjectFile(path);
-}
-
-void MainWindow::openProjectFile(const QString& path) {
-  // Read on a worker (the sidecar may hold millions of scores); the window keeps answering.
-  const int generation = ++m_loadGeneration;
-  statusBar()->showMessage(tr("Opening %1 …").arg(path));
-  runShort<OpenedProject>(
-      this, m_jobs, [path] { return readProjectFiles(path); },
-      [this, generation](OpenedProject opened) {
-        if (generation != m_loadGeneration) return;  // another file was opened meanwhile
-        if (!opened.error.isEmpty()) {
-          // The current project stays as it was.
-          m_loadError = opened.error;
-          statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(opened.path).fileName()));
-          if (!m_unsavedPrompt) {
-            auto* box = new QMessageBox(QMessageBox::Warning, tr("Open"), opened.error,
-                                        QMessageBox::Ok, this);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-          }
-          Q_EMIT loadFailed(opened.error);
-          return;
-        }
-        m_session->adopt(std::move(opened));
-        addRecent(m_session->path());
-        statusBar()->showMessage(tr("Loading the events of %1 …").arg(m_session->displayName()));
-        m_runsCtl->evaluateStored();
-        startLoad();
-      });
+  m_files->openProject(path);
 }
 
 void MainWindow::newProjectWithSamples(const QStringList& files) {
@@ -541,7 +419,7 @@ void MainWindow::newProjectWithSamples(const QStringList& files) {
 }
 
 bool MainWindow::newProject() {
-  if (!maySkipUnsaved(tr("start a new project"))) return false;
+  if (!m_files->maySkipUnsaved(tr("start a new project"))) return false;
   Analysis a;
   a.name = "new analysis";
   a.classes = {"background", "signal"};
@@ -550,112 +428,6 @@ bool MainWindow::newProject() {
   m_session->newProject(a);
   statusBar()->showMessage(tr("New project: add HDF5 samples (File ▸ Add, or drop files here)."));
   return true;
-}
-
-bool MainWindow::closeProject() {
-  if (!maySkipUnsaved(tr("close it"))) return false;
-  QFile::remove(recoveryPath());
-  QFile::remove(recoveryPath() + ".origin");
-  m_session->close();
-  return true;
-}
-
-void MainWindow::addRecent(const QString& path) {
-  QSettings s;
-  QStringList recent = s.value("recentProjects").toStringList();
-  recent.removeAll(path);
-  recent.prepend(path);
-  while (recent.size() > kMaxRecent) recent.removeLast();
-  s.setValue("recentProjects", recent);
-  rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-  m_recentMenu->clear();
-  const QStringList recent = QSettings().value("recentProjects").toStringList();
-  for (const QString& p : recent) {
-    QAction* a = m_recentMenu->addAction(QFileInfo(p).fileName(), this, [this, p] { openFile(p); });
-    a->setToolTip(p);
-    a->setStatusTip(p);
-    a->setEnabled(QFileInfo::exists(p));
-  }
-  m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
-// ---------------------------------------------------------------------------------------------
-// Autosave and recovery
-
-void MainWindow::setAutosaveInterval(int milliseconds) {
-  m_autosave.setInterval(milliseconds);
-}
-
-QString MainWindow::recoveryPath() const {
-  // One recovery file per project file (per window for a project never saved).
-  const QString key = m_session->path().isEmpty()
-                          ? QStringLiteral("untitled-%1").arg(QApplication::applicationPid())
-                          : QString::fromLatin1(QCryptographicHash::hash(m_session->path().toUtf8(),
-                                                                         QCryptographicHash::Sha1)
-                                                    .toHex()
-                                                    .left(12));
-  return recoveryDir() + "/" + key + ".json";
-}
-
-bool MainWindow::autosaveNow() {
-  if (!m_session->isModified() || m_session->isSaving()) return false;
-  QDir().mkpath(recoveryDir());
-  const QString path = recoveryPath();
-  try {
-    // The project with absolute sample paths (it lives elsewhere than its files), and the
-    // results of its trained runs.
-    Project copy = m_session->project();
-    copy.analysis.rebase(ss(recoveryDir()));
-    writeRunStore(sidecarPath(ss(path)), m_session->storedRuns(), {}, &m_session->studyResults());
-    copy.save(ss(path));
-  } catch (const std::exception& e) {
-    statusBar()->showMessage(tr("Autosave failed: %1").arg(qs(e.what())));
-    return false;
-  }
-  QFile origin(path + ".origin");
-  if (origin.open(QIODevice::WriteOnly)) origin.write(m_session->path().toUtf8());
-  statusBar()->showMessage(tr("Autosaved at %1").arg(QTime::currentTime().toString("HH:mm")));
-  return true;
-}
-
-void MainWindow::offerRecovery() {
-  const QDir dir(recoveryDir());
-  const QFileInfoList files = dir.entryInfoList({"*.json"}, QDir::Files, QDir::Time);
-  for (const QFileInfo& f : files) {
-    if (f.absoluteFilePath() == recoveryPath()) continue;  // this window's own
-    QFile originFile(f.absoluteFilePath() + ".origin");
-    const QString origin =
-        originFile.open(QIODevice::ReadOnly) ? QString::fromUtf8(originFile.readAll()) : QString();
-    const QString question =
-        tr("Imbalance Workbench did not close normally. Recover the unsaved work on %1 from %2?")
-            .arg(origin.isEmpty() ? tr("an untitled project") : QFileInfo(origin).fileName(),
-                 f.lastModified().toString("yyyy-MM-dd HH:mm"));
-    bool recover = false;
-    if (m_unsavedPrompt) {
-      recover = m_unsavedPrompt(question) == UnsavedChoice::Save;
-    } else {
-      recover = QMessageBox::question(this, tr("Recover unsaved work"), question,
-                                      QMessageBox::Yes | QMessageBox::No) == QMessageBox::Yes;
-    }
-    const QString file = f.absoluteFilePath();
-    if (recover) {
-      const QString error = m_session->recover(file, origin);
-      if (error.isEmpty()) {
-        m_runsCtl->evaluateStored();
-        startLoad();
-        statusBar()->showMessage(tr("Recovered unsaved work; save it to keep it."));
-      } else {
-        statusBar()->showMessage(tr("Could not recover: %1").arg(error));
-      }
-    }
-    QFile::remove(file);
-    QFile::remove(file + ".origin");
-    QFile::remove(QString::fromStdString(sidecarPath(ss(file))));
-    if (recover) return;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -679,7 +451,7 @@ void MainWindow::loadSettings() {
       auto* left = findChild<QDockWidget*>("samplesDock");
       auto* right = findChild<QDockWidget*>("lossDock");
       if (left && right)
-        resizeDocks({left, right}, {std::min(460, width() / 4), std::min(430, width() / 4)},
+        resizeDocks({left, right}, {std::min(460, width() * 27 / 100), std::min(430, width() / 4)},
                     Qt::Horizontal);
       // The plots keep most of the height; the runs table shows about six runs.
       if (auto* runs = findChild<QDockWidget*>("runsDock"))
@@ -701,16 +473,14 @@ void MainWindow::saveSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (!maySkipUnsaved(tr("quit"))) {
+  if (!m_files->maySkipUnsaved(tr("quit"))) {
     event->ignore();
     return;
   }
   saveSettings();
-  QFile::remove(recoveryPath());
-  QFile::remove(recoveryPath() + ".origin");
-  QFile::remove(QString::fromStdString(sidecarPath(ss(recoveryPath()))));
+  m_files->removeRecovery();
   m_runsCtl->detach();
-  m_autosave.stop();
+  m_files->stopAutosave();
   if (m_loadStop) m_loadStop->store(true);  // a load stops at its next chunk
   // Cancels every job and waits: the engine polls for the cancel every batch, so this is quick.
   m_jobs->shutdown();

@@ -12,6 +12,7 @@
 #include "app/gui/analysis_session.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/plots_area.h"
+#include "app/gui/project_files.h"
 #include "app/gui/run_registry.h"
 #include "app/gui/runs_controller.h"
 #include "app/gui/runs_panel.h"
@@ -65,7 +66,8 @@ struct AboutInfo;
 /// Every long computation runs as a job (JobRunner); the window only reacts to finished
 /// futures and to a 50 ms redraw timer. The panels are widgets of their own that read and
 /// write only their part (SamplesPanel, LossPanel, ModelPanel, ScanPanel); the window's code is
-/// split by area: main_window.cpp (files, menus, prompts, autosave), main_window_data.cpp (cut,
+/// split by area: main_window.cpp (menus, docks, opening files; the files themselves:
+/// ProjectFiles), main_window_data.cpp (cut,
 /// features, loading), main_window_runs.cpp (runs, plots, scans).
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -78,11 +80,11 @@ class MainWindow : public QMainWindow {
   /// starts a new project with that sample.
   void openFile(const QString& path);
   /// Saves project and results (no questions asked); false with the reason shown on failure.
-  bool saveProject(const QString& path);
+  bool saveProject(const QString& path) { return m_files->saveProject(path); }
   /// File ▸ New: a new, empty project (asks first when there are unsaved changes).
   bool newProject();
   /// File ▸ Close.
-  bool closeProject();
+  bool closeProject() { return m_files->closeProject(); }
 
   /// Adds a run with the current panel settings and trains it; false (and the reason shown in
   /// the window and in trainingRefusal()) when the settings cannot train.
@@ -100,15 +102,12 @@ class MainWindow : public QMainWindow {
 
   /// Asked before work is lost (quit, close, open, New): "save", "discard" or "cancel". Tests
   /// replace the dialog with a function.
-  enum class UnsavedChoice { Save, Discard, Cancel };
+  using UnsavedChoice = ProjectFiles::UnsavedChoice;
   void setUnsavedPrompt(std::function<UnsavedChoice(const QString& question)> prompt) {
-    m_unsavedPrompt = std::move(prompt);
+    m_files->setUnsavedPrompt(std::move(prompt));
   }
-  /// Where the autosave goes (a recovery file per project) and how often.
-  void setAutosaveInterval(int milliseconds);
-  QString recoveryPath() const;
-  /// Writes the recovery file now (what the autosave timer does).
-  bool autosaveNow();
+  /// The project's files: saving, the recent list, the prompts, autosave and recovery.
+  ProjectFiles* projectFiles() const { return m_files; }
 
   // For tests and screenshots.
   AnalysisSession* session() const { return m_session; }
@@ -144,7 +143,7 @@ class MainWindow : public QMainWindow {
   QTableView* runsView() const { return m_runsPanel->view(); }
   LossPanel* lossPanel() const { return m_lossPanel; }
   ModelPanel* modelPanel() const { return m_modelPanel; }
-  QMenu* recentMenu() const { return m_recentMenu; }
+  QMenu* recentMenu() const { return m_files->recentMenu(); }
   WelcomePage* welcomePage() const { return m_welcome; }
   ClusterMonitor* clusterMonitor() const { return m_cluster; }
   /// The bundled example project (installed under share/, or in the source tree); empty when
@@ -186,23 +185,12 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  friend class ClusterMonitor;  // app/gui/cluster_monitor: runs on Slurm, in the runs table
-  // main_window.cpp: files, menus, prompts, autosave, settings.
+  // main_window.cpp: menus, docks, opening files, settings.
   void buildActions();
   void buildPlots();
   void buildDocks();
-  bool maySkipUnsaved(const QString& action);
-  /// Now: written before returning (before quitting); Background: Ctrl+S, on a worker.
-  enum class SaveMode { Now, Background };
-  bool saveInteractively(bool askForPath, SaveMode mode);
-  /// After a save: the error shown, or the recovery file removed, the title and recent list.
-  bool savedTo(const QString& error);
-  void openProjectFile(const QString& path);
   void newProjectWithSamples(const QStringList& h5Files);
-  void addRecent(const QString& path);
-  void rebuildRecentMenu();
   void updateTitle();
-  void offerRecovery();
   void loadSettings();
   void saveSettings();
 
@@ -227,11 +215,9 @@ class MainWindow : public QMainWindow {
   JobRunner* m_jobs;
   QString m_loadError;
   QString m_trainingRefusal;
-  int m_loadGeneration = 0;
   /// Set to stop the load in progress (a newer one replaces it, or the window closes).
   std::shared_ptr<std::atomic<bool>> m_loadStop;
-  QTimer m_autosave;
-  std::function<UnsavedChoice(const QString&)> m_unsavedPrompt;
+  ProjectFiles* m_files = nullptr;
 
   SamplesPanel* m_samplesPanel = nullptr;
   // Cut and features.
@@ -248,7 +234,6 @@ class MainWindow : public QMainWindow {
   QLabel* m_progress = nullptr;
   QAction* m_trainAction = nullptr;
   QAction* m_cancelAction = nullptr;
-  QMenu* m_recentMenu = nullptr;
   QStackedWidget* m_centre = nullptr;  ///< the welcome page without a project, else the plots
   WelcomePage* m_welcome = nullptr;
   ClusterMonitor* m_cluster = nullptr;

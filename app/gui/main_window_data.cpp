@@ -57,7 +57,7 @@ void MainWindow::addSampleFiles(const QStringList& paths) {
 
 void MainWindow::startLoad() {
   if (!m_session->hasProject()) return;
-  const int generation = ++m_loadGeneration;
+  const int generation = m_session->beginLoad();
   m_loadError.clear();
   m_session->dropEvents();
   m_cutPanel->yieldsTable()->setStale(true);
@@ -70,7 +70,7 @@ void MainWindow::startLoad() {
        stop = std::shared_ptr<const std::atomic<bool>>(m_loadStop)] { return loadEvents(a, stop); },
       [this, generation](LoadOutcome o) {
         // Another project or a newer reload, or stopped.
-        if (generation != m_loadGeneration || o.cancelled) return;
+        if (!m_session->isCurrentLoad(generation) || o.cancelled) return;
         if (!o.error.isEmpty()) {
           // The analysis stays as it is, editable (e.g. a label value its mapping misses is
           // assigned in the Samples panel, then reloaded).
@@ -156,11 +156,11 @@ void MainWindow::wireFeatures() {
             a.derived.push_back({ss(name), ss(expr)});
             a.features.push_back(ss(name));
             m_features->setDerivedMessage(QString());
-            const int generation = ++m_loadGeneration;
+            const int generation = m_session->beginLoad();
             runShort<LoadOutcome>(
                 this, m_jobs, [a] { return loadEvents(a); },
                 [this, generation](LoadOutcome o) {
-                  if (generation != m_loadGeneration) return;
+                  if (!m_session->isCurrentLoad(generation)) return;
                   if (!o.error.isEmpty()) {
                     // The expression does not evaluate: the project keeps what it had.
                     m_features->setDerivedMessage(o.error);
