@@ -221,24 +221,29 @@ QWidget* InsightPanel::buildImportanceTab() {
   controls->addWidget(m_repeats);
   auto* rank = new QPushButton(tr("Rank"), w);
   controls->addWidget(rank);
-  controls->addStretch(1);
-  controls->addWidget(new QLabel(tr("Train again without the bottom"), w));
-  m_bottomK = new QSpinBox(w);
-  m_bottomK->setRange(1, 999);
-  m_bottomK->setValue(3);
-  m_bottomK->setSuffix(tr(" features"));
-  controls->addWidget(m_bottomK);
   m_overlayButton = new QPushButton(tr("Overlay selected runs"), w);
   m_overlayButton->setToolTip(
       tr("Ranks every run selected in the runs table (with results) and draws their bars "
          "side by side, each in the run's colour, the features in one order"));
   controls->addWidget(m_overlayButton);
+  controls->addStretch(1);
+  layout->addLayout(controls);
+  // The action on a ranking on a row of its own: in one row with the ranking's controls the
+  // tab needed 1,100 px, which made the plot area that wide and squeezed the side docks.
+  auto* retrain = new QHBoxLayout;
+  retrain->addWidget(new QLabel(tr("Train again without the bottom"), w));
+  m_bottomK = new QSpinBox(w);
+  m_bottomK->setRange(1, 999);
+  m_bottomK->setValue(3);
+  m_bottomK->setSuffix(tr(" features"));
+  retrain->addWidget(m_bottomK);
   m_trainWithout = new QPushButton(tr("Train"), w);
   m_trainWithout->setToolTip(
       tr("Adds a copy of the run without its k lowest-ranked features "
          "(by the permutation ranking shown) and trains it"));
-  controls->addWidget(m_trainWithout);
-  layout->addLayout(controls);
+  retrain->addWidget(m_trainWithout);
+  retrain->addStretch(1);
+  layout->addLayout(retrain);
   auto* split = new QSplitter(Qt::Horizontal, w);
   auto scrolled = [split](QWidget* chart) {
     auto* area = new QScrollArea(split);

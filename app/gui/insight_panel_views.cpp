@@ -221,6 +221,10 @@ QWidget* InsightPanel::buildCalibrationTab() {
   m_calibrationNotes->setWordWrap(true);
   rl->addWidget(m_calibrationNotes);
   right->setMaximumWidth(560);
+  // The table scrolls and the notes wrap: without a minimum of its own the panel asked for
+  // its widest content, which made the whole plot area (and so the window) 1,100 px wide at
+  // least and squeezed the side docks.
+  right->setMinimumWidth(240);
   split->addWidget(m_reliability);
   split->addWidget(right);
   split->setStretchFactor(0, 3);
