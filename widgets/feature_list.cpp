@@ -35,13 +35,15 @@ FeatureList::FeatureList(QWidget* parent)
   m_list->setToolTip(tr("Ticked features are the model's inputs; select one to see it per class"));
   m_derivedName->setPlaceholderText(tr("name"));
   m_derivedName->setMaximumWidth(110);
-  m_derivedExpr->editor()->setPlaceholderText(tr("expression, e.g. pt_j1 / mjj"));
-  m_derivedExpr->editor()->setMaximumHeight(m_derivedExpr->editor()->sizeHint().height());
+  m_derivedExpr->editor()->setPlaceholderText(tr("e.g. pt_j1 / mjj"));
+  // One line, as high as the name field: the dock is short and the list and plot need it.
+  m_derivedExpr->editor()->setFixedHeight(m_derivedName->sizeHint().height() + 4);
   m_addDerived->setToolTip(tr("Define a derived feature from an expression over the columns"));
   m_chart->setTitle(tr("Feature distribution (after the cut)"));
-  m_chart->setAxisTitles(tr("Feature value"), tr("Fraction per bin"));
+  m_chart->setAxisTitles(tr("Feature value"), tr("Fraction"));
   m_chart->setMinimumHeight(200);
-  m_chart->setLegendAlignment(Qt::AlignBottom);  // a narrow dock: the plot keeps the width
+  // The classes at the right: their names are short, and a short dock has no room below.
+  m_chart->setLegendAlignment(Qt::AlignRight);
 
   auto* top = new QWidget(this);
   auto* topLayout = new QVBoxLayout(top);
@@ -152,8 +154,8 @@ void FeatureList::setDistribution(const QString& feature,
     keep << key;
   }
   m_chart->retainSeries(keep);
-  m_chart->setTitle(tr("%1 per class (normalised, after the cut)").arg(feature));
-  m_chart->setAxisTitles(feature, tr("Fraction per bin"));
+  m_chart->setTitle(tr("%1 per class (fraction per bin, after the cut)").arg(feature));
+  m_chart->setAxisTitles(feature, tr("Fraction"));
 }
 
 }  // namespace imbw
