@@ -334,6 +334,29 @@ class TestCliSlurm : public QObject {
              qPrintable(r.out + r.err));
   }
 
+  void scanRunsAreMadeFromItsGrid() {
+    // A scan with no runs yet: submit --scan makes them (core addScanRuns, as the window does).
+    QTemporaryDir dir;
+    const QString project = writeProject(dir.path(), "scan", json::array());
+    std::ifstream in(project.toStdString());
+    json j = json::parse(in);
+    j["scans"] =
+        json::array({{{"id", "s1"},
+                      {"alphas", {0.25, 0.75}},
+                      {"gammas", {0, 2}},
+                      {"metric", "ap"},
+                      {"run", {{"model", {{"kind", "gbdt"}, {"trees", 10}}}, {"folds", 2}}}}});
+    std::ofstream(project.toStdString()) << j.dump(1);
+    const Result r = cli({"submit", project, "--slurm", "--scan", "s1", "--dry-run"});
+    QVERIFY2(r.code == 0 && r.out.startsWith("8 fit tasks written"), qPrintable(r.out + r.err));
+    const json runs = runsOf(project);
+    QCOMPARE(runs.size(), std::size_t{4});
+    QCOMPARE(runs[1].at("name").get<std::string>(), std::string("gbdt scan s1 α=0.75 γ=0"));
+    QCOMPARE(runs[2].at("scan").at("gamma").get<double>(), 2.0);
+    QCOMPARE(runs[3].at("name").get<std::string>(), std::string("gbdt scan s1 α=0.75 γ=2"));
+    QVERIFY(QFile::exists(dir.path() + "/scan.cluster/tasks/r4_fold2.json"));
+  }
+
   void aTaskOverItsMemoryIsKilledAndSaidSo() {
     QTemporaryDir dir;
     const json runs = json::array({{{"name", "GBDT"},
