@@ -1,8 +1,8 @@
-// imbalance-cli submit / status / collect: a project's fit tasks as a Slurm job array, the
-// state of every task, and the merge of finished results into the project.
+// imbalance-cli submit / status / cancel / collect: a project's fit tasks as a Slurm job array,
+// the state of every task, cancelling some, and the merge of finished results into the project.
 
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -74,6 +74,17 @@ const char* const kCollectUsage =
     "project file and its sidecar NAME.results.h5 are saved. Idempotent: collecting again\n"
     "gives the same project. Results of a run changed since it was submitted are not merged.\n";
 
+const char* const kCancelUsage =
+    "usage: imbalance-cli cancel PROJECT.json [--runs IDS]\n"
+    "\n"
+    "Cancels on the cluster (scancel JOB_TASK) the waiting and running array tasks of the runs\n"
+    "given, or of every submitted run; the other runs' tasks keep running. Finished tasks stay:\n"
+    "`collect` then merges them (a run with some folds is kept as cancelled with \"K of N folds\n"
+    "collected\", one with none as cancelled), and `submit --resubmit-failed` submits the\n"
+    "cancelled tasks again.\n"
+    "\n"
+    "  --runs IDS   only these runs' tasks (ids as in `report`: r1,r3)\n";
+
 using imbw::cli::toInt;  // app/cli/insight_common: the one integer option parser
 
 imbw::ClusterProject openContext(const std::string& projectArg, bool requireState) {
@@ -105,23 +116,7 @@ std::vector<std::string> chosenRuns(imbw::Project& project, const imbw::cli::Arg
     for (const auto& r : project.runs)
       if (r.scan && r.scan->scanId == scanId) ids.push_back(r.id);
     if (ids.empty()) {  // the grid's runs, made as the window makes them
-      const imbw::ScanDefinition def = *scan;
-      for (double g : def.gammas)
-        for (double a : def.alphas) {
-          imbw::RunConfig config = def.base;
-          config.loss.kind = imbw::LossKind::Focal;
-          config.loss.alpha = a;
-          config.loss.gamma = g;
-          config.alphaFromSignalFraction = false;
-          char name[160];
-          std::snprintf(name, sizeof name, "%s scan %s α=%g γ=%g", config.modelKind().c_str(),
-                        def.id.c_str(), a, g);
-          config.name = name;
-          imbw::ProjectRun& run = project.addRun(config, project.analysis.cut);
-          run.scan = imbw::ScanMembership{def.id, a, g};
-          run.shown = false;
-          ids.push_back(run.id);
-        }
+      ids = imbw::addScanRuns(project, scanId, project.analysis.cut);
       *projectChanged = true;
     }
   } else {
@@ -240,7 +235,46 @@ int runCollect(const std::vector<std::string>& argv) {
     const imbw::ProjectRun* run = project.findRun(id);
     std::cout << id << "  " << run->name() << ": failed: " << run->message << "\n";
   }
+  for (const auto& id : out.cancelledRuns) {
+    const imbw::ProjectRun* run = project.findRun(id);
+    std::cout << id << "  " << run->name() << ": " << run->message << "\n";
+  }
   std::cout << "results saved in " << c.project << " and " << imbw::sidecarPath(c.project) << "\n";
+  return 0;
+}
+
+int runCancel(const std::vector<std::string>& argv) {
+  const auto args = imbw::cli::parseArgs(argv, {"--runs"}, {});
+  if (args.positional.size() != 1) throw imbw::cli::UsageError("cancel needs one PROJECT.json");
+  const imbw::ClusterProject c = openContext(args.positional[0], true);
+  const std::vector<imbw::ClusterTaskRow> rows = imbw::queryClusterTasks(c);
+  std::vector<std::string> ids;
+  if (args.options.count("--runs")) {
+    std::istringstream in(args.option("--runs"));
+    std::string id;
+    while (std::getline(in, id, ',')) {
+      const bool submitted =
+          std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.task.runId == id; });
+      if (!submitted) {
+        std::string known;
+        for (const auto& r : rows)
+          if (known.find(r.task.runId + ",") == std::string::npos) known += r.task.runId + ",";
+        if (!known.empty()) known.pop_back();
+        throw imbw::Error("--runs: run '" + id +
+                          "' was not submitted to the cluster (submitted: " + known + ")");
+      }
+      ids.push_back(id);
+    }
+  }
+  const std::vector<std::string> tasks = imbw::cancelOnCluster(c, rows, ids);
+  if (tasks.empty()) {
+    std::cout << "no task of " << (ids.empty() ? "the project" : "these runs")
+              << " waits or runs on the cluster\n";
+    return 0;
+  }
+  std::cout << "cancelled " << tasks.size() << " array tasks:";
+  for (const auto& t : tasks) std::cout << " " << t;
+  std::cout << "\nthen: imbalance-cli collect " << c.project << "\n";
   return 0;
 }
 
@@ -250,5 +284,7 @@ IMBW_CLI_COMMAND(submit, "send the project's fit tasks to Slurm as one job array
                  runSubmit)
 IMBW_CLI_COMMAND(status, "the state of every fit task submitted for the project", kStatusUsage,
                  runStatus)
+IMBW_CLI_COMMAND(cancel, "cancel submitted runs' waiting and running tasks on the cluster",
+                 kCancelUsage, runCancel)
 IMBW_CLI_COMMAND(collect, "merge finished fit tasks' results into the project", kCollectUsage,
                  runCollect)

@@ -8,6 +8,7 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -15,6 +16,7 @@
 #include "app/gui/core_convert.h"
 #include "app/gui/file_probe.h"
 #include "app/gui/main_window.h"
+#include "app/gui/scan_panel.h"
 #include "core/cluster/cluster_state.h"
 
 namespace fs = std::filesystem;
@@ -37,6 +39,8 @@ std::string fingerprint(const std::vector<ClusterTaskRow>& rows, const ClusterRu
   }
   if (s.pending + s.running == 0 && s.failed > 0)
     key += "failed " + std::to_string(s.failed) + ": " + s.message;
+  if (s.pending + s.running == 0 && s.cancelled > 0)
+    key += "cancelled " + std::to_string(s.cancelled);
   return key;
 }
 
@@ -109,10 +113,12 @@ void ClusterMonitor::addActions(QMenu* runMenu) {
   });
   run->setToolTip(tr("Send the selected runs (or every run) to Slurm as one job array"));
   m_cancelAction = runMenu->addAction(tr("Cancel on cl&uster"), this, [this] {
-    const QString why = cancel();
+    const QString why = cancel(m_window->selectedRuns());
     if (!why.isEmpty()) QMessageBox::warning(m_window, tr("Cancel on cluster"), why);
   });
-  m_cancelAction->setToolTip(tr("scancel the project's waiting and running cluster tasks"));
+  m_cancelAction->setToolTip(
+      tr("scancel the selected runs' waiting and running cluster tasks (every submitted run's "
+         "when none is selected); the others keep running"));
 }
 
 void ClusterMonitor::addContextActions(QMenu* menu, const QStringList& ids) {
@@ -122,7 +128,11 @@ void ClusterMonitor::addContextActions(QMenu* menu, const QStringList& ids) {
   });
   bool submitted = false;
   for (const QString& id : ids) submitted = submitted || !statusText(id).isEmpty();
-  if (submitted) menu->addAction(tr("Cancel on cluster"), this, [this] { cancel(); });
+  if (submitted)
+    menu->addAction(tr("Cancel on cluster"), this, [this, ids] {
+      const QString why = cancel(ids);
+      if (!why.isEmpty()) QMessageBox::warning(m_window, tr("Cancel on cluster"), why);
+    });
 }
 
 QString ClusterMonitor::runOnCluster(const QStringList& idsIn) {
@@ -132,6 +142,34 @@ QString ClusterMonitor::runOnCluster(const QStringList& idsIn) {
   if (ids.isEmpty())
     for (const ProjectRun& r : session->project().runs) ids << qs(r.id);
   if (ids.isEmpty()) return tr("The project has no runs to submit: add one with Train first.");
+  const QString what = ids.size() == 1 ? tr("run %1").arg(ids.first())
+                                       : tr("%1 runs (%2)").arg(ids.size()).arg(ids.join(", "));
+  bool started = false;
+  return askAndSubmit(ids, what, &started);
+}
+
+QString ClusterMonitor::runScanOnCluster(const QString& scanId, const QStringList& ids) {
+  Project& project = m_window->session()->project();
+  const auto scan = std::find_if(project.scans.begin(), project.scans.end(),
+                                 [&](const ScanDefinition& s) { return qs(s.id) == scanId; });
+  if (scan == project.scans.end()) return tr("The project has no scan '%1'.").arg(scanId);
+  const QString what = tr("scan %1 (%2 α × %3 γ: %4 runs)")
+                           .arg(scanId)
+                           .arg(scan->alphas.size())
+                           .arg(scan->gammas.size())
+                           .arg(ids.size());
+  bool started = false;
+  const QString why = askAndSubmit(ids, what, &started);
+  if (!started) {  // declined or refused: the project as before the scan
+    std::erase_if(project.scans, [&](const ScanDefinition& s) { return qs(s.id) == scanId; });
+    m_window->runsController()->remove(ids);
+  }
+  return why;
+}
+
+QString ClusterMonitor::askAndSubmit(const QStringList& ids, const QString& what, bool* started) {
+  *started = false;
+  AnalysisSession* session = m_window->session();
   if (session->path().isEmpty() || session->isModified()) {
     const QString question =
         tr("The cluster's tasks read the project file, so it must be saved first. Save it now?");
@@ -145,11 +183,11 @@ QString ClusterMonitor::runOnCluster(const QStringList& idsIn) {
                                                      ProjectFiles::SaveMode::Now))
       return {};
   }
-  QString what = ids.size() == 1 ? tr("run %1").arg(ids.first())
-                                 : tr("%1 runs (%2)").arg(ids.size()).arg(ids.join(", "));
   ClusterDialog dialog(session->path(), what, m_window);
   if (dialog.exec() != QDialog::Accepted) return {};
-  return submit(ids, dialog.options(), dialog.dryRun());
+  const QString why = submit(ids, dialog.options(), dialog.dryRun());
+  *started = why.isEmpty();
+  return why;
 }
 
 QString ClusterMonitor::submit(const QStringList& ids, const SlurmOptions& options, bool dryRun) {
@@ -208,9 +246,11 @@ QString ClusterMonitor::submit(const QStringList& ids, const SlurmOptions& optio
   return {};
 }
 
-QString ClusterMonitor::cancel() {
+QString ClusterMonitor::cancel(const QStringList& idsIn) {
   AnalysisSession* session = m_window->session();
   if (!session->hasProject() || session->path().isEmpty()) return tr("No project is open.");
+  std::vector<std::string> ids;  // every submitted run when empty
+  for (const QString& id : idsIn) ids.push_back(ss(id));
   auto* watcher = new QFutureWatcher<std::pair<bool, QString>>(this);
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
     const auto [ok, text] = watcher->result();
@@ -219,14 +259,17 @@ QString ClusterMonitor::cancel() {
     pollNow();
     Q_EMIT cancelled(ok, text);
   });
-  watcher->setFuture(QtConcurrent::run([path = session->path()] {
+  watcher->setFuture(QtConcurrent::run([path = session->path(), ids] {
     try {
       const ClusterProject c = ClusterProject::open(ss(path), true);
-      const auto jobs = cancelOnCluster(queryClusterTasks(c));
-      if (jobs.empty()) return std::make_pair(true, tr("No cluster task waits or runs."));
-      QStringList j;
-      for (const auto& s : jobs) j << qs(s);
-      return std::make_pair(true, tr("Cancelled on the cluster: job %1").arg(j.join(", ")));
+      const auto tasks = cancelOnCluster(c, queryClusterTasks(c), ids);
+      if (tasks.empty())
+        return std::make_pair(true, ids.empty() ? tr("No cluster task waits or runs.")
+                                                : tr("No task of these runs waits or runs on "
+                                                     "the cluster."));
+      QStringList t;
+      for (const auto& s : tasks) t << qs(s);
+      return std::make_pair(true, tr("Cancelled on the cluster: array tasks %1").arg(t.join(", ")));
     } catch (const std::exception& e) {
       return std::make_pair(false, qs(e.what()));
     }
@@ -313,6 +356,8 @@ void ClusterMonitor::applyPoll(ClusterPoll poll) {
     m_window->runsController()->evaluateStored();
     m_window->runsController()->refreshPlots();
   }
+  // A scan on the cluster: its cells wait while its tasks do and fill as they are collected.
+  m_window->m_scanPanel->showScan(m_window->m_scanPanel->currentScanId());
   for (const QString& w : poll.warnings)
     m_window->statusBar()->showMessage(tr("Cluster: %1").arg(w));
   if (waiting && !m_timer.isActive()) m_timer.start();
@@ -338,6 +383,11 @@ void ClusterMonitor::showState(const QString& id) {
   RunEntry* e = m_window->registry()->find(id);
   if (!e) return;
   e->cluster = statusText(id);
+  e->clusterWaiting = false;
+  for (const ClusterRunState& s : m_states)
+    if (qs(s.runId) == id)
+      e->clusterWaiting =
+          s.phase == ClusterRunState::Phase::Queued || s.phase == ClusterRunState::Phase::Running;
   m_window->runsPanel()->updateRow(id);
 }
 

@@ -57,12 +57,18 @@ class ClusterMonitor : public QObject {
   /// Opens the dialog for `ids` (the selected runs; every run when empty), asking to save
   /// first when the project is not saved. Returns what was refused, or empty.
   QString runOnCluster(const QStringList& ids);
+  /// The runs `ids` of the project's new scan `scanId` (made by MainWindow::startScan) sent to
+  /// the cluster as one job array: asks to save, opens the dialog, submits. When the user
+  /// declines or nothing could be submitted, the scan and its runs are taken out again.
+  /// Returns what was refused, or empty.
+  QString runScanOnCluster(const QString& scanId, const QStringList& ids);
   /// Submits (or with `dryRun` only writes) `ids` without the dialog. The project must be
   /// saved and unmodified. Returns the refusal, or empty when the submission started;
   /// submitted() follows.
   QString submit(const QStringList& ids, const SlurmOptions& options, bool dryRun);
-  /// scancel of the project's waiting and running tasks (worker thread); cancelled() follows.
-  QString cancel();
+  /// scancel of the waiting and running array tasks of the runs `ids` (every submitted run
+  /// when empty) on a worker thread; the other runs' tasks keep running. cancelled() follows.
+  QString cancel(const QStringList& ids = {});
 
   /// Polls now (when no poll is running), and from then every interval while tasks wait or run.
   void pollNow();
@@ -86,6 +92,8 @@ class ClusterMonitor : public QObject {
   void polled();
 
  private:
+  /// The save question, the dialog for `what`, the submission; `*started`: it was submitted.
+  QString askAndSubmit(const QStringList& ids, const QString& what, bool* started);
   void onProjectReplaced();
   void startPoll();
   void applyPoll(ClusterPoll poll);

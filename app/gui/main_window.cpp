@@ -244,7 +244,10 @@ void MainWindow::buildPlots() {
 
 void MainWindow::buildDocks() {
   m_scanPanel = new ScanPanel(m_session, m_registry, this);
-  connect(m_scanPanel, &ScanPanel::scanRequested, this, &MainWindow::startScan);
+  connect(m_scanPanel, &ScanPanel::scanRequested, this,
+          [this](const QList<double>& a, const QList<double>& g) { startScan(a, g); });
+  connect(m_scanPanel, &ScanPanel::clusterScanRequested, this,
+          [this](const QList<double>& a, const QList<double>& g) { startScan(a, g, true); });
   connect(m_scanPanel, &ScanPanel::runClicked, this,
           [this](const QString& id) { selectRuns({id}); });
   m_cutPanel = new CutPanel(m_session, m_jobs, this);

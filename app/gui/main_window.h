@@ -91,8 +91,9 @@ class MainWindow : public QMainWindow {
   bool startTraining();
   /// Trains an existing run in place with its own configuration (features and cut as stored).
   bool trainRun(const QString& id);
-  /// Queues one run per (α, γ) pair as one scan (its own id) feeding the heat map.
-  bool startScan(const QList<double>& alphas, const QList<double>& gammas);
+  /// Queues one run per (α, γ) pair as one scan (its own id) feeding the heat map; with
+  /// `onCluster` the runs go to Slurm as one job array instead (ClusterMonitor::runScanOnCluster).
+  bool startScan(const QList<double>& alphas, const QList<double>& gammas, bool onCluster = false);
   void cancelRun(const QString& key) { m_runsCtl->cancel(key); }
   void cancelAllRuns() { m_runsCtl->cancelAll(); }
   QString duplicateRun(const QString& id) { return m_runsCtl->duplicate(id); }

@@ -4,6 +4,7 @@
 #include <QStatusBar>
 
 #include "app/gui/class_subsample_box.h"
+#include "app/gui/cluster_monitor.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/cut_panel.h"
 #include "app/gui/loss_panel.h"
@@ -133,7 +134,8 @@ void MainWindow::refreshCurveClassChoice() {
 // ---------------------------------------------------------------------------------------------
 // α–γ scans (the panel: scan_panel.cpp)
 
-bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gammas) {
+bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gammas,
+                           bool onCluster) {
   for (double a : alphas)
     if (a < 0 || a > 1) {
       m_scanPanel->setMessage(tr("α = %1 is outside [0, 1]").arg(a));
@@ -171,24 +173,14 @@ bool MainWindow::startScan(const QList<double>& alphas, const QList<double>& gam
   scan.base.loss.kind = LossKind::Focal;
   project.scans.push_back(scan);
   m_scanPanel->setGridText(alphas, gammas);  // the fields show the grid the map shows
-  const std::string cut = ss(m_cutPanel->cutText());
-  QStringList ids;
-  for (double g : gammas)
-    for (double a : alphas) {
-      RunConfig config = scan.base;
-      config.loss.alpha = a;
-      config.loss.gamma = g;
-      config.alphaFromSignalFraction = false;
-      config.name = ss(
-          QString("%1 scan %2 α=%3 γ=%4").arg(qs(config.modelKind()), qs(scan.id)).arg(a).arg(g));
-      ProjectRun& run = project.addRun(config, cut);
-      run.scan = ScanMembership{scan.id, a, g};
-      run.shown = false;  // a scan's runs are read on the heat map; click a cell to see one
-      m_registry->add(qs(run.id));
-      m_runsPanel->addRow(qs(run.id));
-      ids << qs(run.id);
-    }
-  m_session->edited();
+  const QStringList ids = m_runsCtl->addScanRuns(qs(scan.id), m_cutPanel->cutText());
+  if (onCluster) {  // app/gui/cluster_monitor: saved, submitted as one job array, watched
+    m_scanPanel->refreshChoice();
+    m_scanPanel->showScan(qs(scan.id));
+    const QString why = m_cluster->runScanOnCluster(qs(scan.id), ids);
+    if (!why.isEmpty()) m_scanPanel->setMessage(why);
+    return why.isEmpty();
+  }
   for (const QString& id : ids) launchRun(id);
   m_scanPanel->refreshChoice();
   m_scanPanel->showScan(qs(scan.id));

@@ -32,6 +32,7 @@ struct RunEntry {
   /// Submitted to a cluster and not yet done there: what the table shows (ClusterMonitor
   /// derives it from NAME.cluster/ and Slurm on every poll); empty otherwise.
   QString cluster;
+  bool clusterWaiting = false;  ///< queued or running on the cluster (a scan's cell waits)
   bool active() const { return live != Live::Idle; }
 };
 

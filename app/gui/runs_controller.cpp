@@ -209,6 +209,17 @@ QString RunsController::duplicate(const QString& id) {
   return qs(copy.id);
 }
 
+QStringList RunsController::addScanRuns(const QString& scanId, const QString& cut) {
+  QStringList ids;
+  for (const std::string& id : ::imbw::addScanRuns(m_session->project(), ss(scanId), ss(cut))) {
+    m_registry->add(qs(id));
+    m_runs->addRow(qs(id));
+    ids << qs(id);
+  }
+  m_session->edited();
+  return ids;
+}
+
 void RunsController::remove(const QStringList& ids) {
   for (const QString& id : ids) {
     if (RunEntry* e = m_registry->find(id); e && e->watcher) {

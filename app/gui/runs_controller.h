@@ -33,6 +33,10 @@ class RunsController : public QObject {
   void cancel(const QString& id);
   void cancelAll();
   QString duplicate(const QString& id);
+  /// Appends the runs of the project's scan `scanId` with `cut` (core addScanRuns, as
+  /// `imbalance-cli submit --scan` makes them) to the project, the registry and the table;
+  /// returns their ids. Nothing is launched.
+  QStringList addScanRuns(const QString& scanId, const QString& cut);
   void remove(const QStringList& ids);
   /// Renames a run; a name another run has is made unique (" (2)").
   void rename(const QString& id, const QString& name);

@@ -75,7 +75,15 @@ ScanPanel::ScanPanel(AnalysisSession* session, RunRegistry* registry, QWidget* p
   go->setToolTip(
       tr("One focal-loss run per (α, γ), with the model, resampling, folds and features as "
          "set in the panels now"));
-  form->addRow(go);
+  auto* onCluster = new QPushButton(tr("Run on cluster…"), w);
+  onCluster->setObjectName("scanOnClusterButton");
+  onCluster->setToolTip(
+      tr("The same scan sent to Slurm as one job array (the project is saved first); the heat "
+         "map fills as the cluster's results are collected"));
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(go);
+  buttons->addWidget(onCluster);
+  form->addRow(buttons);
   m_scanChoice = new QComboBox(w);
   m_scanChoice->setToolTip(tr("The scan the heat map shows"));
   form->addRow(tr("Show scan:"), m_scanChoice);
@@ -91,20 +99,28 @@ ScanPanel::ScanPanel(AnalysisSession* session, RunRegistry* registry, QWidget* p
   layout->addLayout(form);
   m_heatMap = new AlphaGammaHeatMap(w);
   layout->addWidget(m_heatMap, 1);
-  connect(go, &QPushButton::clicked, this, [this] {
+  const auto grid = [this](QList<double>* a, QList<double>* g) {
     bool okA = false, okG = false;
-    const auto a = parseList(m_scanAlphas->text(), &okA);
-    const auto g = parseList(m_scanGammas->text(), &okG);
-    if (!okA || a.isEmpty()) {
+    *a = parseList(m_scanAlphas->text(), &okA);
+    *g = parseList(m_scanGammas->text(), &okG);
+    if (!okA || a->isEmpty()) {
       m_scanMessage->setText(tr("α values: give numbers in [0, 1] separated by commas"));
-      return;
+      return false;
     }
-    if (!okG || g.isEmpty()) {
+    if (!okG || g->isEmpty()) {
       m_scanMessage->setText(tr("γ values: give numbers ≥ 0 separated by commas"));
-      return;
+      return false;
     }
     m_scanMessage->clear();
-    Q_EMIT scanRequested(a, g);
+    return true;
+  };
+  connect(go, &QPushButton::clicked, this, [this, grid] {
+    QList<double> a, g;
+    if (grid(&a, &g)) Q_EMIT scanRequested(a, g);
+  });
+  connect(onCluster, &QPushButton::clicked, this, [this, grid] {
+    QList<double> a, g;
+    if (grid(&a, &g)) Q_EMIT clusterScanRequested(a, g);
   });
   connect(m_scanChoice, &QComboBox::activated, this,
           [this] { showScan(m_scanChoice->currentData().toString()); });
@@ -169,7 +185,7 @@ void ScanPanel::showScan(const QString& scanId) {
       if (const auto it = r.aggregate.find(scan->metric); it != r.aggregate.end())
         v = it->second.mean;
     const RunEntry* e = m_registry->find(qs(r.id));
-    const bool pending = e && e->active();
+    const bool pending = e && (e->active() || e->clusterWaiting);
     m_heatMap->setCell(a, g, pending || r.status == RunStatus::Done ? qs(r.id) : QString(), v);
   }
 }

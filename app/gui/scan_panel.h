@@ -16,8 +16,9 @@ class RunRegistry;
 
 /// The α–γ scan dock: the grid fields and "Run scan", the choice of the scan the heat map
 /// shows with the configuration it varies and its metric, and the heat map (a cell per run,
-/// pending cells marked, a click selects the run). It reads and writes only the project's
-/// scans (their metric); the window makes a new scan's runs when asked (scanRequested).
+/// pending cells marked, a click selects the run), and "Run on cluster…" for the grid. It reads and
+/// writes only the project's scans (their metric); the window makes a new scan's runs when asked
+/// (scanRequested).
 class ScanPanel : public QWidget {
   Q_OBJECT
  public:
@@ -40,6 +41,8 @@ class ScanPanel : public QWidget {
  Q_SIGNALS:
   /// "Run scan" with a grid that parsed.
   void scanRequested(const QList<double>& alphas, const QList<double>& gammas);
+  /// "Run on cluster…" with a grid that parsed: the same scan, sent to Slurm as one job array.
+  void clusterScanRequested(const QList<double>& alphas, const QList<double>& gammas);
   /// A heat-map cell was clicked.
   void runClicked(const QString& runId);
 

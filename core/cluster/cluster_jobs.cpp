@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "core/cluster/process.h"
 #include "core/tasks/fit_task.h"
@@ -87,6 +88,9 @@ std::vector<ClusterTaskRow> queryClusterTasks(const ClusterProject& c) {
     const SlurmTaskRecord* record = findRecord(records.at(sub->jobId), task->index);
     const std::string tail = have ? std::string() : lastLines(row.task.log, 20);
     row.status = classifyTask(have, failedMessage(row.task.result), record, tail);
+    // Slurm forgets a waiting array task cancelled on its own (scancel JOB_INDEX).
+    if (task->cancelled && row.status.state == TaskState::Unknown)
+      row.status = {TaskState::Cancelled, "cancelled (imbalance-cli cancel or the window)"};
     if (!haveScontrol && !haveSqueue && row.status.state == TaskState::Unknown)
       row.status.detail = "scontrol and squeue are not on PATH; no result yet";
     rows.push_back(std::move(row));
@@ -263,35 +267,62 @@ CollectOutcome collectClusterResults(
             "; " + std::to_string(s.failed) + " failed: " + s.message + " (log " + s.log + ")";
       continue;
     }
-    if (s.phase != ClusterRunState::Phase::Failed || s.done > 0) continue;
-    if (s.cancelled > 0) continue;  // some folds were cancelled: not a failure of the run
-    run->status = RunStatus::Failed;
-    run->message = "every fit task failed on the cluster: " + s.message + " (log " + s.log + ")";
+    if (s.done > 0 || s.pending + s.running > 0) continue;
     run->folds.clear();
     run->aggregate.clear();
     store.erase(s.runId);
+    if (s.cancelled > 0) {  // cancelled (scancel) before any fold finished: not a failure
+      run->status = RunStatus::Cancelled;
+      run->message = "cancelled on the cluster before any fold finished (" +
+                     std::to_string(s.cancelled) + " of " + std::to_string(s.tasks) +
+                     " tasks cancelled" + (s.failed > 0 ? ", " + s.message : "") + ")";
+      out.cancelledRuns.push_back(s.runId);
+      continue;
+    }
+    run->status = RunStatus::Failed;
+    run->message = "every fit task failed on the cluster: " + s.message + " (log " + s.log + ")";
     out.failedRuns.push_back(s.runId);
   }
   return out;
 }
 
-std::vector<std::string> cancelOnCluster(const std::vector<ClusterTaskRow>& rows) {
-  std::set<std::string> jobs;
-  for (const ClusterTaskRow& r : rows)
-    if (r.status.state == TaskState::Pending || r.status.state == TaskState::Running)
-      jobs.insert(r.jobId);
-  if (jobs.empty()) return {};
+std::vector<std::string> cancelOnCluster(const ClusterProject& c,
+                                         const std::vector<ClusterTaskRow>& rows,
+                                         const std::vector<std::string>& runIds) {
+  std::vector<std::string> tasks;
+  std::set<std::pair<std::string, int>> chosen;  // (job, array index)
+  for (const ClusterTaskRow& r : rows) {
+    if (r.status.state != TaskState::Pending && r.status.state != TaskState::Running) continue;
+    if (!runIds.empty() && std::find(runIds.begin(), runIds.end(), r.task.runId) == runIds.end())
+      continue;
+    tasks.push_back(r.jobId + "_" + std::to_string(r.task.index));
+    chosen.insert({r.jobId, r.task.index});
+  }
+  if (tasks.empty()) return {};
   if (findOnPath("scancel").empty())
     throw Error("scancel is not on PATH: cannot cancel on the cluster");
-  std::vector<std::string> out;
-  for (const std::string& j : jobs) {
-    const ProcessResult r = runProcess({"scancel", j});
-    if (r.exitCode != 0)
-      throw Error("scancel " + j + " failed (exit code " + std::to_string(r.exitCode) +
-                  "): " + r.err);
-    out.push_back(j);
+  std::vector<std::string> command{"scancel"};
+  command.insert(command.end(), tasks.begin(), tasks.end());
+  const ProcessResult r = runProcess(command);
+  if (r.exitCode != 0) {
+    // A task that finished between the query and scancel: "Job/step already completing or
+    // completed" (or, long gone, "Invalid job id specified"); anything else is an error.
+    std::istringstream in(r.err);
+    std::string line, other;
+    while (std::getline(in, line))
+      if (!line.empty() && line.find("already completing or completed") == std::string::npos &&
+          line.find("Invalid job id specified") == std::string::npos)
+        other += line + "\n";
+    if (!other.empty())
+      throw Error("scancel failed (exit code " + std::to_string(r.exitCode) + "): " + other);
   }
-  return out;
+  // Read again: a submission made meanwhile is kept.
+  ClusterState state = ClusterState::load(c.folder + "/state.json");
+  for (Submission& s : state.submissions)
+    for (SubmittedTask& t : s.tasks)
+      if (chosen.count({s.jobId, t.index})) t.cancelled = true;
+  state.save(c.folder + "/state.json");
+  return tasks;
 }
 
 }  // namespace imbw

@@ -89,19 +89,29 @@ std::string slurmMissingReason();
 /// The merge of `collect`: every finished task's result of the newest submissions is merged
 /// into `project` and `store` (mergeTaskResults: runs with all folds are done, runs with some
 /// are kept as cancelled with "K of N folds collected", and the failed folds' messages
-/// appended); a run whose tasks all failed (none done, none waiting) becomes failed with its
-/// tasks' messages. `rows` from queryClusterTasks. Returns what changed.
+/// appended); a run none of whose tasks finished and none waits becomes cancelled when some
+/// were cancelled (scancel), else failed with its tasks' messages. `rows` from
+/// queryClusterTasks. Returns what changed.
 struct CollectOutcome {
   MergeReport merge;
-  std::vector<std::string> failedRuns;  ///< runs marked failed
-  bool changed() const { return !merge.runs.empty() || !failedRuns.empty(); }
+  std::vector<std::string> failedRuns;     ///< runs marked failed
+  std::vector<std::string> cancelledRuns;  ///< runs marked cancelled (no fold finished)
+  bool changed() const {
+    return !merge.runs.empty() || !failedRuns.empty() || !cancelledRuns.empty();
+  }
 };
 CollectOutcome collectClusterResults(
     const std::vector<ClusterTaskRow>& rows, Project& project,
     std::map<std::string, std::shared_ptr<const StoredRun>>& store);
 
-/// scancel of every job of the newest submissions that still has waiting or running tasks.
-/// Returns the job ids cancelled; errors name scancel's message. Starts processes.
-std::vector<std::string> cancelOnCluster(const std::vector<ClusterTaskRow>& rows);
+/// scancel of the waiting and running array tasks ("JOB_INDEX") of the runs `runIds` (every
+/// submitted run when empty) among `rows` (queryClusterTasks(c)); the other runs' tasks keep
+/// running. The tasks are marked cancelled in c's state.json (Slurm forgets a waiting array
+/// task cancelled on its own). Returns the array tasks cancelled (none: nothing waited or
+/// ran); a task that finished meanwhile is no error; other errors name scancel's message.
+/// Starts processes.
+std::vector<std::string> cancelOnCluster(const ClusterProject& c,
+                                         const std::vector<ClusterTaskRow>& rows,
+                                         const std::vector<std::string>& runIds = {});
 
 }  // namespace imbw

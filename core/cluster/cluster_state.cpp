@@ -47,13 +47,15 @@ json ClusterState::toJson() const {
   json subs = json::array();
   for (const Submission& s : submissions) {
     json tasks = json::array();
-    for (const SubmittedTask& t : s.tasks)
+    for (const SubmittedTask& t : s.tasks) {
       tasks.push_back({{"index", t.index},
                        {"spec", t.spec},
                        {"result", t.result},
                        {"log", t.log},
                        {"run", t.runId},
                        {"fold", t.fold}});
+      if (t.cancelled) tasks.back()["cancelled"] = true;
+    }
     subs.push_back(
         {{"job", s.jobId}, {"script", s.script}, {"submitted", s.submitted}, {"tasks", tasks}});
   }
@@ -76,7 +78,8 @@ ClusterState ClusterState::fromJson(const json& j) {
       for (const json& t : s.at("tasks"))
         sub.tasks.push_back({t.at("index").get<int>(), t.at("spec").get<std::string>(),
                              t.at("result").get<std::string>(), t.at("log").get<std::string>(),
-                             t.at("run").get<std::string>(), t.at("fold").get<int>()});
+                             t.at("run").get<std::string>(), t.at("fold").get<int>(),
+                             t.value("cancelled", false)});
       st.submissions.push_back(std::move(sub));
     }
   } catch (const json::exception& e) {

@@ -18,6 +18,9 @@ struct SubmittedTask {
   std::string spec, result, log;  ///< absolute paths
   std::string runId;
   int fold = 0;  ///< 0-based
+  /// Cancelled by `imbalance-cli cancel` or the window (scancel JOB_INDEX). Slurm forgets a
+  /// waiting array task cancelled on its own, so this is what still says so.
+  bool cancelled = false;
 };
 
 /// One `sbatch --array` submission.
@@ -30,7 +33,7 @@ struct Submission {
 
 /// state.json: {"content": "imbalance workbench cluster submissions", "version": 1,
 /// "project": ABS, "submissions": [{"job", "script", "submitted", "tasks": [{"index", "spec",
-/// "result", "log", "run", "fold"}]}]}.
+/// "result", "log", "run", "fold", "cancelled" (only when true)}]}]}.
 struct ClusterState {
   std::string project;  ///< absolute path of the project when submitted
   std::vector<Submission> submissions;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -355,6 +356,34 @@ ProjectRun& Project::addRun(RunConfig config, std::string cut) {
 void Project::removeRun(const std::string& id) {
   runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const auto& r) { return r.id == id; }),
              runs.end());
+}
+
+std::vector<std::string> addScanRuns(Project& project, const std::string& scanId,
+                                     const std::string& cut) {
+  const auto it = std::find_if(project.scans.begin(), project.scans.end(),
+                               [&](const ScanDefinition& s) { return s.id == scanId; });
+  if (it == project.scans.end()) throw Error("the project has no scan '" + scanId + "'");
+  const ScanDefinition def = *it;  // addRun may move the project's vectors
+  const auto number = [](double v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+  };
+  std::vector<std::string> ids;
+  for (double g : def.gammas)
+    for (double a : def.alphas) {
+      RunConfig config = def.base;
+      config.loss.kind = LossKind::Focal;
+      config.loss.alpha = a;
+      config.loss.gamma = g;
+      config.alphaFromSignalFraction = false;
+      config.name = config.modelKind() + " scan " + def.id + " α=" + number(a) + " γ=" + number(g);
+      ProjectRun& run = project.addRun(config, cut);
+      run.scan = ScanMembership{def.id, a, g};
+      run.shown = false;  // a scan's runs are read on the heat map
+      ids.push_back(run.id);
+    }
+  return ids;
 }
 
 std::string sidecarPath(const std::string& projectPath) {

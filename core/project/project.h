@@ -102,6 +102,13 @@ struct Project {
   void removeRun(const std::string& id);
 };
 
+/// Appends the runs of scan `scanId` to `project`, as a scan from the window or `imbalance-cli
+/// submit --scan` makes them: one focal-loss run per grid point (γ outer, α inner) with the
+/// scan's base configuration, α and γ set, named "MODEL scan ID α=A γ=G", not shown, with `cut`.
+/// Returns their ids in that order. Throws imbw::Error naming the scan when there is none.
+std::vector<std::string> addScanRuns(Project& project, const std::string& scanId,
+                                     const std::string& cut);
+
 /// The sidecar file of a project: "NAME.json" → "NAME.results.h5" beside it.
 std::string sidecarPath(const std::string& projectPath);
 

@@ -12,7 +12,7 @@
 # Needs the Debian packages slurm-wlm slurmctld slurmd munge (packaging/install-deps.sh) and root
 # (SlurmUser=root). Ports: IMBW_SLURM_PORT (slurmctld, default 6817) and that + 1 (slurmd).
 # One partition "debug" with one node "localhost" of nproc CPUs (IMBW_SLURM_CPUS) and half the
-# machine's memory; no accounting (poll `squeue -h -j JID` and `scontrol -o show job JID`; there is no sacct).
+# machine's memory (a task over its --mem is killed; see JobAcctGatherParams); no accounting (poll `squeue -h -j JID` and `scontrol -o show job JID`; there is no sacct).
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop|status SCRATCH" >&2; exit 2; }
@@ -95,12 +95,21 @@ AuthInfo=socket=$scratch/munge/munge.socket.2
 CredType=cred/munge
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
+# Memory limits without cgroups: jobacct_gather/linux reads each task's memory from /proc every
+# second and OverMemoryKill kills a step over its --mem (slurmstepd writes "StepId=J.batch
+# exceeded memory limit (USED > LIMIT), being killed" to the task's log). The limit reaches the
+# step only when memory is a consumable resource (CR_Core_Memory); with CR_Core a 400 MB task in
+# a --mem=64M job ran to the end. DefMemPerCPU shares the node's memory among tasks that give no
+# --mem, so two such tasks still run at once.
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherFrequency=1
+JobAcctGatherParams=OverMemoryKill
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
 SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
+SelectTypeParameters=CR_Core_Memory
+DefMemPerCPU=$((memory / cpus))
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 MailProg=/bin/true
 ReturnToService=2

@@ -7,7 +7,11 @@
 //  - a failing task is reported as failed with its message and its log's last lines, and
 //    collect marks the run whose tasks all failed as failed;
 //  - scancel mid-way: the project stays consistent (finished folds in, the rest "cancelled"),
-//    and --resubmit-failed completes it.
+//    and --resubmit-failed completes it;
+//  - `cancel --runs` cancels only those runs' array tasks: the others finish and are collected,
+//    the cancelled run says so;
+//  - a task over its --mem is killed by Slurm (jobacct_gather/linux with OverMemoryKill, no
+//    cgroups) and `status` says so, with its log named and slurmstepd's words from it.
 
 #include <QtTest/QtTest>
 
@@ -61,6 +65,9 @@ QString writeProject(const QString& dir, const QString& name, const json& runs) 
   std::ofstream(path.toStdString()) << j.dump(1);
   return path;
 }
+
+/// A --mem far below what a fit task of the example needs (its process alone holds more).
+const char* const kSmallMemory = "20M";
 
 QString jobIdOf(const Result& submit) {
   const auto m = QRegularExpression("submitted job array (\\d+)").match(submit.out);
@@ -265,7 +272,10 @@ class TestCliSlurm : public QObject {
     if (s1 == "cancelled")
       QCOMPARE(j[0].at("message").get<std::string>(),
                std::string("1 of 2 folds collected from fit tasks"));
-    QCOMPARE(j[2].at("status").get<std::string>(), std::string("configured"));
+    QCOMPARE(j[2].at("status").get<std::string>(), std::string("cancelled"));
+    QCOMPARE(j[2].at("message").get<std::string>(),
+             std::string("cancelled on the cluster before any fold finished (2 of 2 tasks "
+                         "cancelled)"));
     r = cli({"report", project, "--format", "json"});  // the project and its sidecar open
     QVERIFY2(r.code == 0, qPrintable(r.err));
 
@@ -277,6 +287,101 @@ class TestCliSlurm : public QObject {
     QCOMPARE(r.code, 0);
     j = runsOf(project);
     for (int i = 0; i < 3; ++i) QCOMPARE(j[i].at("status").get<std::string>(), std::string("done"));
+  }
+
+  void cancelOnlyTheGivenRuns() {
+    QTemporaryDir dir;
+    json runs = json::array();
+    for (int i = 0; i < 3; ++i)
+      runs.push_back({{"name", "GBDT " + std::to_string(i + 1)},
+                      {"model", {{"kind", "gbdt"}, {"trees", 20}}},
+                      {"folds", 2},
+                      {"seed", i + 1},
+                      {"threads", 1}});
+    const QString project = writeProject(dir.path(), "some", runs);
+    Result r = cli({"submit", project, "--slurm", "--max-parallel", "2"});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    const QString job = jobIdOf(r);
+    // r2's tasks (array tasks 2 and 3) wait behind r1's when they are cancelled.
+    r = cli({"cancel", project, "--runs", "r2"});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.startsWith("cancelled 2 array tasks: " + job + "_2 " + job + "_3\n"),
+             qPrintable(r.out));
+    // A run that was not submitted is named.
+    r = cli({"cancel", project, "--runs", "r9"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("run 'r9' was not submitted to the cluster (submitted: r1,r2,r3)"),
+             qPrintable(r.err));
+
+    r = waitForTasks(project);
+    QCOMPARE(r.code, 3);  // some task was cancelled
+    QVERIFY2(r.out.contains("tasks: 4 done 2 cancelled"), qPrintable(r.out));
+    QVERIFY(r.out.contains("r2 fold 1  job " + job + "_2  cancelled"));
+    QVERIFY(r.out.contains("r2 fold 2  job " + job + "_3  cancelled"));
+    QVERIFY(r.out.contains("r3 fold 2  job " + job + "_5  done"));
+    r = cli({"collect", project});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("r2  GBDT 2: cancelled on the cluster before any fold finished (2 "
+                            "of 2 tasks cancelled)"),
+             qPrintable(r.out));
+    const json j = runsOf(project);
+    QCOMPARE(j[0].at("status").get<std::string>(), std::string("done"));
+    QCOMPARE(j[1].at("status").get<std::string>(), std::string("cancelled"));
+    QCOMPARE(j[2].at("status").get<std::string>(), std::string("done"));
+    // Nothing waits any more: cancelling again says so.
+    r = cli({"cancel", project});
+    QVERIFY2(r.code == 0 && r.out.contains("no task of the project waits or runs"),
+             qPrintable(r.out + r.err));
+  }
+
+  void scanRunsAreMadeFromItsGrid() {
+    // A scan with no runs yet: submit --scan makes them (core addScanRuns, as the window does).
+    QTemporaryDir dir;
+    const QString project = writeProject(dir.path(), "scan", json::array());
+    std::ifstream in(project.toStdString());
+    json j = json::parse(in);
+    j["scans"] =
+        json::array({{{"id", "s1"},
+                      {"alphas", {0.25, 0.75}},
+                      {"gammas", {0, 2}},
+                      {"metric", "ap"},
+                      {"run", {{"model", {{"kind", "gbdt"}, {"trees", 10}}}, {"folds", 2}}}}});
+    std::ofstream(project.toStdString()) << j.dump(1);
+    const Result r = cli({"submit", project, "--slurm", "--scan", "s1", "--dry-run"});
+    QVERIFY2(r.code == 0 && r.out.startsWith("8 fit tasks written"), qPrintable(r.out + r.err));
+    const json runs = runsOf(project);
+    QCOMPARE(runs.size(), std::size_t{4});
+    QCOMPARE(runs[1].at("name").get<std::string>(), std::string("gbdt scan s1 α=0.75 γ=0"));
+    QCOMPARE(runs[2].at("scan").at("gamma").get<double>(), 2.0);
+    QCOMPARE(runs[3].at("name").get<std::string>(), std::string("gbdt scan s1 α=0.75 γ=2"));
+    QVERIFY(QFile::exists(dir.path() + "/scan.cluster/tasks/r4_fold2.json"));
+  }
+
+  void aTaskOverItsMemoryIsKilledAndSaidSo() {
+    QTemporaryDir dir;
+    const json runs = json::array({{{"name", "GBDT"},
+                                    {"model", {{"kind", "gbdt"}, {"trees", 200}}},
+                                    {"folds", 2},
+                                    {"threads", 1}}});
+    const QString project = writeProject(dir.path(), "oom", runs);
+    Result r = cli({"submit", project, "--slurm", "--mem", kSmallMemory});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    const QString job = jobIdOf(r);
+    r = waitForTasks(project);
+    QCOMPARE(r.code, 3);
+    QVERIFY2(r.out.contains("r1 fold 1  job " + job +
+                            "_0  failed  (killed by Slurm: out of memory (give more with --mem))"),
+             qPrintable(r.out));
+    QVERIFY(r.out.contains("log: " + dir.path() + "/oom.cluster/logs/" + job + "_0.log"));
+    QVERIFY2(r.out.contains(QRegularExpression("    \\| slurmstepd.*exceeded memory limit")),
+             qPrintable(r.out));
+    r = cli({"collect", project});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    const json run = runsOf(project).at(0);
+    QCOMPARE(run.at("status").get<std::string>(), std::string("failed"));
+    const std::string message = run.at("message").get<std::string>();
+    QVERIFY2(message.find("fold 1: killed by Slurm: out of memory") != std::string::npos,
+             message.c_str());
   }
 };
 

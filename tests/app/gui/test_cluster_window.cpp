@@ -8,23 +8,41 @@
 //    window closed and the project reopened resumes watching, and the runs become done with
 //    their curves drawn; the stored scores equal `imbalance-cli run --save` of the same project
 //    bit for bit;
-//  - a run whose tasks fail shows "failed on cluster" with the message and its log's last lines.
+//  - a run whose tasks fail shows "failed on cluster" with the message and its log's last lines;
+//  - Run ▸ Cancel on cluster with one run selected cancels only that run's array tasks: it says
+//    cancelled, the other run finishes and is collected;
+//  - a task over its --mem, killed by Slurm, shows "killed by Slurm: out of memory" with its log;
+//  - the scan panel's "Run on cluster…" makes the scan's runs, submits them as one job array
+//    and the heat map fills as they are collected.
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <set>
 
+#include "app/gui/cluster_dialog.h"
 #include "app/gui/cluster_monitor.h"
 #include "app/gui/main_window.h"
+#include "app/gui/runs_panel.h"
+#include "app/gui/scan_panel.h"
 #include "core/project/project.h"
 #include "tests/app/cli/h5_column.h"
 #include "tests/app/gui/stall_ticker.h"
 #include "tests/timing_bounds.h"
+#include "widgets/alpha_gamma_heat_map.h"
 #include "widgets/runs_table_model.h"
 
 using namespace imbw;
@@ -76,6 +94,32 @@ std::unique_ptr<MainWindow> openWindow(const QString& path) {
   w->clusterMonitor()->setInterval(500);
   w->openFile(path);
   return w;
+}
+
+QString jobOf(const QString& submittedText) {
+  const auto m = QRegularExpression("Submitted job array (\\d+)").match(submittedText);
+  return m.hasMatch() ? m.captured(1) : QString();
+}
+
+/// The window's menu action with this text (as in the menu, with its "&").
+QAction* menuAction(const MainWindow& w, const QString& text) {
+  for (QAction* a : w.menuBar()->findChildren<QAction*>())
+    if (a->text() == text) return a;
+  return nullptr;
+}
+
+/// Accepts the next "Run on cluster" dialog (with `memory` per task) once it is shown.
+void acceptClusterDialogSoon(const QString& memory = {}) {
+  auto* timer = new QTimer;
+  QObject::connect(timer, &QTimer::timeout, timer, [timer, memory] {
+    auto* d = qobject_cast<ClusterDialog*>(QApplication::activeModalWidget());
+    if (!d) return;
+    timer->deleteLater();
+    d->memoryEdit()->setText(memory);
+    d->dryRunBox()->setChecked(false);
+    d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+  });
+  timer->start(50);
 }
 
 }  // namespace
@@ -248,6 +292,108 @@ class TestClusterWindow : public QObject {
     QVERIFY(run && run->status == RunStatus::Failed);
     QVERIFY2(run->message.find("every fit task failed on the cluster") == 0, run->message.c_str());
     QVERIFY(!w->clusterMonitor()->polling());
+  }
+
+  void cancelOnlyTheSelectedRun() {
+    QTemporaryDir dir;
+    const std::vector<RunConfig> runs{config("gbdt A", {{"kind", "gbdt"}, {"trees", 15}}, 2),
+                                      config("gbdt B", {{"kind", "gbdt"}, {"trees", 15}}, 2)};
+    const QString path = writeProject(dir.path(), "cancel", runs);
+    auto w = openWindow(path);
+    QTRY_VERIFY_WITH_TIMEOUT(w->session()->hasProject(), 20000);
+    ClusterMonitor* m = w->clusterMonitor();
+    QSignalSpy submitted(m, &ClusterMonitor::submitted);
+    SlurmOptions o;
+    o.maxParallel = 1;  // r2's tasks wait behind r1's
+    QCOMPARE(m->submit({"r1", "r2"}, o, false), QString());
+    QVERIFY(submitted.wait(30000));
+    const QString job = jobOf(submitted.at(0).at(1).toString());
+    QVERIFY2(!job.isEmpty(), qPrintable(submitted.at(0).at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r2").startsWith("queued on cluster"), 20000);
+
+    // Run ▸ Cancel on cluster with r2 selected: only r2's array tasks.
+    QSignalSpy cancelled(m, &ClusterMonitor::cancelled);
+    w->selectRuns({"r2"});
+    QAction* cancel = menuAction(*w, "Cancel on cl&uster");
+    QVERIFY(cancel);
+    cancel->trigger();
+    QVERIFY(cancelled.wait(30000));
+    QVERIFY(cancelled.at(0).at(0).toBool());
+    QCOMPARE(cancelled.at(0).at(1).toString(),
+             "Cancelled on the cluster: array tasks " + job + "_2, " + job + "_3");
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r1") == "done", 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(*w, "r2"),
+                              QString("cancelled on cluster (0 of 2 tasks done)"), 30000);
+    const ProjectRun* r2 = w->session()->project().findRun("r2");
+    QVERIFY(r2 && r2->status == RunStatus::Cancelled);
+    QVERIFY2(r2->message.find("cancelled on the cluster") == 0, r2->message.c_str());
+    QVERIFY(w->session()->project().findRun("r1")->status == RunStatus::Done);
+    QTRY_VERIFY_WITH_TIMEOUT(!m->polling(), 20000);
+  }
+
+  void aTaskKilledForMemoryShowsSo() {
+    QTemporaryDir dir;
+    const QString path =
+        writeProject(dir.path(), "oom", {config("gbdt", {{"kind", "gbdt"}, {"trees", 200}}, 2)});
+    auto w = openWindow(path);
+    QTRY_VERIFY_WITH_TIMEOUT(w->session()->hasProject(), 20000);
+    QSignalSpy submitted(w->clusterMonitor(), &ClusterMonitor::submitted);
+    SlurmOptions o;
+    o.memory = "20M";  // far below what a fit task of the example holds
+    QCOMPARE(w->clusterMonitor()->submit({"r1"}, o, false), QString());
+    QVERIFY(submitted.wait(30000));
+    QVERIFY2(submitted.at(0).at(0).toBool(), qPrintable(submitted.at(0).at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r1").startsWith("failed on cluster"), 60000);
+    const QString s = statusOf(*w, "r1");
+    QVERIFY2(s.contains("fold 1: killed by Slurm: out of memory (give more with --mem)"),
+             qPrintable(s));
+    QVERIFY2(s.contains("log " + dir.path() + "/oom.cluster/logs/"), qPrintable(s));
+    QVERIFY2(s.contains("exceeded memory limit"), qPrintable(s));  // slurmstepd, in the log
+  }
+
+  void scanFromTheScanPanel() {
+    QTemporaryDir dir;
+    const QString path =
+        writeProject(dir.path(), "scan", {config("gbdt", {{"kind", "gbdt"}, {"trees", 15}}, 2)});
+    auto w = std::make_unique<MainWindow>();
+    w->setUnsavedPrompt([](const QString&) { return MainWindow::UnsavedChoice::Discard; });
+    w->show();
+    w->clusterMonitor()->setInterval(500);
+    QSignalSpy yields(w.get(), &MainWindow::yieldsUpdated);  // a scan needs the cut's yields
+    w->openFile(path);
+    QVERIFY(yields.wait(120000));
+    Q_EMIT w->runsPanel()->useConfigurationRequested("r1");  // the panels: GBDT, 2 folds
+    auto* panel = w->findChild<ScanPanel*>();
+    QVERIFY(panel);
+    panel->setGridText({0.25, 0.75}, {1.0});
+    w->clusterMonitor()->setSavePrompt([](const QString&) { return true; });
+    QSignalSpy submitted(w->clusterMonitor(), &ClusterMonitor::submitted);
+    acceptClusterDialogSoon();
+    auto* button = panel->findChild<QPushButton*>("scanOnClusterButton");
+    QVERIFY(button);
+    button->click();
+    QVERIFY(submitted.wait(30000));
+    QVERIFY2(submitted.at(0).at(0).toBool(), qPrintable(submitted.at(0).at(1).toString()));
+    QVERIFY2(submitted.at(0).at(1).toString().contains(": 4 fit tasks"),
+             qPrintable(submitted.at(0).at(1).toString()));  // one array: 2 runs × 2 folds
+    // The scan and its runs are in the project (saved before submitting), like a local scan.
+    const Project saved = Project::load(path.toStdString());
+    QCOMPARE(saved.scans.size(), std::size_t{1});
+    QCOMPARE(saved.runs.size(), std::size_t{3});
+    QVERIFY(saved.runs[1].scan && saved.runs[1].scan->scanId == "s1");
+    QCOMPARE(saved.runs[1].scan->alpha, 0.25);
+    QCOMPARE(saved.runs[2].scan->alpha, 0.75);
+    QVERIFY(saved.runs[2].config.loss.kind == LossKind::Focal);
+    QCOMPARE(saved.runs[2].config.loss.gamma, 1.0);
+    // The heat map shows the scan, its cells waiting, then filled as the results come in.
+    AlphaGammaHeatMap* map = w->heatMap();
+    QCOMPARE(map->alphas(), QList<double>({0.25, 0.75}));
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r2").contains("on cluster") || map->filledCells() > 0,
+                             20000);
+    QCOMPARE(map->runKey(0, 0), QString("r2"));  // a waiting cell names its run too
+    QTRY_COMPARE_WITH_TIMEOUT(map->filledCells(), 2, 120000);
+    QVERIFY(std::isfinite(map->value(1, 0)));
+    QCOMPARE(statusOf(*w, "r3"), QString("done"));
   }
 };
 

@@ -3,12 +3,12 @@
 // pending as one record), the same finished (task 3 failed with exit code 3), an array
 // cancelled mid-way, a task killed at its time limit, a job Slurm does not know; the batch
 // script runs in bash and picks the spec of its array task; the state file round-trips.
-// Memory kills: the one-node cluster cannot enforce --mem (no cgroups in its container; with
-// jobacct_gather/linux and OverMemoryKill a 400 MB task in a 64 MB job still completed), so
-// those cases are the captured FAILED record with the fields Slurm's documentation gives for
-// an OOM kill put in (JobState=OUT_OF_MEMORY, Reason=OutOfMemory, ExitCode=0:125) and
-// slurmstepd's messages in the log. Runs' states from their tasks, and a collect where every
-// task of a run failed.
+// Memory kills: a task over its --mem killed by the one-node cluster (no cgroups: jobacct_gather/
+// linux with OverMemoryKill and CR_Core_Memory; FAILED, ExitCode=0:9 and slurmstepd's "exceeded
+// memory limit" in its log), and, for clusters with task/cgroup, the captured FAILED record with
+// the fields Slurm's documentation gives for an OOM kill put in (JobState=OUT_OF_MEMORY,
+// Reason=OutOfMemory, ExitCode=0:125) and slurmstepd's cgroup messages in the log. Runs' states
+// from their tasks, and a collect where every task of a run failed.
 
 #include <QtTest/QtTest>
 
@@ -135,8 +135,25 @@ class TestSlurmParse : public QObject {
     QCOMPARE(st.detail, std::string("boom"));
   }
 
+  void capturedMemoryKill() {
+    // A 400 MB task in a --mem=64M job, killed by the one-node cluster (capture.sh, step 5).
+    const auto records = imbw::parseScontrolJobs(capture("scontrol_oom.txt"));
+    QCOMPARE(records.size(), std::size_t(1));
+    const imbw::SlurmTaskRecord& r = records[0];
+    QCOMPARE(r.state, std::string("FAILED"));
+    QCOMPARE(r.exitSignal, 9);
+    const std::string log = capture("oom_task.log");
+    QVERIFY(log.find("exceeded memory limit") != std::string::npos);
+    QVERIFY(imbw::killedForMemory(r, log));
+    const auto st = imbw::classifyTask(false, std::nullopt, &r, log);
+    QVERIFY(st.state == imbw::TaskState::Failed);
+    QCOMPARE(st.detail, std::string("killed by Slurm: out of memory (give more with --mem)"));
+    // Without the log's words the same record is a kill by signal 9, not said to be memory.
+    QVERIFY(!imbw::killedForMemory(r, ""));
+  }
+
   void memoryKills() {
-    // The captured failed task (exit code 3), with the fields of an OOM kill put in.
+    // The captured failed task (exit code 3), with the fields of a cgroup OOM kill put in.
     const std::string failedLine =
         capture("scontrol_finished.txt").substr(0, capture("scontrol_finished.txt").find('\n'));
     QVERIFY(failedLine.find("JobState=FAILED Reason=NonZeroExitCode") != std::string::npos);
@@ -221,7 +238,7 @@ class TestSlurmParse : public QObject {
 
     // collect: r1 (every task failed) becomes failed with its tasks' messages; r2 (one task
     // running, no result file here) and r3 (waiting) are left as they were; r4 has a cancelled
-    // task, so it is not called failed.
+    // task and none finished, so it is cancelled (not failed), saying so.
     imbw::Project project;
     for (const char* id : {"r1", "r2", "r3", "r4"}) {
       imbw::ProjectRun run;
@@ -232,6 +249,7 @@ class TestSlurmParse : public QObject {
     std::map<std::string, std::shared_ptr<const imbw::StoredRun>> store;
     const auto out = imbw::collectClusterResults(rows, project, store);
     QCOMPARE(out.failedRuns, std::vector<std::string>{"r1"});
+    QCOMPARE(out.cancelledRuns, std::vector<std::string>{"r4"});
     QVERIFY(out.merge.runs.empty());
     QVERIFY(out.changed());
     QVERIFY(project.runs[0].status == imbw::RunStatus::Failed);
@@ -239,7 +257,11 @@ class TestSlurmParse : public QObject {
              std::string("every fit task failed on the cluster: fold 1: unknown column 'nope'; "
                          "fold 2: killed by Slurm: out of memory (give more with --mem) (log "
                          "/x/logs/7_r10.log)"));
-    for (int i : {1, 2, 3}) QVERIFY(project.runs[i].status == imbw::RunStatus::Configured);
+    for (int i : {1, 2}) QVERIFY(project.runs[i].status == imbw::RunStatus::Configured);
+    QVERIFY(project.runs[3].status == imbw::RunStatus::Cancelled);
+    QCOMPARE(project.runs[3].message,
+             std::string("cancelled on the cluster before any fold finished (1 of 2 tasks "
+                         "cancelled, fold 2: boom)"));
   }
 
   void batchScriptPicksItsTask() {
@@ -310,7 +332,7 @@ class TestSlurmParse : public QObject {
         {"12",
          "/p/ww.cluster/submit-1.sbatch",
          "2026-12-02T04:00:00Z",
-         {{0, "/s0", "/r0", "/l0", "r1", 0}, {1, "/s1", "/r1", "/l1", "r1", 1}}});
+         {{0, "/s0", "/r0", "/l0", "r1", 0}, {1, "/s1", "/r1", "/l1", "r1", 1, true}}});
     st.submissions.push_back({"13",
                               "/p/ww.cluster/submit-2.sbatch",
                               "2026-12-02T04:10:00Z",
@@ -318,6 +340,9 @@ class TestSlurmParse : public QObject {
     st.save(path);
     const imbw::ClusterState back = imbw::ClusterState::load(path);
     QCOMPARE(back.toJson(), st.toJson());
+    QVERIFY(!back.submissions[0].tasks[0].cancelled);  // "cancelled" written only when true
+    QVERIFY(back.submissions[0].tasks[1].cancelled);
+    QVERIFY(!back.toJson()["submissions"][0]["tasks"][0].contains("cancelled"));
     const auto latest = back.latestTasks();
     QCOMPARE(latest.size(), std::size_t{2});
     QCOMPARE(latest[1].first->jobId, std::string("13"));  // fold 2 was submitted again

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes the captured Slurm outputs test_slurm_parse reads: squeue and scontrol on job arrays
 # in every state we report (pending behind the array throttle, running, completed, failed,
-# cancelled, killed at the time limit), and sbatch --parsable. Run against the one-node cluster
-# of packaging/slurm/cluster.sh (Slurm 22.05, Debian 12):
+# cancelled, killed at the time limit, killed for memory), and sbatch --parsable. Run against
+# the one-node cluster of packaging/slurm/cluster.sh (Slurm 22.05, Debian 12):
 #   bash packaging/slurm/cluster.sh start /tmp/imbw-capture
 #   source /tmp/imbw-capture/env.sh
 #   bash tests/core/cluster/captures/capture.sh tests/core/cluster/captures
@@ -34,6 +34,14 @@ jid=$(sbatch --parsable --array=0 --time=1 -o "$work/%A_%a.log" --wrap 'sleep 60
 while squeue -h -j "$jid" | grep -q .; do sleep 5; done
 scontrol -o show job "$jid" > "$out/scontrol_timeout.txt"
 cp "$work/${jid}_0.log" "$out/timeout_task.log"
+
+# 5. Killed for memory: 400 MB in a --mem=64M task (jobacct_gather/linux with OverMemoryKill
+#    samples it every second; slurmstepd kills it and says so in the log).
+jid=$(sbatch --parsable --array=0 --mem=64M -o "$work/%A_%a.log" \
+  --wrap 'python3 -c "b = bytearray(400 * 1024 * 1024); import time; time.sleep(10)"')
+while squeue -h -j "$jid" | grep -q .; do sleep 1; done
+scontrol -o show job "$jid" > "$out/scontrol_oom.txt"
+cp "$work/${jid}_0.log" "$out/oom_task.log"
 
 # 4. An unknown job (gone from slurmctld after MinJobAge, or never there).
 scontrol -o show job 999999 > "$out/scontrol_unknown.txt" 2>&1 || true
