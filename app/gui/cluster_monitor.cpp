@@ -357,7 +357,7 @@ void ClusterMonitor::applyPoll(ClusterPoll poll) {
     m_window->runsController()->refreshPlots();
   }
   // A scan on the cluster: its cells wait while its tasks do and fill as they are collected.
-  m_window->m_scanPanel->showScan(m_window->m_scanPanel->currentScanId());
+  m_window->scanPanel()->showScan(m_window->scanPanel()->currentScanId());
   for (const QString& w : poll.warnings)
     m_window->statusBar()->showMessage(tr("Cluster: %1").arg(w));
   if (waiting && !m_timer.isActive()) m_timer.start();
