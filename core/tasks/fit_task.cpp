@@ -142,10 +142,8 @@ void runFitTask(const FitTaskSpec& spec, TrainingObserver& observer, const Event
   if (!fs::is_directory(resultDir, ec))
     throw Error(what + ": the result folder '" + resultDir.string() + "' does not exist");
 
-  RunConfig config = run->config;
-  if (config.features.empty()) config.features = project.analysis.features;
+  RunConfig config = projectRunConfig(*run, project.analysis);
   config.threads = spec.threads;
-  resolveClassSubsample(config, project.analysis);
   EventTable own;
   if (!table) {
     own = loadProjectEvents(project, nullptr, {spec.runId});
