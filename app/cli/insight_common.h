@@ -14,7 +14,7 @@
 #include "core/data/feature_matrix.h"
 #include "core/learn/run_engine.h"
 #include "core/project/project.h"
-#include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 #include "core/resample/class_subsample.h"
 
 namespace imbw::cli {

@@ -1,4 +1,5 @@
 #include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 
 #include <stdlib.h>
 

@@ -2,34 +2,16 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/data/event_table.h"
-#include "core/data/feature_matrix.h"
 #include "core/learn/run_engine.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
-#include "core/resample/class_subsample.h"
 
 namespace imbw {
-
-/// The events a run trains and is evaluated on, chosen as trainRun chooses them: with
-/// config.classSubsample, the seeded draw made on every event of the table (before the cut,
-/// weights rescaled if it says so), then the events with keep[i] != 0 (every event when `keep`
-/// is empty), as a matrix of `config.features` (which must be given). Row k of `data` is the
-/// k-th held-out score of the run trained on it. Throws imbw::Error naming the run (a draw that
-/// cannot be made, a selection of the wrong size, not enough memory).
-struct RunTrainingEvents {
-  FeatureMatrix data;
-  std::vector<std::int64_t> eventIndex;      ///< each row's file row (its table row without one)
-  std::vector<std::int32_t> sample;          ///< each row's sample
-  std::optional<SubsampleResult> subsample;  ///< the draw, when the run has one
-};
-RunTrainingEvents runTrainingEvents(const EventTable& table, std::span<const std::uint8_t> keep,
-                                    const RunConfig& config);
 
 /// A finished (or cancelled) training of one run: the engine's result and what the sidecar
 /// keeps of it.
@@ -51,19 +33,11 @@ struct TrainedRun {
 TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
                     const RunConfig& config, TrainingObserver& observer,
                     const std::vector<int>& onlyFolds = {});
-/// The same on events chosen by runTrainingEvents (for a caller that needs the matrix the run
-/// was trained on, e.g. to shuffle its features afterwards).
-TrainedRun trainRun(const RunTrainingEvents& events, const RunConfig& config,
-                    TrainingObserver& observer, const std::vector<int>& onlyFolds = {});
 
 /// Gives `config` the project's controlled imbalance (the analysis option "classSubsample")
 /// when the run has none of its own (files written before runs kept it): after this,
 /// config.classSubsample is what trainRun draws. Throws imbw::Error on a malformed option.
 void resolveClassSubsample(RunConfig& config, const Analysis& analysis);
-
-/// The configuration a project's run trains with: its own, with the analysis features when it
-/// lists none and the project's controlled imbalance when it has none (resolveClassSubsample).
-RunConfig projectRunConfig(const ProjectRun& run, const Analysis& analysis);
 
 /// Trains the project's run `id` (configured, failed or done before: trained again in place)
 /// on `table`, the events of the analysis (before the cut), with the run's cut and features;

@@ -10,6 +10,7 @@
 #include "core/learn/model.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 #include "core/util/error.h"
 
 namespace fs = std::filesystem;

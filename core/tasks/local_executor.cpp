@@ -9,6 +9,7 @@
 #include "core/analysis/yields.h"
 #include "core/learn/model.h"
 #include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 #include "core/tasks/task_merge.h"
 #include "core/util/error.h"
 
