@@ -16,11 +16,13 @@
 namespace {
 
 const char* const kUsage =
-    "usage: imbalance-cli calibration ANALYSIS.json --run N [--method none|prior|platt|isotonic]\n"
-    "                                 [--fraction F] [--bins B] [--folds K] [--threads T]\n"
-    "                                 [--seed S] [--out FILE.json] [--quiet]\n"
+    "usage: imbalance-cli calibration PROJECT.json --run N|NAME\n"
+    "                                 [--method none|prior|platt|isotonic] [--fraction F]\n"
+    "                                 [--bins B] [--folds K] [--threads T] [--seed S]\n"
+    "                                 [--out FILE.json] [--quiet]\n"
     "\n"
-    "Trains run N (k folds) and prints its reliability diagram on the held-out events: per\n"
+    "Trains run N (k folds, on the events `run` trains it on: its controlled imbalance drawn,\n"
+    "its cut applied) and prints its reliability diagram on the held-out events: per\n"
     "score bin the weighted mean score and the weighted signal fraction, mean +- sample\n"
     "standard deviation over the folds. With --method the run is trained with that\n"
     "recalibration (the run's own \"calibration\" setting otherwise): prior divides the odds by\n"
@@ -28,7 +30,7 @@ const char* const kUsage =
     "on a fraction F of each training fold held back from training. The Brier score and log loss\n"
     "of the held-out events are shown before and after.\n"
     "\n"
-    "  --run N        the run (1-based; required)\n"
+    "  --run N|NAME   the run (1-based number or name; required)\n"
     "  --method M     none, prior, platt or isotonic (default: the run's setting)\n"
     "  --fraction F   share of the training fold held back for platt / isotonic (default 0.2)\n"
     "  --bins B       reliability bins on [0, 1] (default 10)\n"
@@ -50,9 +52,8 @@ int runCalibration(const std::vector<std::string>& argv) {
   if (args.positional.size() != 1) throw UsageError("calibration needs exactly one analysis file");
   if (!args.options.count("--run")) throw UsageError("calibration needs --run N");
   const int bins = toInt("--bins", args.option("--bins", "10"), 1);
-  const LoadedEvents ev = loadEvents(args.positional[0]);
-  imbw::RunConfig run = runNumber(ev.analysis, args.option("--run"));
-  applyRunOverrides(run, args);
+  InsightEvents ev = loadInsightEvents(args.positional[0], args);
+  imbw::RunConfig& run = ev.config;
   if (args.options.count("--method") || args.options.count("--fraction")) {
     nlohmann::json c = run.calibration.toJson();
     if (args.options.count("--method")) c["kind"] = args.option("--method");
@@ -64,16 +65,18 @@ int runCalibration(const std::vector<std::string>& argv) {
       throw UsageError(e.what());
     }
   }
-  const imbw::RunResult result = trainRun(ev.data, run, args.flag("--quiet"));
-  std::vector<std::uint8_t> y(ev.data.rows());
-  for (std::size_t i = 0; i < y.size(); ++i) y[i] = ev.data.isSignal(i);
+  const imbw::RunResult result = trainInsightRun(ev, args.flag("--quiet"));
+  const imbw::FeatureMatrix& data = ev.events.data;
+  std::vector<std::uint8_t> y(data.rows());
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = data.isSignal(i);
   for (double s : result.heldOutScores)
     if (!std::isnan(s) && (s < 0.0 || s > 1.0))
       throw imbw::Error("run '" + result.name + "' gives scores outside [0, 1] (" +
                         std::to_string(s) + "): a reliability diagram needs probabilities");
-  const auto curve = imbw::foldedCalibrationCurve(result.heldOutScores, y, ev.data.weight,
-                                                  result.heldOutFold, bins);
+  const auto curve =
+      imbw::foldedCalibrationCurve(result.heldOutScores, y, data.weight, result.heldOutFold, bins);
   std::cout << "run          " << result.name << " (" << result.folds.size() << " folds)\n"
+            << "events       " << eventsLine(data) << "\n"
             << "calibration  " << imbw::calibrationKindName(run.calibration.kind);
   if (run.calibration.needsHeldBackPart())
     std::cout << " (fitted on " << fixed(100 * run.calibration.fraction, 0)
@@ -108,7 +111,7 @@ int runCalibration(const std::vector<std::string>& argv) {
         if (result.heldOutFold[i] == static_cast<int>(k)) {
           s.push_back(result.heldOutScores[i]);
           yy.push_back(y[i]);
-          w.push_back(ev.data.weight[i]);
+          w.push_back(data.weight[i]);
         }
       b.push_back(imbw::brierScore(s, yy, w));
       l.push_back(imbw::logLoss(s, yy, w));
@@ -132,6 +135,7 @@ int runCalibration(const std::vector<std::string>& argv) {
   if (args.options.count("--out")) {
     nlohmann::json j{{"analysis", args.positional[0]},
                      {"run", result.toJson()},
+                     {"events", data.rows()},
                      {"reliability",
                       {{"bin_low", curve.binLow},
                        {"bin_high", curve.binHigh},

@@ -18,20 +18,23 @@
 namespace {
 
 const char* const kUsage =
-    "usage: imbalance-cli correlations ANALYSIS.json [--class NAME|all] [--threshold T]\n"
-    "                                  [--features a,b,...] [--run N] [--out FILE.json]\n"
+    "usage: imbalance-cli correlations PROJECT.json [--class NAME|all] [--threshold T]\n"
+    "                                  [--features a,b,...] [--run N|NAME] [--out FILE.json]\n"
     "                                  [--quiet]\n"
     "\n"
     "Prints the weighted linear (Pearson) correlation matrix of the analysis features, per\n"
     "class (or for one class, or for all events together), on the events that pass the cut\n"
-    "(and the controlled imbalance, when the file sets one), then the pairs with |rho| >= T.\n"
+    "after the project's controlled imbalance (\"classSubsample\", drawn before the cut, as\n"
+    "`run` draws it), then the pairs with |rho| >= T. With --run: that run's features on the\n"
+    "events it trains on (its own controlled imbalance and cut) and its held-out score.\n"
     "Weights are the event weights (a class whose used weights do not sum to a positive\n"
     "number is an error); events with a missing value in a chosen feature are left out.\n"
     "\n"
     "  --class NAME   one class, or `all` for every event together (default: each class)\n"
     "  --threshold T  list the pairs with |rho| >= T (default 0.5)\n"
     "  --features L   only these features (comma separated; default: the analysis features)\n"
-    "  --run N        train run N (k folds) and add its held-out score as a column `score`\n"
+    "  --run N|NAME   train run N (number or name; k folds) and add its held-out score as a\n"
+    "                 column `score`\n"
     "  --out FILE     write the matrices as JSON\n"
     "  --quiet        no progress lines while a run trains\n";
 
@@ -54,12 +57,12 @@ int runCorrelations(const std::vector<std::string>& argv) {
   const double threshold = toDouble("--threshold", args.option("--threshold", "0.5"));
   if (threshold < 0.0 || threshold > 1.0)
     throw UsageError("--threshold must be between 0 and 1, not " + args.option("--threshold"));
-  const LoadedEvents ev = loadEvents(args.positional[0]);
-  imbw::FeatureMatrix data = ev.data;
+  const InsightEvents ev = loadInsightEvents(args.positional[0], args);
+  imbw::FeatureMatrix data = ev.events.data;
   if (args.options.count("--features")) {
     const auto list = splitList(args.option("--features"));
     if (list.empty()) throw UsageError("--features needs at least one name");
-    data = imbw::selectFeatures(ev.data, list);
+    data = imbw::selectFeatures(ev.events.data, list);
   }
   std::vector<int> classes;
   std::vector<std::string> titles;
@@ -82,12 +85,7 @@ int runCorrelations(const std::vector<std::string>& argv) {
   }
   // Trained after every option is checked, so a typo does not cost a training.
   std::vector<double> score;
-  if (args.options.count("--run")) {
-    const imbw::RunConfig run = runNumber(ev.analysis, args.option("--run"));
-    const auto result = trainRun(ev.data, run, args.flag("--quiet"));
-    score = result.heldOutScores;
-    if (result.cancelled) throw imbw::Error("the run was cancelled");
-  }
+  if (ev.run) score = trainInsightRun(ev, args.flag("--quiet")).heldOutScores;
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t k = 0; k < classes.size(); ++k) {
     const auto m = imbw::classCorrelation(data, classes[k], score, "score");
@@ -128,6 +126,7 @@ int runCorrelations(const std::vector<std::string>& argv) {
     if (!f) throw imbw::Error("cannot write '" + args.option("--out") + "'");
     f << nlohmann::json{{"analysis", args.positional[0]},
                         {"threshold", threshold},
+                        {"events", data.rows()},
                         {"matrices", out}}
              .dump(2)
       << '\n';

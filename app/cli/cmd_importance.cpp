@@ -16,19 +16,21 @@
 namespace {
 
 const char* const kUsage =
-    "usage: imbalance-cli importance ANALYSIS.json --run N [--metric ap|auc] [--repeats R]\n"
+    "usage: imbalance-cli importance PROJECT.json --run N|NAME [--metric ap|auc] [--repeats R]\n"
     "                                [--folds K] [--threads T] [--seed S] [--out FILE.json]\n"
     "                                [--quiet]\n"
     "\n"
-    "Trains run N of the analysis file (k-fold cross-validation, as `run` does) and ranks its\n"
-    "input features: the permutation importance is the drop of the metric (AP or AUC, event\n"
+    "Trains run N of the project or analysis file on the events `run` trains it on (its\n"
+    "controlled imbalance drawn, its cut applied; k-fold cross-validation, as `run` does) and\n"
+    "ranks its input features: the permutation importance is the drop of the metric (AP or AUC, "
+    "event\n"
     "weights included) on each fold's held-out events when one feature's values are shuffled,\n"
     "as mean +- sample standard deviation over folds x repeats. For boosted trees (gbdt,\n"
     "easy_ensemble) the total gain and the number of splits per feature are XGBoost's\n"
     "(total_gain, weight); for random forests the weighted Gini decrease and the splits, summed\n"
     "over folds; gain % is the feature's share of the total.\n"
     "\n"
-    "  --run N        the run to rank (1-based; required)\n"
+    "  --run N|NAME   the run to rank (1-based number or name; required)\n"
     "  --metric M     ap (default) or auc\n"
     "  --repeats R    shuffles per feature and fold (default 5)\n"
     "  --folds K, --threads T, --seed S   override the run's settings\n"
@@ -49,12 +51,11 @@ int runImportance(const std::vector<std::string>& argv) {
     throw UsageError(std::string("--metric: ") + e.what());
   }
   opt.repeats = toInt("--repeats", args.option("--repeats", "5"), 1);
-  const LoadedEvents ev = loadEvents(args.positional[0]);
-  imbw::RunConfig run = runNumber(ev.analysis, args.option("--run"));
-  applyRunOverrides(run, args);
-  opt.seed = run.seed;
-  const imbw::RunResult result = trainRun(ev.data, run, args.flag("--quiet"));
-  const imbw::RunPermutationImportance imp = imbw::runPermutationImportance(ev.data, result, opt);
+  const InsightEvents ev = loadInsightEvents(args.positional[0], args);
+  opt.seed = ev.config.seed;
+  const imbw::RunResult result = trainInsightRun(ev, args.flag("--quiet"));
+  const imbw::FeatureMatrix& data = ev.events.data;
+  const imbw::RunPermutationImportance imp = imbw::runPermutationImportance(data, result, opt);
 
   const bool trees = !result.models.empty() && imbw::hasTreeImportance(*result.models[0]);
   imbw::TreeImportance gain;
@@ -77,7 +78,8 @@ int runImportance(const std::vector<std::string>& argv) {
   const std::string metric =
       imbw::importanceMetricName(opt.metric) == std::string("ap") ? "AP" : "AUC";
   std::cout << "run       " << result.name << " (" << result.folds.size() << " folds, "
-            << opt.repeats << " shuffles per feature and fold)\n";
+            << opt.repeats << " shuffles per feature and fold)\n"
+            << "events    " << eventsLine(data) << "\n";
   double base = 0.0;
   for (const auto& f : imp.perFold) base += f.baseline;
   std::cout << "held-out  " << metric << " "
@@ -105,11 +107,10 @@ int runImportance(const std::vector<std::string>& argv) {
   std::cout << '\n';
 
   if (args.options.count("--out")) {
-    nlohmann::json j{{"analysis", args.positional[0]},
-                     {"run", result.name},
-                     {"metric", imbw::importanceMetricName(opt.metric)},
-                     {"repeats", opt.repeats},
-                     {"features", imp.features}};
+    nlohmann::json j{
+        {"analysis", args.positional[0]}, {"run", result.name},
+        {"events", data.rows()},          {"metric", imbw::importanceMetricName(opt.metric)},
+        {"repeats", opt.repeats},         {"features", imp.features}};
     auto nums = [](const std::vector<double>& v) {
       nlohmann::json a = nlohmann::json::array();
       for (double x : v)

@@ -10,10 +10,12 @@
 #include "app/cli/results_table.h"
 #include "core/export/project_exports.h"
 #include "core/export/runs_table_format.h"
+#include "core/insight/imbalance_scan_record.h"
 #include "core/project/project.h"
 #include "core/project/run_report.h"
 #include "core/project/run_store.h"
 #include "core/util/error.h"
+#include "core/util/strings.h"
 
 namespace {
 
@@ -24,7 +26,8 @@ const char* const kUsage =
     "Prints the runs table of a project from its stored results (written by the window's Save or\n"
     "by `imbalance-cli run PROJECT.json --save`), without training: model, t_fit, AP, AUC, AP/r\n"
     "and 1/eps_B at eps_S = 0.2 and 0.8, each mean +- sample std over the folds. Runs that were\n"
-    "never trained, or failed, are listed with their status.\n"
+    "never trained, or failed, are listed with their status; the scans over the signal fraction\n"
+    "r the project keeps are named below it (`imbalance-scan PROJECT.json --saved` prints them).\n"
     "\n"
     "  --format table    the paper's table (default)\n"
     "  --format json     every run: id, name, status, configuration and fold metrics\n"
@@ -103,6 +106,23 @@ int runReport(const std::vector<std::string>& argv) {
   for (const auto& r : project.runs)
     rows.push_back({r.name(), note(r), r.aggregate, r.config.folds});
   imbw::cli::printResultsTable(std::cout, rows);
+  // The scans over r the project keeps are listed; `imbalance-scan --saved` prints them.
+  std::vector<std::string> scans;
+  try {
+    for (const auto& s : imbw::imbalanceScanRecords(
+             project.analysis.extra.value("imbalanceScans", nlohmann::json()))) {
+      const imbw::ProjectRun* run = project.findRun(s.runId);
+      std::vector<std::string> rs;
+      for (const auto& p : s.points) rs.push_back(imbw::cli::fixed(100 * p.targetR, 2) + " %");
+      scans.push_back((run ? run->name() : s.runId) + " (r = " + imbw::join(rs, ", ") + ")");
+    }
+  } catch (const imbw::Error& e) {
+    std::cerr << "warning: '" << args.positional[0] << "': imbalanceScans: " << e.what() << '\n';
+  }
+  if (!scans.empty())
+    std::cout << "\nscans over r kept: " << imbw::join(scans, "; ")
+              << "\n(print them with `imbalance-cli imbalance-scan " << args.positional[0]
+              << " --saved`)\n";
   return 0;
 }
 

@@ -17,12 +17,13 @@
 namespace {
 
 const char* const kUsage =
-    "usage: imbalance-cli working-point ANALYSIS.json --run N\n"
+    "usage: imbalance-cli working-point PROJECT.json --run N|NAME\n"
     "           [--significance asimov|s_over_sqrt_b|s_over_sqrt_s_plus_b | --eff-s E |\n"
     "            --eff-b E | --cut C] [--luminosity L] [--min-background B]\n"
     "           [--folds K] [--threads T] [--seed S] [--out FILE.json] [--quiet]\n"
     "\n"
-    "Trains run N (k folds) and chooses a working point \"score >= cut\" on each fold's held-out\n"
+    "Trains run N (k folds, on the events `run` trains it on: its controlled imbalance drawn,\n"
+    "its cut applied) and chooses a working point \"score >= cut\" on each fold's held-out\n"
     "events: the cut maximising the significance (default: the Asimov Z_A) of the expected\n"
     "yields s and b, the tightest cut with eps_S >= E, the loosest with eps_B <= E, or a given\n"
     "cut. Each fold's weighted yields are scaled to the whole sample (x total weight / fold\n"
@@ -30,7 +31,7 @@ const char* const kUsage =
     "per fold and as mean +- sample standard deviation. `apply MODEL FILE --working-point CUT`\n"
     "then writes the pass flag beside the score.\n"
     "\n"
-    "  --run N             the run (1-based; required)\n"
+    "  --run N|NAME        the run (1-based number or name; required)\n"
     "  --significance Z    maximise Z (asimov, s_over_sqrt_b, s_over_sqrt_s_plus_b)\n"
     "  --eff-s E           target signal efficiency in (0, 1]\n"
     "  --eff-b E           target background efficiency in (0, 1]\n"
@@ -96,15 +97,15 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
     throw UsageError(e.what());
   }
 
-  const LoadedEvents ev = loadEvents(args.positional[0]);
-  imbw::RunConfig run = runNumber(ev.analysis, args.option("--run"));
-  applyRunOverrides(run, args);
-  const imbw::RunResult result = trainRun(ev.data, run, args.flag("--quiet"));
-  const std::vector<std::uint8_t> y = imbw::signalMask(ev.data.label, ev.data.signalClass);
+  const InsightEvents ev = loadInsightEvents(args.positional[0], args);
+  const imbw::RunResult result = trainInsightRun(ev, args.flag("--quiet"));
+  const imbw::FeatureMatrix& data = ev.events.data;
+  const std::vector<std::uint8_t> y = imbw::signalMask(data.label, data.signalClass);
   const auto f =
-      imbw::foldedWorkingPoint(result.heldOutScores, y, ev.data.weight, result.heldOutFold, wp);
+      imbw::foldedWorkingPoint(result.heldOutScores, y, data.weight, result.heldOutFold, wp);
 
   std::cout << "run            " << result.name << " (" << result.folds.size() << " folds)\n"
+            << "events         " << eventsLine(data) << "\n"
             << "working point  ";
   switch (wp.criterion) {
     case imbw::WorkingPointChoice::Criterion::SignalEfficiency:
@@ -140,9 +141,13 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
   if (args.options.count("--out")) {
     nlohmann::json folds = nlohmann::json::array();
     for (const auto& p : f.perFold) folds.push_back(toJson(p));
-    const nlohmann::json j{{"analysis", args.positional[0]}, {"run", result.name},
-                           {"choice", wp.toJson()},          {"folds", folds},
-                           {"mean", toJson(f.mean)},         {"std", toJson(f.std)}};
+    const nlohmann::json j{{"analysis", args.positional[0]},
+                           {"run", result.name},
+                           {"events", data.rows()},
+                           {"choice", wp.toJson()},
+                           {"folds", folds},
+                           {"mean", toJson(f.mean)},
+                           {"std", toJson(f.std)}};
     std::ofstream out(args.option("--out"));
     if (!out) throw imbw::Error("cannot write '" + args.option("--out") + "'");
     out << j.dump(2) << '\n';

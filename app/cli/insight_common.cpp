@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "core/analysis/analysis_loader.h"
+#include "core/analysis/yields.h"
+#include "core/tasks/fit_task.h"
 #include "core/util/error.h"
+#include "core/util/strings.h"
 
 namespace imbw::cli {
 
@@ -36,29 +38,6 @@ class QuietObserver : public TrainingObserver {
 
 }  // namespace
 
-namespace {
-
-/// analysis.extra["classSubsample"] applied to a table or matrix, its counts logged.
-template <typename Events>
-Events subsampleAndLog(const Analysis& analysis, const Events& data, std::ostream& log,
-                       SubsampleResult* result) {
-  const auto it = analysis.extra.find("classSubsample");
-  if (it == analysis.extra.end()) return data;
-  ClassSubsample cfg;
-  try {
-    cfg = ClassSubsample::fromJson(*it);
-  } catch (const Error& e) {
-    throw Error("'" + analysis.name + "': classSubsample: " + e.what());
-  }
-  SubsampleResult r;
-  Events out = applySubsample(cfg, data, &r);
-  logSubsample(log, cfg, r, data.classNames);
-  if (result) *result = std::move(r);
-  return out;
-}
-
-}  // namespace
-
 void logSubsample(std::ostream& log, const ClassSubsample& cfg, const SubsampleResult& r,
                   const std::vector<std::string>& classNames) {
   log << "controlled imbalance (seed " << cfg.seed
@@ -69,44 +48,56 @@ void logSubsample(std::ostream& log, const ClassSubsample& cfg, const SubsampleR
   log << '\n';
 }
 
-FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatrix& data,
-                                     std::ostream& log, SubsampleResult* result) {
-  return subsampleAndLog(analysis, data, log, result);
-}
-
-EventTable applyAnalysisSubsample(const Analysis& analysis, const EventTable& data,
-                                  std::ostream& log, SubsampleResult* result) {
-  return subsampleAndLog(analysis, data, log, result);
-}
-
-LoadedEvents loadEvents(const std::string& analysisPath) {
-  LoadedEvents ev;
-  ev.analysis = Analysis::load(analysisPath);
-  const LoadedAnalysis loaded = loadAnalysis(ev.analysis);
-  for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
-  ev.data = FeatureMatrix::fromTable(loaded.table, ev.analysis.features);
-  ev.subsampled = ev.analysis.extra.contains("classSubsample");
-  ev.data = applyAnalysisSubsample(ev.analysis, ev.data, std::cerr, &ev.subsample);
-  return ev;
-}
-
-RunConfig runNumber(const Analysis& analysis, const std::string& number) {
-  // The analysis's runs are project run records (formatVersion 2): their configurations.
-  std::vector<RunConfig> all;
-  for (std::size_t i = 0; i < analysis.runs.size(); ++i)
-    all.push_back(ProjectRun::fromJson(analysis.runs[i], i).config);
-  if (all.empty()) throw Error("'" + analysis.name + "' has no runs");
+const ProjectRun& chooseRun(const Project& project, const std::string& which) {
+  if (project.runs.empty()) throw Error("'" + project.analysis.name + "' has no runs");
   std::size_t used = 0;
   long v = 0;
   try {
-    v = std::stol(number, &used);
+    v = std::stol(which, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != number.size() || number.empty() || v < 1 || static_cast<std::size_t>(v) > all.size())
-    throw UsageError("--run: '" + number + "' is not a run number between 1 and " +
-                     std::to_string(all.size()));
-  return all[static_cast<std::size_t>(v - 1)];
+  if (!which.empty() && used == which.size()) {
+    if (v < 1 || static_cast<std::size_t>(v) > project.runs.size())
+      throw UsageError("--run: '" + which + "' is not a run number between 1 and " +
+                       std::to_string(project.runs.size()));
+    return project.runs[static_cast<std::size_t>(v - 1)];
+  }
+  std::vector<std::string> names;
+  for (const auto& r : project.runs) {
+    if (r.name() == which) return r;
+    names.push_back(r.name());
+  }
+  throw UsageError("--run: " + unknownNameMessage("run", which, names) +
+                   "; give a number between 1 and " + std::to_string(project.runs.size()) +
+                   " or one of the names " + join(names, ", "));
+}
+
+InsightEvents loadInsightEvents(const std::string& path, const Args& args) {
+  InsightEvents ev;
+  ev.project = Project::load(path);
+  std::string cut = ev.project.analysis.cut;
+  std::vector<std::string> runIds;
+  if (args.options.count("--run")) {
+    ev.run = chooseRun(ev.project, args.option("--run"));
+    ev.config = projectRunConfig(*ev.run, ev.project.analysis);
+    applyRunOverrides(ev.config, args);
+    cut = ev.run->cut;
+    runIds.push_back(ev.run->id);
+  } else {
+    ev.config.name = ev.project.analysis.name;
+    ev.config.features = ev.project.analysis.features;
+    resolveClassSubsample(ev.config, ev.project.analysis);
+  }
+  std::vector<std::string> warnings;
+  {
+    const EventTable table = loadProjectEvents(ev.project, &warnings, runIds);
+    for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
+    ev.events = runTrainingEvents(table, selectEvents(table, cut), ev.config);
+    if (ev.events.subsample)
+      logSubsample(std::cerr, *ev.config.classSubsample, *ev.events.subsample, table.classNames);
+  }
+  return ev;
 }
 
 void applyRunOverrides(RunConfig& run, const Args& args) {
@@ -117,9 +108,20 @@ void applyRunOverrides(RunConfig& run, const Args& args) {
     run.seed = static_cast<std::uint64_t>(toInt("--seed", args.option("--seed"), 0));
 }
 
-RunResult trainRun(const FeatureMatrix& data, const RunConfig& run, bool quiet) {
-  QuietObserver obs(run.displayName(), quiet);
-  return runCrossValidated(data, run, obs);
+RunResult trainInsightRun(const InsightEvents& ev, bool quiet) {
+  if (!ev.run) throw Error("no run chosen");
+  QuietObserver obs(ev.config.displayName(), quiet);
+  return imbw::trainRun(ev.events, ev.config, obs).result;
+}
+
+std::string eventsLine(const FeatureMatrix& data) {
+  double signal = 0.0, all = 0.0;
+  for (std::size_t i = 0; i < data.rows(); ++i) {
+    all += data.weight[i];
+    if (data.isSignal(i)) signal += data.weight[i];
+  }
+  return std::to_string(data.rows()) +
+         " (signal fraction r = " + fixed(all != 0 ? signal / all : NAN, 4) + ")";
 }
 
 double toDouble(const std::string& option, const std::string& value) {

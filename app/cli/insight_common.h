@@ -1,51 +1,58 @@
 #pragma once
 
-// Shared by the issue-13 commands (importance, correlations, calibration, working-point): load
-// an analysis, apply its controlled imbalance, train one of its runs, print aligned tables.
+// Shared by the issue-13 commands (importance, correlations, calibration, working-point,
+// imbalance-scan): read a project's events and draw them as its runs train, train one of its
+// runs, print aligned tables.
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli/command.h"
 #include "app/cli/results_table.h"  // fixed()
-#include "core/analysis/analysis.h"
 #include "core/data/feature_matrix.h"
 #include "core/learn/run_engine.h"
+#include "core/project/project.h"
+#include "core/project/run_training_events.h"
 #include "core/resample/class_subsample.h"
 
 namespace imbw::cli {
 
-/// The analysis file's events as the model sees them: cut applied, then the controlled
-/// imbalance of the top-level key "classSubsample" (ClassSubsample JSON) when present.
-struct LoadedEvents {
-  Analysis analysis;
-  FeatureMatrix data;
-  bool subsampled = false;
-  SubsampleResult subsample;
+/// The events an insight command works on, read and drawn the way `run`, fit tasks and the
+/// window train (core: loadProjectEvents, projectRunConfig, runTrainingEvents), so a command
+/// given a run sees exactly the events that run is trained and evaluated on.
+struct InsightEvents {
+  Project project;
+  std::optional<ProjectRun> run;  ///< the chosen run (a copy of the project's), or none
+  RunConfig config;  ///< the run's as it trains (overrides applied); else the project's draw
+  RunTrainingEvents events;
 };
-LoadedEvents loadEvents(const std::string& analysisPath);
 
-/// Applies analysis.extra["classSubsample"] to a loaded matrix (unchanged without the key);
-/// prints the per-class counts and yields before → after to `log` when it applies.
-FeatureMatrix applyAnalysisSubsample(const Analysis& analysis, const FeatureMatrix& data,
-                                     std::ostream& log, SubsampleResult* result = nullptr);
-/// The same on a table of every classified event (`run`: before each run applies its cut).
-EventTable applyAnalysisSubsample(const Analysis& analysis, const EventTable& data,
-                                  std::ostream& log, SubsampleResult* result = nullptr);
+/// Loads the project (or analysis) file and reads its events: with --run N|NAME in `args` (a
+/// 1-based run number or a run's name) that run's events — its controlled imbalance (its own, else
+/// the project's) drawn before its cut — with the overrides --folds, --threads, --seed of `args`;
+/// without it, the analysis features of the events passing the project's cut after the
+/// project's controlled imbalance. Prints the draw (counts and yields before → after) to stderr.
+InsightEvents loadInsightEvents(const std::string& path, const Args& args);
 
 /// Prints a draw's per-class counts and yields before → after (one line) to `log`.
 void logSubsample(std::ostream& log, const ClassSubsample& config, const SubsampleResult& r,
                   const std::vector<std::string>& classNames);
 
-/// Run `number` (1-based) of the analysis file; UsageError when out of range or no runs.
-RunConfig runNumber(const Analysis& analysis, const std::string& number);
+/// The project's run named by `which`: a 1-based number or a run's name; UsageError naming the
+/// runs when there is none such.
+const ProjectRun& chooseRun(const Project& project, const std::string& which);
 
 /// Overrides shared by the commands: --folds, --threads, --seed.
 void applyRunOverrides(RunConfig& run, const Args& args);
 
-/// Trains a run with a one-line progress report on stderr (unless quiet).
-RunResult trainRun(const FeatureMatrix& data, const RunConfig& run, bool quiet);
+/// Trains the chosen run on its events (core trainRun) with a one-line progress report per
+/// fold on stderr (unless quiet).
+RunResult trainInsightRun(const InsightEvents& ev, bool quiet);
+
+/// "N (signal fraction r = x)" of a matrix: its events and weighted signal fraction.
+std::string eventsLine(const FeatureMatrix& data);
 
 /// Number parsing with a usage error naming the option.
 double toDouble(const std::string& option, const std::string& value);

@@ -1,4 +1,5 @@
 #include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 
 #include <stdlib.h>
 
@@ -101,24 +102,24 @@ void resolveClassSubsample(RunConfig& config, const Analysis& analysis) {
   if (!c.empty()) config.classSubsample = std::move(c);
 }
 
-TrainedRun trainRun(const EventTable& tableIn, std::span<const std::uint8_t> keepIn,
-                    const RunConfig& configIn, TrainingObserver& observer,
-                    const std::vector<int>& onlyFolds) {
+RunTrainingEvents runTrainingEvents(const EventTable& tableIn, std::span<const std::uint8_t> keepIn,
+                                    const RunConfig& config) {
   if (!keepIn.empty() && keepIn.size() != tableIn.size())
-    throw Error("run '" + configIn.displayName() + "': the selection has " +
+    throw Error("run '" + config.displayName() + "': the selection has " +
                 std::to_string(keepIn.size()) + " entries for " + std::to_string(tableIn.size()) +
                 " events");
+  RunTrainingEvents out;
   // The controlled imbalance: drawn from every event of the table, before the cut.
   const EventTable* source = &tableIn;
   std::span<const std::uint8_t> keep = keepIn;
   EventTable drawn;
   std::vector<std::uint8_t> drawnKeep;
-  if (configIn.classSubsample && !configIn.classSubsample->empty()) {
+  if (config.classSubsample && !config.classSubsample->empty()) {
     SubsampleResult r;
     try {
-      drawn = applySubsample(*configIn.classSubsample, tableIn, &r);
+      drawn = applySubsample(*config.classSubsample, tableIn, &r);
     } catch (const Error& e) {
-      throw Error("run '" + configIn.displayName() + "': class_subsample: " + e.what());
+      throw Error("run '" + config.displayName() + "': class_subsample: " + e.what());
     }
     if (drawn.eventIndex.size() != drawn.size())  // rows still name the events of `tableIn`
       drawn.eventIndex.assign(r.kept.begin(), r.kept.end());
@@ -128,21 +129,41 @@ TrainedRun trainRun(const EventTable& tableIn, std::span<const std::uint8_t> kee
       keep = drawnKeep;
     }
     source = &drawn;
+    out.subsample = std::move(r);
   }
   const EventTable& table = *source;
-  if (configIn.features.empty())
-    throw Error("run '" + configIn.displayName() + "': no features given");
+  if (config.features.empty()) throw Error("run '" + config.displayName() + "': no features given");
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < table.size(); ++i)
     if (keep.empty() || keep[i]) rows.push_back(i);
   // Refused before the matrix is built when training would not fit beside the loaded table.
-  requireMemory(trainingBytes(rows.size(), configIn.features.size()),
-                "run '" + configIn.displayName() + "': training on " + std::to_string(rows.size()) +
-                    " events × " + std::to_string(configIn.features.size()) + " features",
+  requireMemory(trainingBytes(rows.size(), config.features.size()),
+                "run '" + config.displayName() + "': training on " + std::to_string(rows.size()) +
+                    " events × " + std::to_string(config.features.size()) + " features",
                 availableMemory(),
                 "choose fewer features, a tighter cut, or a classSubsample (fewer background "
                 "events), or run on a machine (a cluster node: submit --mem) with more memory");
-  const FeatureMatrix data = featureMatrixOfRows(table, configIn.features, rows);
+  out.data = featureMatrixOfRows(table, config.features, rows);
+  const bool hasEventIndex = table.eventIndex.size() == table.size();
+  const bool hasSample = table.sampleIndex.size() == table.size();
+  out.eventIndex.resize(rows.size());
+  out.sample.resize(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    out.eventIndex[k] = hasEventIndex ? table.eventIndex[rows[k]] : std::int64_t(rows[k]);
+    out.sample[k] = hasSample ? table.sampleIndex[rows[k]] : 0;
+  }
+  return out;
+}
+
+TrainedRun trainRun(const EventTable& table, std::span<const std::uint8_t> keep,
+                    const RunConfig& config, TrainingObserver& observer,
+                    const std::vector<int>& onlyFolds) {
+  return trainRun(runTrainingEvents(table, keep, config), config, observer, onlyFolds);
+}
+
+TrainedRun trainRun(const RunTrainingEvents& events, const RunConfig& configIn,
+                    TrainingObserver& observer, const std::vector<int>& onlyFolds) {
+  const FeatureMatrix& data = events.data;
   RunConfig config = configIn;
   config.features.clear();  // the matrix holds exactly the run's features, in order
 
@@ -152,19 +173,13 @@ TrainedRun trainRun(const EventTable& tableIn, std::span<const std::uint8_t> kee
   out.result.config.features = configIn.features;
 
   auto stored = std::make_shared<StoredRun>();
-  const std::size_t n = rows.size();
-  const bool hasEventIndex = table.eventIndex.size() == table.size();
-  const bool hasSample = table.sampleIndex.size() == table.size();
-  stored->eventIndex.resize(n);
-  stored->sample.resize(n);
+  const std::size_t n = data.rows();
+  stored->eventIndex = events.eventIndex;
+  stored->sample = events.sample;
   stored->fold = out.result.heldOutFold;
   stored->classIndex.assign(data.label.begin(), data.label.end());
   stored->weight = data.weight;
   stored->score = out.result.heldOutScores;
-  for (std::size_t k = 0; k < n; ++k) {
-    stored->eventIndex[k] = hasEventIndex ? table.eventIndex[rows[k]] : std::int64_t(rows[k]);
-    stored->sample[k] = hasSample ? table.sampleIndex[rows[k]] : 0;
-  }
   for (std::size_t f = 0; f < out.result.trainingScores.size(); ++f) {
     const std::vector<float>& scores = out.result.trainingScores[f];
     for (std::size_t k = 0; k < scores.size() && k < n; ++k) {
@@ -203,13 +218,18 @@ TrainedRun trainRun(const EventTable& tableIn, std::span<const std::uint8_t> kee
   return out;
 }
 
+RunConfig projectRunConfig(const ProjectRun& run, const Analysis& analysis) {
+  RunConfig config = run.config;
+  if (config.features.empty()) config.features = analysis.features;
+  resolveClassSubsample(config, analysis);
+  return config;
+}
+
 TrainedRun trainProjectRun(Project& project, const std::string& id, const EventTable& table,
                            TrainingObserver& observer) {
   ProjectRun* run = project.findRun(id);
   if (!run) throw Error("the project has no run '" + id + "'");
-  RunConfig config = run->config;
-  if (config.features.empty()) config.features = project.analysis.features;
-  resolveClassSubsample(config, project.analysis);
+  const RunConfig config = projectRunConfig(*run, project.analysis);
   const std::vector<std::uint8_t> keep = selectEvents(table, run->cut);
   TrainedRun trained;
   try {

@@ -10,6 +10,7 @@
 #include "core/learn/model.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 #include "core/util/error.h"
 
 namespace fs = std::filesystem;
@@ -142,10 +143,8 @@ void runFitTask(const FitTaskSpec& spec, TrainingObserver& observer, const Event
   if (!fs::is_directory(resultDir, ec))
     throw Error(what + ": the result folder '" + resultDir.string() + "' does not exist");
 
-  RunConfig config = run->config;
-  if (config.features.empty()) config.features = project.analysis.features;
+  RunConfig config = projectRunConfig(*run, project.analysis);
   config.threads = spec.threads;
-  resolveClassSubsample(config, project.analysis);
   EventTable own;
   if (!table) {
     own = loadProjectEvents(project, nullptr, {spec.runId});

@@ -9,6 +9,7 @@
 #include "core/analysis/yields.h"
 #include "core/learn/model.h"
 #include "core/project/run_training.h"
+#include "core/project/run_training_events.h"
 #include "core/tasks/task_merge.h"
 #include "core/util/error.h"
 
@@ -65,10 +66,8 @@ std::vector<TrainedRun> runTasksConcurrently(Project& project, const std::vector
   for (std::size_t r = 0; r < ids.size(); ++r) {
     const ProjectRun* run = project.findRun(ids[r]);
     if (!run) throw Error("the project has no run '" + ids[r] + "'");
-    RunConfig c = run->config;
-    if (c.features.empty()) c.features = project.analysis.features;
+    RunConfig c = projectRunConfig(*run, project.analysis);
     c.threads = std::max(1, plan.threadsPerFit);
-    resolveClassSubsample(c, project.analysis);
     configs.push_back(c);
     keeps.push_back(selectEvents(table, run->cut));
     for (int k = 0; k < c.folds; ++k) tasks.push_back({r, k});

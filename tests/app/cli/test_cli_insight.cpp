@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <cmath>
 
+#include "core/insight/imbalance_scan_record.h"
+#include "core/project/project.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/app/cli/h5_column.h"
 
@@ -52,6 +54,30 @@ QJsonObject readJson(const QString& path) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly)) return {};
   return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// A cut, the project's controlled imbalance, and a run with a draw of its own: the events the
+// run trains on are its own draw made before the cut, not the project's draw.
+QString writeDrawnAnalysis(const QTemporaryDir& dir) {
+  const QString text = QString(R"json({
+    "formatVersion": 1, "name": "cli insight draw test",
+    "samples": [{"name": "ww", "path": "%1",
+                 "label": {"column": "label", "classes": {"1": "LL", "0": "other"}}}],
+    "classes": ["other", "LL"], "signalClass": "LL",
+    "features": ["W1_px", "W1_pz", "W2_pz", "j1_pz", "j2_pz", "j1_e"],
+    "cut": "j1_e > 200",
+    "classSubsample": {"seed": 3, "classes": {"other": {"count": 2000}}},
+    "runs": [
+      {"name": "drawn logistic", "model": "logistic", "folds": 3, "threads": 1,
+       "class_subsample": {"seed": 5, "classes": {"LL": {"count": 250},
+                                                  "other": {"count": 6000}}}}
+    ]})json")
+                           .arg(wwFile());
+  const QString path = dir.filePath("drawn.analysis.json");
+  QFile f(path);
+  f.open(QIODevice::WriteOnly);
+  f.write(text.toUtf8());
+  return path;
 }
 
 }  // namespace
@@ -234,6 +260,122 @@ class TestCliInsight : public QObject {
                  .hasMatch(),
              qPrintable(r.out));
     QCOMPARE(runCli({"imbalance-scan", a, "--run", "1", "--r", "0.5,1.5"}).exitCode, 2);
+  }
+
+  // importance, calibration, working-point and correlations --run see the events `run` trains
+  // the run on (its own class_subsample drawn before the cut, not the project's after it): the
+  // same count, and for a deterministic model the same fold metrics as `run`'s.
+  void insightCommandsSeeTheRunsEvents() {
+    QTemporaryDir dir;
+    const QString a = writeDrawnAnalysis(dir);
+    const QString runOut = dir.filePath("run.json");
+    const Result run = runCli({"run", a, "--run", "1", "--out", runOut, "--quiet"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
+    QVERIFY2(run.err.contains("LL 507 → 250") && run.err.contains("other 9493 → 6000"),
+             qPrintable(run.err));
+    const QJsonObject ran = readJson(runOut);
+    const qint64 events = ran["events"].toInteger();
+    QVERIFY(events > 3000 && events < 6250);  // the draw, then the cut
+    const QJsonArray runFolds = ran["runs"][0]["folds"].toArray();
+    QCOMPARE(runFolds.size(), 3);
+    auto foldAp = [&](int k) {
+      return runFolds[k].toObject()["metrics"].toObject()["ap"].toDouble();
+    };
+
+    const QString cal = dir.filePath("cal.json");
+    const Result c = runCli({"calibration", a, "--run", "drawn logistic", "--out", cal, "--quiet"});
+    QVERIFY2(c.exitCode == 0, qPrintable(c.err + c.out));
+    QVERIFY2(c.err.contains("LL 507 → 250"), qPrintable(c.err));
+    QVERIFY2(c.out.contains("events       " + QString::number(events) + " "), qPrintable(c.out));
+    const QJsonObject cj = readJson(cal);
+    QCOMPARE(cj["events"].toInteger(), events);
+    const QJsonArray calFolds = cj["run"]["folds"].toArray();
+    QCOMPARE(calFolds.size(), 3);
+    for (int k = 0; k < 3; ++k)
+      QCOMPARE(calFolds[k].toObject()["metrics"].toObject()["ap"].toDouble(), foldAp(k));
+
+    const QString imp = dir.filePath("imp.json");
+    const Result i =
+        runCli({"importance", a, "--run", "1", "--repeats", "1", "--out", imp, "--quiet"});
+    QVERIFY2(i.exitCode == 0, qPrintable(i.err + i.out));
+    const QJsonObject ij = readJson(imp);
+    QCOMPARE(ij["events"].toInteger(), events);
+    const QJsonArray baselines = ij["permutation"]["folds"].toArray();
+    QCOMPARE(baselines.size(), 3);
+    for (int k = 0; k < 3; ++k)  // the unshuffled AP: the fold models predict again
+      QVERIFY2(std::abs(baselines[k].toObject()["baseline"].toDouble() - foldAp(k)) < 1e-9,
+               qPrintable(QString("fold %1").arg(k + 1)));
+
+    const QString wp = dir.filePath("wp.json");
+    const Result w =
+        runCli({"working-point", a, "--run", "1", "--eff-s", "0.5", "--out", wp, "--quiet"});
+    QVERIFY2(w.exitCode == 0, qPrintable(w.err + w.out));
+    QCOMPARE(readJson(wp)["events"].toInteger(), events);
+
+    const QString corr = dir.filePath("corr.json");
+    const Result x = runCli({"correlations", a, "--run", "1", "--out", corr, "--quiet"});
+    QVERIFY2(x.exitCode == 0, qPrintable(x.err + x.out));
+    const QJsonObject xj = readJson(corr);
+    QCOMPARE(xj["events"].toInteger(), events);
+    qint64 perClass = 0;
+    for (const auto& m : xj["matrices"].toArray()) perClass += m.toObject()["events"].toInteger();
+    QCOMPARE(perClass, events);
+    // Without --run: the project's draw (other → 2000, before the cut), then the cut.
+    const QString all = dir.filePath("all.json");
+    const Result y = runCli({"correlations", a, "--out", all});
+    QVERIFY2(y.exitCode == 0, qPrintable(y.err + y.out));
+    QVERIFY2(y.err.contains("other 9493 → 2000") && y.err.contains("LL 507 → 507"),
+             qPrintable(y.err));
+    QVERIFY(readJson(all)["events"].toInteger() < 2000 + 507);
+    // A name that is no run is refused, naming the runs.
+    const Result bad = runCli({"importance", a, "--run", "drawn logistik"});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("drawn logistic"), qPrintable(bad.err));
+  }
+
+  // imbalance-scan --save keeps the scan in the project (read back by the project loader, as
+  // the window reads it); --saved and report print it again without training.
+  void savedScansArePrinted() {
+    QTemporaryDir dir;
+    const QString a = writeAnalysis(dir);
+    const Result none = runCli({"imbalance-scan", a, "--saved"});
+    QVERIFY2(none.exitCode == 0, qPrintable(none.err));
+    QVERIFY2(none.out.contains("keeps no scan over r"), qPrintable(none.out));
+    const Result r = runCli({"imbalance-scan", a, "--run", "2", "--r", "0.5,0.05", "--save",
+                             "--threads", "2", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.err.contains("scan saved in"), qPrintable(r.err));
+    const imbw::Project p = imbw::Project::load(a.toStdString());
+    const auto scans =
+        imbw::imbalanceScanRecords(p.analysis.extra.value("imbalanceScans", nlohmann::json()));
+    QCOMPARE(scans.size(), std::size_t{1});
+    QCOMPARE(scans[0].runId, p.runs[1].id);
+    QCOMPARE(scans[0].points.size(), std::size_t{2});
+    QCOMPARE(scans[0].points[0].targetR, 0.5);
+    QCOMPARE(scans[0].points[0].events, std::uint64_t{1014});
+    QCOMPARE(scans[0].points[1].events, std::uint64_t{9993});
+    // The printed AP of each point is the saved one.
+    for (const auto& pt : scans[0].points) {
+      const QRegularExpression row(
+          "^" + QRegularExpression::escape(QString::number(100 * pt.targetR, 'f', 2) + " %") +
+              R"(\s+\d+\s+([0-9.]+) ± )",
+          QRegularExpression::MultilineOption);
+      const auto m = row.match(r.out);
+      QVERIFY2(m.hasMatch(), qPrintable(r.out));
+      QCOMPARE(m.captured(1), QString::number(pt.metrics.at("ap").mean, 'f', 3));
+    }
+    // --saved prints exactly what the scan printed; --run chooses the run's.
+    const Result saved = runCli({"imbalance-scan", a, "--saved"});
+    QVERIFY2(saved.exitCode == 0, qPrintable(saved.err));
+    QCOMPARE(saved.out, r.out);
+    QCOMPARE(runCli({"imbalance-scan", a, "--saved", "--run", "small gbdt"}).out, r.out);
+    QVERIFY(runCli({"imbalance-scan", a, "--saved", "--run", "1"})
+                .out.contains("keeps no scan over r of run '1'"));
+    QCOMPARE(runCli({"imbalance-scan", a, "--saved", "--r", "0.5"}).exitCode, 2);
+    const Result report = runCli({"report", a});
+    QVERIFY2(report.exitCode == 0, qPrintable(report.err));
+    QVERIFY2(report.out.contains("scans over r kept: small gbdt (r = 50.00 %, 5.00 %)"),
+             qPrintable(report.out));
   }
 
   // "classSubsample" in the analysis file: the events the run sees, printed before → after.

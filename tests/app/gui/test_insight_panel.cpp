@@ -24,11 +24,13 @@
 #include <QtTest>
 #include <array>
 #include <cmath>
+#include <set>
 
 #include "app/gui/class_subsample_box.h"
 #include "app/gui/insight_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/run_registry.h"
+#include "app/gui/runs_panel.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "tests/timing_bounds.h"
@@ -58,6 +60,29 @@ QString cli(const QStringList& args, bool* ok) {
     qWarning("imbalance-cli %s failed: %s", qPrintable(args.join(' ')),
              p.readAllStandardError().constData());
   return QString::fromUtf8(p.readAllStandardOutput());
+}
+
+/// Runs the CLI; its exit code, standard output and standard error.
+struct CliRun {
+  int exitCode = -1;
+  QString out, err;
+};
+CliRun cliRun(const QStringList& args) {
+  QProcess p;
+  p.start(binaryDir() + "/app/cli/imbalance-cli", args);
+  CliRun r;
+  if (p.waitForFinished(600000) && p.exitStatus() == QProcess::NormalExit)
+    r.exitCode = p.exitCode();
+  r.out = QString::fromUtf8(p.readAllStandardOutput());
+  r.err = QString::fromUtf8(p.readAllStandardError());
+  return r;
+}
+
+/// The push button of `parent` with this text.
+QPushButton* button(QWidget* parent, const QString& text) {
+  for (auto* b : parent->findChildren<QPushButton*>())
+    if (b->text() == text) return b;
+  return nullptr;
 }
 
 QJsonObject readJson(const QString& path) {
@@ -407,6 +432,65 @@ class TestInsightPanel : public QObject {
     QCOMPARE(reopened.activeRuns(), 0);
   }
 
+  // The scan the window saved is printed by `imbalance-scan --saved` as the window's table
+  // shows it, and a scan the CLI saves (--save) is what the window shows for the run when the
+  // project is opened.
+  void scanSavedInTheWindowIsPrintedByTheCli() {
+    const QString path = m_dir.filePath("with_scan.json");  // saved by the test above
+    const CliRun saved = cliRun({"imbalance-scan", path, "--saved"});
+    QVERIFY2(saved.exitCode == 0, qPrintable(saved.err));
+    QVERIFY2(saved.out.startsWith("run  gbdt (3 folds"), qPrintable(saved.out));
+    const ImbalanceScanRecord& shown = *m_panel->shownScan();
+    QTableWidget* t = m_panel->scanTable();
+    QCOMPARE(t->rowCount(), static_cast<int>(shown.points.size()));
+    for (int r = 0; r < t->rowCount(); ++r) {
+      // r, events, AP and AP/r as the window's table shows them, in one printed row.
+      const QString row = QRegularExpression::escape(t->item(r, 0)->text()) + R"(\s+)" +
+                          t->item(r, 1)->text() + R"(\s+)" +
+                          QRegularExpression::escape(t->item(r, 2)->text()) + R"(\s+)" +
+                          QRegularExpression::escape(t->item(r, 3)->text()) + R"(\s)";
+      QVERIFY2(QRegularExpression("^" + row, QRegularExpression::MultilineOption)
+                   .match(saved.out)
+                   .hasMatch(),
+               qPrintable(row + "\n" + saved.out));
+    }
+  }
+
+  void scanSavedByTheCliIsShownInTheWindow() {
+    const QString path = m_dir.filePath("with_scan.json");
+    const CliRun r =
+        cliRun({"imbalance-scan", path, "--run", "gbdt", "--r", "0.1", "--save", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto m = QRegularExpression(R"(^10\.00 %\s+(\d+)\s+([0-9.]+) ± ([0-9.]+))",
+                                      QRegularExpression::MultilineOption)
+                       .match(r.out);
+    QVERIFY2(m.hasMatch(), qPrintable(r.out));
+
+    MainWindow reopened;
+    reopened.resize(1366, 768);
+    reopened.show();
+    QSignalSpy evaluated(&reopened, &MainWindow::storedRunsEvaluated);
+    reopened.openFile(path);
+    QVERIFY(evaluated.wait(120000));
+    auto* panel = reopened.findChild<InsightPanel*>();
+    QVERIFY(panel);
+    reopened.plotTabs()->setCurrentWidget(panel);
+    panel->tabs()->setCurrentIndex(4);
+    QVERIFY(panel->setRun(m_runId));
+    QTest::qWait(100);
+    QVERIFY(panel->scan().empty());  // nothing trained: the CLI's points from the file
+    QVERIFY(panel->shownScan());
+    const ImbalanceScanRecord& back = *panel->shownScan();
+    QCOMPARE(back.points.size(), std::size_t{1});  // the CLI's scan replaced the window's
+    QCOMPARE(back.points[0].targetR, 0.1);
+    QCOMPARE(QString::number(back.points[0].events), m.captured(1));
+    QCOMPARE(QString::number(back.points[0].metrics.at("ap").mean, 'f', 3), m.captured(2));
+    QCOMPARE(QString::number(back.points[0].metrics.at("ap").std, 'f', 3), m.captured(3));
+    QCOMPARE(panel->scanTable()->rowCount(), 1);
+    QCOMPARE(panel->scanTable()->item(0, 1)->text(), m.captured(1));
+    QCOMPARE(panel->scanChart()->curves().front().x.size(), 1);
+  }
+
   void trainsAgainWithoutTheBottomFeatures() {
     m_panel->tabs()->setCurrentIndex(0);
     QVERIFY(m_panel->importance());
@@ -602,6 +686,118 @@ class TestInsightPanel : public QObject {
     box->setKeep("other", 1.0);
     QVERIFY(!m_window->session()->project().analysis.extra.contains("classSubsample"));
     screenshotDock();
+  }
+
+  // The paper's r = 5 % (Table 2) set in the window through the box's widgets: 250 of the 507
+  // "LL" and 4750 of the "other" events (r = 5 % before the cut), seed 7. The run duplicated
+  // and trained with the runs panel's buttons and the same project run by `imbalance-cli run`
+  // draw the same events (the yields each prints) and give the same fold metrics (GBDT on one
+  // thread: deterministic).
+  void signalFractionFivePercentInTheWindowTrainsAsTheCli() {
+    auto* box = m_window->findChild<ClassSubsampleBox*>();
+    QVERIFY(box);
+    QTableWidget* t = box->table();
+    auto setCount = [t](const QString& cls, int count) {
+      for (int r = 0; r < t->rowCount(); ++r) {
+        if (t->item(r, 0)->text() != cls) continue;
+        auto* keep = qobject_cast<QComboBox*>(t->cellWidget(r, 1));
+        auto* value = qobject_cast<QDoubleSpinBox*>(t->cellWidget(r, 2));
+        if (!keep || !value) return false;
+        keep->setCurrentIndex(count < 0 ? 0 : 2);  // "all" / "a number"
+        if (count >= 0) value->setValue(count);
+        return true;
+      }
+      return false;
+    };
+    box->findChild<QSpinBox*>()->setValue(7);
+    QVERIFY(setCount("LL", 250));
+    QVERIFY(setCount("other", 4750));
+    const nlohmann::json expected = {
+        {"seed", 7},
+        {"rescaleWeights", false},
+        {"classes", {{"LL", {{"count", 250}}}, {"other", {{"count", 4750}}}}}};
+    QCOMPARE(m_window->session()->project().analysis.extra.at("classSubsample"), expected);
+    QVERIFY2(box->countsText().contains("LL: 507 → 250") &&
+                 box->countsText().contains("other: 9493 → 4750"),
+             qPrintable(box->countsText()));
+
+    auto* runs = m_window->findChild<RunsPanel*>();
+    QVERIFY(runs);
+    std::set<std::string> before;
+    for (const auto& r : m_window->session()->project().runs) before.insert(r.id);
+    m_window->selectRuns({m_runId});
+    QVERIFY(button(runs, "Duplicate"));
+    button(runs, "Duplicate")->click();
+    QString id;
+    for (const auto& r : m_window->session()->project().runs)
+      if (!before.count(r.id)) id = QString::fromStdString(r.id);
+    QVERIFY(!id.isEmpty());
+    m_window->selectRuns({id});
+    QSignalSpy finished(m_window.get(), &MainWindow::runFinished);
+    button(runs, "Train")->click();
+    QVERIFY(finished.wait(600000));
+    QCOMPARE(finished.last()[0].toString(), id);
+    QCOMPARE(finished.last()[1].toString(), QString("done"));
+    const auto drawn = m_window->session()->stored(id.toStdString());
+    QVERIFY(drawn);
+    std::array<qint64, 2> events{0, 0};
+    std::array<double, 2> sumW{0, 0};
+    for (std::size_t k = 0; k < drawn->size(); ++k) {
+      events[static_cast<std::size_t>(drawn->classIndex[k])] += 1;
+      sumW[static_cast<std::size_t>(drawn->classIndex[k])] += drawn->weight[k];
+    }
+    QVERIFY(events[1] > 0 && events[1] < 250 && events[0] < 4750);  // the draw, then the cut
+    // The window's yields table: the drawn events after the cut, per class, and r then.
+    YieldsTable* yields = m_window->yieldsTable();
+    QVERIFY(yields->showsDrawn());
+    for (int c = 0; c < 2; ++c)
+      QCOMPARE(yields->cellText(c, 5).toLongLong(), events[static_cast<std::size_t>(c)]);
+    const double r = double(events[1]) / double(events[0] + events[1]);
+    QVERIFY2(near(yields->cellText(2, 5).toDouble(), r, 1e-4), qPrintable(yields->cellText(2, 5)));
+
+    // The CLI on the saved project (the box still set: the same settings).
+    const QString path = m_dir.filePath("r05.json");
+    QVERIFY(m_window->saveProject(path));
+    const imbw::Project saved = imbw::Project::load(path.toStdString());
+    int number = 0;
+    while (number < static_cast<int>(saved.runs.size()) &&
+           saved.runs[static_cast<std::size_t>(number)].id != id.toStdString())
+      ++number;
+    QVERIFY(number < static_cast<int>(saved.runs.size()));
+    const QString out = m_dir.filePath("r05_run.json");
+    const CliRun byCli = cliRun(
+        {"run", path, "--run", QString::number(number + 1), "--save", "--out", out, "--quiet"});
+    QVERIFY2(byCli.exitCode == 0, qPrintable(byCli.err));
+    QVERIFY2(byCli.err.contains("LL 507 → 250") && byCli.err.contains("other 9493 → 4750"),
+             qPrintable(byCli.err));
+    QVERIFY2(byCli.out.contains(QString("events    %1 (signal fraction r = %2)")
+                                    .arg(events[0] + events[1])
+                                    .arg(r, 0, 'f', 4)),
+             qPrintable(byCli.out));
+    const auto cliStored = imbw::readRunStore(imbw::sidecarPath(path.toStdString()));
+    const auto& c = *cliStored.at(id.toStdString());
+    QCOMPARE(c.eventIndex, drawn->eventIndex);
+    QCOMPARE(c.classIndex, drawn->classIndex);
+    QCOMPARE(c.weight, drawn->weight);
+    QCOMPARE(c.score, drawn->score);
+    const imbw::Project back = imbw::Project::load(path.toStdString());
+    const ProjectRun* gui = m_window->session()->project().findRun(id.toStdString());
+    const ProjectRun* cliRunRecord = back.findRun(id.toStdString());
+    QVERIFY(gui && cliRunRecord && cliRunRecord->status == RunStatus::Done);
+    QCOMPARE(cliRunRecord->folds.size(), gui->folds.size());
+    for (std::size_t k = 0; k < gui->folds.size(); ++k)
+      for (const auto& [key, v] : gui->folds[k].metrics) {
+        const double w = cliRunRecord->folds[k].metrics.at(key);
+        QVERIFY2((std::isnan(v) && std::isnan(w)) || std::abs(v - w) <= 1e-12,
+                 qPrintable(QString("fold %1 %2: window %3, CLI %4")
+                                .arg(k + 1)
+                                .arg(QString::fromStdString(key))
+                                .arg(v, 0, 'g', 17)
+                                .arg(w, 0, 'g', 17)));
+      }
+    QVERIFY(setCount("LL", -1));
+    QVERIFY(setCount("other", -1));
+    QVERIFY(!m_window->session()->project().analysis.extra.contains("classSubsample"));
   }
 
  private:
