@@ -29,7 +29,7 @@ void handOver();
 template <typename T, typename F>
 class PromiseTask final : public QRunnable {
  public:
-  explicit PromiseTask(F&& fn) : m_fn(std::move(fn)) { m_promise.start(); }
+  explicit PromiseTask(F fn) : m_fn(std::move(fn)) { m_promise.start(); }
   QFuture<T> future() { return m_promise.future(); }
   void run() override {
     handOver();  // everything the GUI thread wrote before start() is ordered before this
