@@ -6,6 +6,9 @@
 #include <QPromise>
 #include <QRunnable>
 #include <QThreadPool>
+// Not used here any more; kept because the window's files got QtConcurrent (and much of QtCore)
+// through this header, and not every one of them was rebuilt without it yet.
+#include <QtConcurrent/QtConcurrent>
 #include <exception>
 #include <type_traits>
 #include <utility>
