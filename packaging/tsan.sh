@@ -10,7 +10,9 @@
 #   2. app_gui_main_window, the window's job runner: a run training in the background pool while
 #      the GUI thread draws its snapshots, Cancel, closing the window during training;
 #   3. app_gui_faults: loads and file probes on the short-job pool (a child process per probe),
-#      closing the window during a probe and at several moments of a load.
+#      closing the window during a probe and at several moments of a load;
+#   4. app_gui_job_runner: JobRunner alone (results, cancel, exceptions, 200 hand-overs), whose
+#      hand-overs through Qt's uninstrumented thread pool are marked for TSan (job_runner.h).
 # Prints a summary line per run; exit 1 if any run reported a data race or failed.
 #   bash packaging/tsan.sh [ROUNDS]   (default 3 random seeds)
 # Not part of CI (a clean build and run take about an hour on 2 busy cores). Needs clang and
@@ -32,7 +34,7 @@ if ! grep -q 'OpenMP_CXX_FLAGS:STRING=-fopenmp=libomp' "$build/CMakeCache.txt"; 
   exit 1
 fi
 cmake --build "$build" --target test_cancel_random app_gui_main_window app_gui_faults \
-  imbalance-cli -j "${IMBW_JOBS:-2}" || exit 1
+  app_gui_job_runner imbalance-cli -j "${IMBW_JOBS:-2}" || exit 1
 
 # OMP_TOOL_LIBRARIES loads Archer into libomp; ignore_noninstrumented_modules: the interceptors
 # called from libraries built without TSan (Qt, glib, fontconfig, libgomp inside XGBoost) are not
@@ -78,4 +80,7 @@ summarise "app_gui_main_window (job runner: train, snapshots, cancel, close)" "$
 log="$logs/faults.txt"
 "$build/tests/app/gui/app_gui_faults" >"$log" 2>&1
 summarise "app_gui_faults (short jobs: probes, loads, close during a load)" "$log" $?
+log="$logs/job_runner.txt"
+"$build/tests/app/gui/app_gui_job_runner" >"$log" 2>&1
+summarise "app_gui_job_runner (JobRunner's hand-overs alone)" "$log" $?
 exit $status

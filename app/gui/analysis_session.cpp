@@ -233,6 +233,7 @@ void AnalysisSession::takeSaveOutcome() {
   if (!m_saving) return;  // taken already (finishSave before the signal)
   std::unique_ptr<PendingSave> done = std::move(m_saving);
   done->watcher.disconnect(this);
+  JobRunner::takeOver();
   const QString error =
       done->watcher.future().resultCount() > 0 ? done->watcher.result() : tr("the save stopped");
   if (error.isEmpty()) markSaved(std::move(*done->snapshot), done->file);

@@ -20,6 +20,7 @@
 
 #include "app/gui/insight_panel.h"
 #include "app/gui/insight_panel_jobs.h"
+#include "app/gui/job_runner.h"
 #include "app/gui/main_window.h"
 #include "core/util/error.h"
 #include "widgets/chart_view.h"
@@ -488,6 +489,7 @@ void InsightPanel::startScan() {
     m_scanWatcher = nullptr;
     m_scanButton->setEnabled(true);
     m_scanCancel->setEnabled(false);
+    JobRunner::takeOver();
     if (watcher->isCanceled() || watcher->future().resultCount() == 0) {
       setMessage(tr("Scan cancelled."));
       Q_EMIT failed(view, tr("cancelled"));

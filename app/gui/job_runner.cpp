@@ -4,7 +4,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <mutex>
+
 namespace imbw {
+
+void job_runner_detail::handOver() {
+  static std::mutex m;
+  const std::lock_guard lock(m);
+}
 
 JobRunner::JobRunner(QObject* parent) : QObject(parent) {
   m_trainingPool.setMaxThreadCount(1);
@@ -42,6 +49,7 @@ void JobRunner::shutdown() {
   // running ones stop at their next poll.
   m_trainingPool.waitForDone();
   m_shortPool.waitForDone();
+  takeOver();  // the futures' results are freed below or later, on this thread
   m_futures.clear();
 }
 

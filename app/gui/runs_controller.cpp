@@ -91,6 +91,7 @@ void RunsController::onFinished(const QString& id) {
   ProjectRun* run = m_session->project().findRun(ss(id));
   if (!e) return;
   TrainingOutcome outcome;
+  JobRunner::takeOver();
   const bool cancelled = e->watcher->isCanceled() || e->watcher->future().resultCount() == 0;
   if (!cancelled) outcome = e->watcher->result();
   e->watcher->deleteLater();

@@ -25,6 +25,7 @@ template <typename T, typename Work, typename Done>
 void runShort(QObject* owner, JobRunner* jobs, Work work, Done done) {
   auto* watcher = new QFutureWatcher<T>(owner);
   QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done] {
+    JobRunner::takeOver();
     if (!watcher->isCanceled() && watcher->future().resultCount() > 0) done(watcher->result());
     watcher->deleteLater();
   });

@@ -422,6 +422,7 @@ void WeakSupervisionDock::startJob(QFutureWatcher<T>*& slot, Work work, Done don
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, &slot, done] {
     slot = nullptr;
     watcher->deleteLater();
+    JobRunner::takeOver();
     if (watcher->isCanceled() || watcher->future().resultCount() == 0) {
       setBusy(false, tr("Cancelled."));
       return;

@@ -24,7 +24,6 @@ using namespace imbw;
 namespace {
 
 constexpr int kFeatures = 28;  // + weight + label = 30 columns
-constexpr qint64 kYieldsBoundMs = 500;
 
 }  // namespace
 
@@ -126,10 +125,11 @@ class TestCutYieldsScale : public QObject {
     }
     const double gap = imbw::test::medianLatency(gaps);
     const double latency = imbw::test::medianLatency(latencies);
-    QVERIFY2(gap < double(imbw::test::kEventLoopGapBoundMs),
-             qPrintable(QString("event loop stalled %1 ms (median of the trials)").arg(gap)));
-    QVERIFY2(latency <= double(kYieldsBoundMs),
-             qPrintable(QString("yields shown %1 ms after the last key").arg(latency)));
+    IMBW_VERIFY_LATENCY(
+        gap < double(imbw::test::kEventLoopGapBoundMs),
+        qPrintable(QString("event loop stalled %1 ms (median of the trials)").arg(gap)));
+    IMBW_VERIFY_LATENCY(latency <= double(imbw::test::kYieldsBoundMs),
+                        qPrintable(QString("yields shown %1 ms after the last key").arg(latency)));
   }
 
   // The window keeps every raw column so that any cut is answered from memory. Under a limit

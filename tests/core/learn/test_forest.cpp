@@ -262,7 +262,7 @@ void TestForest::cancelWithin200ms() {
     latencies.push_back(ms);
   }
   const double median = imbw::test::medianLatency(latencies);
-  QVERIFY2(
+  IMBW_VERIFY_LATENCY(
       median < imbw::test::kCancelBoundMs,
       qPrintable(
           QString("cancel took %1 ms (median of %2)").arg(median).arg(imbw::test::kLatencyTrials)));

@@ -124,7 +124,7 @@ void TestEasyEnsemble::cancelWithin200ms() {
     latencies.push_back(ms);
   }
   const double median = imbw::test::medianLatency(latencies);
-  QVERIFY2(
+  IMBW_VERIFY_LATENCY(
       median < imbw::test::kCancelBoundMs,
       qPrintable(
           QString("cancel took %1 ms (median of %2)").arg(median).arg(imbw::test::kLatencyTrials)));

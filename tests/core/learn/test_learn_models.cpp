@@ -311,7 +311,8 @@ class TestLearnModels : public QObject {
       latencies.push_back(std::chrono::duration<double, std::milli>(after - stop.when()).count());
     }
     const double ms = imbw::test::medianLatency(latencies);
-    QVERIFY2(ms < imbw::test::kCancelBoundMs, qPrintable(QString("%1 ms (median)").arg(ms)));
+    IMBW_VERIFY_LATENCY(ms < imbw::test::kCancelBoundMs,
+                        qPrintable(QString("%1 ms (median)").arg(ms)));
   }
 
   void sameSeedSameModel() {
