@@ -78,6 +78,7 @@ ClusterPoll pollWork(const QString& path, Project project, QHash<QString, QStrin
     std::set<std::string> ids;
     for (const MergedRun& m : out.merge.runs) ids.insert(m.runId);
     for (const std::string& id : out.failedRuns) ids.insert(id);
+    for (const std::string& id : out.cancelledRuns) ids.insert(id);  // cancelled before a fold
     for (const std::string& id : ids)
       if (const ProjectRun* run = project.findRun(id)) p.merged.push_back(*run);
   } catch (const std::exception& e) {

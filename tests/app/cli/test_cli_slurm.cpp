@@ -359,8 +359,9 @@ class TestCliSlurm : public QObject {
 
   void aTaskOverItsMemoryIsKilledAndSaidSo() {
     QTemporaryDir dir;
+    // Long enough (seconds, not one) that Slurm's once-a-second memory sampling sees it.
     const json runs = json::array({{{"name", "GBDT"},
-                                    {"model", {{"kind", "gbdt"}, {"trees", 200}}},
+                                    {"model", {{"kind", "gbdt"}, {"trees", 3000}}},
                                     {"folds", 2},
                                     {"threads", 1}}});
     const QString project = writeProject(dir.path(), "oom", runs);
