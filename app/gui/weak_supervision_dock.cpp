@@ -119,6 +119,9 @@ WeakSupervisionDock::WeakSupervisionDock(MainWindow* window, AnalysisSession* se
   m_tabs->addTab(bumpPage, tr("Bump hunt"));
   m_steps = new TntStepsView;
   m_tabs->addTab(m_steps, tr("Tag N' Train steps"));
+  connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+    if (m_stepsStale) showSteps();
+  });
 
   auto* scanPage = new QWidget;
   auto* scanLayout = new QVBoxLayout(scanPage);
@@ -651,6 +654,13 @@ void WeakSupervisionDock::showRun() {
 }
 
 void WeakSupervisionDock::showSteps() {
+  // Drawn when its tab is on screen: at the end of a run the window draws only what is shown
+  // (drawing every view at once stalled the event loop past 50 ms).
+  if (m_tabs->currentWidget() != m_steps) {
+    m_stepsStale = true;
+    return;
+  }
+  m_stepsStale = false;
   const StudyResult* r = m_lastRun && m_lastRun->result ? m_lastRun->result.get() : nullptr;
   if (!r || r->steps.empty()) {
     m_steps->clear();

@@ -119,6 +119,7 @@ class WeakSupervisionDock : public QDockWidget {
   CutEditor* m_start2;
   QComboBox* m_studies;
   TntStepsView* m_steps;
+  bool m_stepsStale = false;  ///< the steps changed while their tab was hidden
   MassWindowHistogram* m_histogram;
   QPushButton* m_runButton;
   QPushButton* m_scanButton;

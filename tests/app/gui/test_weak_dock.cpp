@@ -236,6 +236,7 @@ void TestWeakDock::stepsArePlotted() {
   QVERIFY(r.result);
   const StudyResult& s = *r.result;
   QCOMPARE(s.steps.size(), std::size_t{1});
+  m_dock->tabs()->setCurrentWidget(m_dock->stepsView());  // drawn when shown, as a user sees it
   const ChartView* chart = m_dock->stepsView()->chartView();
   const QList<QPointF> auc = chart->seriesPoints("auc");
   QCOMPARE(auc.size(), 2);
@@ -328,7 +329,9 @@ void TestWeakDock::theStudyIsKeptAndTheCliRepeatsIt() {
   QVERIFY(m_dock->lastRun() && m_dock->lastRun()->result);
   QCOMPARE(m_dock->lastRun()->result->score, window->score);
   QCOMPARE(m_dock->bumpHuntView()->chartView()->seriesPoints("stack"), before);
+  m_dock->tabs()->setCurrentWidget(m_dock->stepsView());  // drawn when its tab is shown
   QCOMPARE(m_dock->stepsView()->chartView()->seriesPoints("auc").size(), 2);
+  m_dock->tabs()->setCurrentIndex(0);
   QVERIFY(!session->isModified());
 }
 
