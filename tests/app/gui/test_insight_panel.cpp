@@ -126,6 +126,18 @@ class TestInsightPanel : public QObject {
   QString m_runId;
   qint64 m_maxGap = 0;  ///< the largest event-loop gap while the window computed
 
+  /// A second window (a laptop's size) with `path` opened and its stored runs evaluated; null when
+  /// the runs were not evaluated in time.
+  static std::unique_ptr<MainWindow> reopenInNewWindow(const QString& path) {
+    auto w = std::make_unique<MainWindow>();
+    w->resize(1366, 768);
+    w->show();
+    QSignalSpy evaluated(w.get(), &MainWindow::storedRunsEvaluated);
+    w->openFile(path);
+    if (!evaluated.wait(120000)) return nullptr;
+    return w;
+  }
+
   /// Starts `start` and waits for the panel's computed(view); false on failed().
   bool compute(const QString& view, const std::function<void()>& start) {
     QSignalSpy done(m_panel, &InsightPanel::computed);
@@ -394,12 +406,9 @@ class TestInsightPanel : public QObject {
     const QString path = m_dir.filePath("with_scan.json");
     QVERIFY(m_window->saveProject(path));
 
-    MainWindow reopened;
-    reopened.resize(1366, 768);
-    reopened.show();
-    QSignalSpy evaluated(&reopened, &MainWindow::storedRunsEvaluated);
-    reopened.openFile(path);
-    QVERIFY(evaluated.wait(120000));
+    const auto window = reopenInNewWindow(path);
+    QVERIFY(window);
+    MainWindow& reopened = *window;
     auto* panel = reopened.findChild<InsightPanel*>();
     QVERIFY(panel);
     QSignalSpy trained(&reopened, &MainWindow::runFinished);
@@ -466,12 +475,9 @@ class TestInsightPanel : public QObject {
                        .match(r.out);
     QVERIFY2(m.hasMatch(), qPrintable(r.out));
 
-    MainWindow reopened;
-    reopened.resize(1366, 768);
-    reopened.show();
-    QSignalSpy evaluated(&reopened, &MainWindow::storedRunsEvaluated);
-    reopened.openFile(path);
-    QVERIFY(evaluated.wait(120000));
+    const auto window = reopenInNewWindow(path);
+    QVERIFY(window);
+    MainWindow& reopened = *window;
     auto* panel = reopened.findChild<InsightPanel*>();
     QVERIFY(panel);
     reopened.plotTabs()->setCurrentWidget(panel);
