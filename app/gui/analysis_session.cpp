@@ -286,14 +286,14 @@ void AnalysisSession::adoptEvents(LoadOutcome o) {
   m_loaded = std::move(o.loaded);
   m_sampleInfo = std::move(o.sampleInfo);
   m_rawColumns = std::move(o.rawColumns);
-  m_selection.reset();
+  dropSelection();
 }
 
 void AnalysisSession::dropEvents() {
   m_loaded.reset();
   m_sampleInfo.clear();
   m_rawColumns.reset();
-  m_selection.reset();
+  dropSelection();
 }
 
 void AnalysisSession::setSignalClass(const std::string& name) {
@@ -304,9 +304,23 @@ void AnalysisSession::setSignalClass(const std::string& name) {
     loaded->beforeCut.signalClass = loaded->table.signalClass;
     loaded->afterCut.signalClass = loaded->table.signalClass;
     m_loaded = loaded;
-    m_selection.reset();
+    dropSelection();
   }
   edited();
+}
+
+void AnalysisSession::setSelection(Selection s) {
+  supersedeSelection();
+  m_selection = std::move(s);
+}
+
+void AnalysisSession::supersedeSelection() {
+  if (m_selection) m_selection->superseded->store(true, std::memory_order_relaxed);
+}
+
+void AnalysisSession::dropSelection() {
+  supersedeSelection();
+  m_selection.reset();
 }
 
 void AnalysisSession::setStudyResult(const std::string& studyId,

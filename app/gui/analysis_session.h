@@ -50,8 +50,12 @@ OpenedProject readProjectFiles(const QString& path);
 /// `data`, so a view can never combine a mask with another table.
 struct Selection {
   std::shared_ptr<const LoadedAnalysis> data;
-  std::vector<std::uint8_t> keep;
+  EventMask keep;  ///< never null
   Yields before, after;
+  /// Set once a newer cut is being computed or this selection was replaced: the jobs that
+  /// follow a selection (the feature and resonance histograms) poll it and stop, so they never
+  /// hold the short-job pool while the next cut's yields wait.
+  std::shared_ptr<std::atomic<bool>> superseded = std::make_shared<std::atomic<bool>>(false);
 };
 
 /// The window's analysis, without widgets: the project (samples, classes, cut, features and
@@ -124,7 +128,11 @@ class AnalysisSession : public QObject {
   void setSignalClass(const std::string& name);
 
   const std::optional<Selection>& selection() const { return m_selection; }
-  void setSelection(Selection s) { m_selection = std::move(s); }
+  /// Replaces the selection (the old one is marked superseded).
+  void setSelection(Selection s);
+  /// A newer cut is being computed: the current selection's follow-up jobs may stop (it stays
+  /// the selection until the new one arrives).
+  void supersedeSelection();
 
   /// Load generations: every background read that replaces the session's content (a project
   /// file, the events, a derived feature) takes a new generation when it starts and is adopted
@@ -171,6 +179,8 @@ class AnalysisSession : public QObject {
   std::optional<Selection> m_selection;
   std::unique_ptr<PendingSave> m_saving;
   int m_loadGeneration = 0;
+
+  void dropSelection();
 };
 
 }  // namespace imbw

@@ -216,7 +216,7 @@ void ClassSubsampleBox::showDrawnYields(const SubsampleResult* result) {
   const auto loaded = m_window->session()->loaded();
   const auto& sel = m_window->session()->selection();
   if (!result || result->before.empty() || !loaded || !sel || sel->data != loaded ||
-      sel->keep.size() != loaded->table.size()) {
+      sel->keep->size() != loaded->table.size()) {
     yields->setDrawn({}, {});
     return;
   }
@@ -225,7 +225,7 @@ void ClassSubsampleBox::showDrawnYields(const SubsampleResult* result) {
   QList<DrawnYields> rows(static_cast<qsizetype>(table.classNames.size()));
   for (std::size_t k = 0; k < result->kept.size(); ++k) {
     const std::size_t i = result->kept[k];
-    if (!sel->keep[i]) continue;
+    if (!(*sel->keep)[i]) continue;
     DrawnYields& y = rows[table.classIndex[i]];
     y.events += 1;
     y.sumW += result->weight[k];

@@ -54,36 +54,73 @@ QList<ClassYields> toClassYields(const Yields& before, const Yields& after) {
 }
 
 QList<ClassScoreHistogram> featureHistograms(const EventTable& table, const std::string& column,
-                                             const std::vector<std::uint8_t>& keep, int bins) {
+                                             std::span<const std::uint8_t> keep, int bins,
+                                             const std::function<bool()>& stopRequested) {
   QList<ClassScoreHistogram> out;
   const int ci = table.columnIndex(column);
   if (ci < 0) return out;
   const auto& col = table.columns[static_cast<std::size_t>(ci)];
-  std::vector<double> values;
-  std::vector<std::int32_t> cls;
-  std::vector<double> w;
-  values.reserve(col.size());
-  for (std::size_t i = 0; i < col.size(); ++i) {
-    if (!keep.empty() && !keep[i]) continue;
-    if (!std::isfinite(col[i])) continue;
-    values.push_back(col[i]);
-    cls.push_back(table.classIndex[i]);
-    w.push_back(table.weight[i]);
+  const bool all = keep.empty();
+  auto counted = [&](std::size_t i) { return (all || keep[i]) && std::isfinite(col[i]); };
+  // Work in slices of a million events, asking before each whether the result is still
+  // wanted (a newer cut or feature makes it stale).
+  constexpr std::size_t kSlice = std::size_t{1} << 20;
+  auto stopped = [&] { return stopRequested && stopRequested(); };
+  // The range: quantiles of the counted values, selected in place in one float copy.
+  std::vector<float> sorted;
+  sorted.reserve(
+      all ? col.size()
+          : static_cast<std::size_t>(std::count(keep.begin(), keep.end(), std::uint8_t{1})));
+  for (std::size_t begin = 0; begin < col.size(); begin += kSlice) {
+    if (stopped()) return {};
+    const std::size_t end = std::min(col.size(), begin + kSlice);
+    for (std::size_t i = begin; i < end; ++i)
+      if (counted(i)) sorted.push_back(col[i]);
   }
-  if (values.empty()) return out;
-  std::vector<double> sorted = values;
+  if (sorted.empty()) return out;
   const std::size_t n = sorted.size();
   auto quantile = [&](double q) {
     const std::size_t k = std::min(n - 1, static_cast<std::size_t>(q * (n - 1)));
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
-    return sorted[k];
+    return static_cast<double>(sorted[k]);
   };
   double lo = quantile(0.005), hi = quantile(0.995);
   if (!(hi > lo)) {
     lo -= 0.5;
     hi += 0.5;
   }
-  const auto hists = classHistograms(values, cls, table.numClasses(), w, bins, lo, hi);
+  sorted = {};
+  if (stopped()) return {};
+  // The histograms, a slice at a time (the events in double for classHistograms), added up.
+  std::vector<Histogram> hists;
+  std::vector<double> values, w;
+  std::vector<std::int32_t> cls;
+  for (std::size_t begin = 0; begin < col.size(); begin += kSlice) {
+    if (stopped()) return {};
+    const std::size_t end = std::min(col.size(), begin + kSlice);
+    values.clear();
+    cls.clear();
+    w.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!counted(i)) continue;
+      values.push_back(col[i]);
+      cls.push_back(table.classIndex[i]);
+      w.push_back(table.weight[i]);
+    }
+    auto part = classHistograms(values, cls, table.numClasses(), w, bins, lo, hi);
+    if (hists.empty()) {
+      hists = std::move(part);
+      continue;
+    }
+    for (std::size_t c = 0; c < hists.size(); ++c) {
+      for (std::size_t b = 0; b < hists[c].bins(); ++b) {
+        hists[c].sumW[b] += part[c].sumW[b];
+        hists[c].sumW2[b] += part[c].sumW2[b];
+      }
+      hists[c].underflow += part[c].underflow;
+      hists[c].overflow += part[c].overflow;
+    }
+  }
   for (int c = 0; c < table.numClasses(); ++c) {
     const Histogram& h = hists[static_cast<std::size_t>(c)];
     ClassScoreHistogram qh;

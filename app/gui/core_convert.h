@@ -3,8 +3,10 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,8 +42,10 @@ QString emptyClassMessage(const Yields& after);
 
 /// Per-class histograms of one column of the table (only events with keep[i] != 0, if given),
 /// each normalised to unit total weight; the range spans the 0.5 %–99.5 % quantiles so a
-/// long tail does not squeeze the plot.
+/// long tail does not squeeze the plot. `stopRequested` is polled every million events; when
+/// it says stop, the result is empty.
 QList<ClassScoreHistogram> featureHistograms(const EventTable& table, const std::string& column,
-                                             const std::vector<std::uint8_t>& keep, int bins = 40);
+                                             std::span<const std::uint8_t> keep, int bins = 40,
+                                             const std::function<bool()>& stopRequested = {});
 
 }  // namespace imbw

@@ -19,8 +19,9 @@ struct YieldsOutcome {
   int generation = 0;
   std::shared_ptr<const LoadedAnalysis> data;
   std::optional<Yields> before, after;
-  std::vector<std::uint8_t> keep;
+  EventMask keep;
   QString error;
+  bool stopped = false;  ///< a newer cut (or closing the window) stopped it
 };
 
 }  // namespace
@@ -102,16 +103,30 @@ void CutPanel::computeYields() {
   if (!loaded || !m_editor->isValid()) return;
   const int generation = ++m_generation;
   m_yields->setStale(true);
+  // The previous cut's computation, and the histograms following the selection on screen,
+  // give the worker up to this one.
+  if (m_stop) m_stop->store(true, std::memory_order_relaxed);
+  m_stop = std::make_shared<std::atomic<bool>>(false);
+  m_session->supersedeSelection();
   runShort<YieldsOutcome>(
       this, m_jobs,
-      [loaded, cut = ss(m_editor->text().trimmed()), generation] {
+      [loaded, cut = ss(m_editor->text().trimmed()), generation,
+       stop = std::shared_ptr<const std::atomic<bool>>(m_stop)] {
         YieldsOutcome o;
         o.generation = generation;
         o.data = loaded;
+        const auto stopped = [&stop] {
+          return stop->load(std::memory_order_relaxed) || currentJobCancelled();
+        };
         try {
-          o.keep = selectEvents(loaded->table, cut);
+          auto keep = std::make_shared<const std::vector<std::uint8_t>>(
+              selectEvents(loaded->table, cut, stopped));
+          if (stopped()) throw SelectionCancelled();
           o.before = ::imbw::computeYields(loaded->table);
-          o.after = ::imbw::computeYields(loaded->table, o.keep);
+          o.after = ::imbw::computeYields(loaded->table, *keep);
+          o.keep = std::move(keep);
+        } catch (const SelectionCancelled&) {
+          o.stopped = true;
         } catch (const std::exception& e) {
           o.error = qs(e.what());
         }
@@ -119,7 +134,7 @@ void CutPanel::computeYields() {
       },
       [this](YieldsOutcome o) {
         // A newer cut is on its way, or the events were reloaded meanwhile.
-        if (o.generation != m_generation || o.data != m_session->loaded()) return;
+        if (o.stopped || o.generation != m_generation || o.data != m_session->loaded()) return;
         if (!o.error.isEmpty()) {
           m_message->setText(o.error);
           m_message->show();
@@ -131,7 +146,12 @@ void CutPanel::computeYields() {
         const QString empty = emptyClassMessage(*o.after);
         m_message->setText(empty);
         m_message->setVisible(!empty.isEmpty());
-        m_session->setSelection(Selection{o.data, std::move(o.keep), *o.before, *o.after});
+        Selection selection;
+        selection.data = o.data;
+        selection.keep = std::move(o.keep);
+        selection.before = *o.before;
+        selection.after = *o.after;
+        m_session->setSelection(std::move(selection));
         Q_EMIT yieldsUpdated();
       });
 }

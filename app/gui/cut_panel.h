@@ -3,6 +3,8 @@
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,8 @@ class CutPanel : public QWidget {
   QLabel* m_message = nullptr;
   QTimer m_debounce;
   int m_generation = 0;
+  /// Set when a newer cut starts: the running computation of this one stops.
+  std::shared_ptr<std::atomic<bool>> m_stop;
 };
 
 }  // namespace imbw

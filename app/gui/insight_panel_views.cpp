@@ -148,7 +148,7 @@ void InsightPanel::computeCorrelations() {
   startInsightJob<CorrelationView>(
       this, &m_pool, m_generations, view,
       [loaded, keep = sel->keep, features, stored, threshold] {
-        return ::imbw::computeCorrelations(loaded->table, keep, features, stored.get(), threshold);
+        return ::imbw::computeCorrelations(loaded->table, *keep, features, stored.get(), threshold);
       },
       [this](CorrelationView v) {
         const QString keep = m_corrSelection->currentText();

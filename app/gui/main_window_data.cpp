@@ -184,15 +184,16 @@ void MainWindow::updateFeatureDistribution() {
   // The mask and the table come from the same selection, so they always match in length.
   runShort<QList<ClassScoreHistogram>>(
       this, m_jobs,
-      [data = sel->data, f = ss(feature), keep = sel->keep] {
+      [data = sel->data, f = ss(feature), keep = sel->keep, stale = sel->superseded] {
         try {
-          return featureHistograms(data->table, f, keep);
+          return featureHistograms(data->table, f, *keep, 40, [&stale] { return stale->load(); });
         } catch (const std::exception&) {
           return QList<ClassScoreHistogram>{};
         }
       },
-      [this, feature](QList<ClassScoreHistogram> h) {
-        if (feature == m_features->currentFeature()) m_features->setDistribution(feature, h);
+      [this, feature, stale = sel->superseded](QList<ClassScoreHistogram> h) {
+        if (!stale->load() && feature == m_features->currentFeature())
+          m_features->setDistribution(feature, h);
       });
 }
 

@@ -56,7 +56,7 @@ WeakEvents selectWeakEvents(const WeakInputs& in) {
   WeakEvents e;
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < t.size(); ++i)
-    if (in.keep.empty() || in.keep[i]) rows.push_back(i);
+    if (!in.keep || (*in.keep)[i]) rows.push_back(i);
   if (rows.empty()) throw Error("the cut keeps no event");
   e.rows = rows;
   e.x = FeatureMatrix::fromTable(t, names).subset(rows);
@@ -133,7 +133,8 @@ WeakScanOutcome runScanJob(const WeakInputs& in, const std::vector<double>& frac
   return out;
 }
 
-ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins) {
+ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins,
+                                      const std::function<bool()>& stopRequested) {
   ResonanceHistogram h;
   try {
     if (!in.data) throw Error("no events are loaded");
@@ -141,13 +142,18 @@ ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins) {
     if (t.columnIndex(in.resonance) < 0)
       throw Error("the loaded events have no column '" + in.resonance + "'");
     const std::vector<float>& m = t.column(in.resonance);
+    const std::uint8_t* keep = in.keep ? in.keep->data() : nullptr;
     std::vector<double> v;
     std::vector<double> w;
-    for (std::size_t i = 0; i < t.size(); ++i)
-      if ((in.keep.empty() || in.keep[i]) && !std::isnan(m[i])) {
-        v.push_back(m[i]);
-        w.push_back(t.weight[i]);
-      }
+    constexpr std::size_t kSlice = std::size_t{1} << 20;
+    for (std::size_t begin = 0; begin < t.size(); begin += kSlice) {
+      if (stopRequested && stopRequested()) throw Error("stopped: the selection changed");
+      for (std::size_t i = begin; i < std::min(t.size(), begin + kSlice); ++i)
+        if ((!keep || keep[i]) && !std::isnan(m[i])) {
+          v.push_back(m[i]);
+          w.push_back(t.weight[i]);
+        }
+    }
     if (v.empty()) throw Error("no selected event has a value of '" + in.resonance + "'");
     std::vector<double> sorted = v;
     const std::size_t q =

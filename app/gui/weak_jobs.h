@@ -7,11 +7,13 @@
 #include <QList>
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/analysis/analysis_loader.h"
+#include "core/analysis/yields.h"
 #include "core/learn/model.h"
 #include "core/unsup/weak_study.h"
 #include "core/unsup/weak_study_run.h"
@@ -23,7 +25,7 @@ namespace imbw {
 /// resonance variable's column, and the settings.
 struct WeakInputs {
   std::shared_ptr<const LoadedAnalysis> data;
-  std::vector<std::uint8_t> keep;  ///< one per event of data->table; empty = all
+  EventMask keep;  ///< one per event of data->table; null = all
   std::string resonance = "mjj";
   WeakStudyConfig config;
 };
@@ -78,7 +80,9 @@ struct ResonanceHistogram {
   QList<double> edges, counts;
   QString error;
 };
-ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins = 60);
+/// `stopRequested` is polled every million events (stopped: the error says so).
+ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins = 60,
+                                      const std::function<bool()>& stopRequested = {});
 
 /// The bump-hunt view's data: the resonance histogram (the window widened to leave room for
 /// the sidebands, 40 bins, as `tnt --bump`) after keeping the top `efficiency` of the score,

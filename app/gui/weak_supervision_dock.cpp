@@ -401,10 +401,16 @@ void WeakSupervisionDock::refreshHistogram() {
     e->revalidate();
   }
   const int request = ++m_histogramRequest;
+  // The histogram follows the selection: a newer cut stops it (its own histogram follows).
+  const auto& sel = m_session->selection();
+  auto stale = sel ? sel->superseded : std::make_shared<std::atomic<bool>>(false);
   runShort<ResonanceHistogram>(
-      this, m_jobs, [in = std::move(in)] { return resonanceHistogram(in); },
-      [this, request](const ResonanceHistogram& h) {
-        if (request != m_histogramRequest) return;
+      this, m_jobs,
+      [in = std::move(in), stale] {
+        return resonanceHistogram(in, 60, [&stale] { return stale->load(); });
+      },
+      [this, request, stale](const ResonanceHistogram& h) {
+        if (request != m_histogramRequest || stale->load()) return;
         m_histogram->setHistogram(h.edges, h.counts);
         m_histogram->setAxisTitle(resonance());
         m_histogram->setWindow(m_lo->value(), m_hi->value());

@@ -1,5 +1,6 @@
 #include "core/analysis/yields.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -94,7 +95,9 @@ Yields computeYields(const EventTable& table, std::span<const std::uint8_t> keep
   return y;
 }
 
-std::vector<std::uint8_t> selectEvents(const EventTable& table, const std::string& cut) {
+std::vector<std::uint8_t> selectEvents(const EventTable& table, const std::string& cut,
+                                       const std::function<bool()>& stopRequested) {
+  if (stopRequested && stopRequested()) throw SelectionCancelled();
   std::vector<std::uint8_t> keep(table.size(), 1);
   if (cut.find_first_not_of(" \t\r\n") == std::string::npos) return keep;
   BoundExpression bound;
@@ -103,11 +106,17 @@ std::vector<std::uint8_t> selectEvents(const EventTable& table, const std::strin
   } catch (const Error& e) {
     throw Error("cut '" + cut + "': " + e.what());
   }
+  // Slices of 2^20 events: each still spreads over the OpenMP threads inside select().
+  constexpr std::size_t kSlice = std::size_t{1} << 20;
   std::vector<ColumnRef> refs(table.columnNames.size());
-  for (const int c : bound.usedColumns()) {
-    refs[static_cast<std::size_t>(c)].f = table.columns[static_cast<std::size_t>(c)].data();
+  for (std::size_t begin = 0; begin < keep.size(); begin += kSlice) {
+    if (begin > 0 && stopRequested && stopRequested()) throw SelectionCancelled();
+    for (const int c : bound.usedColumns()) {
+      refs[static_cast<std::size_t>(c)].f =
+          table.columns[static_cast<std::size_t>(c)].data() + begin;
+    }
+    bound.select(refs, std::min(kSlice, keep.size() - begin), keep.data() + begin);
   }
-  if (!keep.empty()) bound.select(refs, keep.size(), keep.data());
   return keep;
 }
 

@@ -29,55 +29,126 @@ LogisticConfig LogisticConfig::fromJson(const nlohmann::json& j) {
   return c;
 }
 
+namespace {
+
+/// Rows per block of the design matrix: standardised and widened to double one block at a time
+/// (about 1 MB), so the fit never holds an n × (d + 1) double copy of the training matrix.
+constexpr Eigen::Index kRowBlock = 4096;
+
+}  // namespace
+
 void LogisticModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
   m_config.loss.validate(2);
   const Eigen::Index n = train.x.rows();
   const Eigen::Index d = train.x.cols();
   if (n < 2) throw Error("logistic: need at least two training events");
   m_std.fit(train.x);
-  RowMatrixF xsF;
-  m_std.apply(train.x, xsF);
-  // Design matrix in double with a constant column for the intercept.
-  Eigen::MatrixXd X(n, d + 1);
-  X.leftCols(d) = xsF.cast<double>();
-  X.col(d).setOnes();
   std::vector<std::uint8_t> t(static_cast<std::size_t>(n));
   for (Eigen::Index i = 0; i < n; ++i) t[i] = train.label[i] == train.signalClass;
   const std::vector<double> w = learn_util::normalisedWeights(train.weight);
+  const double sumW = std::max(1e-300, std::accumulate(w.begin(), w.end(), 0.0));
+
+  // The design matrix (standardised inputs in float, as predict() sees them, then a constant
+  // column for the intercept) is made block by block wherever it is needed. Each block's
+  // partial sums go to its own slot and are added in block order, so the fit is the same for
+  // any number of threads.
+  const Eigen::Index blocks = (n + kRowBlock - 1) / kRowBlock;
+  const int threads = std::max(1, ctx.threads);
+  using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::RowVectorXf& mean = m_std.mean();
+  const Eigen::RowVectorXf& inv = m_std.invScale();
+  // One pass, in memory order: standardised in float exactly as Standardizer::apply does (and
+  // so as predict() sees the inputs), then widened.
+  auto design = [&](Eigen::Index b, RowMatrixD& X) {
+    const Eigen::Index begin = b * kRowBlock;
+    const Eigen::Index rows = std::min(kRowBlock, n - begin);
+    X.resize(rows, d + 1);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const float* src = train.x.data() + (begin + i) * d;
+      double* dst = X.data() + i * (d + 1);
+      for (Eigen::Index c = 0; c < d; ++c) {
+        const float v = (src[c] - mean[c]) * inv[c];
+        dst[c] = std::isfinite(v) ? static_cast<double>(v) : 0.0;
+      }
+      dst[d] = 1.0;
+    }
+    return begin;
+  };
 
   m_beta = Eigen::VectorXd::Zero(d + 1);
   m_beta[d] = priorMargin(t, w);
   Eigen::VectorXd z(n), value(n), g(n), h(n);
   const double l2 = m_config.l2;
+  // The penalised loss at beta; with derivatives, also g and h per event.
   auto objective = [&](const Eigen::VectorXd& beta, bool derivatives) {
-    z.noalias() = X * beta;
+#pragma omp parallel num_threads(threads)
+    {
+      RowMatrixD X;
+#pragma omp for schedule(static)
+      for (Eigen::Index b = 0; b < blocks; ++b) {
+        const Eigen::Index begin = design(b, X);
+        z.segment(begin, X.rows()).noalias() = X * beta;
+      }
+    }
     binaryLoss(m_config.loss, std::span<const double>(z.data(), n), t, w, value.data(),
                derivatives ? g.data() : nullptr, derivatives ? h.data() : nullptr);
     return value.sum() + 0.5 * l2 * beta.head(d).squaredNorm();
+  };
+  // The gradient and the Hessian X'·diag(h)·X (lower triangle, as (√h·X)'(√h·X)).
+  std::vector<Eigen::VectorXd> gradPart(static_cast<std::size_t>(blocks));
+  std::vector<Eigen::MatrixXd> hessPart(static_cast<std::size_t>(blocks));
+  auto derivatives = [&](Eigen::VectorXd& grad, Eigen::MatrixXd& H) {
+#pragma omp parallel num_threads(threads)
+    {
+      RowMatrixD X;
+#pragma omp for schedule(static)
+      for (Eigen::Index b = 0; b < blocks; ++b) {
+        const Eigen::Index begin = design(b, X);
+        const auto rows = X.rows();
+        auto& gp = gradPart[static_cast<std::size_t>(b)];
+        auto& hp = hessPart[static_cast<std::size_t>(b)];
+        gp.noalias() = X.transpose() * g.segment(begin, rows);
+        for (Eigen::Index i = 0; i < rows; ++i) X.row(i) *= std::sqrt(h[begin + i]);
+        hp.setZero(d + 1, d + 1);
+        hp.selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
+      }
+    }
+    grad.setZero(d + 1);
+    H.setZero(d + 1, d + 1);
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+      grad += gradPart[static_cast<std::size_t>(b)];
+      H.triangularView<Eigen::Lower>() += hessPart[static_cast<std::size_t>(b)];
+    }
+    const Eigen::MatrixXd lower = H;
+    H = lower.selfadjointView<Eigen::Lower>();
   };
 
   FitObserver* obs = ctx.observer;
   double f = objective(m_beta, true);
   m_iterations = 0;
+  Eigen::VectorXd grad;
+  Eigen::MatrixXd H;
   for (int it = 1; it <= m_config.maxIterations; ++it) {
     if (obs && obs->stopRequested()) throw Cancelled();
     // Newton step; a floored |h| keeps the system positive definite for focal loss (h < 0
     // for badly misclassified events) and for negative event weights.
     for (Eigen::Index i = 0; i < n; ++i)
       h[i] = std::max(std::abs(h[i]), std::max(m_config.loss.hessianFloor, 1e-12));
-    Eigen::VectorXd grad = X.transpose() * g;
+    derivatives(grad, H);
     grad.head(d) += l2 * m_beta.head(d);
-    Eigen::MatrixXd H = X.transpose() * h.asDiagonal() * X;
     H.diagonal().head(d).array() += l2;
     H.diagonal().array() += 1e-10;
     Eigen::VectorXd step = H.ldlt().solve(grad);
     if (!step.allFinite() || step.dot(grad) <= 0.0) step = grad;  // not a descent direction
+    if (obs && obs->stopRequested()) throw Cancelled();
+    // Backtracking: the trial's derivatives come with its loss, so an accepted step (usually
+    // the first) costs no second pass over the events.
     double scale = 1.0;
     Eigen::VectorXd trial;
     double ft = f;
     for (int ls = 0; ls < 40; ++ls) {
       trial = m_beta - scale * step;
-      ft = objective(trial, false);
+      ft = objective(trial, true);
       if (ft <= f - 1e-4 * scale * step.dot(grad)) break;
       scale *= 0.5;
     }
@@ -85,14 +156,14 @@ void LogisticModel::fit(const FeatureMatrix& train, const FitContext& ctx) {
     const double improvement = f - ft;
     if (!(ft <= f)) break;  // no progress possible
     m_beta = trial;
-    f = objective(m_beta, true);
+    f = ft;
     m_iterations = it;
     if (obs) {
       obs->progress(static_cast<double>(it) / m_config.maxIterations,
                     "Newton iteration " + std::to_string(it));
       Checkpoint cp;
       cp.iteration = it;
-      cp.trainLoss = f / std::max(1e-300, std::accumulate(w.begin(), w.end(), 0.0));
+      cp.trainLoss = f / sumW;
       cp.validationLoss = std::numeric_limits<double>::quiet_NaN();
       if (ctx.validation) cp.validationScores = predict(ctx.validation->x);
       obs->checkpoint(cp);

@@ -1,6 +1,7 @@
 #include "core/learn/standardizer.h"
 
 #include <cmath>
+#include <vector>
 
 #include "core/util/error.h"
 
@@ -10,25 +11,34 @@ void Standardizer::fit(const RowMatrixF& x) {
   const Eigen::Index d = x.cols();
   m_mean.setZero(d);
   m_invScale.setOnes(d);
-  for (Eigen::Index c = 0; c < d; ++c) {
-    // Two passes in double: features like pT in GeV would lose digits in a float sum.
-    double sum = 0.0;
-    Eigen::Index n = 0;
-    for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      const float v = x(i, c);
-      if (std::isfinite(v)) {
-        sum += v;
-        ++n;
+  // Two passes in double (features like pT in GeV would lose digits in a float sum), each
+  // reading the row-major matrix in order with one sum per column: the same sums as column by
+  // column, without a strided walk through memory per column.
+  std::vector<double> sum(static_cast<std::size_t>(d), 0.0), ss(static_cast<std::size_t>(d), 0.0);
+  std::vector<Eigen::Index> count(static_cast<std::size_t>(d), 0);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const float* row = x.data() + i * d;
+    for (Eigen::Index c = 0; c < d; ++c) {
+      if (std::isfinite(row[c])) {
+        sum[c] += row[c];
+        ++count[c];
       }
     }
-    const double mean = n > 0 ? sum / static_cast<double>(n) : 0.0;
-    double ss = 0.0;
-    for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      const float v = x(i, c);
-      if (std::isfinite(v)) ss += (v - mean) * (v - mean);
+  }
+  std::vector<double> mean(static_cast<std::size_t>(d));
+  for (Eigen::Index c = 0; c < d; ++c)
+    mean[c] = count[c] > 0 ? sum[c] / static_cast<double>(count[c]) : 0.0;
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const float* row = x.data() + i * d;
+    for (Eigen::Index c = 0; c < d; ++c) {
+      const float v = row[c];
+      if (std::isfinite(v)) ss[c] += (v - mean[c]) * (v - mean[c]);
     }
-    const double sd = n > 1 ? std::sqrt(ss / static_cast<double>(n)) : 0.0;
-    m_mean[c] = static_cast<float>(mean);
+  }
+  for (Eigen::Index c = 0; c < d; ++c) {
+    const Eigen::Index n = count[c];
+    const double sd = n > 1 ? std::sqrt(ss[c] / static_cast<double>(n)) : 0.0;
+    m_mean[c] = static_cast<float>(mean[c]);
     // A constant feature keeps scale 1: it then contributes a constant 0 instead of NaN.
     m_invScale[c] = sd > 0.0 ? static_cast<float>(1.0 / sd) : 1.0f;
   }

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "app/gui/analysis_session.h"
+#include "app/gui/core_convert.h"
 #include "app/gui/main_window.h"
 #include "tests/app/gui/stall_ticker.h"
 #include "tests/core/analysis/h5_fixture.h"
@@ -130,6 +131,65 @@ class TestCutYieldsScale : public QObject {
         qPrintable(QString("event loop stalled %1 ms (median of the trials)").arg(gap)));
     IMBW_VERIFY_LATENCY(latency <= double(imbw::test::kYieldsBoundMs),
                         qPrintable(QString("yields shown %1 ms after the last key").arg(latency)));
+  }
+
+  // What keeps the window answering at 10 M events: a selection's mask is one shared, immutable
+  // vector; a newer cut marks the selection on screen superseded (replacing or dropping it
+  // does too), and the jobs following a selection (the feature histograms) poll that flag
+  // every million events and stop.
+  void followUpJobsStopWhenSuperseded() {
+    AnalysisSession session;
+    Selection first;
+    first.keep = std::make_shared<const std::vector<std::uint8_t>>(10, 1);
+    const auto firstFlag = first.superseded;
+    session.setSelection(first);
+    QCOMPARE(session.selection()->keep.get(), first.keep.get());  // shared, not copied
+    QVERIFY(!firstFlag->load());
+    session.supersedeSelection();  // a newer cut started: the selection stays until it arrives
+    QVERIFY(firstFlag->load());
+    QVERIFY(session.selection().has_value());
+    Selection second;
+    second.keep = first.keep;
+    const auto secondFlag = second.superseded;
+    session.setSelection(second);
+    QVERIFY(!secondFlag->load());
+    session.dropEvents();
+    QVERIFY(secondFlag->load());
+    QVERIFY(!session.selection().has_value());
+
+    // 2.5 M events in three slices: the histograms of every event, and none once stopped.
+    EventTable t;
+    t.columnNames = {"x"};
+    t.classNames = {"background", "signal"};
+    const std::size_t n = 2'500'000;
+    t.columns.assign(1, std::vector<float>(n));
+    t.classIndex.resize(n);
+    t.weight.assign(n, 1.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      t.columns[0][i] = static_cast<float>(i % 1000);
+      t.classIndex[i] = i % 4 == 0 ? 1 : 0;
+    }
+    std::vector<std::uint8_t> keep(n, 1);
+    for (std::size_t i = 0; i < n; i += 2) keep[i] = 0;  // odd events: background only
+    int polls = 0;
+    const auto h = featureHistograms(t, "x", keep, 40, [&] { return ++polls < 0; });
+    QCOMPARE(h.size(), 2);
+    // The share of the kept background inside the drawn range, counted here.
+    const double lo = h[0].edges.first(), hi = h[0].edges.last();
+    double inside = 0, all = 0;
+    for (std::size_t i = 1; i < n; i += 2) {
+      if (t.classIndex[i] != 0) continue;
+      all += 1;
+      inside += t.columns[0][i] >= lo && t.columns[0][i] <= hi ? 1 : 0;
+    }
+    double background = 0;
+    for (double v : h[0].test) background += v;
+    QVERIFY2(std::abs(background - inside / all) < 1e-9, qPrintable(QString::number(background)));
+    QVERIFY(inside / all > 0.98 && inside < all);  // the 0.5–99.5 % range
+    QVERIFY(polls >= 6);                           // each slice of both passes asked
+    int asked = 0;
+    QVERIFY(featureHistograms(t, "x", keep, 40, [&] { return ++asked > 1; }).isEmpty());
+    QCOMPARE(asked, 2);
   }
 
   // The window keeps every raw column so that any cut is answered from memory. Under a limit

@@ -581,7 +581,7 @@ class TestProjectSession : public QObject {
     w.featureList()->setCurrentFeature("mjj");
     QVERIFY(yields.wait(60000));
     QCOMPARE(w.loadedTable().size(), 2 * before);
-    QCOMPARE(w.session()->selection()->keep.size(), w.loadedTable().size());
+    QCOMPARE(w.session()->selection()->keep->size(), w.loadedTable().size());
     QTest::qWait(300);
   }
 };

@@ -496,6 +496,41 @@ class TestAnalysisLoader : public QObject {
     QVERIFY2(message.contains("cut") && message.contains("did you mean 'y'"), qPrintable(message));
   }
 
+  // selectEvents works in slices of 2^20 events and asks stopRequested before each: over
+  // 3.5 slices the mask equals a plain count made here, and a stop after the first slice ends
+  // the selection with SelectionCancelled (the window's newer cut stops the older one).
+  void selectEventsSlicesAndStops() {
+    imbw::EventTable t;
+    t.columnNames = {"x"};
+    t.classNames = {"background", "signal"};
+    const std::size_t n = 3 * (std::size_t{1} << 20) + 12345;
+    t.columns.resize(1);
+    t.columns[0].resize(n);
+    for (std::size_t i = 0; i < n; ++i) t.columns[0][i] = static_cast<float>((i * 7919) % 1000);
+    t.classIndex.assign(n, 0);
+    t.weight.assign(n, 1.0);
+    int polls = 0;
+    const auto keep = imbw::selectEvents(t, "x >= 250 && x < 750", [&] {
+      ++polls;
+      return false;
+    });
+    QCOMPARE(keep.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float x = t.columns[0][i];
+      if (keep[i] != ((x >= 250 && x < 750) ? 1 : 0)) QFAIL(qPrintable(QString::number(i)));
+    }
+    QCOMPARE(polls, 4);  // before the work, then before slices 2, 3 and 4
+    int asked = 0;
+    bool cancelled = false;
+    try {
+      imbw::selectEvents(t, "x > 1", [&] { return ++asked > 1; });
+    } catch (const imbw::SelectionCancelled&) {
+      cancelled = true;
+    }
+    QVERIFY(cancelled);
+    QCOMPARE(asked, 2);  // the first slice done, stopped before the second
+  }
+
   // The table of 10 events (4 + 6, before the cut) × 2 columns (the feature y, the cut's x)
   // takes 10 × (2 × 4 + 4 class + 8 weight + 4 sample + 8 row) = 320 bytes by the documented
   // rule; an injected budget one byte short refuses it before reading, naming both figures.
