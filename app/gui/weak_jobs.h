@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/plots/study_plots.h"  // weakMethodTitle, bumpHuntPlot
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model.h"
 #include "core/unsup/weak_study.h"
@@ -79,14 +80,5 @@ struct ResonanceHistogram {
   QString error;
 };
 ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins = 60);
-
-/// The bump-hunt view's data: the resonance histogram (the window widened to leave room for
-/// the sidebands, 40 bins, as `tnt --bump`) after keeping the top `efficiency` of the score,
-/// with the pre-cut shape and the power-law fit to the sidebands. Throws imbw::Error.
-/// The view's data of one of a study's bump hunts (core StudyBump).
-BumpHuntPlot bumpHuntPlot(const StudyBump& bump, const WeakStudy& study);
-
-/// "Tag N' Train", "CWoLa", "autoencoders", "supervised".
-QString weakMethodTitle(const std::string& method);
 
 }  // namespace imbw
