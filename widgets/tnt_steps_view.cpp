@@ -1,5 +1,6 @@
 #include "widgets/tnt_steps_view.h"
 
+#include <QLabel>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -11,8 +12,19 @@ TntStepsView::TntStepsView(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   m_chart = new ChartView(this);
-  m_chart->setLegendAlignment(Qt::AlignBottom);
-  layout->addWidget(m_chart);
+  // Short names on the right: at the bottom Qt Charts lays the entries out in one row and
+  // elides them in a dock of ordinary width; the caption below says what they mean.
+  m_chart->setLegendAlignment(Qt::AlignRight);
+  layout->addWidget(m_chart, 1);
+  m_caption = new QLabel(
+      tr("obj. 1, obj. 2: the classifier of each object; both in top X: their combination; "
+         "tag purity: the signal share of the signal-like pseudo-labels that object's "
+         "classifier learnt from."),
+      this);
+  m_caption->setObjectName("tntStepsCaption");
+  m_caption->setWordWrap(true);
+  layout->addWidget(m_caption);
+  setToolTip(m_caption->text());
   clear();
 }
 
@@ -31,8 +43,7 @@ void TntStepsView::setSteps(const QList<TntStepPoint>& steps, bool hasTruth) {
     return;
   }
   m_chart->clear();
-  m_chart->setTitle(
-      tr("Tag N' Train's classifiers per step (inside the window, against the truth)"));
+  m_chart->setTitle(tr("Tag N' Train per step (inside the window, against the truth)"));
   m_chart->setAxisTitles(tr("iteration (0 = starting scores)"), tr("AUC, purity"));
   struct Line {
     QString key, legend;
@@ -41,14 +52,14 @@ void TntStepsView::setSteps(const QList<TntStepPoint>& steps, bool hasTruth) {
     Qt::PenStyle pen;
   };
   const QList<Line> lines{
-      {"auc1", tr("AUC object 1"), &TntStepPoint::auc1, QColor(30, 90, 180), Qt::SolidLine},
-      {"auc2", tr("AUC object 2"), &TntStepPoint::auc2, QColor(20, 140, 60), Qt::SolidLine},
-      {"auc", tr("AUC both in the top X"), &TntStepPoint::aucCombined, QColor(200, 30, 30),
+      {"auc1", tr("AUC obj. 1"), &TntStepPoint::auc1, QColor(30, 90, 180), Qt::SolidLine},
+      {"auc2", tr("AUC obj. 2"), &TntStepPoint::auc2, QColor(20, 140, 60), Qt::SolidLine},
+      {"auc", tr("AUC both in top X"), &TntStepPoint::aucCombined, QColor(200, 30, 30),
        Qt::SolidLine},
-      {"purity1", tr("signal purity of object 1's training tags"), &TntStepPoint::purity1,
-       QColor(30, 90, 180), Qt::DashLine},
-      {"purity2", tr("signal purity of object 2's training tags"), &TntStepPoint::purity2,
-       QColor(20, 140, 60), Qt::DashLine},
+      {"purity1", tr("tag purity obj. 1"), &TntStepPoint::purity1, QColor(30, 90, 180),
+       Qt::DashLine},
+      {"purity2", tr("tag purity obj. 2"), &TntStepPoint::purity2, QColor(20, 140, 60),
+       Qt::DashLine},
   };
   for (const Line& l : lines) {
     QList<QPointF> pts;

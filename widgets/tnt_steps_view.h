@@ -3,6 +3,8 @@
 #include <QList>
 #include <QWidget>
 
+class QLabel;
+
 namespace imbw {
 
 class ChartView;
@@ -16,7 +18,8 @@ struct TntStepPoint {
 };
 
 /// Tag N' Train's per-step classifiers: AUC and pseudo-label purity against the iteration
-/// (0 = the starting scores), on one 0–1 axis.
+/// (0 = the starting scores), on one 0–1 axis. The legend's names are short (it sits right of
+/// the plot, so nothing is cut in a narrow dock); a caption under the chart explains them.
 class TntStepsView : public QWidget {
   Q_OBJECT
  public:
@@ -25,9 +28,11 @@ class TntStepsView : public QWidget {
   void setSteps(const QList<TntStepPoint>& steps, bool hasTruth);
   void clear(const QString& why = {});
   ChartView* chartView() const { return m_chart; }
+  QLabel* caption() const { return m_caption; }
 
  private:
   ChartView* m_chart;
+  QLabel* m_caption;
 };
 
 }  // namespace imbw

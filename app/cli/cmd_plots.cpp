@@ -12,10 +12,13 @@
 
 #include "app/cli/command.h"
 #include "app/cli/insight_common.h"
+#include "app/cli/study_runner.h"
 #include "app/plots/plot_files.h"
 #include "app/plots/project_plots.h"
+#include "app/plots/study_plots.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
+#include "core/project/study_store.h"
 #include "core/util/error.h"
 
 namespace {
@@ -34,6 +37,9 @@ const char* const kUsage =
     "  scores_<id>_<name>    per run: score distributions per class, held-out and training,\n"
     "                        with the KS probability\n"
     "  heatmap_<scan>        per alpha-gamma scan: the metric over the grid\n"
+    "  study_<id>_<name>_bump_<eff>  per weak-supervision study and score cut: the resonance\n"
+    "                        variable after the cut, the shape before it and the sideband fit\n"
+    "  study_<id>_<name>_steps  per Tag N' Train study: AUC and tag purity per iteration\n"
     "\n"
     "  --out DIR        the folder (created if missing; required)\n"
     "  --runs LIST      runs by id (r1) or name, comma separated (default: every trained run\n"
@@ -41,6 +47,8 @@ const char* const kUsage =
     "  --format LIST    png, svg, pdf, comma separated (default: png; --formats is the same)\n"
     "  --size WxH       plot size in points, 1/72 inch (default 800x600)\n"
     "  --dpi N          PNG pixels per inch (default 144: twice the points; 72 to 1200)\n"
+    "  --studies LIST   weak-supervision studies by id (w1) or name, comma separated, or none\n"
+    "                   (default: every study with stored results)\n"
     "  --luminosity L   the luminosity factor of the significance (default 1)\n"
     "  --label TEXT     a label block above each plot, lines split at \\n, the first bold,\n"
     "                   _{..} and ^{..} as sub- and superscripts, e.g.\n"
@@ -81,10 +89,10 @@ QSize parseSize(const std::string& text) {
 }
 
 int runPlots(const std::vector<std::string>& argv) {
-  const auto args = imbw::cli::parseArgs(
-      argv,
-      {"--out", "--runs", "--format", "--formats", "--size", "--dpi", "--luminosity", "--label"},
-      {});
+  const auto args = imbw::cli::parseArgs(argv,
+                                         {"--out", "--runs", "--format", "--formats", "--size",
+                                          "--dpi", "--luminosity", "--label", "--studies"},
+                                         {});
   if (args.positional.size() != 1) throw imbw::cli::UsageError("plots needs one project file");
   if (!args.options.count("--out")) throw imbw::cli::UsageError("plots needs --out DIR");
   if (args.options.count("--format") && args.options.count("--formats"))
@@ -115,7 +123,20 @@ int runPlots(const std::vector<std::string>& argv) {
                                              : std::vector<std::string>{};
   // Evaluated before Qt starts: a wrong run name is reported without a display.
   const imbw::ProjectPlots plots = imbw::projectPlots(project, store, which, luminosity);
-  if (plots.runs.isEmpty() && plots.scans.isEmpty())
+  const imbw::StudyStore studyResults = imbw::readStudyStore(imbw::sidecarPath(path));
+  std::vector<std::string> studies;
+  if (args.options.count("--studies")) {
+    studies = imbw::cli::chooseStudies(project, args.option("--studies"));
+    for (const std::string& id : studies)
+      if (!studyResults.count(id))
+        throw imbw::Error("study " + id + " '" + project.findStudy(id)->name +
+                          "' has no stored results (run it: `imbalance-cli study " + path +
+                          " --study " + id + "`)");
+  } else {
+    for (const auto& s : project.studies)
+      if (studyResults.count(s.id)) studies.push_back(s.id);
+  }
+  if (plots.runs.isEmpty() && plots.scans.isEmpty() && studies.empty())
     throw imbw::Error("'" + path +
                       "' has no stored results to plot (train and save its runs: "
                       "`imbalance-cli run " +
@@ -127,12 +148,14 @@ int runPlots(const std::vector<std::string>& argv) {
   static char name[] = "imbalance-cli";
   static char* qtArgv[] = {name, nullptr};
   QApplication app(argc, qtArgv);
-  const QStringList written =
-      imbw::writePlotFiles(plots, QString::fromStdString(args.option("--out")), options);
+  const QString dir = QString::fromStdString(args.option("--out"));
+  QStringList written = imbw::writePlotFiles(plots, dir, options);
+  written += imbw::writeStudyPlotFiles(project, studyResults, studies, dir, options);
   for (const QString& f : written) std::cout << f.toStdString() << '\n';
   std::cerr << "wrote " << written.size() << " plot files of " << plots.runs.size() << " run(s)"
             << (plots.scans.isEmpty() ? ""
                                       : " and " + std::to_string(plots.scans.size()) + " scan(s)")
+            << (studies.empty() ? "" : " and " + std::to_string(studies.size()) + " study(ies)")
             << '\n';
   return 0;
 }

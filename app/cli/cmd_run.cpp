@@ -21,6 +21,7 @@
 #include "app/cli/insight_common.h"
 #include "app/cli/output_paths.h"
 #include "app/cli/results_table.h"
+#include "app/cli/study_runner.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model_io.h"
@@ -64,6 +65,10 @@ const char* const kUsage =
     "                    one at a time on every core); each fit gets cores/N threads unless\n"
     "                    --threads is given. Same results as one after the other with the same\n"
     "                    threads per fit. Default: the runs one after the other\n"
+    "  --studies LIST    the project's weak-supervision studies to run after the runs: all, none\n"
+    "                    or ids / names, comma separated (default: all, unless --run or --model\n"
+    "                    picks runs); their table follows the runs' (S/B, AUC, 1/eps_B at\n"
+    "                    eps_S = 0.2, max eps_S/sqrt(eps_B)), --save keeps them as `study` does\n"
     "  --quiet           no progress bar\n";
 
 std::atomic<bool> g_stop{false};
@@ -261,7 +266,7 @@ std::vector<std::string> runFeatureColumns(const imbw::Project& project) {
 int runRun(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv,
                                          {"--model", "--run", "--out", "--scores", "--save-models",
-                                          "--folds", "--threads", "--seed", "--jobs"},
+                                          "--folds", "--threads", "--seed", "--jobs", "--studies"},
                                          {"--quiet", "--save"});
   if (args.positional.size() != 1)
     throw imbw::cli::UsageError("run needs exactly one analysis or project file");
@@ -276,6 +281,9 @@ int runRun(const std::vector<std::string>& argv) {
   if (args.options.count("--save-models"))
     imbw::cli::requireWritableFolder("--save-models", args.option("--save-models"));
   imbw::Project project = imbw::Project::load(path);
+  const std::vector<std::string> studyIds = imbw::cli::runCommandStudies(project, args);
+  if (project.runs.empty() && !studyIds.empty() && !args.options.count("--model"))
+    return imbw::cli::runOnlyStudies(project, path, studyIds, args);
   const std::vector<std::string> ids = chooseRuns(project, args, path);
   for (const auto& id : ids) {
     imbw::RunConfig& c = project.findRun(id)->config;
@@ -289,6 +297,9 @@ int runRun(const std::vector<std::string>& argv) {
   auto store = args.flag("--save")
                    ? imbw::readRunStore(imbw::sidecarPath(path))
                    : std::map<std::string, std::shared_ptr<const imbw::StoredRun>>{};
+  imbw::StudyStore studies = args.flag("--save") && !studyIds.empty()
+                                 ? imbw::readStudyStore(imbw::sidecarPath(path))
+                                 : imbw::StudyStore{};
 
   // Every classified event, before the cut: each run applies the cut it was configured with.
   imbw::LoadOptions options;
@@ -396,6 +407,8 @@ int runRun(const std::vector<std::string>& argv) {
     std::cout << "\nrun '" << rows.back().name << "' was cancelled after " << r.folds.size()
               << " of " << r.config.folds << " folds; later runs were not started\n";
   }
+  if (!cancelled && !studyIds.empty())
+    cancelled = !imbw::cli::runAndReportStudies(project, studyIds, studies, args);
 
   std::vector<std::string> names;
   std::vector<const imbw::StoredRun*> stored;
@@ -422,7 +435,7 @@ int runRun(const std::vector<std::string>& argv) {
   if (args.flag("--save")) {
     for (std::size_t i = 0; i < trained.size(); ++i)
       if (trained[i].stored) store[ids[i]] = trained[i].stored;
-    imbw::writeRunStore(imbw::sidecarPath(path), store);
+    imbw::writeRunStore(imbw::sidecarPath(path), store, {}, studyIds.empty() ? nullptr : &studies);
     project.save(path);
     std::cerr << "results saved in " << path << " and " << imbw::sidecarPath(path) << '\n';
   }

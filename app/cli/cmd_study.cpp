@@ -2,15 +2,10 @@
 // adds one), keeps their results in the sidecar and marks them done: the window's code path
 // (runWeakStudy), so the window shows them after reopening.
 
-#include <algorithm>
-#include <cmath>
-#include <fstream>
-#include <iomanip>
 #include <iostream>
 
+#include "app/cli/study_runner.h"
 #include "app/cli/weak_cli.h"
-#include "core/analysis/analysis_loader.h"
-#include "core/expr/expression.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/study_store.h"
@@ -25,6 +20,9 @@ const std::string kUsage = std::string(
                                "       imbalance-cli study PROJECT.json --add NAME [--method M] "
                                "[--start1 EXPR --start2 EXPR]\n"
                                "                                        [study options]\n"
+                               "       imbalance-cli study PROJECT.json --remove ID|NAME\n"
+                               "       imbalance-cli study PROJECT.json --rename ID|NAME "
+                               "NEW_NAME\n"
                                "\n"
                                "Runs the project's weak-supervision studies (every one, or "
                                "--study), as the window's\n"
@@ -32,6 +30,10 @@ const std::string kUsage = std::string(
                                "project's sidecar; the window\n"
                                "shows them after reopening. --add first adds a study made of "
                                "the options below.\n"
+                               "--remove drops a study and its results; --rename gives it a new "
+                               "name (nothing runs).\n"
+                               "`imbalance-cli run PROJECT.json` runs the studies after the "
+                               "runs, too.\n"
                                "\n"
                                "  --method M        tnt (default), cwola, autoencoder or "
                                "supervised\n"
@@ -71,86 +73,51 @@ imbw::WeakStudy studyFromOptions(const imbw::cli::Args& args, const imbw::Projec
   return st;
 }
 
-// The study's events as the window selects them: the analysis with the study's cut.
-imbw::StudyEvents loadStudyEvents(const imbw::Analysis& analysisIn, const imbw::WeakStudy& st) {
-  imbw::Analysis analysis = analysisIn;
-  analysis.cut = st.cut;
-  std::vector<std::string> names = st.config.object1Features;
-  for (const std::string& n : st.config.object2Features)
-    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-  imbw::LoadOptions opts;
-  opts.extraColumns = names;
-  opts.extraColumns.push_back(st.resonance);
-  const bool starts = st.method == "tnt" && st.usesStartExpressions();
-  if (starts)
-    for (const std::string* text : {&st.start1, &st.start2}) {
-      try {
-        const imbw::Expression e = imbw::Expression::parse(*text);
-        for (const std::string& v : e.variables()) opts.extraColumns.push_back(v);
-      } catch (const imbw::Error& e) {
-        throw imbw::Error("study '" + st.name + "': starting score '" + *text + "': " + e.what());
-      }
-    }
-  const imbw::LoadedAnalysis loaded = imbw::loadAnalysis(analysis, opts);
-  for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
-  imbw::StudyEvents e;
-  e.x = imbw::FeatureMatrix::fromTable(loaded.table, names);
-  const std::vector<float>& m = loaded.table.column(st.resonance);
-  e.resonance.assign(m.begin(), m.end());
-  for (std::size_t i = 0; i < e.resonance.size(); ++i)
-    if (std::isnan(e.resonance[i]))
-      throw imbw::Error("event " + std::to_string(i) + " has no value of the resonance variable '" +
-                        st.resonance + "'");
-  if (starts) {
-    std::vector<std::size_t> rows(loaded.table.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-    e.start1 = imbw::evaluateStartScore("object 1's starting score", st.start1, loaded.table, rows);
-    e.start2 = imbw::evaluateStartScore("object 2's starting score", st.start2, loaded.table, rows);
+// --remove / --rename: the project (and for --remove the sidecar) rewritten, nothing runs.
+int editStudies(const imbw::cli::Args& args, imbw::Project& project, const std::string& path) {
+  for (const char* o : {"--add", "--study"})
+    if (args.options.count(o))
+      throw imbw::cli::UsageError(std::string(o) + " does not go with --remove or --rename");
+  if (args.options.count("--remove") && args.options.count("--rename"))
+    throw imbw::cli::UsageError("give --remove or --rename, not both");
+  if (args.options.count("--rename")) {
+    const imbw::WeakStudy& st = project.studyByIdOrName(args.option("--rename"));
+    const std::string id = st.id, old = st.name;
+    project.renameStudy(id, args.positional[1]);
+    project.save(path);
+    std::cerr << "study " << id << " '" << old << "' is now '" << project.findStudy(id)->name
+              << "' in " << path << '\n';
+    return 0;
   }
-  return e;
-}
-
-void printResult(const imbw::WeakStudy& st, const imbw::StudyResult& r) {
-  std::cout << st.id << "  " << st.name << "  (" << st.method << ", " << r.score.size()
-            << " events, " << imbw::cli::fixedText(r.seconds, 1) << " s)\n";
-  if (!r.hasTruth()) {
-    std::cout << "  no truth in the selected events: scores and bump hunt only\n";
-    return;
-  }
-  auto row = [](const std::string& label, const imbw::WeakMetrics& m) {
-    std::cout << "  " << std::left << std::setw(32) << label << std::right << std::setw(8)
-              << imbw::cli::fixedText(m.auc, 3) << std::setw(14)
-              << imbw::cli::fixedText(m.rejectionAt02, 1) << std::setw(10)
-              << imbw::cli::fixedText(m.maxSignificanceImprovement, 2) << '\n';
-  };
-  std::cout << "  " << std::left << std::setw(32) << "score (truth only to evaluate)" << std::right
-            << std::setw(8) << "AUC" << std::setw(14) << "1/eps_B(0.2)" << std::setw(10)
-            << "max SIC" << '\n';
-  if (!r.steps.empty()) {
-    row("start combined", r.startMetrics);
-    for (std::size_t k = 0; k < r.steps.size(); ++k) {
-      const std::string p = "iteration " + std::to_string(k + 1) + " ";
-      row(p + "object 1", r.steps[k].metrics1);
-      row(p + "object 2", r.steps[k].metrics2);
-      row(p + "combined", r.steps[k].metricsCombined);
-      std::cout << "    tag purity: object 1 " << imbw::cli::fixedText(r.steps[k].purity1, 3)
-                << ", object 2 " << imbw::cli::fixedText(r.steps[k].purity2, 3) << '\n';
-    }
-  } else {
-    row(st.method, r.metrics);
-  }
-  if (!r.supervised.empty()) row("supervised reference", r.supervisedMetrics);
+  const imbw::WeakStudy st = project.studyByIdOrName(args.option("--remove"));
+  const std::string sidecar = imbw::sidecarPath(path);
+  const auto runs = imbw::readRunStore(sidecar);
+  imbw::StudyStore studies = imbw::readStudyStore(sidecar);
+  studies.erase(st.id);
+  project.removeStudy(st.id);
+  // The sidecar first: a project naming a study whose results are gone would be worse than
+  // results no study names (they are dropped by the next save).
+  imbw::writeRunStore(sidecar, runs, {}, &studies);
+  project.save(path);
+  std::cerr << "removed study " << st.id << " '" << st.name << "' from " << path << '\n';
+  return 0;
 }
 
 int runStudy(const std::vector<std::string>& argv) {
   std::set<std::string> valueOptions = imbw::cli::weakValueOptions();
-  for (const char* o : {"--study", "--add", "--method", "--start1", "--start2", "--efficiencies"})
+  for (const char* o : {"--study", "--add", "--method", "--start1", "--start2", "--efficiencies",
+                        "--remove", "--rename"})
     valueOptions.insert(o);
   const auto args = imbw::cli::parseArgs(argv, valueOptions, {"--quiet", "--no-supervised"});
-  if (args.positional.size() != 1)
-    throw imbw::cli::UsageError("study needs exactly one project file");
+  const bool rename = args.options.count("--rename") > 0;
+  if (args.positional.size() != (rename ? 2u : 1u))
+    throw imbw::cli::UsageError(rename ? "--rename needs the study and its new name: study "
+                                         "PROJECT.json --rename ID NEW_NAME"
+                                       : "study needs exactly one project file");
   const std::string path = args.positional[0];
   imbw::Project project = imbw::Project::load(path);
+  if (args.options.count("--remove") || args.options.count("--rename"))
+    return editStudies(args, project, path);
   std::vector<std::string> ids;
   if (args.options.count("--add")) {
     if (args.options.count("--study"))
@@ -176,23 +143,9 @@ int runStudy(const std::vector<std::string>& argv) {
   const std::string sidecar = imbw::sidecarPath(path);
   const auto runs = imbw::readRunStore(sidecar);
   imbw::StudyStore studies = imbw::readStudyStore(sidecar);
-  imbw::cli::StageProgress progress(args.flag("--quiet"));
-  for (const std::string& id : ids) {
-    imbw::WeakStudy& st = *project.findStudy(id);
-    st.config.threads = threads;
-    const imbw::StudyEvents events = loadStudyEvents(project.analysis, st);
-    std::shared_ptr<const imbw::StudyResult> result;
-    try {
-      result = std::make_shared<imbw::StudyResult>(imbw::runWeakStudy(st, events, &progress));
-    } catch (const imbw::Cancelled&) {
-      std::cerr << "cancelled: nothing saved\n";
-      return 130;
-    } catch (const imbw::Error& e) {
-      throw imbw::Error("study '" + st.name + "': " + e.what());
-    }
-    st.done = true;
-    studies[id] = result;
-    printResult(st, *result);
+  if (!imbw::cli::runStudies(project, ids, studies, threads, args.flag("--quiet"), true)) {
+    std::cerr << "cancelled: nothing saved\n";
+    return 130;
   }
   // The sidecar (results) first, then the project that names them.
   imbw::writeRunStore(sidecar, runs, {}, &studies);

@@ -13,10 +13,6 @@ namespace imbw {
 
 namespace {
 
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
-
 /// The outcome's scores, metrics and bump-hunt plots from a study's result (a fresh run, or one
 /// read back from the sidecar).
 void takeResult(WeakRunOutcome& out, std::shared_ptr<const StudyResult> result,
@@ -32,14 +28,6 @@ void takeResult(WeakRunOutcome& out, std::shared_ptr<const StudyResult> result,
 }
 
 }  // namespace
-
-QString weakMethodTitle(const std::string& m) {
-  if (m == "tnt") return QObject::tr("Tag N' Train");
-  if (m == "cwola") return QObject::tr("CWoLa");
-  if (m == "autoencoder") return QObject::tr("autoencoders");
-  if (m == "supervised") return QObject::tr("supervised");
-  return qs(m);
-}
 
 WeakEvents selectWeakEvents(const WeakInputs& in) {
   if (!in.data) throw Error("no events are loaded");
@@ -175,29 +163,6 @@ ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins,
     h.error = QString::fromUtf8(ex.what());
   }
   return h;
-}
-
-BumpHuntPlot bumpHuntPlot(const StudyBump& b, const WeakStudy& study) {
-  auto ql = [](const std::vector<double>& v) { return QList<double>(v.begin(), v.end()); };
-  const WeakStudyConfig& c = study.config;
-  BumpHuntPlot p;
-  p.resonance = qs(study.resonance);
-  p.scoreName = weakMethodTitle(study.method);
-  p.efficiency = b.efficiency;
-  p.edges = ql(b.edges);
-  p.all = ql(b.all);
-  p.signal = ql(b.signal);
-  p.background = ql(b.background);
-  p.reference = ql(b.reference);
-  p.windowLo = c.window.lo;
-  p.windowHi = c.window.hi;
-  p.sidebandWidth = c.sidebandWidth;
-  p.fit = ql(b.fit);
-  p.observed = b.observed;
-  p.expected = b.expected;
-  p.significance = b.significance;
-  p.fitError = qs(b.fitError);
-  return p;
 }
 
 }  // namespace imbw

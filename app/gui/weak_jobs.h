@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/plots/study_plots.h"  // weakMethodTitle, bumpHuntPlot
 #include "core/analysis/analysis_loader.h"
 #include "core/analysis/yields.h"
 #include "core/learn/model.h"
@@ -83,14 +84,5 @@ struct ResonanceHistogram {
 /// `stopRequested` is polled every million events (stopped: the error says so).
 ResonanceHistogram resonanceHistogram(const WeakInputs& in, int bins = 60,
                                       const std::function<bool()>& stopRequested = {});
-
-/// The bump-hunt view's data: the resonance histogram (the window widened to leave room for
-/// the sidebands, 40 bins, as `tnt --bump`) after keeping the top `efficiency` of the score,
-/// with the pre-cut shape and the power-law fit to the sidebands. Throws imbw::Error.
-/// The view's data of one of a study's bump hunts (core StudyBump).
-BumpHuntPlot bumpHuntPlot(const StudyBump& bump, const WeakStudy& study);
-
-/// "Tag N' Train", "CWoLa", "autoencoders", "supervised".
-QString weakMethodTitle(const std::string& method);
 
 }  // namespace imbw

@@ -23,6 +23,7 @@
 #include "app/gui/job_runner.h"
 #include "app/gui/main_window.h"
 #include "app/gui/short_job.h"
+#include "app/gui/weak_study_list.h"
 #include "core/learn/model.h"
 #include "core/util/error.h"
 #include "widgets/bump_hunt_view.h"
@@ -130,9 +131,9 @@ WeakSupervisionDock::WeakSupervisionDock(MainWindow* window, AnalysisSession* se
   m_fractions->setToolTip(tr("S/B of the whole sample: the signal class is subsampled to each"));
   m_scanMethods = new QLineEdit("supervised, cwola, autoencoder, tnt");
   m_scanMetric = new QComboBox;
-  m_scanMetric->addItem(tr("max significance improvement ε_S/√ε_B"), 0);
-  m_scanMetric->addItem(tr("AUC"), 1);
-  m_scanMetric->addItem(tr("1/ε_B at ε_S = 0.2"), 2);
+  for (ScanMetric m :
+       {ScanMetric::MaxSignificanceImprovement, ScanMetric::Auc, ScanMetric::RejectionAt02})
+    m_scanMetric->addItem(scanMetricTitle(m), static_cast<int>(m));
   scanForm->addRow(tr("S/B values"), m_fractions);
   scanForm->addRow(tr("Methods"), m_scanMethods);
   scanForm->addRow(tr("Figure of merit"), m_scanMetric);
@@ -171,13 +172,21 @@ QWidget* WeakSupervisionDock::buildSetup() {
   layout->addWidget(m_histogram);
 
   auto* form = new QFormLayout;
-  m_studies = new QComboBox;
-  m_studies->setToolTip(
-      tr("The project's studies: every finished run is kept (Save keeps it in the project)"));
-  m_studies->setAccessibleName(tr("Studies of the project"));
+  m_studies = new WeakStudyList(m_session);
   form->addRow(tr("Studies"), m_studies);
-  connect(m_studies, &QComboBox::activated, this,
-          [this](int k) { showStudy(m_studies->itemData(k).toString()); });
+  connect(m_studies, &WeakStudyList::chosen, this, &WeakSupervisionDock::showStudy);
+  connect(m_studies, &WeakStudyList::message, this, [this](const QString& t) {
+    if (!busy()) m_status->setText(t);
+  });
+  connect(m_studies, &WeakStudyList::removed, this, [this] {
+    // The views showed a study that may be gone: show the one now chosen, or nothing.
+    if (busy()) return;
+    m_lastRun.reset();
+    m_bump->clear();
+    m_metrics->clear();
+    m_steps->clear();
+    if (!m_studies->currentId().isEmpty()) showStudy(m_studies->currentId());
+  });
   m_method = new QComboBox;
   m_method->addItem(tr("Tag N' Train"), "tnt");
   m_method->addItem(tr("CWoLa hunting"), "cwola");
@@ -349,6 +358,10 @@ WeakInputs WeakSupervisionDock::inputs() const {
   return in;
 }
 
+QComboBox* WeakSupervisionDock::studiesBox() const {
+  return m_studies->box();
+}
+
 QString WeakSupervisionDock::statusText() const {
   return m_status->text();
 }
@@ -374,7 +387,7 @@ void WeakSupervisionDock::projectReplaced() {
   m_steps->clear();
   m_histogram->setHistogram({}, {});
   refreshStudies({});
-  if (m_studies->count() > 0) showStudy(m_studies->currentData().toString());
+  if (!m_studies->currentId().isEmpty()) showStudy(m_studies->currentId());
 }
 
 void WeakSupervisionDock::refreshHistogram() {
@@ -523,14 +536,26 @@ void WeakSupervisionDock::keepStudy(const WeakRunOutcome& out) {
   refreshStudies(qs(st.id));
 }
 
+void WeakSupervisionDock::keepScan(WeakStudy st, const WeakScanOutcome& out) {
+  if (!m_session->hasProject() || out.points.empty()) return;
+  Project& p = m_session->project();
+  st.id = p.newStudyId();
+  QStringList methods;
+  for (const std::string& m : st.scanMethods) methods << weakMethodTitle(m);
+  st.name = QString("%1 %2: %3")
+                .arg(qs(st.id), weakMethodTitle(st.method), methods.join(", "))
+                .toStdString();
+  st.done = true;
+  auto result = std::make_shared<StudyResult>();
+  result->scan = out.points;
+  for (const ScanPoint& pt : out.points) result->seconds += pt.seconds;
+  p.studies.push_back(st);
+  m_session->setStudyResult(st.id, result);  // tells the session it changed
+  refreshStudies(qs(st.id));
+}
+
 void WeakSupervisionDock::refreshStudies(const QString& select) {
-  const QSignalBlocker b(m_studies);
-  m_studies->clear();
-  if (!m_session->hasProject()) return;
-  for (const WeakStudy& st : m_session->project().studies)
-    m_studies->addItem(qs(st.name), qs(st.id));
-  const int k = m_studies->findData(select);
-  m_studies->setCurrentIndex(k >= 0 ? k : m_studies->count() - 1);
+  m_studies->refresh(select);
 }
 
 bool WeakSupervisionDock::showStudy(const QString& id) {
@@ -571,6 +596,19 @@ bool WeakSupervisionDock::showStudy(const QString& id) {
   m_withSupervised->setChecked(st->withSupervised);
   m_start1->setText(qs(st->start1));
   m_start2->setText(qs(st->start2));
+  if (st->isScan()) {
+    QStringList fractions;
+    for (double f : st->fractions) fractions << QString::number(f, 'g', 6);
+    m_fractions->setText(fractions.join(", "));
+    QStringList methods;
+    for (const std::string& m : st->scanMethods) methods << qs(m);
+    m_scanMethods->setText(methods.join(", "));
+    m_lastScan = WeakScanOutcome{{}, false, it->second->scan};
+    m_status->setText(tr("%1 (stored in the project).").arg(qs(st->name)));
+    m_tabs->setCurrentIndex(m_scanTab);
+    showScan();
+    return true;
+  }
   m_lastRun = storedOutcome(*st, it->second);
   m_status->setText(tr("%1 (stored in the project).").arg(qs(st->name)));
   showRun();
@@ -605,6 +643,14 @@ void WeakSupervisionDock::runScan() {
     m_status->setText(QString::fromUtf8(e.what()));
     return;
   }
+  WeakStudy st;  // what the project keeps of the scan
+  st.method = WeakStudy::kScanMethod;
+  st.resonance = resonance().toStdString();
+  st.config = in.config;
+  st.fractions = fractions;
+  st.scanMethods = methods;
+  st.withSupervised = false;
+  if (m_session->hasProject()) st.cut = m_session->project().analysis.cut;
   setBusy(true, tr("Starting the scan…"));
   m_tabs->setCurrentIndex(m_scanTab);
   startJob(
@@ -612,8 +658,9 @@ void WeakSupervisionDock::runScan() {
       [in = std::move(in), fractions, methods](FitObserver* obs) {
         return runScanJob(in, fractions, methods, obs);
       },
-      [this](WeakScanOutcome out) {
+      [this, st](WeakScanOutcome out) {
         setBusy(false, tr("Scan done: %1 points.").arg(out.points.size()));
+        keepScan(st, out);
         m_lastScan = std::move(out);
         showScan();
         Q_EMIT scanFinished();
@@ -672,31 +719,14 @@ void WeakSupervisionDock::showSteps() {
     m_steps->clear();
     return;
   }
-  const double nan = std::nan("");
-  QList<TntStepPoint> pts;
-  pts.append({r->startMetrics1.auc, r->startMetrics2.auc, r->startMetrics.auc, nan, nan});
-  for (const StudyStep& s : r->steps)
-    pts.append({s.metrics1.auc, s.metrics2.auc, s.metricsCombined.auc, s.purity1, s.purity2});
-  m_steps->setSteps(pts, r->hasTruth());
+  m_steps->setSteps(tntStepPoints(*r), r->hasTruth());
 }
 
 void WeakSupervisionDock::showScan() {
   if (!m_lastScan) return;
-  const int metric = m_scanMetric->currentData().toInt();
-  QList<QPair<QString, QList<QPointF>>> curves;
-  for (const ScanPoint& p : m_lastScan->points) {
-    const double v = metric == 0   ? p.metrics.maxSignificanceImprovement
-                     : metric == 1 ? p.metrics.auc
-                                   : p.metrics.rejectionAt02;
-    auto it = std::find_if(curves.begin(), curves.end(),
-                           [&](const auto& c) { return c.first == qs(p.method); });
-    if (it == curves.end()) {
-      curves.append({qs(p.method), {}});
-      it = curves.end() - 1;
-    }
-    if (std::isfinite(v)) it->second.append(QPointF(p.sOverB, v));
-  }
-  m_scanView->setCurves(m_scanMetric->currentText(), curves);
+  const auto metric = static_cast<ScanMetric>(m_scanMetric->currentData().toInt());
+  m_scanView->setCurves(m_scanMetric->currentText(),
+                        signalFractionCurves(m_lastScan->points, metric));
 }
 
 WeakSupervisionDock* addWeakSupervisionDock(MainWindow* window, AnalysisSession* session,

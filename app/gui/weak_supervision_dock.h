@@ -26,6 +26,7 @@ class MainWindow;
 class MassWindowHistogram;
 class SignalFractionView;
 class TntStepsView;
+class WeakStudyList;
 
 /// Training without truth labels in the window (issue 14): set up CWoLa (signal region and
 /// sidebands of the resonance variable) or Tag N' Train (the two objects' features, the tag
@@ -34,7 +35,9 @@ class TntStepsView;
 /// signal-fraction scan. All numbers come from core/unsup, the functions behind
 /// `imbalance-cli tnt` and `sf-scan`, so the same settings give the same numbers.
 /// Every finished run is a study of the project (its settings in the project file, its results
-/// in the sidecar), listed under "Studies" and shown again after reopening without training.
+/// in the sidecar), listed under "Studies" and shown again after reopening without training;
+/// there it can be renamed or deleted (WeakStudyList). A finished signal-fraction scan is a
+/// study too (method "scan"), shown again in the scan tab.
 /// Tag N' Train's starting scores are the objects' autoencoders or two expressions (checked as
 /// you type, like the cut); its per-step classifiers are plotted in the "Tag N' Train steps" tab.
 class WeakSupervisionDock : public QDockWidget {
@@ -62,7 +65,8 @@ class WeakSupervisionDock : public QDockWidget {
   QTabWidget* tabs() const { return m_tabs; }
   TntStepsView* stepsView() const { return m_steps; }
   CutEditor* startEditor(int object) const { return object == 1 ? m_start1 : m_start2; }
-  QComboBox* studiesBox() const { return m_studies; }
+  QComboBox* studiesBox() const;
+  WeakStudyList* studyList() const { return m_studies; }
   /// The study the widgets describe (method, resonance, settings, starting expressions; no id).
   /// Throws imbw::Error naming the problem.
   WeakStudy study() const;
@@ -94,6 +98,7 @@ class WeakSupervisionDock : public QDockWidget {
   void refreshStudies(const QString& select);
   void showSteps();
   void keepStudy(const WeakRunOutcome& out);
+  void keepScan(WeakStudy study, const WeakScanOutcome& out);
   template <typename T, typename Work, typename Done>
   void startJob(QFutureWatcher<T>*& slot, Work work, Done done);
 
@@ -117,7 +122,7 @@ class WeakSupervisionDock : public QDockWidget {
   QCheckBox* m_withSupervised;
   CutEditor* m_start1;
   CutEditor* m_start2;
-  QComboBox* m_studies;
+  WeakStudyList* m_studies;
   TntStepsView* m_steps;
   bool m_stepsStale = false;  ///< the steps changed while their tab was hidden
   MassWindowHistogram* m_histogram;

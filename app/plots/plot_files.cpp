@@ -70,6 +70,11 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
 
 }  // namespace
 
+void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
+                     QStringList& written) {
+  writeChart(chart, base, options, written);
+}
+
 QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
                            const PlotFileOptions& options) {
   if (!QDir().mkpath(dir)) throw Error("cannot create the folder '" + dir.toStdString() + "'");

@@ -27,6 +27,14 @@ QStringList parsePlotFormats(const QString& text);
 /// A file-name part for a run name: letters, digits, '-' and '_' kept, the rest '_'.
 QString fileSlug(const QString& name);
 
+class ChartView;
+
+/// Writes one chart as BASE.F in every format of `options` (its size and label block from
+/// `options`) and appends the paths to `written`; throws imbw::Error naming a file that cannot
+/// be written. Needs a QApplication.
+void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
+                     QStringList& written);
+
 /// Writes the window's views of `plots` to `dir` (created if missing), once per format:
 ///   roc.F, rejection.F (1/ε_B against ε_S, log), pr.F, significance.F (with its legend),
 ///   history.F (when a run has a training history), scores_<id>_<name>.F per run (the score

@@ -343,6 +343,31 @@ const WeakStudy& Project::studyByIdOrName(const std::string& key) const {
   throw Error(unknownNameMessage("study", key, names));
 }
 
+bool Project::removeStudy(const std::string& id) {
+  const auto it =
+      std::find_if(studies.begin(), studies.end(), [&](const auto& s) { return s.id == id; });
+  if (it == studies.end()) return false;
+  studies.erase(it);
+  return true;
+}
+
+void Project::renameStudy(const std::string& id, const std::string& nameIn) {
+  WeakStudy* st = findStudy(id);
+  if (!st) {
+    std::vector<std::string> ids;
+    for (const auto& s : studies) ids.push_back(s.id);
+    throw Error(unknownNameMessage("study", id, ids));
+  }
+  std::string name = nameIn;
+  name.erase(0, name.find_first_not_of(" \t"));
+  name.erase(name.find_last_not_of(" \t") + 1);
+  if (name.empty()) throw Error("a study needs a name that is not empty");
+  for (const auto& s : studies)
+    if (s.id != id && (s.name == name || s.id == name))
+      throw Error("study '" + s.id + "' is already called '" + name + "'");
+  st->name = name;
+}
+
 ProjectRun& Project::addRun(RunConfig config, std::string cut) {
   ProjectRun r;
   r.id = newRunId();

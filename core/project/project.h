@@ -96,6 +96,12 @@ struct Project {
   const WeakStudy* findStudy(const std::string& id) const;
   /// By id, else by name; throws imbw::Error listing the studies when none matches.
   const WeakStudy& studyByIdOrName(const std::string& key) const;
+  /// Drops a study (its results in the sidecar go with the next save); false when none has
+  /// that id. Its id is not handed out again while a higher one is in use.
+  bool removeStudy(const std::string& id);
+  /// Renames a study; throws imbw::Error for an unknown id, an empty name or a name another
+  /// study has (names pick studies in `imbalance-cli study --study`).
+  void renameStudy(const std::string& id, const std::string& name);
   /// Appends a configured run with a fresh id and a unique name (config.name or the model's
   /// display name); returns it.
   ProjectRun& addRun(RunConfig config, std::string cut);

@@ -1,5 +1,6 @@
 #include "core/project/study_store.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/project/study_store_io.h"
@@ -23,6 +24,9 @@ WeakMetrics metricsAt(const std::vector<double>& m, std::size_t row) {
   return {m[4 * row], m[4 * row + 1], m[4 * row + 2], m[4 * row + 3]};
 }
 
+// A scan point: S/B, N_S, N_B, AUC, 1/ε_B(0.2), max SIC, ε_S at max SIC, seconds.
+constexpr std::size_t kScanColumns = 8;
+
 bool has(hid_t g, const std::string& name) {
   return H5Lexists(g, name.c_str(), H5P_DEFAULT) > 0;
 }
@@ -33,10 +37,14 @@ void checkStudy(const std::string& id, const StudyResult& r) {
   if (r.resonance.size() != n || r.weight.size() != n || !same(r.truth) || !same(r.supervised) ||
       !same(r.start1) || !same(r.start2) || !same(r.startCombined))
     throw Error("study '" + id + "': the per-event columns have different lengths");
-  for (const StudyStep& s : r.steps)
+  if (!same(r.fold)) throw Error("study '" + id + "': the folds do not match the events");
+  for (const StudyStep& s : r.steps) {
     if (s.score1.size() != n || s.score2.size() != n || s.combined.size() != n)
       throw Error("study '" + id + "': a step's scores do not match the " + std::to_string(n) +
                   " events");
+    if (s.models1.size() != s.models2.size() || (!s.models1.empty() && r.fold.empty()))
+      throw Error("study '" + id + "': a step's models need one per fold and object");
+  }
 }
 
 }  // namespace
@@ -67,6 +75,7 @@ void writeStudies(Writer& w, const StudyStore* studies, const std::string& previ
     w.vector(g, "start1", r->start1);
     w.vector(g, "start2", r->start2);
     w.vector(g, "start_combined", r->startCombined);
+    if (!r->fold.empty()) w.vector(g, "fold", r->fold);
     std::vector<double> metrics, purity;
     metricsRow(metrics, r->metrics);
     metricsRow(metrics, r->supervisedMetrics);
@@ -80,6 +89,15 @@ void writeStudies(Writer& w, const StudyStore* studies, const std::string& previ
       w.vector(sg, "score1", s.score1);
       w.vector(sg, "score2", s.score2);
       w.vector(sg, "combined", s.combined);
+      for (const auto& [name, models] :
+           {std::pair{"models1", &s.models1}, std::pair{"models2", &s.models2}}) {
+        if (models->empty()) continue;
+        Handle mg = w.group(sg, name);
+        w.attribute(mg, "suffix", s.modelSuffix);
+        for (std::size_t f = 0; f < models->size(); ++f)
+          w.vector(mg, "fold" + std::to_string(f),
+                   std::vector<std::uint8_t>((*models)[f].begin(), (*models)[f].end()));
+      }
       metricsRow(metrics, s.metrics1);
       metricsRow(metrics, s.metrics2);
       metricsRow(metrics, s.metricsCombined);
@@ -101,6 +119,19 @@ void writeStudies(Writer& w, const StudyStore* studies, const std::string& previ
           bg, "numbers",
           std::vector<double>{b.efficiency, b.threshold, b.observed, b.expected, b.significance});
       w.attribute(bg, "fit_error", b.fitError);
+    }
+    if (!r->scan.empty()) {
+      std::vector<double> scan;
+      std::string methods;
+      for (const ScanPoint& p : r->scan) {
+        scan.insert(scan.end(), {p.sOverB, static_cast<double>(p.signalEvents),
+                                 static_cast<double>(p.backgroundEvents), p.metrics.auc,
+                                 p.metrics.rejectionAt02, p.metrics.maxSignificanceImprovement,
+                                 p.metrics.efficiencyAtMaxSic, p.seconds});
+        methods += (methods.empty() ? "" : ",") + p.method;
+      }
+      w.vector(g, "scan", scan, kScanColumns);
+      w.attribute(g, "scan_methods", methods);
     }
     w.attribute(g, "seconds", std::to_string(r->seconds));
     w.attribute(g, "bump_error", r->bumpError);
@@ -131,6 +162,7 @@ StudyStore readStudyStore(const std::string& path) {
     s->start1 = r.vector<double>(g, "start1");
     s->start2 = r.vector<double>(g, "start2");
     s->startCombined = r.vector<double>(g, "start_combined");
+    if (has(g, "fold")) s->fold = r.vector<std::int32_t>(g, "fold");
     std::size_t cols = 0;
     const std::vector<double> metrics = r.vector<double>(g, "metrics", &cols);
     const std::vector<double> purity = r.vector<double>(g, "purity", &cols);
@@ -148,6 +180,16 @@ StudyStore readStudyStore(const std::string& path) {
       st.score1 = r.vector<double>(sg, "score1");
       st.score2 = r.vector<double>(sg, "score2");
       st.combined = r.vector<double>(sg, "combined");
+      for (const auto& [name, models] :
+           {std::pair{"models1", &st.models1}, std::pair{"models2", &st.models2}}) {
+        if (!has(sg, name)) continue;
+        Handle mg(H5Gopen2(sg, name, H5P_DEFAULT));
+        st.modelSuffix = r.attribute(mg, "suffix");
+        for (std::size_t f = 0; has(mg, "fold" + std::to_string(f)); ++f) {
+          const auto bytes = r.vector<std::uint8_t>(mg, "fold" + std::to_string(f));
+          models->emplace_back(bytes.begin(), bytes.end());
+        }
+      }
       st.metrics1 = metricsAt(metrics, 5 + 3 * k);
       st.metrics2 = metricsAt(metrics, 6 + 3 * k);
       st.metricsCombined = metricsAt(metrics, 7 + 3 * k);
@@ -178,6 +220,31 @@ StudyStore readStudyStore(const std::string& path) {
       b.significance = n[4];
       b.fitError = r.attribute(bg, "fit_error");
       s->bumps.push_back(std::move(b));
+    }
+    if (has(g, "scan")) {
+      std::size_t columns = 0;
+      const std::vector<double> scan = r.vector<double>(g, "scan", &columns);
+      std::vector<std::string> methods;
+      const std::string text = r.attribute(g, "scan_methods");
+      for (std::size_t pos = 0; pos <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', pos), text.size());
+        methods.push_back(text.substr(pos, comma - pos));
+        pos = comma + 1;
+      }
+      if (columns != kScanColumns || methods.size() != scan.size() / kScanColumns)
+        r.fail("study '" + id + "': scan needs " + std::to_string(kScanColumns) +
+               " columns and one method per row (attribute scan_methods)");
+      for (std::size_t k = 0; k < methods.size(); ++k) {
+        const double* row = scan.data() + k * kScanColumns;
+        ScanPoint p;
+        p.sOverB = row[0];
+        p.method = methods[k];
+        p.signalEvents = static_cast<std::size_t>(row[1]);
+        p.backgroundEvents = static_cast<std::size_t>(row[2]);
+        p.metrics = {row[3], row[4], row[5], row[6]};
+        p.seconds = row[7];
+        s->scan.push_back(std::move(p));
+      }
     }
     try {
       s->seconds = std::stod(r.attribute(g, "seconds"));

@@ -41,6 +41,7 @@ TntResult runTagNTrain(const FeatureMatrix& data, std::span<const double> resona
   const std::vector<int> fold = randomFolds(n, cfg.folds, cfg.seed);
 
   TntResult result;
+  result.fold = fold;
   result.startCombined = combineBothInTop(start1, start2);
   std::vector<double> s1(start1.begin(), start1.end()), s2(start2.begin(), start2.end());
   for (int it = 0; it < cfg.iterations; ++it) {

@@ -45,7 +45,9 @@ struct TntStep {
 
 struct TntResult {
   std::vector<double> startCombined;  ///< combineBothInTop of the starting scores
-  std::vector<TntStep> steps;         ///< one per iteration
+  /// Each event's fold (randomFolds): step models1[k] / models2[k] scored the events of fold k.
+  std::vector<int> fold;
+  std::vector<TntStep> steps;  ///< one per iteration
   const std::vector<double>& finalScore() const {
     return steps.empty() ? startCombined : steps.back().combined;
   }

@@ -63,6 +63,15 @@ WeakStudyConfig weakStudyConfigFromJson(const json& j) {
   return c;
 }
 
+void checkScanSettings(const std::vector<double>& fractions,
+                       const std::vector<std::string>& methods) {
+  if (fractions.empty()) throw Error("a signal-fraction scan needs \"fractions\" (S/B values)");
+  for (double f : fractions)
+    if (!(f > 0.0)) throw Error("\"fractions\": every S/B must be positive");
+  if (methods.empty()) throw Error("a signal-fraction scan needs \"methods\"");
+  for (const std::string& m : methods) checkWeakMethod(m);
+}
+
 json WeakStudy::toJson() const {
   json j{{"id", id},
          {"name", name},
@@ -73,6 +82,10 @@ json WeakStudy::toJson() const {
          {"efficiencies", efficiencies},
          {"status", done ? "done" : "configured"}};
   if (!cut.empty()) j["cut"] = cut;
+  if (isScan()) {
+    j["fractions"] = fractions;
+    j["methods"] = scanMethods;
+  }
   if (usesStartExpressions()) j["start"] = {start1, start2};
   return j;
 }
@@ -86,7 +99,13 @@ WeakStudy WeakStudy::fromJson(const json& j, std::size_t index) {
     if (s.id.empty()) throw Error("has no \"id\"");
     s.name = j.value("name", s.id);
     s.method = j.value("method", s.method);
-    checkWeakMethod(s.method);
+    if (s.isScan()) {
+      s.fractions = j.value("fractions", s.fractions);
+      s.scanMethods = j.value("methods", s.scanMethods);
+      checkScanSettings(s.fractions, s.scanMethods);
+    } else {
+      checkWeakMethod(s.method);
+    }
     s.resonance = j.value("resonance", s.resonance);
     s.cut = j.value("cut", std::string());
     if (j.contains("start")) {

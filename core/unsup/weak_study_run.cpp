@@ -6,6 +6,7 @@
 
 #include "core/eval/roc_curve.h"
 #include "core/expr/expression.h"
+#include "core/learn/model_bytes.h"
 #include "core/unsup/bump_hunt.h"
 #include "core/unsup/tag_n_train.h"
 #include "core/unsup/tagging.h"
@@ -89,11 +90,19 @@ std::pair<double, double> bumpHuntRange(const WeakStudyConfig& c) {
 }
 
 StudyResult runWeakStudy(const WeakStudy& study, const StudyEvents& e, FitObserver* observer) {
-  checkWeakMethod(study.method);
   const WeakStudyConfig& c = study.config;
   const FeatureMatrix& x = e.x;
   if (e.resonance.size() != x.rows())
     throw Error("the resonance variable needs one value per event");
+  if (study.isScan()) {
+    checkScanSettings(study.fractions, study.scanMethods);
+    const auto t0 = std::chrono::steady_clock::now();
+    StudyResult r;
+    r.scan = scanSignalFractions(x, e.resonance, study.fractions, study.scanMethods, c, observer);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  }
+  checkWeakMethod(study.method);
   const bool starts = !e.start1.empty() || !e.start2.empty();
   if (starts && (e.start1.size() != x.rows() || e.start2.size() != x.rows()))
     throw Error("each object's starting score needs one value per event");
@@ -116,11 +125,16 @@ StudyResult runWeakStudy(const WeakStudy& study, const StudyEvents& e, FitObserv
     }
     TntResult t = runTagNTrain(x, e.resonance, r.start1, r.start2, tntConfig(c), observer);
     r.startCombined = std::move(t.startCombined);
+    r.fold.assign(t.fold.begin(), t.fold.end());
     for (TntStep& s : t.steps) {
       StudyStep step;
       step.score1 = std::move(s.score1);
       step.score2 = std::move(s.score2);
       step.combined = std::move(s.combined);
+      // Kept so they can be exported or applied (the sidecar holds them with the scores).
+      for (const auto& m : s.models1) step.models1.push_back(modelToBytes(*m));
+      for (const auto& m : s.models2) step.models2.push_back(modelToBytes(*m));
+      if (!s.models1.empty()) step.modelSuffix = modelFileSuffix(s.models1.front()->kind());
       r.steps.push_back(std::move(step));
     }
     r.score = r.steps.empty() ? r.startCombined : r.steps.back().combined;

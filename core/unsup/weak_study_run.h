@@ -41,6 +41,11 @@ struct StudyStep {
   /// Signal share (by weight) of the signal-like tags inside the window that trained the
   /// classifier of object 1 (tagged by object 2's previous score) and of object 2.
   double purity1 = 0.0, purity2 = 0.0;
+  /// The step's classifiers, one per fold and object, as the bytes of their saved files
+  /// (modelFromBytes with `modelSuffix`): models1[k] scored object 1 of the events of fold k
+  /// (StudyResult::fold) from object 1's features. Empty when not kept.
+  std::vector<std::string> models1, models2;
+  std::string modelSuffix;
 };
 
 /// A study's results, everything the window and the CLI show, kept in the sidecar.
@@ -52,9 +57,11 @@ struct StudyResult {
   WeakMetrics metrics, supervisedMetrics;  ///< inside the window, against the truth
   std::vector<double> start1, start2, startCombined;       ///< Tag N' Train's start (else empty)
   WeakMetrics startMetrics, startMetrics1, startMetrics2;  ///< combined, object 1, object 2
-  std::vector<StudyStep> steps;  ///< Tag N' Train's iterations (else empty)
-  std::vector<StudyBump> bumps;  ///< one per efficiency of the study
-  std::string bumpError;         ///< why there are no bump-hunt histograms
+  std::vector<StudyStep> steps;    ///< Tag N' Train's iterations (else empty)
+  std::vector<std::int32_t> fold;  ///< Tag N' Train: each event's fold (else empty)
+  std::vector<StudyBump> bumps;    ///< one per efficiency of the study
+  std::vector<ScanPoint> scan;     ///< a signal-fraction scan's points (its only result)
+  std::string bumpError;           ///< why there are no bump-hunt histograms
   double seconds = 0.0;
   bool hasTruth() const { return !truth.empty(); }
 };
@@ -70,9 +77,10 @@ std::pair<double, double> bumpHuntRange(const WeakStudyConfig& config);
 
 /// Runs the study on its events (runWeakMethod's steps; Tag N' Train keeps each iteration),
 /// the supervised reference when asked and the truth is known, every metric against the truth
-/// and the bump hunt (40 bins over bumpHuntRange) at the study's efficiencies. The one code path
-/// of the window and `imbalance-cli study`. Throws imbw::Error (bad settings, named) or
-/// Cancelled.
+/// and the bump hunt (40 bins over bumpHuntRange) at the study's efficiencies. A scan study runs
+/// scanSignalFractions instead (its result: the points, no per-event columns). The one code path
+/// of the window and `imbalance-cli study` / `run` / `sf-scan --save`. Throws imbw::Error (bad
+/// settings, named) or Cancelled.
 StudyResult runWeakStudy(const WeakStudy& study, const StudyEvents& events,
                          FitObserver* observer = nullptr);
 

@@ -1,9 +1,15 @@
 // imbalance-cli tnt / sf-scan on a small sample written by the dijet generator (imbw-gen-dijet):
 // tables, CSV files, and named errors for bad options; `study` adds a study to a project, runs it
-// and keeps its scores in the sidecar (read here with the HDF5 C API), equal to `tnt`'s.
+// and keeps its scores in the sidecar (read here with the HDF5 C API), equal to `tnt`'s; `run`
+// runs a project's studies with its runs; `sf-scan --out DIR --save` writes the table and plots
+// and keeps the scan as a study; `plots` draws the studies; `study --rename/--remove`.
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -28,6 +34,15 @@ double tableValue(const QString& out, const QString& label, int column) {
     if (column < parts.size()) return parts[column].toDouble();
   }
   return -1.0;
+}
+
+// A project and its sidecar copied to `to` (and its sidecar).
+void copyProject(const QString& from, const QString& to) {
+  const auto side = [](const QString& p) { return p.left(p.size() - 5) + ".results.h5"; };
+  QFile::remove(to);
+  QFile::remove(side(to));
+  QFile::copy(from, to);
+  QFile::copy(side(from), side(to));
 }
 
 }  // namespace
@@ -171,6 +186,133 @@ class TestCliWeak : public QObject {
     r = runCli({"study", project, "--study", "tau21 strat"});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("did you mean 'tau21 start'"), qPrintable(r.err));
+  }
+
+  // `run` on a project with studies runs them after the runs (all by default, --studies picks),
+  // prints their table and with --save keeps them as `study` does; a project of studies only
+  // runs them alone.
+  void runRunsTheStudiesToo() {
+    const QString project = m_dir.filePath("run_studies.json");
+    copyProject(m_dir.filePath("study.json"), project);
+    const QString sidecar = m_dir.filePath("run_studies.results.h5");
+    const std::vector<double> before = cli_test::readColumn(sidecar, "/studies/w1/score");
+    QVERIFY(!before.empty());
+    Result r = runCli({"run", project, "--model", "logistic", "--studies", "w1", "--folds", "2",
+                       "--save", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("logistic") && r.out.contains("weak-supervision studies"),
+             qPrintable(r.out));
+    // Same settings, same seeds: the same scores; the table's AUC is the stored one.
+    QVERIFY(cli_test::readColumn(sidecar, "/studies/w1/score") == before);
+    const std::vector<double> metrics = cli_test::readColumn(sidecar, "/studies/w1/metrics");
+    QVERIFY(!metrics.empty());
+    const double auc = tableValue(r.out, "w1  tau21 start", 2);  // after method and S/B
+    QVERIFY2(std::abs(auc - metrics[0]) < 6e-4, qPrintable(r.out));
+    // S/B of the selected events: 400 signal over 8000 background before the cut.
+    const double sOverB = tableValue(r.out, "w1  tau21 start", 1);
+    QVERIFY2(sOverB > 0.0 && sOverB < 0.2, qPrintable(r.out));
+    r = runCli({"run", project, "--studies", "w7", "--model", "logistic"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("w7"), qPrintable(r.err));
+
+    // Only studies: no runs in the file.
+    const QString only = m_dir.filePath("only_studies.json");
+    copyProject(m_dir.filePath("study.json"), only);
+    QFile f(only);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    f.close();
+    o["runs"] = QJsonArray();
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(QJsonDocument(o).toJson());
+    f.close();
+    QFile::remove(m_dir.filePath("only_studies.results.h5"));
+    r = runCli({"run", only, "--out", m_dir.filePath("x.json")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("--out is for runs"), qPrintable(r.err));
+    r = runCli({"run", only, "--save", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("weak-supervision studies"), qPrintable(r.out));
+    QVERIFY(cli_test::readColumn(m_dir.filePath("only_studies.results.h5"), "/studies/w1/score") ==
+            before);
+  }
+
+  // `sf-scan --out DIR` writes the table (CSV, markdown) and the signal-fraction plots; --save
+  // keeps the scan as a study, which `plots` draws with the other studies' plots; `study`
+  // renames and removes studies.
+  void scanIsAStudyWithFiles() {
+    const QString project = m_dir.filePath("scan_project.json");
+    copyProject(m_dir.filePath("study.json"), project);
+    const QString out = m_dir.filePath("scan_out");
+    Result r = runCli({"sf-scan", project, "--fractions", "0.05,0.01", "--methods",
+                       "supervised,autoencoder", "--out", out, "--format", "png,svg", "--save",
+                       "--name", "S/B scan", "--quiet", "--classifier",
+                       R"({"kind":"gbdt","trees":40,"max_depth":3})"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    for (const char* name :
+         {"scan.csv", "scan.md", "signal_fraction_sic.png", "signal_fraction_auc.png",
+          "signal_fraction_rejection.png", "signal_fraction_sic.svg"})
+      QVERIFY2(QFileInfo(out + "/" + name).size() > 0, name);
+    QFile csv(out + "/scan.csv");
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);
+    QVERIFY(lines[1].startsWith("0.05,supervised,400,8000,"));
+    QFile md(out + "/scan.md");
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    const QString markdown = QString::fromUtf8(md.readAll());
+    QVERIFY2(markdown.startsWith("| S/B | method |") && markdown.count('\n') == 6,
+             qPrintable(markdown));
+    // The study: its points in the sidecar, the CSV's numbers.
+    QFile pf(project);
+    QVERIFY(pf.open(QIODevice::ReadOnly));
+    const QJsonArray studies =
+        QJsonDocument::fromJson(pf.readAll()).object()["weak_studies"].toArray();
+    QCOMPARE(studies.size(), 2);
+    QCOMPARE(studies[1].toObject()["method"].toString(), QString("scan"));
+    QCOMPARE(studies[1].toObject()["name"].toString(), QString("S/B scan"));
+    const QString sidecar = m_dir.filePath("scan_project.results.h5");
+    const std::vector<double> points = cli_test::readColumn(sidecar, "/studies/w2/scan");
+    QCOMPARE(points.size(), std::size_t{4 * 8});
+    const double csvAuc = lines[1].split(',')[4].toDouble();  // the AUC, 9 digits in the CSV
+    QVERIFY2(std::abs(points[3] - csvAuc) < 1e-8, qPrintable(lines[1]));
+    QVERIFY(cli_test::readColumn(sidecar, "/studies/w1/score").size() == 8400);  // kept
+    r = runCli({"sf-scan", project, "--fractions", "0.05", "--save", "--name", "S/B scan"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("already called 'S/B scan'"), qPrintable(r.err));
+
+    // `plots` writes every study's plots.
+    const QString plots = m_dir.filePath("study_plots");
+    r = runCli({"plots", project, "--out", plots});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    for (const char* name :
+         {"study_w1_tau21_start_bump_10pct.png", "study_w1_tau21_start_bump_1pct.png",
+          "study_w1_tau21_start_bump_0.1pct.png", "study_w1_tau21_start_steps.png",
+          "study_w2_S_B_scan_signal_fraction_sic.png", "study_w2_S_B_scan_signal_fraction_auc.png"})
+      QVERIFY2(QFileInfo(plots + "/" + name).size() > 0, qPrintable(QString(name) + "\n" + r.out));
+    r = runCli({"plots", project, "--out", plots, "--studies", "w9"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("w9"), qPrintable(r.err));
+
+    // Renamed and removed from the command line.
+    r = runCli({"study", project, "--rename", "w1", "TNT from tau21"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = runCli({"study", project, "--rename", "w2", "TNT from tau21"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("already called"), qPrintable(r.err));
+    r = runCli({"study", project, "--remove", "S/B scan"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    pf.close();
+    QVERIFY(pf.open(QIODevice::ReadOnly));
+    const QJsonArray left =
+        QJsonDocument::fromJson(pf.readAll()).object()["weak_studies"].toArray();
+    QCOMPARE(left.size(), 1);
+    QCOMPARE(left[0].toObject()["name"].toString(), QString("TNT from tau21"));
+    QVERIFY(cli_test::readColumn(sidecar, "/studies/w2/scan").empty());
+    QCOMPARE(cli_test::readColumn(sidecar, "/studies/w1/score").size(), std::size_t{8400});
+    r = runCli({"study", project, "--remove", "w2"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("w2"), qPrintable(r.err));
   }
 
   void badOptionsAreNamed() {

@@ -4,15 +4,23 @@
 // event loop and give the numbers `imbalance-cli tnt` / `sf-scan` give for the same settings
 // (the CLI is run here as a separate program); a run can be cancelled; the views draw.
 
+#include <QApplication>
+#include <QChart>
 #include <QComboBox>
 #include <QFile>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTimer>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
@@ -20,6 +28,7 @@
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/main_window.h"
+#include "app/gui/weak_study_list.h"
 #include "app/gui/weak_supervision_dock.h"
 #include "core/project/run_store.h"
 #include "core/project/study_store.h"
@@ -81,6 +90,25 @@ void shot(QWidget* w, const QString& name) {
   if (!dir.isEmpty()) w->grab().save(dir + "/" + name + ".png");
 }
 
+// Empty when every legend entry of `view` has room for its whole name (Qt Charts elides what
+// does not fit): side by side at the top or bottom, one per line left or right of the plot.
+QString cutLegend(const ChartView* view) {
+  const QLegend* legend = view->chart()->legend();
+  const QFontMetricsF fm(legend->font());
+  const qreal marker = 2.0 * fm.height();  // the marker and the spacing around it
+  qreal sum = 0.0, widest = 0.0;
+  for (const QLegendMarker* m : legend->markers()) {
+    if (!m->isVisible()) continue;
+    const qreal w = fm.horizontalAdvance(m->label()) + marker;
+    sum += w;
+    widest = std::max(widest, w);
+  }
+  const bool row = (legend->alignment() & (Qt::AlignTop | Qt::AlignBottom)) != 0;
+  const qreal need = row ? sum : widest;
+  const qreal has = legend->geometry().width();
+  return need <= has ? QString() : QString("the legend needs %1 px, has %2").arg(need).arg(has);
+}
+
 }  // namespace
 
 class TestWeakDock : public QObject {
@@ -95,6 +123,7 @@ class TestWeakDock : public QObject {
   void startingScoresAsExpressions();
   void scanEqualsTheCli();
   void cancelStopsARun();
+  void studiesAreRenamedAndDeleted();
   void cleanupTestCase();
 
  private:
@@ -260,7 +289,14 @@ void TestWeakDock::stepsArePlotted() {
   }
   QVERIFY2(close(purity1[0].y(), sig / all, 1e-12),
            qPrintable(QString("%1 vs %2").arg(purity1[0].y()).arg(sig / all)));
+  // At the dock's default size every legend entry shows whole, and the caption explains them.
   m_dock->tabs()->setCurrentWidget(m_dock->stepsView());
+  QTest::qWait(50);
+  QVERIFY(m_dock->stepsView()->chartView()->isVisible());
+  const QString cut = cutLegend(m_dock->stepsView()->chartView());
+  QVERIFY2(cut.isEmpty(), qPrintable(cut));
+  QVERIFY(m_dock->stepsView()->caption()->isVisible());
+  QVERIFY(m_dock->stepsView()->caption()->text().contains("tag purity"));
   shot(m_dock, "weak-supervision-tnt-steps");
   m_dock->tabs()->setCurrentIndex(0);
 }
@@ -427,6 +463,20 @@ void TestWeakDock::scanEqualsTheCli() {
   QCOMPARE(chart->seriesPoints("cwola").size(), 2);
   QCOMPARE(chart->seriesPoints("autoencoder").size(), 2);
   shot(m_dock, "weak-supervision-scan");
+
+  // The scan is a study of the project: chosen again after another study, it is drawn again
+  // from its stored points.
+  const WeakStudy& kept = m_window->session()->project().studies.back();
+  QVERIFY(kept.isScan());
+  QVERIFY((kept.fractions == std::vector<double>{0.05, 0.01}));
+  QVERIFY((kept.scanMethods == std::vector<std::string>{"cwola", "autoencoder"}));
+  const QList<QPointF> cwola = chart->seriesPoints("cwola");
+  const QString scanId = QString::fromStdString(kept.id);
+  QVERIFY(m_dock->showStudy("w1"));
+  QVERIFY(m_dock->showStudy(scanId));
+  QCOMPARE(m_dock->tabs()->currentIndex(), m_dock->tabs()->count() - 1);
+  QCOMPARE(chart->seriesPoints("cwola"), cwola);
+  QCOMPARE(m_dock->fractionsEdit()->text(), QString("0.05, 0.01"));
 }
 
 void TestWeakDock::cancelStopsARun() {
@@ -444,5 +494,61 @@ void TestWeakDock::cancelStopsARun() {
   m_dock->classifierEdit()->setText(kClassifier);
 }
 
+// Rename… and Delete beside the list of studies: the project is marked modified, a name
+// another study has is refused, Save drops a deleted study's results from the sidecar.
+void TestWeakDock::studiesAreRenamedAndDeleted() {
+  AnalysisSession* session = m_window->session();
+  const QString path = m_tmp.filePath("studies_edit.json");
+  QVERIFY(m_window->saveProject(path));
+  QVERIFY(!session->isModified());
+  QCOMPARE(session->project().studies.size(), std::size_t{3});  // TNT twice, the scan
+  WeakStudyList* list = m_dock->studyList();
+  QCOMPARE(list->box()->count(), 3);
+  list->box()->setCurrentIndex(list->box()->findData("w1"));
+
+  // Rename… asks for the name in a dialog that starts with the old one.
+  const QString oldName = list->box()->currentText();
+  QString offered;
+  QTimer::singleShot(0, [&offered] {
+    auto* d = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+    if (!d) return;
+    offered = d->textValue();
+    d->setTextValue("  tau21 study ");
+    d->accept();
+  });
+  QTest::mouseClick(list->renameButton(), Qt::LeftButton);
+  QCOMPARE(offered, oldName);
+  QCOMPARE(session->project().findStudy("w1")->name, std::string("tau21 study"));
+  QCOMPARE(list->box()->itemText(list->box()->findData("w1")), QString("tau21 study"));
+  QVERIFY(session->isModified());
+  // A name another study has is refused (names pick studies in `imbalance-cli study`).
+  QVERIFY(!list->renameStudy("w2", "tau21 study"));
+  QVERIFY2(m_dock->statusText().contains("already called"), qPrintable(m_dock->statusText()));
+  QVERIFY(session->project().findStudy("w2")->name != "tau21 study");
+
+  // Delete: the study and its results leave the session; the views show the one left.
+  list->box()->setCurrentIndex(list->box()->findData("w1"));
+  QTest::mouseClick(list->deleteButton(), Qt::LeftButton);
+  QCOMPARE(session->project().studies.size(), std::size_t{2});
+  QVERIFY(!session->project().findStudy("w1"));
+  QVERIFY(!session->studyResults().count("w1"));
+  QCOMPARE(list->box()->count(), 2);
+  QCOMPARE(list->currentId(), QString("w3"));  // the last one is shown
+  QVERIFY(m_dock->lastScan());
+  QVERIFY(session->isModified());
+
+  // Until saved the file still has all three; Save drops w1 from the project and the sidecar.
+  QCOMPARE(Project::load(path.toStdString()).studies.size(), std::size_t{3});
+  QVERIFY(m_window->saveProject(path));
+  const Project saved = Project::load(path.toStdString());
+  QCOMPARE(saved.studies.size(), std::size_t{2});
+  QCOMPARE(saved.studies[0].id, std::string("w2"));
+  const StudyStore store = readStudyStore(sidecarPath(path.toStdString()));
+  QCOMPARE(store.size(), std::size_t{2});
+  QVERIFY(store.count("w2") && store.count("w3"));
+  QCOMPARE(store.at("w3")->scan.size(), std::size_t{4});
+  QCOMPARE(saved.newStudyId(), std::string("w4"));
+}
+
 QTEST_MAIN(TestWeakDock)
-#include "test_weak_dock.moc"
+#include "test_weak_dock.moc"\n

@@ -10,12 +10,16 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <set>
 #include <sstream>
+#include <tuple>
 
+#include "core/learn/model_bytes.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/study_store.h"
+#include "core/unsup/cross_fit.h"
 #include "core/unsup/weak_study_run.h"
 #include "core/util/error.h"
 
@@ -320,6 +324,179 @@ class TestWeakStudyStore : public QObject {
       QVERIFY2(std::string(e.what()).find("event 1 of the selection") != std::string::npos,
                e.what());
     }
+  }
+  // Tag N' Train keeps every step's classifiers (one per fold and object) in the sidecar: read
+  // back and applied to the events of their fold, they give the stored step scores again.
+  void tntStepModelsReproduceTheStepScores() {
+    const std::size_t n = 600;
+    std::mt19937 rng(11);
+    std::normal_distribution<double> g(0.0, 1.0);
+    imbw::StudyEvents e;
+    e.x.featureNames = {"a1", "a2", "b1", "b2"};
+    e.x.classNames = {"background", "signal"};
+    e.x.signalClass = 1;
+    e.x.x.resize(static_cast<Eigen::Index>(n), 4);
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool sig = i % 5 == 0;
+      e.x.label.push_back(sig ? 1 : 0);
+      e.x.weight.push_back(1.0);
+      const auto r = static_cast<Eigen::Index>(i);
+      e.x.x(r, 0) = static_cast<float>(g(rng) + (sig ? 1.5 : 0.0));
+      e.x.x(r, 1) = static_cast<float>(g(rng));
+      e.x.x(r, 2) = static_cast<float>(g(rng) + (sig ? 1.5 : 0.0));
+      e.x.x(r, 3) = static_cast<float>(g(rng));
+      e.resonance.push_back(3400.0 + 200.0 * static_cast<double>(i % 2));
+      e.start1.push_back(e.x.x(r, 0));
+      e.start2.push_back(e.x.x(r, 2));
+    }
+    imbw::WeakStudy st;
+    st.id = "w1";
+    st.method = "tnt";
+    st.start1 = "a1";
+    st.start2 = "b1";
+    st.config.object1Features = {"a1", "a2"};
+    st.config.object2Features = {"b1", "b2"};
+    st.config.classifier = {{"kind", "logistic"}};
+    st.config.iterations = 2;
+    st.config.folds = 3;
+    st.config.seed = 5;
+    st.withSupervised = false;
+    st.efficiencies.clear();
+    const imbw::StudyResult r = imbw::runWeakStudy(st, e);
+    QCOMPARE(r.steps.size(), std::size_t{2});
+    QCOMPARE(r.fold.size(), n);
+
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/p.results.h5";
+    const imbw::StudyStore store{{"w1", std::make_shared<imbw::StudyResult>(r)}};
+    imbw::writeRunStore(path, {}, {}, &store);
+    const imbw::StudyStore read = imbw::readStudyStore(path);
+    const imbw::StudyResult& back = *read.at("w1");
+    QVERIFY(back.fold == r.fold);
+    // The folds are the seeded shuffle of the events (Tag N' Train's seed), blind to labels.
+    const std::vector<int> folds = imbw::randomFolds(n, 3, imbw::tntConfig(st.config).seed);
+    QVERIFY(std::equal(folds.begin(), folds.end(), back.fold.begin()));
+    for (std::size_t k = 0; k < 2; ++k) {
+      const imbw::StudyStep& step = back.steps[k];
+      QCOMPARE(step.models1.size(), std::size_t{3});
+      QCOMPARE(step.models2.size(), std::size_t{3});
+      QCOMPARE(step.modelSuffix, imbw::modelFileSuffix("logistic"));
+      for (int object = 1; object <= 2; ++object) {
+        const auto& models = object == 1 ? step.models1 : step.models2;
+        const auto& stored = object == 1 ? step.score1 : step.score2;
+        const Eigen::Index first = object == 1 ? 0 : 2;
+        for (int f = 0; f < 3; ++f) {
+          std::vector<std::size_t> rows;
+          for (std::size_t i = 0; i < n; ++i)
+            if (back.fold[i] == f) rows.push_back(i);
+          imbw::RowMatrixF x(static_cast<Eigen::Index>(rows.size()), 2);
+          for (std::size_t j = 0; j < rows.size(); ++j)
+            for (Eigen::Index c = 0; c < 2; ++c)
+              x(static_cast<Eigen::Index>(j), c) =
+                  e.x.x(static_cast<Eigen::Index>(rows[j]), first + c);
+          const auto model = imbw::modelFromBytes(models[static_cast<std::size_t>(f)], ".h5");
+          QCOMPARE(model->kind(), std::string("logistic"));
+          const std::vector<double> s = model->predict(x);
+          for (std::size_t j = 0; j < rows.size(); ++j)
+            QVERIFY2(std::abs(s[j] - stored[rows[j]]) <= 1e-9,
+                     qPrintable(QString("step %1, object %2, event %3: %4 vs %5")
+                                    .arg(k + 1)
+                                    .arg(object)
+                                    .arg(rows[j])
+                                    .arg(s[j])
+                                    .arg(stored[rows[j]])));
+        }
+      }
+    }
+    // The second step learnt from the first step's tags, so its models differ from the first.
+    QVERIFY(back.steps[0].models1[0] != back.steps[1].models1[0]);
+  }
+
+  // A signal-fraction scan is a study: its settings in the project file, its points in the
+  // sidecar; bad scan settings are named.
+  void aScanStudyRoundTrips() {
+    imbw::Project p = imbw::Project::load(dijetExample());
+    imbw::WeakStudy st = aStudy("w1");
+    st.method = imbw::WeakStudy::kScanMethod;
+    st.start1.clear();
+    st.start2.clear();
+    st.fractions = {0.05, 0.01};
+    st.scanMethods = {"cwola", "tnt"};
+    p.studies.push_back(st);
+    const json j = p.toJson();
+    const imbw::Project q = imbw::Project::fromJson(j, p.analysis.baseDir);
+    QCOMPARE(q.studies.size(), std::size_t{1});
+    QVERIFY(q.studies[0].isScan());
+    QVERIFY(q.studies[0].fractions == st.fractions);
+    QVERIFY(q.studies[0].scanMethods == st.scanMethods);
+
+    for (const auto& [key, value, message] :
+         {std::tuple{"fractions", json::array(), "needs \"fractions\""},
+          std::tuple{"fractions", json{0.1, -0.2}, "must be positive"},
+          std::tuple{"methods", json{"cwola", "tnnt"}, "tnnt"}}) {
+      json bad = j;
+      bad["weak_studies"][0][key] = value;
+      try {
+        (void)imbw::Project::fromJson(bad, p.analysis.baseDir);
+        QFAIL(
+            qPrintable(QString("accepted %1 = %2").arg(key, QString::fromStdString(value.dump()))));
+      } catch (const imbw::Error& e) {
+        QVERIFY2(std::string(e.what()).find(message) != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find("weak_studies[0]") != std::string::npos, e.what());
+      }
+    }
+
+    imbw::StudyResult r;
+    for (int k = 0; k < 4; ++k) {
+      imbw::ScanPoint pt;
+      pt.sOverB = k < 2 ? 0.05 : 0.01;
+      pt.method = k % 2 ? "tnt" : "cwola";
+      pt.signalEvents = 400 / static_cast<std::size_t>(k + 1);
+      pt.backgroundEvents = 8000;
+      pt.metrics = {0.6 + 0.05 * k, k == 3 ? std::numeric_limits<double>::infinity() : 7.5 * k,
+                    1.1 * k, 0.2};
+      pt.seconds = 3.25 * k;
+      r.scan.push_back(pt);
+    }
+    r.seconds = 9.0;
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/p.results.h5";
+    const imbw::StudyStore store{{"w1", std::make_shared<imbw::StudyResult>(r)}};
+    imbw::writeRunStore(path, {}, {}, &store);
+    const imbw::StudyStore read = imbw::readStudyStore(path);
+    const imbw::StudyResult& back = *read.at("w1");
+    QCOMPARE(back.scan.size(), std::size_t{4});
+    for (std::size_t k = 0; k < 4; ++k) {
+      QCOMPARE(back.scan[k].sOverB, r.scan[k].sOverB);
+      QCOMPARE(back.scan[k].method, r.scan[k].method);
+      QCOMPARE(back.scan[k].signalEvents, r.scan[k].signalEvents);
+      QCOMPARE(back.scan[k].backgroundEvents, r.scan[k].backgroundEvents);
+      compareMetrics(back.scan[k].metrics, r.scan[k].metrics);
+      QCOMPARE(back.scan[k].seconds, r.scan[k].seconds);
+    }
+    QVERIFY(back.score.empty());
+  }
+
+  void studiesAreRemovedAndRenamed() {
+    imbw::Project p;
+    p.studies = {aStudy("w1"), aStudy("w3")};
+    p.studies[1].name = "second";
+    p.renameStudy("w1", "  first ");
+    QCOMPARE(p.findStudy("w1")->name, std::string("first"));
+    for (const auto& [id, name, message] :
+         {std::tuple{"w1", "second", "study 'w3' is already called 'second'"},
+          std::tuple{"w1", "  ", "not empty"}, std::tuple{"w2", "x", "w2"}}) {
+      try {
+        p.renameStudy(id, name);
+        QFAIL(qPrintable(QString("renamed %1 to '%2'").arg(id, name)));
+      } catch (const imbw::Error& e) {
+        QVERIFY2(std::string(e.what()).find(message) != std::string::npos, e.what());
+      }
+    }
+    QVERIFY(!p.removeStudy("w2"));
+    QVERIFY(p.removeStudy("w1"));
+    QCOMPARE(p.studies.size(), std::size_t{1});
+    QCOMPARE(p.newStudyId(), std::string("w4"));
   }
 };
 

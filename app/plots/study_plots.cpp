@@ -1,0 +1,167 @@
+#include "app/plots/study_plots.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+#include <cmath>
+
+#include "core/util/error.h"
+#include "widgets/chart_view.h"
+#include "widgets/signal_fraction_view.h"
+
+namespace imbw {
+
+namespace {
+
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
+
+// "10pct", "1pct", "0.1pct": a file-name part for a cut keeping `efficiency` of the events.
+QString efficiencyTag(double efficiency) {
+  return QString::number(100.0 * efficiency, 'g', 3) + "pct";
+}
+
+}  // namespace
+
+QString weakMethodTitle(const std::string& m) {
+  if (m == "tnt") return QCoreApplication::translate("imbw", "Tag N' Train");
+  if (m == "cwola") return QCoreApplication::translate("imbw", "CWoLa");
+  if (m == "autoencoder") return QCoreApplication::translate("imbw", "autoencoders");
+  if (m == "supervised") return QCoreApplication::translate("imbw", "supervised");
+  if (m == "scan") return QCoreApplication::translate("imbw", "signal-fraction scan");
+  return qs(m);
+}
+
+BumpHuntPlot bumpHuntPlot(const StudyBump& b, const WeakStudy& study) {
+  auto ql = [](const std::vector<double>& v) { return QList<double>(v.begin(), v.end()); };
+  const WeakStudyConfig& c = study.config;
+  BumpHuntPlot p;
+  p.resonance = qs(study.resonance);
+  p.scoreName = weakMethodTitle(study.method);
+  p.efficiency = b.efficiency;
+  p.edges = ql(b.edges);
+  p.all = ql(b.all);
+  p.signal = ql(b.signal);
+  p.background = ql(b.background);
+  p.reference = ql(b.reference);
+  p.windowLo = c.window.lo;
+  p.windowHi = c.window.hi;
+  p.sidebandWidth = c.sidebandWidth;
+  p.fit = ql(b.fit);
+  p.observed = b.observed;
+  p.expected = b.expected;
+  p.significance = b.significance;
+  p.fitError = qs(b.fitError);
+  return p;
+}
+
+QList<TntStepPoint> tntStepPoints(const StudyResult& r) {
+  QList<TntStepPoint> pts;
+  if (r.steps.empty()) return pts;
+  const double nan = std::nan("");
+  pts.append({r.startMetrics1.auc, r.startMetrics2.auc, r.startMetrics.auc, nan, nan});
+  for (const StudyStep& s : r.steps)
+    pts.append({s.metrics1.auc, s.metrics2.auc, s.metricsCombined.auc, s.purity1, s.purity2});
+  return pts;
+}
+
+QString scanMetricTitle(ScanMetric metric) {
+  switch (metric) {
+    case ScanMetric::MaxSignificanceImprovement:
+      return QCoreApplication::translate("imbw", "max significance improvement ε_S/√ε_B");
+    case ScanMetric::Auc:
+      return QCoreApplication::translate("imbw", "AUC");
+    case ScanMetric::RejectionAt02:
+      return QCoreApplication::translate("imbw", "1/ε_B at ε_S = 0.2");
+  }
+  return {};
+}
+
+QString scanMetricFileTag(ScanMetric metric) {
+  switch (metric) {
+    case ScanMetric::MaxSignificanceImprovement:
+      return QStringLiteral("sic");
+    case ScanMetric::Auc:
+      return QStringLiteral("auc");
+    case ScanMetric::RejectionAt02:
+      return QStringLiteral("rejection");
+  }
+  return {};
+}
+
+const QList<ScanMetric>& scanMetrics() {
+  static const QList<ScanMetric> all{ScanMetric::MaxSignificanceImprovement, ScanMetric::Auc,
+                                     ScanMetric::RejectionAt02};
+  return all;
+}
+
+QList<QPair<QString, QList<QPointF>>> signalFractionCurves(const std::vector<ScanPoint>& points,
+                                                           ScanMetric metric) {
+  QList<QPair<QString, QList<QPointF>>> curves;
+  for (const ScanPoint& p : points) {
+    const double v = metric == ScanMetric::MaxSignificanceImprovement
+                         ? p.metrics.maxSignificanceImprovement
+                     : metric == ScanMetric::Auc ? p.metrics.auc
+                                                 : p.metrics.rejectionAt02;
+    auto it = std::find_if(curves.begin(), curves.end(),
+                           [&](const auto& c) { return c.first == qs(p.method); });
+    if (it == curves.end()) {
+      curves.append({qs(p.method), {}});
+      it = curves.end() - 1;
+    }
+    if (std::isfinite(v)) it->second.append(QPointF(p.sOverB, v));
+  }
+  return curves;
+}
+
+QStringList writeStudyPlotFiles(const Project& project, const StudyStore& results,
+                                const std::vector<std::string>& ids, const QString& dir,
+                                const PlotFileOptions& options) {
+  if (!QDir().mkpath(dir)) throw Error("cannot create the folder '" + dir.toStdString() + "'");
+  const QDir out(dir);
+  QStringList written;
+  for (const std::string& id : ids) {
+    const WeakStudy* st = project.findStudy(id);
+    const auto it = results.find(id);
+    if (!st || it == results.end() || !it->second) continue;
+    const StudyResult& r = *it->second;
+    const QString base =
+        out.filePath("study_" + fileSlug(qs(st->id)) + "_" + fileSlug(qs(st->name)));
+    if (st->isScan()) {
+      for (ScanMetric m : scanMetrics())
+        written += writeSignalFractionPlot(
+            r.scan, m, base + "_signal_fraction_" + scanMetricFileTag(m), options);
+      continue;
+    }
+    for (std::size_t k = 0; k < r.bumps.size(); ++k) {
+      const StudyBump& b = r.bumps[k];
+      BumpHuntView view;
+      view.setPlot(bumpHuntPlot(b, *st));
+      // Named by the asked efficiency (the cut keeps the nearest achievable fraction).
+      const double asked = k < st->efficiencies.size() ? st->efficiencies[k] : b.efficiency;
+      writeChartFiles(view.chartView(), base + "_bump_" + efficiencyTag(asked), options, written);
+    }
+    if (!r.steps.empty() && r.hasTruth()) {
+      TntStepsView view;
+      view.setSteps(tntStepPoints(r), true);
+      writeChartFiles(view.chartView(), base + "_steps", options, written);
+    }
+  }
+  return written;
+}
+
+QStringList writeSignalFractionPlot(const std::vector<ScanPoint>& points, ScanMetric metric,
+                                    const QString& base, const PlotFileOptions& options) {
+  const QString folder = QFileInfo(base).absolutePath();
+  if (!QDir().mkpath(folder))
+    throw Error("cannot create the folder '" + folder.toStdString() + "'");
+  SignalFractionView view;
+  view.setCurves(scanMetricTitle(metric), signalFractionCurves(points, metric));
+  QStringList written;
+  writeChartFiles(view.chartView(), base, options, written);
+  return written;
+}
+
+}  // namespace imbw
