@@ -5,6 +5,7 @@
 #include <QContextMenuEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
@@ -17,6 +18,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QResizeEvent>
 #include <QScatterSeries>
 #include <QSvgGenerator>
 #include <QTextDocument>
@@ -46,7 +48,11 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent) {
   m_view->setRenderHint(QPainter::Antialiasing);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(m_view);
+  layout->setSpacing(0);
+  layout->addWidget(m_view, 1);
+  m_legendPanel = new ChartLegend(this);
+  m_legendPanel->hide();
+  layout->addWidget(m_legendPanel);
   rebuildAxes();
 }
 
@@ -83,6 +89,67 @@ void ChartView::setLabelBlock(const QString& text) {
 
 void ChartView::setLegendAlignment(Qt::Alignment alignment) {
   m_chart->legend()->setAlignment(alignment);
+  updateLegend();
+}
+
+void ChartView::setLegendVisible(bool on) {
+  m_legendWanted = on;
+  updateLegend();
+}
+
+QList<LegendEntry> ChartView::legendEntries() const {
+  QList<LegendEntry> out;
+  for (const auto* series : m_chart->series())
+    for (const auto& e : std::as_const(m_entries))
+      if (e.series == series && e.style.showInLegend && !e.legend.isEmpty())
+        out.push_back({e.legend, e.style.color, e.style.pen, e.style.scatter});
+  return out;
+}
+
+bool ChartView::legendFits(const QList<LegendEntry>& entries) const {
+  // What Qt Charts' legend shows uncut, measured the way it lays out: a marker, a gap and the
+  // text per entry. Beside the plot it may take a third of the width (more squeezes the plot;
+  // Qt elides past its own limit); below or above, every entry must fit one row.
+  const QFont font = m_chart->legend()->font();
+  // Measured once per text: live redraws rename entries (the AP changes) many times a second.
+  if (m_legendWidths.size() > 2000) m_legendWidths.clear();
+  auto width = [&](const QString& text) {
+    auto it = m_legendWidths.find(text);
+    if (it == m_legendWidths.end()) it = m_legendWidths.insert(text, legendTextWidth(text, font));
+    return *it;
+  };
+  const int marker = QFontMetrics(font).height() + 12;
+  const int lineHeight = QFontMetrics(font).height() + 6;
+  const Qt::Alignment a = m_chart->legend()->alignment();
+  const QSize size = this->size();
+  if (a & (Qt::AlignLeft | Qt::AlignRight)) {
+    int widest = 0;
+    for (const LegendEntry& e : entries) widest = std::max(widest, width(e.text));
+    return widest + marker + 16 <= size.width() * 0.3 &&
+           lineHeight * entries.size() <= size.height() * 0.7;
+  }
+  int total = 0;
+  for (const LegendEntry& e : entries) total += width(e.text) + marker + 8;
+  return total <= size.width() - 24;
+}
+
+void ChartView::updateLegend() {
+  const QList<LegendEntry> entries = legendEntries();
+  const bool below = m_legendWanted && !entries.isEmpty() && !legendFits(entries);
+  if (below) {
+    m_legendPanel->setMaximumLegendHeight(std::max(40, height() * 2 / 5));
+    m_legendPanel->setEntries(entries);
+  }
+  if (below != m_legendBelow || m_chart->legend()->isVisible() != (m_legendWanted && !below)) {
+    m_legendBelow = below;
+    m_chart->legend()->setVisible(m_legendWanted && !below);
+    m_legendPanel->setVisible(below);
+  }
+}
+
+void ChartView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  updateLegend();
 }
 
 void ChartView::setAxisTitles(const QString& x, const QString& y, const QString& yRight) {
@@ -226,6 +293,7 @@ void ChartView::applyStyle(Entry& e) {
   e.series->setName(e.legend);
   const auto markers = m_chart->legend()->markers(e.series);
   for (auto* m : markers) m->setVisible(e.style.showInLegend);
+  updateLegend();
 }
 
 void ChartView::setSeries(const QString& key, const QString& legend, const QList<QPointF>& points,
@@ -263,6 +331,7 @@ void ChartView::removeSeries(const QString& key) {
   m_entries.erase(it);
   m_order.removeAll(key);
   updateRanges();
+  updateLegend();
 }
 
 void ChartView::retainSeries(const QStringList& keep) {
@@ -387,6 +456,14 @@ bool ChartView::exportTo(const QString& path, QString* error, int dpi) {
     if (error) *error = why;
     return false;
   };
+  // The window's layout comes back after the export (the view is resized to the figure).
+  struct RestoreView {
+    QChartView* view;
+    QRect geometry;
+    ~RestoreView() {
+      if (view->geometry() != geometry) view->setGeometry(geometry);
+    }
+  } restoreView{m_view, m_view->geometry()};
   // An exported plot must say which curve is which on its own, also where the window says it
   // elsewhere (the significance view's table): a hidden legend is shown for the export.
   QLegend* legend = m_chart->legend();
@@ -405,10 +482,7 @@ bool ChartView::exportTo(const QString& path, QString* error, int dpi) {
   } restore{m_chart, showLegend};
   // Export: the legend below the plot, long names wrapped, never cut (widgets/export_legend).
   QList<std::pair<QString, QColor>> entries;
-  for (const auto* series : m_chart->series())
-    for (const auto& e : std::as_const(m_entries))
-      if (e.series == series && e.style.showInLegend && !e.legend.isEmpty())
-        entries.push_back({e.legend, e.style.color});
+  for (const LegendEntry& e : legendEntries()) entries.push_back({e.text, e.color});
   ExportLegend below(m_chart, entries, size);
   if (below.active() || showLegend || !m_view->isVisible() || size != m_view->size()) {
     // A hidden view gets its resize event only when shown: size the chart and lay it out now.

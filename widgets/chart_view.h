@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QWidget>
 
+#include "widgets/chart_legend.h"
+
 class QChart;
 class QChartView;
 class QXYSeries;
@@ -45,7 +47,19 @@ class ChartView : public QWidget {
   /// fb^{-1}": lines split at '\n', the first bold, notation as in richText. Empty: none.
   void setLabelBlock(const QString& text);
   QString labelBlock() const { return m_labelText; }
+  /// Where the legend goes while its names fit there (Qt::AlignRight by default). When they
+  /// do not (long run names, many runs), the window shows them below the plot instead, in
+  /// full (ChartLegend): a legend never cuts a name.
   void setLegendAlignment(Qt::Alignment alignment);
+  /// False: no legend on screen (the owner names the curves elsewhere, as the significance
+  /// view's table does); exports still carry one.
+  void setLegendVisible(bool on);
+  bool legendVisible() const { return m_legendWanted; }
+  /// True while the legend is shown below the plot (legendPanel()) instead of Qt Charts' own.
+  bool legendBelow() const { return m_legendBelow; }
+  ChartLegend* legendPanel() const { return m_legendPanel; }
+  /// The legend's entries in legend order: the named series shown in the legend.
+  QList<LegendEntry> legendEntries() const;
   void setAxisTitles(const QString& x, const QString& y, const QString& yRight = {});
   void setLogX(bool on);
   void setLogY(bool on);
@@ -84,6 +98,7 @@ class ChartView : public QWidget {
 
  protected:
   void contextMenuEvent(QContextMenuEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   struct Entry {
@@ -97,6 +112,9 @@ class ChartView : public QWidget {
   QList<QPointF> displayable(const Entry& e) const;
   void updateRanges();
   void applyStyle(Entry& e);
+  /// Qt Charts' legend where the names fit at its alignment, else the full names below.
+  void updateLegend();
+  bool legendFits(const QList<LegendEntry>& entries) const;
 
   QChart* m_chart = nullptr;
   QChartView* m_view = nullptr;
@@ -104,6 +122,10 @@ class ChartView : public QWidget {
   QAbstractAxis* m_yAxis = nullptr;
   QAbstractAxis* m_yRightAxis = nullptr;
   QGraphicsTextItem* m_label = nullptr;
+  ChartLegend* m_legendPanel = nullptr;
+  bool m_legendWanted = true;
+  bool m_legendBelow = false;
+  mutable QHash<QString, int> m_legendWidths;  ///< legend text → its width in one line
   QString m_labelText;
   QHash<QString, Entry> m_entries;
   QStringList m_order;

@@ -69,7 +69,7 @@ SignificanceView::SignificanceView(QWidget* parent)
   layout->addWidget(m_chart, 1);
   // The table below is the legend (a run name plus its best cut does not fit a chart legend
   // entry once there are a few runs).
-  m_chart->chart()->legend()->hide();
+  m_chart->setLegendVisible(false);
   m_table->setObjectName("bestCutTable");
   m_table->verticalHeader()->hide();
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
