@@ -336,7 +336,7 @@ class TestClusterWindow : public QObject {
   void aTaskKilledForMemoryShowsSo() {
     QTemporaryDir dir;
     const QString path =
-        writeProject(dir.path(), "oom", {config("gbdt", {{"kind", "gbdt"}, {"trees", 200}}, 2)});
+        writeProject(dir.path(), "oom", {config("gbdt", {{"kind", "gbdt"}, {"trees", 2000}}, 2)});
     auto w = openWindow(path);
     QTRY_VERIFY_WITH_TIMEOUT(w->session()->hasProject(), 20000);
     QSignalSpy submitted(w->clusterMonitor(), &ClusterMonitor::submitted);
@@ -347,8 +347,13 @@ class TestClusterWindow : public QObject {
     QVERIFY2(submitted.at(0).at(0).toBool(), qPrintable(submitted.at(0).at(1).toString()));
     QTRY_VERIFY_WITH_TIMEOUT(statusOf(*w, "r1").startsWith("failed on cluster"), 60000);
     const QString s = statusOf(*w, "r1");
-    QVERIFY2(s.contains("fold 1: killed by Slurm: out of memory (give more with --mem)"),
-             qPrintable(s));
+    // Slurm samples a task's memory once a second, so which of the two folds' tasks it kills
+    // first is not fixed (2000 trees keep each running for seconds, so at least one is seen).
+    QVERIFY2(
+        QRegularExpression("fold [12]: killed by Slurm: out of memory \\(give more with --mem\\)")
+            .match(s)
+            .hasMatch(),
+        qPrintable(s));
     QVERIFY2(s.contains("log " + dir.path() + "/oom.cluster/logs/"), qPrintable(s));
     QVERIFY2(s.contains("exceeded memory limit"), qPrintable(s));  // slurmstepd, in the log
   }
