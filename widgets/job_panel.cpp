@@ -1,7 +1,8 @@
 #include "widgets/job_panel.h"
 
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -15,16 +16,16 @@ JobPanel::JobPanel(QWidget* parent) : QWidget(parent) {
   // height, which would push the window taller and the runs dock over the plots.
   auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setObjectName("jobScroll");
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  auto* inner = new QWidget(scroll);
+  m_scroll = new QScrollArea(this);
+  m_scroll->setObjectName("jobScroll");
+  m_scroll->setWidgetResizable(true);
+  m_scroll->setFrameShape(QFrame::NoFrame);
+  m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  auto* inner = new QWidget(m_scroll);
   m_layout = new QVBoxLayout(inner);
   m_empty = new QLabel(inner);
-  scroll->setWidget(inner);
-  outer->addWidget(scroll);
+  m_scroll->setWidget(inner);
+  outer->addWidget(m_scroll);
   m_layout->setContentsMargins(2, 2, 2, 2);
   m_empty->setText(tr("No run in progress."));
   m_empty->setEnabled(false);
@@ -34,33 +35,47 @@ JobPanel::JobPanel(QWidget* parent) : QWidget(parent) {
 
 void JobPanel::addJob(const QString& key, const QString& label) {
   if (m_rows.contains(key)) return;
+  // Name, bar (the percentage) and Cancel on one line; the stage ("fold 2/5: boosting round
+  // 340 of 500") on its own wrapped line below the bar, so a narrow dock never cuts it off.
   auto* w = new QWidget(this);
-  auto* h = new QHBoxLayout(w);
-  h->setContentsMargins(0, 0, 0, 0);
-  Row row{w, new QLabel(label, w), new QProgressBar(w), new QPushButton(tr("Cancel"), w)};
+  auto* grid = new QGridLayout(w);
+  grid->setContentsMargins(0, 0, 0, 0);
+  grid->setVerticalSpacing(0);
+  Row row{w, new QLabel(label, w), new QProgressBar(w), new QPushButton(tr("Cancel"), w),
+          new QLabel(tr("queued"), w)};
   row.label->setMinimumWidth(120);
   row.bar->setRange(0, 1000);
   row.bar->setValue(0);
-  row.bar->setFormat(tr("queued"));
   row.bar->setTextVisible(true);
+  row.stage->setObjectName("jobStage");
+  row.stage->setWordWrap(true);
+  row.stage->setEnabled(false);  // the palette's secondary text colour
   row.cancel->setToolTip(tr("Stop this run; finished folds are discarded"));
-  h->addWidget(row.label);
-  h->addWidget(row.bar, 1);
-  h->addWidget(row.cancel);
+  grid->addWidget(row.label, 0, 0);
+  grid->addWidget(row.bar, 0, 1);
+  grid->addWidget(row.cancel, 0, 2);
+  grid->addWidget(row.stage, 1, 1, 1, 2);
+  grid->setColumnStretch(1, 1);
   m_layout->insertWidget(m_layout->count() - 1, w);
   connect(row.cancel, &QPushButton::clicked, this, [this, key] { Q_EMIT cancelRequested(key); });
   m_rows.insert(key, row);
   m_empty->hide();
+  // The new row is laid out on the next pass; bring it into view then (a queued scan adds a
+  // dozen rows below the visible part of the dock).
+  QMetaObject::invokeMethod(
+      m_scroll,
+      [scroll = m_scroll, row = QPointer<QWidget>(w)] {
+        if (row) scroll->ensureWidgetVisible(row, 0, 0);
+      },
+      Qt::QueuedConnection);
 }
 
 void JobPanel::setProgress(const QString& key, double fraction, const QString& stage) {
   auto it = m_rows.find(key);
   if (it == m_rows.end()) return;
   if (std::isfinite(fraction)) it->bar->setValue(static_cast<int>(std::lround(fraction * 1000)));
-  // QProgressBar's format treats % as a placeholder marker: escape it.
-  QString text = stage;
-  text.replace("%", "%%");
-  it->bar->setFormat(text.isEmpty() ? QStringLiteral("%p%") : text + QStringLiteral(" (%p%)"));
+  it->stage->setText(stage);
+  it->stage->setVisible(!stage.isEmpty());
 }
 
 void JobPanel::removeJob(const QString& key) {
@@ -78,7 +93,12 @@ QPushButton* JobPanel::cancelButton(const QString& key) const {
 
 QString JobPanel::stageText(const QString& key) const {
   auto it = m_rows.find(key);
-  return it == m_rows.end() ? QString() : it->bar->format();
+  return it == m_rows.end() ? QString() : it->stage->text();
+}
+
+QLabel* JobPanel::stageLabel(const QString& key) const {
+  auto it = m_rows.find(key);
+  return it == m_rows.end() ? nullptr : it->stage;
 }
 
 }  // namespace imbw

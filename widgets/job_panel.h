@@ -7,12 +7,13 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QVBoxLayout;
 
 namespace imbw {
 
-/// The running and queued jobs: one line each with its name, a progress bar showing the stage,
-/// and a Cancel button.
+/// The running and queued jobs: for each its name, a progress bar, a Cancel button and, below
+/// the bar, the stage it is in.
 class JobPanel : public QWidget {
   Q_OBJECT
  public:
@@ -24,7 +25,10 @@ class JobPanel : public QWidget {
   int jobCount() const { return static_cast<int>(m_rows.size()); }
   bool hasJob(const QString& key) const { return m_rows.contains(key); }
   QPushButton* cancelButton(const QString& key) const;
+  /// The stage line's text ("queued" until the first progress).
   QString stageText(const QString& key) const;
+  /// The stage line (tests check it is shown whole).
+  QLabel* stageLabel(const QString& key) const;
 
  Q_SIGNALS:
   void cancelRequested(const QString& key);
@@ -35,8 +39,10 @@ class JobPanel : public QWidget {
     QLabel* label;
     QProgressBar* bar;
     QPushButton* cancel;
+    QLabel* stage;
   };
   QHash<QString, Row> m_rows;
+  QScrollArea* m_scroll;
   QVBoxLayout* m_layout;
   QLabel* m_empty;
 };

@@ -2,10 +2,12 @@
 // the cut editor against the real expression engine.
 #include <QChart>
 #include <QCompleter>
+#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableWidget>
@@ -102,6 +104,7 @@ class TestViews : public QObject {
   void yieldsTableShowsNumbers();
   void featureListFiltersAndChecks();
   void jobPanelCancel();
+  void jobPanelShowsTheWholeStageAndTheNewestRow();
 };
 
 void TestViews::lossCurveMatchesFormula_data() {
@@ -491,6 +494,34 @@ void TestViews::jobPanelCancel() {
   QCOMPARE(spy[0][0].toString(), QString("j1"));
   panel.removeJob("j1");
   QCOMPARE(panel.jobCount(), 0);
+}
+
+void TestViews::jobPanelShowsTheWholeStageAndTheNewestRow() {
+  // A narrow runs dock: the stage was drawn inside the bar and cut off at its end.
+  JobPanel panel;
+  panel.resize(320, 160);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  const QString stage = "fold 2/5: boosting round 340 of 500, 12 s left";
+  panel.addJob("j1", "gbdt balanced");
+  panel.setProgress("j1", 0.4, stage);
+  QCOMPARE(panel.stageText("j1"), stage);
+  QLabel* line = panel.stageLabel("j1");
+  QVERIFY(line);
+  QTRY_VERIFY(line->isVisible() && line->width() > 0);
+  // Shown whole: the wrapped text's height fits the label, and the label is not wider than the
+  // panel.
+  QTRY_VERIFY(line->heightForWidth(line->width()) <= line->height());
+  QVERIFY(line->mapTo(&panel, QPoint(line->width(), 0)).x() <= panel.width());
+  // A queued scan: a dozen rows; the newest is scrolled into view whole.
+  for (int i = 2; i <= 12; ++i)
+    panel.addJob(QString("j%1").arg(i), QString("scan point %1").arg(i));
+  auto* scroll = panel.findChild<QScrollArea*>("jobScroll");
+  QVERIFY(scroll);
+  QWidget* last = panel.cancelButton("j12")->parentWidget();
+  QTRY_VERIFY(last->isVisible());
+  QTRY_VERIFY(scroll->viewport()->rect().contains(
+      QRect(last->mapTo(scroll->viewport(), QPoint(0, 0)), last->size())));
 }
 
 QTEST_MAIN(TestViews)
