@@ -36,7 +36,8 @@ JobPanel::JobPanel(QWidget* parent) : QWidget(parent) {
 void JobPanel::addJob(const QString& key, const QString& label) {
   if (m_rows.contains(key)) return;
   // Name, bar (the percentage) and Cancel on one line; the stage ("fold 2/5: boosting round
-  // 340 of 500") on its own wrapped line below the bar, so a narrow dock never cuts it off.
+  // 340 of 500") on its own wrapped line below the bar, so a narrow dock never cuts it off; the
+  // name wraps beside both.
   auto* w = new QWidget(this);
   auto* grid = new QGridLayout(w);
   grid->setContentsMargins(0, 0, 0, 0);
@@ -44,6 +45,8 @@ void JobPanel::addJob(const QString& key, const QString& label) {
   Row row{w, new QLabel(label, w), new QProgressBar(w), new QPushButton(tr("Cancel"), w),
           new QLabel(tr("queued"), w)};
   row.label->setMinimumWidth(120);
+  row.label->setWordWrap(true);  // a long run name takes the stage line's height too
+  row.label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   row.bar->setRange(0, 1000);
   row.bar->setValue(0);
   row.bar->setTextVisible(true);
@@ -51,7 +54,7 @@ void JobPanel::addJob(const QString& key, const QString& label) {
   row.stage->setWordWrap(true);
   row.stage->setEnabled(false);  // the palette's secondary text colour
   row.cancel->setToolTip(tr("Stop this run; finished folds are discarded"));
-  grid->addWidget(row.label, 0, 0);
+  grid->addWidget(row.label, 0, 0, 2, 1);
   grid->addWidget(row.bar, 0, 1);
   grid->addWidget(row.cancel, 0, 2);
   grid->addWidget(row.stage, 1, 1, 1, 2);

@@ -513,6 +513,10 @@ void TestViews::jobPanelShowsTheWholeStageAndTheNewestRow() {
   // panel.
   QTRY_VERIFY(line->heightForWidth(line->width()) <= line->height());
   QVERIFY(line->mapTo(&panel, QPoint(line->width(), 0)).x() <= panel.width());
+  panel.addJob("j0", "GBDT weighted (alpha = 1 - r, 1000 trees, lr 0.01)");
+  auto* name = panel.cancelButton("j0")->parentWidget()->findChildren<QLabel*>().value(0);
+  QVERIFY(name && name->text().startsWith("GBDT weighted"));
+  QTRY_VERIFY(name->isVisible() && name->heightForWidth(name->width()) <= name->height());
   // A queued scan: a dozen rows; the newest is scrolled into view whole.
   for (int i = 2; i <= 12; ++i)
     panel.addJob(QString("j%1").arg(i), QString("scan point %1").arg(i));
