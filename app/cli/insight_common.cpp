@@ -87,7 +87,6 @@ InsightEvents loadInsightEvents(const std::string& path, const Args& args) {
   } else {
     ev.config.name = ev.project.analysis.name;
     ev.config.features = ev.project.analysis.features;
-    resolveClassSubsample(ev.config, ev.project.analysis);
   }
   std::vector<std::string> warnings;
   {

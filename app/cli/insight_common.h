@@ -32,8 +32,9 @@ struct InsightEvents {
 /// Loads the project (or analysis) file and reads its events: with --run N|NAME in `args` (a
 /// 1-based run number or a run's name) that run's events — its controlled imbalance (its own, else
 /// the project's) drawn before its cut — with the overrides --folds, --threads, --seed of `args`;
-/// without it, the analysis features of the events passing the project's cut after the
-/// project's controlled imbalance. Prints the draw (counts and yields before → after) to stderr.
+/// without it, the analysis features of every event passing the project's cut (no controlled
+/// imbalance: the inputs' correlations use every event, as the window's Correlations tab does).
+/// Prints a run's draw (counts and yields before → after) to stderr.
 InsightEvents loadInsightEvents(const std::string& path, const Args& args);
 
 /// Prints a draw's per-class counts and yields before → after (one line) to `log`.

@@ -282,6 +282,24 @@ class TestInsightPanel : public QObject {
     QCOMPARE(m_panel->heatMap()->value(0, 1), v.matrices[1].rho[0][1]);
     QCOMPARE(m_panel->heatMap()->names().size(), rho0Size(v));
     screenshot("insight_correlations");
+
+    // Without a run's score: the window and `correlations` without --run use the same events,
+    // every event after the cut.
+    m_panel->withScoreBox()->setChecked(false);
+    QVERIFY(compute("correlations", [this] { m_panel->computeCorrelations(); }));
+    const QString plainOut = m_dir.filePath("correlations_plain.json");
+    cli({"correlations", m_project, "--out", plainOut, "--quiet"}, &ok);
+    QVERIFY(ok);
+    const QJsonArray plain = readJson(plainOut)["matrices"].toArray();
+    const CorrelationView& pv = *m_panel->correlations();
+    QCOMPARE(plain.size(), 2);
+    for (qsizetype c = 0; c < plain.size(); ++c) {
+      const QJsonObject m = plain[c].toObject();
+      const auto k = static_cast<std::size_t>(c);
+      QCOMPARE(static_cast<qint64>(pv.matrices[k].events), m["events"].toInteger());
+      QVERIFY(pv.matrices[k].names.back() != std::string("score"));
+      QVERIFY(near(pv.matrices[k].rho[0][1], m["rho"].toArray()[0].toArray()[1].toDouble(), 1e-9));
+    }
   }
 
   void calibrationEqualsTheCli() {
