@@ -18,6 +18,7 @@
 #include "core/data/sample_reader.h"
 #include "core/learn/model.h"
 #include "core/learn/model_io.h"
+#include "core/project/kept_working_point.h"
 #include "core/util/error.h"
 #include "core/util/json_number.h"
 
@@ -35,9 +36,11 @@ const char* const kUsage =
     "\n"
     "  --out FILE     the scored copy (required; must differ from the input)\n"
     "  --column NAME  name of the score column (default: score)\n"
-    "  --working-point CUT\n"
+    "  --working-point CUT|none\n"
     "                 also write NAME_pass: 1 where score >= CUT, else 0 (the cut from\n"
-    "                 `imbalance-cli working-point`)\n";
+    "                 `imbalance-cli working-point`). Default: the run's working point when\n"
+    "                 one was kept with it (`working-point --keep`, or Keep in the window's\n"
+    "                 Working point tab; recorded in MODEL.meta.json); none: no pass flag\n";
 
 /// The model's feature description (MODEL.meta.json, written by `run --save-models`), checked
 /// key by key so that a damaged or foreign file is named with what is wrong in it.
@@ -47,6 +50,7 @@ struct ModelMeta {
   std::vector<std::pair<std::string, std::string>> derived;  ///< name, expression
   std::vector<std::string> features;
   std::optional<double> missingValue;
+  std::optional<double> workingPoint;  ///< the run's kept cut ("working_point"), if any
 };
 
 ModelMeta readMeta(const std::string& metaPath) {
@@ -93,13 +97,23 @@ ModelMeta readMeta(const std::string& metaPath) {
   }
   if (meta.contains("missing_value") && meta.at("missing_value").is_number())
     m.missingValue = meta.at("missing_value").get<double>();
+  if (meta.contains("working_point")) {
+    try {
+      m.workingPoint =
+          imbw::KeptWorkingPoint::fromJson(meta.at("working_point"), "\"working_point\"").cut;
+    } catch (const imbw::Error& e) {
+      fail(e.what());
+    }
+  }
   return m;
 }
 
 int runApply(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv, {"--out", "--column", "--working-point"}, {});
   double cut = 0.0;
-  const bool withCut = args.options.count("--working-point") > 0;
+  const bool cutGiven = args.options.count("--working-point") > 0;
+  const bool noCut = cutGiven && args.option("--working-point") == "none";
+  bool withCut = cutGiven && !noCut;
   if (withCut) {
     const std::string v = args.option("--working-point");
     std::size_t used = 0;
@@ -109,7 +123,7 @@ int runApply(const std::vector<std::string>& argv) {
       used = 0;
     }
     if (v.empty() || used != v.size() || !std::isfinite(cut))
-      throw imbw::cli::UsageError("--working-point needs a score cut, not '" + v + "'");
+      throw imbw::cli::UsageError("--working-point needs a score cut or 'none', not '" + v + "'");
   }
   if (args.positional.size() != 2)
     throw imbw::cli::UsageError("apply needs a model file and an HDF5 sample");
@@ -126,6 +140,12 @@ int runApply(const std::vector<std::string>& argv) {
   imbw::cli::requireWritableFile("--out", output);
 
   const ModelMeta meta = readMeta(modelPath + ".meta.json");
+  if (!cutGiven && meta.workingPoint) {
+    cut = *meta.workingPoint;
+    withCut = true;
+    std::cerr << "working point kept with the run: score >= " << cut << " (from " << modelPath
+              << ".meta.json; --working-point none writes no pass flag)\n";
+  }
   const auto model = imbw::loadModel(modelPath);
 
   // An analysis of one sample in which every event belongs to the first class: the loader then

@@ -26,6 +26,7 @@
 #include "core/analysis/analysis_loader.h"
 #include "core/learn/model_io.h"
 #include "core/learn/run_engine.h"
+#include "core/project/kept_working_point.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
@@ -180,14 +181,17 @@ void writeScores(const std::string& path, const std::vector<const imbw::StoredRu
 
 /// DIR/<run>_fold<k>.<ext> plus DIR/<run>_fold<k>.<ext>.meta.json (what `apply` needs to
 /// compute the inputs from a raw file: the derived features and the feature order).
-void saveModels(const std::string& dir, const imbw::Analysis& analysis,
-                const std::vector<imbw::RunResult>& results) {
+/// `ids[i]`: the project run of results[i] (its kept working point goes into the meta file).
+void saveModels(const std::string& dir, const imbw::Project& project,
+                const std::vector<std::string>& ids, const std::vector<imbw::RunResult>& results) {
+  const imbw::Analysis& analysis = project.analysis;
   imbw::cli::requireWritableFolder("--save-models", dir);
   nlohmann::json derived = nlohmann::json::array();
   for (const auto& d : analysis.derived)
     derived.push_back({{"name", d.name}, {"expression", d.expression}});
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
+    const auto workingPoint = imbw::keptWorkingPoint(project, ids[i]);
     for (std::size_t k = 0; k < r.models.size(); ++k) {
       const std::string file =
           (std::filesystem::path(dir) /
@@ -204,6 +208,7 @@ void saveModels(const std::string& dir, const imbw::Analysis& analysis,
           {"signal_class", analysis.signalClass},
           {"missing_value", analysis.missingValue ? nlohmann::json(*analysis.missingValue)
                                                   : nlohmann::json(nullptr)}};
+      if (workingPoint) meta["working_point"] = workingPoint->toJson();
       std::ofstream metaOut(file + ".meta.json");
       metaOut << meta.dump(2) << '\n';
       if (!metaOut) throw imbw::Error("cannot write '" + file + ".meta.json'");
@@ -431,7 +436,7 @@ int runRun(const std::vector<std::string>& argv) {
   }
   if (args.options.count("--scores")) writeScores(args.option("--scores"), stored, names);
   if (args.options.count("--save-models"))
-    saveModels(args.option("--save-models"), project.analysis, results);
+    saveModels(args.option("--save-models"), project, ids, results);
   if (args.flag("--save")) {
     for (std::size_t i = 0; i < trained.size(); ++i)
       if (trained[i].stored) store[ids[i]] = trained[i].stored;

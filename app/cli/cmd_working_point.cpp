@@ -12,6 +12,7 @@
 #include "app/cli/insight_common.h"
 #include "core/eval/roc_curve.h"
 #include "core/insight/working_point_choice.h"
+#include "core/project/kept_working_point.h"
 #include "core/util/error.h"
 
 namespace {
@@ -20,7 +21,7 @@ const char* const kUsage =
     "usage: imbalance-cli working-point PROJECT.json --run N|NAME\n"
     "           [--significance asimov|s_over_sqrt_b|s_over_sqrt_s_plus_b | --eff-s E |\n"
     "            --eff-b E | --cut C] [--luminosity L] [--min-background B]\n"
-    "           [--folds K] [--threads T] [--seed S] [--out FILE.json] [--quiet]\n"
+    "           [--folds K] [--threads T] [--seed S] [--out FILE.json] [--keep] [--quiet]\n"
     "\n"
     "Trains run N (k folds, on the events `run` trains it on: its controlled imbalance drawn,\n"
     "its cut applied) and chooses a working point \"score >= cut\" on each fold's held-out\n"
@@ -29,7 +30,9 @@ const char* const kUsage =
     "cut. Each fold's weighted yields are scaled to the whole sample (x total weight / fold\n"
     "weight) and by the luminosity factor L. Prints eps_S, eps_B, purity s/(s+b), s, b and Z\n"
     "per fold and as mean +- sample standard deviation. `apply MODEL FILE --working-point CUT`\n"
-    "then writes the pass flag beside the score.\n"
+    "then writes the pass flag beside the score. With --keep the mean cut is kept with the run\n"
+    "in the project: `run --save-models` writes it into each MODEL.meta.json and `apply` uses it\n"
+    "when no --working-point is given.\n"
     "\n"
     "  --run N|NAME        the run (1-based number or name; required)\n"
     "  --significance Z    maximise Z (asimov, s_over_sqrt_b, s_over_sqrt_s_plus_b)\n"
@@ -40,6 +43,7 @@ const char* const kUsage =
     "  --min-background B  cuts with fewer expected background events cannot win (default 0)\n"
     "  --folds K, --threads T, --seed S   override the run's settings\n"
     "  --out FILE          write the working point per fold as JSON\n"
+    "  --keep              keep the mean cut with the run in PROJECT.json\n"
     "  --quiet             no progress lines\n";
 
 nlohmann::json toJson(const imbw::ChosenWorkingPoint& p) {
@@ -59,7 +63,7 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
       parseArgs(argv,
                 {"--run", "--significance", "--eff-s", "--eff-b", "--cut", "--luminosity",
                  "--min-background", "--folds", "--threads", "--seed", "--out"},
-                {"--quiet"});
+                {"--quiet", "--keep"});
   if (args.positional.size() != 1)
     throw UsageError("working-point needs exactly one analysis file");
   if (!args.options.count("--run")) throw UsageError("working-point needs --run N");
@@ -97,7 +101,7 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
     throw UsageError(e.what());
   }
 
-  const InsightEvents ev = loadInsightEvents(args.positional[0], args);
+  InsightEvents ev = loadInsightEvents(args.positional[0], args);
   const imbw::RunResult result = trainInsightRun(ev, args.flag("--quiet"));
   const imbw::FeatureMatrix& data = ev.events.data;
   const std::vector<std::uint8_t> y = imbw::signalMask(data.label, data.signalClass);
@@ -151,6 +155,12 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
     std::ofstream out(args.option("--out"));
     if (!out) throw imbw::Error("cannot write '" + args.option("--out") + "'");
     out << j.dump(2) << '\n';
+  }
+  if (args.flag("--keep")) {
+    imbw::keepWorkingPoint(ev.project, ev.run->id, {f.mean.cut, wp.toJson()});
+    ev.project.save(args.positional[0]);
+    std::cerr << "working point score >= " << fixed(f.mean.cut, 4) << " kept with run "
+              << ev.run->id << " '" << ev.run->name() << "' in " << args.positional[0] << '\n';
   }
   return 0;
 }

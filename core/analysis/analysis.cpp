@@ -22,9 +22,11 @@ namespace {
 // "classSubsample": the controlled imbalance (core/resample/class_subsample.h). "plotLabel": the
 // label block of the plots (a string, lines split at newlines; app/plots). "imbalanceScans":
 // the finished scans over r (core/insight/imbalance_scan_record.h). "weak_studies": the
-// project's weak-supervision studies (core/unsup/weak_study_record.h).
+// project's weak-supervision studies (core/unsup/weak_study_record.h). "workingPoints": the
+// runs' kept working points (core/project/kept_working_point.h).
 const std::vector<std::string> kOtherLayerKeys = {
-    "project", "ui", "scans", "classSubsample", "plotLabel", "imbalanceScans", "weak_studies"};
+    "project",        "ui",           "scans",        "classSubsample", "plotLabel",
+    "imbalanceScans", "weak_studies", "workingPoints"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",

@@ -1,5 +1,7 @@
 #include "core/project/project.h"
 
+#include "core/project/kept_working_point.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -381,6 +383,7 @@ ProjectRun& Project::addRun(RunConfig config, std::string cut) {
 void Project::removeRun(const std::string& id) {
   runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const auto& r) { return r.id == id; }),
              runs.end());
+  dropWorkingPoint(*this, id);
 }
 
 std::vector<std::string> addScanRuns(Project& project, const std::string& scanId,

@@ -244,6 +244,56 @@ class TestCliInsight : public QObject {
              2);
   }
 
+  // working-point --keep stores the mean cut with the run; run --save-models writes it into the
+  // models' meta files and apply writes the pass flag with it unless told otherwise.
+  void aKeptWorkingPointTravelsWithTheModel() {
+    QTemporaryDir dir;
+    const QString a = writeAnalysis(dir);
+    const QString out = dir.filePath("wp.json");
+    const Result r = runCli(
+        {"working-point", a, "--run", "1", "--eff-s", "0.5", "--out", out, "--keep", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.err.contains("kept with run r1"), qPrintable(r.err));
+    const double cut = readJson(out)["mean"].toObject()["cut"].toDouble();
+    const QJsonObject kept = readJson(a)["workingPoints"].toObject()["r1"].toObject();
+    QCOMPARE(kept["cut"].toDouble(), cut);
+    QCOMPARE(kept["choice"].toObject()["criterion"].toString(), QString("eff_s"));
+    QCOMPARE(kept["choice"].toObject()["target"].toDouble(), 0.5);
+    // The project still opens and its yields are unchanged by the new key.
+    QCOMPARE(runCli({"yields", a}).exitCode, 0);
+
+    const Result run =
+        runCli({"run", a, "--run", "1", "--save-models", dir.filePath("m"), "--quiet"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QString model = dir.filePath("m/1_logistic_fold1.h5");
+    QCOMPARE(readJson(model + ".meta.json")["working_point"].toObject()["cut"].toDouble(), cut);
+    const QString scored = dir.filePath("scored.h5");
+    const Result ap = runCli({"apply", model, wwFile(), "--out", scored});
+    QVERIFY2(ap.exitCode == 0, qPrintable(ap.err));
+    QVERIFY2(ap.err.contains("working point kept with the run"), qPrintable(ap.err));
+    const auto score = readColumn(scored, "events/score");
+    const auto pass = readColumn(scored, "events/score_pass");
+    QCOMPARE(pass.size(), score.size());
+    for (std::size_t i = 0; i < score.size(); ++i) QCOMPARE(pass[i], score[i] >= cut ? 1.0 : 0.0);
+    // --working-point none: the score alone.
+    const QString plain = dir.filePath("plain.h5");
+    QCOMPARE(runCli({"apply", model, wwFile(), "--out", plain, "--working-point", "none"}).exitCode,
+             0);
+    QCOMPARE(readColumn(plain, "events/score").size(), score.size());
+    QVERIFY(readColumn(plain, "events/score_pass").empty());
+    // A damaged record in the meta file is named.
+    QJsonObject meta = readJson(model + ".meta.json");
+    meta["working_point"] = QJsonObject{{"cut", "high"}};
+    QFile f(model + ".meta.json");
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(QJsonDocument(meta).toJson());
+    f.close();
+    const Result bad = runCli({"apply", model, wwFile(), "--out", dir.filePath("bad.h5")});
+    QVERIFY(bad.exitCode != 0);
+    QVERIFY2(bad.err.contains("working_point") && bad.err.contains(".meta.json"),
+             qPrintable(bad.err));
+  }
+
   // One run at r = 50 % (background drawn down to the 507 LL) and 5 % (all 9,493 "other",
   // 500 LL drawn).
   void imbalanceScan() {

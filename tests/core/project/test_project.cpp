@@ -16,6 +16,7 @@
 #include "core/eval/pr_curve.h"
 #include "core/eval/roc_curve.h"
 #include "core/learn/model.h"
+#include "core/project/kept_working_point.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
@@ -152,6 +153,34 @@ class TestProject : public QObject {
     // Renaming to a taken name is refused by uniqueRunName (except for the run itself).
     QCOMPARE(p.uniqueRunName("GBDT", "r1"), std::string("GBDT"));
     QCOMPARE(p.uniqueRunName("GBDT", "r3"), std::string("GBDT (3)"));
+  }
+
+  // A kept working point round-trips through the project file and leaves with its run.
+  void keptWorkingPoints() {
+    imbw::Project p = imbw::Project::load(std::string(IMBW_TEST_SOURCE_DIR) +
+                                          "/resources/examples/ww/ww.analysis.json");
+    QVERIFY(!imbw::keptWorkingPoint(p, "r1"));
+    imbw::keepWorkingPoint(p, "r2", {0.625, json{{"criterion", "eff_s"}, {"target", 0.5}}});
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::keepWorkingPoint(p, "r99", {0.5, {}}));
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::keepWorkingPoint(p, "r1", {std::nan(""), {}}));
+    const imbw::Project back = imbw::Project::fromJson(
+        p.toJson(), std::string(IMBW_TEST_SOURCE_DIR) + "/resources/examples/ww");
+    const auto kept = imbw::keptWorkingPoint(back, "r2");
+    QVERIFY(kept);
+    QCOMPARE(kept->cut, 0.625);
+    QCOMPARE(kept->choice["criterion"].get<std::string>(), std::string("eff_s"));
+    QVERIFY(back.analysis.unrecognisedKeys().empty());
+    p.removeRun("r2");
+    QVERIFY(!imbw::keptWorkingPoint(p, "r2"));
+    QVERIFY(!p.toJson().contains("workingPoints"));
+    // A damaged record is named.
+    p.analysis.extra["workingPoints"] = json{{"r1", json{{"cut", "high"}}}};
+    try {
+      imbw::keptWorkingPoint(p, "r1");
+      QFAIL("a damaged record was read");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(std::string(e.what()).find("workingPoints.r1") != std::string::npos, e.what());
+    }
   }
 
   void runRecordRoundTrip() {
