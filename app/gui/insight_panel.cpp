@@ -155,6 +155,8 @@ void InsightPanel::clearViews() {
   m_calibrationTable->setRowCount(0);
   m_calibrationNotes->clear();
   m_wpTable->setRowCount(0);
+  m_wpKeep->setEnabled(false);
+  showKeptWorkingPoint();
   setMessage({});
   showStoredScan();
 }

@@ -58,6 +58,9 @@ class InsightPanel : public QWidget {
   void computeCorrelations();
   void computeCalibration();
   void computeWorkingPoint();
+  /// Keeps the working point shown (its mean cut and how it was chosen) with its run in the
+  /// project (core keepWorkingPoint); false (the reason in message()) when there is none.
+  bool keepWorkingPoint();
   void startScan();
   void cancelScan();
   /// Ranks the features of every run in `ids` that has stored results (the runs selected in
@@ -91,6 +94,8 @@ class InsightPanel : public QWidget {
   QComboBox* significanceBox() const { return m_significance; }
   QDoubleSpinBox* luminosityBox() const { return m_luminosity; }
   QTableWidget* workingPointTable() const { return m_wpTable; }
+  QPushButton* keepWorkingPointButton() const { return m_wpKeep; }
+  QLabel* keptWorkingPointLabel() const { return m_wpKept; }
   QLineEdit* scanRsEdit() const { return m_scanRs; }
   QComboBox* scanMetricBox() const { return m_scanMetric; }
   ErrorBarChart* scanChart() const { return m_scanChart; }
@@ -127,6 +132,8 @@ class InsightPanel : public QWidget {
   void showCorrelation();
   void showCalibration();
   void showWorkingPoint();
+  /// "Kept with this run: …" or "No working point kept with this run." under the table.
+  void showKeptWorkingPoint();
   void showScan();
   /// Shows the project's saved scan over r of the chosen run (none: an empty chart).
   void showStoredScan();
@@ -182,6 +189,10 @@ class InsightPanel : public QWidget {
   QDoubleSpinBox* m_luminosity = nullptr;
   QTableWidget* m_wpTable = nullptr;
   std::optional<FoldedWorkingPoint> m_workingPoint;
+  WorkingPointChoice m_wpChoice;  ///< how m_workingPoint was chosen
+  QString m_wpRun;                ///< the run it was chosen for
+  QPushButton* m_wpKeep = nullptr;
+  QLabel* m_wpKept = nullptr;
   // Scan over r.
   QLineEdit* m_scanRs = nullptr;
   QComboBox* m_scanMetric = nullptr;

@@ -342,6 +342,18 @@ QWidget* InsightPanel::buildWorkingPointTab() {
                           w);
   note->setWordWrap(true);
   layout->addWidget(note);
+  auto* keepRow = new QHBoxLayout;
+  m_wpKeep = new QPushButton(tr("Keep with the run"), w);
+  m_wpKeep->setToolTip(
+      tr("Keeps the mean cut with the run in the project: `imbalance-cli run --save-models` "
+         "writes it beside each model and `apply` then writes the pass flag with it"));
+  m_wpKeep->setEnabled(false);
+  keepRow->addWidget(m_wpKeep);
+  m_wpKept = new QLabel(w);
+  m_wpKept->setWordWrap(true);
+  keepRow->addWidget(m_wpKept, 1);
+  layout->addLayout(keepRow);
+  connect(m_wpKeep, &QPushButton::clicked, this, &InsightPanel::keepWorkingPoint);
   auto updateTarget = [this] {
     const QString c = m_criterion->currentData().toString();
     m_target->setEnabled(c != QLatin1String("significance"));
@@ -373,8 +385,11 @@ void InsightPanel::computeWorkingPoint() {
       [stored = data->stored, signal, choice] {
         return ::imbw::computeWorkingPoint(*stored, signal, choice);
       },
-      [this](FoldedWorkingPoint p) {
+      [this, choice, run = QString::fromStdString(data->run.id)](FoldedWorkingPoint p) {
         m_workingPoint = std::move(p);
+        m_wpChoice = choice;
+        m_wpRun = run;
+        m_wpKeep->setEnabled(std::isfinite(m_workingPoint->mean.cut));
         showWorkingPoint();
         setMessage({});
       });

@@ -6,11 +6,13 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
@@ -31,6 +33,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/run_registry.h"
 #include "app/gui/runs_panel.h"
+#include "core/project/kept_working_point.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "tests/timing_bounds.h"
@@ -372,7 +375,34 @@ class TestInsightPanel : public QObject {
     QVERIFY(t->item(t->rowCount() - 1, 2)
                 ->text()
                 .startsWith(QString::number(p.mean.signalEfficiency, 'f', 4)));
+
+    // Keep with the run: the project holds the mean cut (marked modified), the tab says so,
+    // and the saved file carries it to `run --save-models` as the CLI's --keep does.
+    QVERIFY(m_panel->keptWorkingPointLabel()->text().startsWith("No working point kept"));
+    QVERIFY(m_panel->keepWorkingPointButton()->isEnabled());
+    QTest::mouseClick(m_panel->keepWorkingPointButton(), Qt::LeftButton);
+    const auto kept = keptWorkingPoint(m_window->session()->project(), "r1");
+    QVERIFY(kept && !kept->stale);
+    QCOMPARE(kept->cut, p.mean.cut);
+    QCOMPARE(kept->choice["criterion"].get<std::string>(), std::string("eff_s"));
+    QVERIFY(m_window->session()->isModified());
+    QVERIFY2(m_panel->keptWorkingPointLabel()->text().startsWith(
+                 "Kept with this run: score ≥ " + QString::number(p.mean.cut, 'f', 4)),
+             qPrintable(m_panel->keptWorkingPointLabel()->text()));
     screenshot("insight_working_point");
+    const QString saved = m_dir.filePath("kept_wp.json");
+    QVERIFY(m_window->saveProject(saved));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->isModified(), 20000);
+    cli({"run", saved, "--run", "1", "--save-models", m_dir.filePath("kept_models"), "--quiet"},
+        &ok);
+    QVERIFY(ok);
+    const QStringList metas =
+        QDir(m_dir.filePath("kept_models")).entryList({"*_fold1.*.meta.json"}, QDir::Files);
+    QCOMPARE(metas.size(), 1);
+    QCOMPARE(readJson(m_dir.filePath("kept_models/" + metas[0]))["working_point"]
+                 .toObject()["cut"]
+                 .toDouble(),
+             p.mean.cut);
   }
 
   void scanEqualsTheCli() {

@@ -170,6 +170,12 @@ class TestProject : public QObject {
     QCOMPARE(kept->cut, 0.625);
     QCOMPARE(kept->choice["criterion"].get<std::string>(), std::string("eff_s"));
     QVERIFY(back.analysis.unrecognisedKeys().empty());
+    QVERIFY(!kept->stale);
+    // Trained again (other results): the point is kept but marked stale.
+    imbw::Project retrained = back;
+    retrained.findRun("r2")->aggregate["ap"] = {0.31, 0.02, 5};
+    QVERIFY(imbw::keptWorkingPoint(retrained, "r2")->stale);
+    QVERIFY(kept->chosenOn(back.findRun("r2")->aggregate));
     p.removeRun("r2");
     QVERIFY(!imbw::keptWorkingPoint(p, "r2"));
     QVERIFY(!p.toJson().contains("workingPoints"));
