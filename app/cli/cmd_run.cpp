@@ -191,7 +191,14 @@ void saveModels(const std::string& dir, const imbw::Project& project,
     derived.push_back({{"name", d.name}, {"expression", d.expression}});
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
-    const auto workingPoint = imbw::keptWorkingPoint(project, ids[i]);
+    auto workingPoint = imbw::keptWorkingPoint(project, ids[i]);
+    if (workingPoint && !workingPoint->chosenOn(r.aggregate)) {
+      std::cerr << "warning: run '" << r.name
+                << "': its kept working point was chosen on other results of the run (it was "
+                   "trained differently since); not written with the models (choose it again: "
+                   "`imbalance-cli working-point --keep`)\n";
+      workingPoint.reset();
+    }
     for (std::size_t k = 0; k < r.models.size(); ++k) {
       const std::string file =
           (std::filesystem::path(dir) /

@@ -157,7 +157,8 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
     out << j.dump(2) << '\n';
   }
   if (args.flag("--keep")) {
-    imbw::keepWorkingPoint(ev.project, ev.run->id, {f.mean.cut, wp.toJson()});
+    imbw::keepWorkingPoint(ev.project, ev.run->id,
+                           {f.mean.cut, wp.toJson(), imbw::resultsFingerprint(result.aggregate)});
     ev.project.save(args.positional[0]);
     std::cerr << "working point score >= " << fixed(f.mean.cut, 4) << " kept with run "
               << ev.run->id << " '" << ev.run->name() << "' in " << args.positional[0] << '\n';
