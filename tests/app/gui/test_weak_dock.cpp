@@ -551,4 +551,4 @@ void TestWeakDock::studiesAreRenamedAndDeleted() {
 }
 
 QTEST_MAIN(TestWeakDock)
-#include "test_weak_dock.moc"\n
+#include "test_weak_dock.moc"
