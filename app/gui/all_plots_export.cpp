@@ -75,6 +75,10 @@ bool AllPlotsExport::start(Inputs inputs, const QString& dir, const PlotFileOpti
   m_written.clear();
   m_work.reset();
   m_next = 0;
+  m_pendingSaves = 0;
+  m_scheduled = false;
+  m_cancelled = false;
+  m_error.clear();
   m_stop = std::make_shared<std::atomic<bool>>(false);
   if (!m_progress) {
     // Not modal: the window stays usable while the files are written (a modal progress dialog
@@ -105,7 +109,8 @@ bool AllPlotsExport::start(Inputs inputs, const QString& dir, const PlotFileOpti
 void AllPlotsExport::cancel() {
   if (!m_running) return;
   m_stop->store(true);
-  finish(tr("cancelled"), true);
+  m_cancelled = true;
+  writeNext();  // ends now, or when the PNGs being saved are
 }
 
 void AllPlotsExport::evaluated(std::shared_ptr<Evaluated> e) {
@@ -117,42 +122,82 @@ void AllPlotsExport::evaluated(std::shared_ptr<Evaluated> e) {
   m_work = std::move(e);
   m_progress->setRange(0, static_cast<int>(m_work->charts.size() * m_options.formats.size()));
   m_progress->setValue(0);
-  QTimer::singleShot(0, this, &AllPlotsExport::writeNext);
+  schedule();
+}
+
+void AllPlotsExport::schedule() {
+  if (m_scheduled) return;
+  m_scheduled = true;
+  QTimer::singleShot(0, this, [this, stop = m_stop] {
+    if (stop != m_stop) return;  // an earlier export's
+    m_scheduled = false;
+    writeNext();
+  });
+}
+
+void AllPlotsExport::savePng(const QString& path, const QImage& image) {
+  ++m_pendingSaves;
+  runShort<QString>(
+      this, m_jobs,
+      [path, image] {
+        return image.save(path, "PNG") ? QString() : QObject::tr("cannot write %1").arg(path);
+      },
+      [this, path, stop = m_stop](const QString& error) {
+        if (stop != m_stop) return;  // an earlier export's file
+        --m_pendingSaves;
+        if (error.isEmpty())
+          m_written << path;
+        else if (m_error.isEmpty())
+          m_error = error;
+        schedule();
+      });
 }
 
 void AllPlotsExport::writeNext() {
-  if (!m_running || !m_work) return;
+  if (!m_running) return;
+  if (m_cancelled || !m_error.isEmpty()) {
+    if (m_pendingSaves == 0) finish(m_cancelled ? tr("cancelled") : m_error, m_cancelled);
+    return;
+  }
+  if (!m_work) return;              // still evaluating
+  if (m_pendingSaves >= 2) return;  // a save's end schedules the next file
   const qsizetype formats = m_options.formats.size();
   if (m_next >= m_work->charts.size() * formats) {
-    finish({});
+    if (m_pendingSaves == 0) finish({});
     return;
   }
   const auto& chart = m_work->charts[m_next / formats];
   // One format of one chart per pass.
   PlotFileOptions one = m_options;
   one.formats = {m_options.formats[m_next % formats]};
+  // A PNG's path is added to the written files when its worker has saved it.
+  const bool png = one.formats[0] == "png";
+  if (png) one.savePng = [this](const QString& path, const QImage& image) { savePng(path, image); };
+  QStringList paths;
   const Inputs& in = *m_work->in;
   try {
     if (const auto* f = std::get_if<PlotFile>(&chart)) {
       m_progress->setLabelText(tr("Writing %1.%2").arg(f->base, one.formats[0]));
-      m_written += writePlotFile(m_work->plots, *f, m_dir, one);
+      paths = writePlotFile(m_work->plots, *f, m_dir, one);
     } else if (const auto* s = std::get_if<StudyPlotFile>(&chart)) {
       m_progress->setLabelText(tr("Writing %1.%2").arg(s->base, one.formats[0]));
-      m_written += writeStudyPlotFile(*in.project, in.studyResults, *s, m_dir, one);
+      paths = writeStudyPlotFile(*in.project, in.studyResults, *s, m_dir, one);
     } else {
       const ScanMetric m = std::get<ScanMetric>(chart);
       const QString base = "signal_fraction_" + scanMetricFileTag(m);
       m_progress->setLabelText(tr("Writing %1.%2").arg(base, one.formats[0]));
-      m_written += writeSignalFractionPlot(in.windowScan, m, QDir(m_dir).filePath(base), one);
+      paths = writeSignalFractionPlot(in.windowScan, m, QDir(m_dir).filePath(base), one);
     }
   } catch (const std::exception& e) {
-    finish(QString::fromUtf8(e.what()));
+    m_error = QString::fromUtf8(e.what());
+    writeNext();  // ends now, or when the PNGs being saved are
     return;
   }
+  if (!png) m_written += paths;
   ++m_next;
   m_progress->setValue(static_cast<int>(m_next));
   // The next file on the next pass: the window's events (input, paints) come in between.
-  QTimer::singleShot(0, this, &AllPlotsExport::writeNext);
+  schedule();
 }
 
 void AllPlotsExport::finish(const QString& error, bool cancelled) {

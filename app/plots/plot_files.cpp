@@ -62,8 +62,11 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
   for (const QString& f : o.formats) {
     const QString path = base + "." + f;
     QString error;
-    if (!chart->exportTo(path, &error, o.dpi))
+    QImage image;
+    const bool handOver = f == "png" && o.savePng;
+    if (!chart->exportTo(path, &error, o.dpi, handOver ? &image : nullptr))
       throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
+    if (handOver) o.savePng(path, image);
     written << path;
   }
 }
@@ -151,8 +154,12 @@ QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const
       for (const QString& f : options.formats) {
         const QString path = base + "." + f;
         QString error;
-        if (!exportWidget(map, path, options.size, &error, options.dpi))
+        QImage image;
+        const bool handOver = f == "png" && options.savePng;
+        if (!exportWidget(map, path, options.size, &error, options.dpi,
+                          handOver ? &image : nullptr))
           throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
+        if (handOver) options.savePng(path, image);
         written << path;
       }
       break;

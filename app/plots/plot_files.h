@@ -1,9 +1,11 @@
 #pragma once
 
+#include <QImage>
 #include <QList>
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 #include "app/plots/project_plots.h"
 
@@ -16,6 +18,10 @@ struct PlotFileOptions {
   int dpi = 144;                               ///< PNG pixels per inch (144: twice the points)
   /// The label block above every chart (ChartView::setLabelBlock); empty: none.
   QString label;
+  /// When set, a PNG is drawn into an image handed to this with its path instead of being
+  /// saved here (a window saves it on a worker: the compression is the slow part); the path is
+  /// still returned as written.
+  std::function<void(const QString& path, const QImage& image)> savePng;
 };
 
 /// A project's label block: the top-level key "plotLabel" (a string), or "" when absent.
