@@ -447,7 +447,7 @@ void ChartView::updateRanges() {
   }
 }
 
-bool ChartView::exportTo(const QString& path, QString* error, int dpi) {
+bool ChartView::exportTo(const QString& path, QString* error, int dpi, QImage* imageOut) {
   const QString suffix = QFileInfo(path).suffix().toLower();
   // A chart that was never shown has not been laid out yet: size its view like the widget.
   QSize size = this->size();
@@ -504,6 +504,10 @@ bool ChartView::exportTo(const QString& path, QString* error, int dpi) {
     m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)),
                              QRectF(QPointF(0, 0), QSizeF(size)));
     painter.end();
+    if (imageOut) {
+      *imageOut = std::move(image);
+      return true;
+    }
     if (!image.save(path, "PNG")) return fail(tr("cannot write %1").arg(path));
     return true;
   }

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QHash>
+#include <QImage>
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -92,7 +93,10 @@ class ChartView : public QWidget {
   /// widget's size is the figure's in points (1/72 inch); a PNG has `dpi` pixels per inch (144:
   /// twice the points) and says so in its header. Returns false and fills `error` when the file
   /// cannot be written.
-  bool exportTo(const QString& path, QString* error = nullptr, int dpi = 144);
+  /// With `image` and a .png path, the figure is drawn into *image and not saved (a window
+  /// saves it on a worker: the PNG compression is the slow part).
+  bool exportTo(const QString& path, QString* error = nullptr, int dpi = 144,
+                QImage* image = nullptr);
 
   QChart* chart() const { return m_chart; }
 

@@ -11,7 +11,8 @@
 
 namespace imbw {
 
-bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error, int dpi) {
+bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error, int dpi,
+                  QImage* imageOut) {
   auto fail = [&](const QString& why) {
     if (error) *error = why;
     return false;
@@ -45,6 +46,10 @@ bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* err
     painter.setRenderHint(QPainter::Antialiasing);
     widget.render(&painter, QPoint(), QRegion(), flags);
     painter.end();
+    if (imageOut) {
+      *imageOut = std::move(image);
+      return true;
+    }
     if (!image.save(path, "PNG")) return fail(QObject::tr("cannot write %1").arg(path));
     return true;
   }

@@ -3,6 +3,7 @@
 #include <QSize>
 #include <QString>
 
+class QImage;
 class QWidget;
 
 namespace imbw {
@@ -13,7 +14,8 @@ namespace imbw {
 /// For views that paint themselves (the α–γ heat map); charts use ChartView::exportTo. The
 /// widget is resized to `size`. Returns false and fills `error` when the file cannot be
 /// written or the suffix is not one of the three.
+/// With `image` and a .png path, the figure is drawn into *image and not saved.
 bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error = nullptr,
-                  int dpi = 144);
+                  int dpi = 144, QImage* image = nullptr);
 
 }  // namespace imbw

@@ -8,17 +8,23 @@
 #include <QSaveFile>
 #include <QStatusBar>
 #include <QTableView>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "app/gui/all_plots_export.h"
 #include "app/gui/main_window.h"
 #include "app/gui/short_job.h"
+#include "app/gui/weak_supervision_dock.h"
 #include "app/plots/project_plots.h"
 #include "core/export/project_exports.h"
 #include "core/util/error.h"
+#include "widgets/bump_hunt_view.h"
 #include "widgets/chart_view.h"
+#include "widgets/signal_fraction_view.h"
 #include "widgets/significance_view.h"
+#include "widgets/tnt_steps_view.h"
 
 namespace imbw {
 
@@ -49,8 +55,19 @@ ExportActions* addExportActions(MainWindow* window, QMenu* fileMenu, JobRunner* 
 }
 
 ExportActions::ExportActions(MainWindow* window, JobRunner* jobs)
-    : QObject(window), m_window(window), m_jobs(jobs) {
+    : QObject(window),
+      m_window(window),
+      m_jobs(jobs),
+      m_allPlots(new AllPlotsExport(window, jobs)) {
   setObjectName("exportActions");
+  connect(m_allPlots, &AllPlotsExport::finished, this,
+          [this](const QStringList& written, const QString& error, bool cancelled) {
+            report(error.isEmpty() ? tr("Wrote %n plot file(s)", nullptr, int(written.size()))
+                                   : tr("Export of all plots stopped (%1); %n file(s) written",
+                                        nullptr, int(written.size()))
+                                         .arg(error));
+            Q_EMIT allPlotsDone(written, error, cancelled);
+          });
   // Ctrl+C on the runs table copies whole rows (the table's own Ctrl+C copies one cell).
   window->runsView()->installEventFilter(this);
   connect(window->session(), &AnalysisSession::projectReplaced, this,
@@ -118,31 +135,37 @@ QStringList ExportActions::exportedRuns() const {
   return out;
 }
 
-QStringList ExportActions::exportAllPlots(const QString& dir, PlotFileOptions options,
-                                          QString* error) {
+bool ExportActions::exportAllPlots(const QString& dir, PlotFileOptions options, QString* error) {
   const AnalysisSession* session = m_window->session();
-  try {
-    const QStringList ids = exportedRuns();
-    ProjectPlots plots;
-    if (!ids.isEmpty())
-      plots = projectPlots(session->project(), session->storedRuns(), toStd(ids),
-                           m_window->significanceView()->luminosity());
-    else
-      plots.scans = projectPlots(session->project(), {}, {}, 1.0).scans;
-    if (plots.runs.isEmpty() && plots.scans.isEmpty())
-      throw Error(
-          "there is nothing to plot: no run has results (train one, or open a project "
-          "with stored results)");
+  AllPlotsExport::Inputs in;
+  in.project = std::make_shared<const Project>(session->project());
+  for (const QString& id : exportedRuns()) {
+    in.runs.push_back(id.toStdString());
+    in.stored[id.toStdString()] = session->stored(id.toStdString());
     // The colours of the window's plots (the registry's), where a run has one.
-    for (RunPlotData& r : plots.runs)
-      if (const RunEntry* e = m_window->registry()->find(r.key); e && e->colored)
-        r.color = runColor(e->colorIndex);
-    options.label = plotLabel();
-    return writePlotFiles(plots, dir, options);
-  } catch (const std::exception& e) {
-    if (error) *error = QString::fromUtf8(e.what());
-    return {};
+    if (const RunEntry* e = m_window->registry()->find(id); e && e->colored)
+      in.colors[id] = runColor(e->colorIndex);
   }
+  in.luminosity = m_window->significanceView()->luminosity();
+  in.curveClass = m_window->plotTabs()->chosenClass();
+  // The weak-supervision studies with results, as `imbalance-cli plots` draws them.
+  in.studyResults = session->studyResults();
+  for (const WeakStudy& s : in.project->studies)
+    if (in.studyResults.count(s.id)) in.studies.push_back(s.id);
+  // The scan the weak-supervision window shows, when it is not one of those studies (run
+  // without a project, or its study deleted since).
+  if (const auto* dock = m_window->findChild<WeakSupervisionDock*>();
+      dock && dock->lastScan() && !dock->lastScan()->points.empty()) {
+    const std::string kept = dock->lastScanStudy();
+    if (kept.empty() || std::find(in.studies.begin(), in.studies.end(), kept) == in.studies.end())
+      in.windowScan = dock->lastScan()->points;
+  }
+  options.label = plotLabel();
+  return m_allPlots->start(std::move(in), dir, options, error);
+}
+
+void ExportActions::cancelAllPlots() {
+  m_allPlots->cancel();
 }
 
 QString ExportActions::runsTableText(TableFormat format, const QStringList& ids) const {
@@ -280,6 +303,11 @@ void ExportActions::applyLabelToViews() {
   const QString label = plotLabel();
   for (ChartView* chart : m_window->plotTabs()->findChildren<ChartView*>())
     chart->setLabelBlock(label);
+  // And the weak-supervision window's plots.
+  for (auto* v : m_window->findChildren<SignalFractionView*>())
+    v->chartView()->setLabelBlock(label);
+  for (auto* v : m_window->findChildren<TntStepsView*>()) v->chartView()->setLabelBlock(label);
+  for (auto* v : m_window->findChildren<BumpHuntView*>()) v->chartView()->setLabelBlock(label);
 }
 
 void ExportActions::report(const QString& message) {

@@ -13,6 +13,7 @@ class QMenu;
 
 namespace imbw {
 
+class AllPlotsExport;
 class JobRunner;
 class MainWindow;
 
@@ -38,10 +39,16 @@ class ExportActions : public QObject {
   /// The runs the plots and the table export: the selected runs with stored results, or when
   /// none is selected, every shown run with results.
   QStringList exportedRuns() const;
-  /// Writes every view of exportedRuns() (and every α–γ scan's heat map) to `dir`, as
-  /// `imbalance-cli plots` does; the project's label block unless `options.label` is given.
-  /// Returns the written files; on failure an empty list and `error`.
-  QStringList exportAllPlots(const QString& dir, PlotFileOptions options, QString* error);
+  /// Starts writing every view of exportedRuns() (their curves for the window's "Curves:"
+  /// class), every α–γ scan's heat map, every weak-supervision study's plots and the window's
+  /// signal-fraction scan to `dir`, as `imbalance-cli plots` does, with the project's label
+  /// block. The evaluation runs on a worker and the files are drawn one per pass of the event
+  /// loop, with a progress dialog and Cancel (AllPlotsExport); allPlotsDone follows. False and
+  /// `error` when it cannot start.
+  bool exportAllPlots(const QString& dir, PlotFileOptions options, QString* error);
+  /// Stops a running export of all plots (what the progress dialog's Cancel does).
+  void cancelAllPlots();
+  AllPlotsExport* allPlotsExport() const { return m_allPlots; }
   /// The runs `ids` (empty: every run with results) as a table in `format`.
   QString runsTableText(TableFormat format, const QStringList& ids = {}) const;
   /// Writes the runs table of the selected runs (none selected: every run with results); the
@@ -63,6 +70,9 @@ class ExportActions : public QObject {
  Q_SIGNALS:
   /// A scores or model export ended: the files written, or the reason it failed.
   void exportDone(const QStringList& written, const QString& error);
+  /// An export of all plots ended: the files written, and why it stopped early ("" when it
+  /// did not); `cancelled`: by Cancel.
+  void allPlotsDone(const QStringList& written, const QString& error, bool cancelled);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -79,6 +89,7 @@ class ExportActions : public QObject {
 
   QPointer<MainWindow> m_window;
   JobRunner* m_jobs;
+  AllPlotsExport* m_allPlots;
 };
 
 /// Creates the window's exports and adds them to its File menu: the one call the window makes.

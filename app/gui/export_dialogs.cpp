@@ -117,13 +117,23 @@ void ExportActions::showAllPlotsDialog() {
   options.size = QSize(width->value(), height->value());
   options.dpi = dpi->value();
   QString error;
-  const QStringList written = exportAllPlots(folder->text(), options, &error);
-  if (!error.isEmpty()) {
-    QMessageBox::warning(m_window, dialog.windowTitle(), error);
+  const QString dir = folder->text();
+  const QString title = dialog.windowTitle();
+  if (!exportAllPlots(dir, options, &error)) {
+    QMessageBox::warning(m_window, title, error);
     return;
   }
-  rememberDir(folder->text() + "/..");
-  report(tr("Wrote %1 plot file(s) to %2").arg(written.size()).arg(folder->text()));
+  rememberDir(dir + "/..");
+  // The files are written in the background: say where they went, or why not, at the end.
+  connect(
+      this, &ExportActions::allPlotsDone, this,
+      [this, dir, title](const QStringList& written, const QString& why, bool cancelled) {
+        if (why.isEmpty())
+          report(tr("Wrote %1 plot file(s) to %2").arg(written.size()).arg(dir));
+        else if (!cancelled)
+          QMessageBox::warning(m_window, title, why);
+      },
+      Qt::SingleShotConnection);
 }
 
 void ExportActions::showRunsTableDialog() {

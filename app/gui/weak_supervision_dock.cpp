@@ -381,6 +381,7 @@ void WeakSupervisionDock::projectReplaced() {
   cancel();
   m_lastRun.reset();
   m_lastScan.reset();
+  m_lastScanStudy.clear();
   m_bump->clear();
   m_scanView->clear();
   m_metrics->clear();
@@ -546,6 +547,7 @@ void WeakSupervisionDock::keepScan(WeakStudy st, const WeakScanOutcome& out) {
                 .arg(qs(st.id), weakMethodTitle(st.method), methods.join(", "))
                 .toStdString();
   st.done = true;
+  m_lastScanStudy = st.id;
   auto result = std::make_shared<StudyResult>();
   result->scan = out.points;
   for (const ScanPoint& pt : out.points) result->seconds += pt.seconds;
@@ -604,6 +606,7 @@ bool WeakSupervisionDock::showStudy(const QString& id) {
     for (const std::string& m : st->scanMethods) methods << qs(m);
     m_scanMethods->setText(methods.join(", "));
     m_lastScan = WeakScanOutcome{{}, false, it->second->scan};
+    m_lastScanStudy = st->id;
     m_status->setText(tr("%1 (stored in the project).").arg(qs(st->name)));
     m_tabs->setCurrentIndex(m_scanTab);
     showScan();
@@ -660,6 +663,7 @@ void WeakSupervisionDock::runScan() {
       },
       [this, st](WeakScanOutcome out) {
         setBusy(false, tr("Scan done: %1 points.").arg(out.points.size()));
+        m_lastScanStudy.clear();
         keepScan(st, out);
         m_lastScan = std::move(out);
         showScan();

@@ -4,6 +4,7 @@
 #include <QFutureWatcher>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "app/gui/weak_jobs.h"
 
@@ -75,6 +76,8 @@ class WeakSupervisionDock : public QDockWidget {
   QString statusText() const;
   const std::optional<WeakRunOutcome>& lastRun() const { return m_lastRun; }
   const std::optional<WeakScanOutcome>& lastScan() const { return m_lastScan; }
+  /// The study of the project the shown scan is kept as ("" when it is not one: no project).
+  const std::string& lastScanStudy() const { return m_lastScanStudy; }
   bool busy() const;
 
  public Q_SLOTS:
@@ -142,6 +145,7 @@ class WeakSupervisionDock : public QDockWidget {
   QFutureWatcher<WeakScanOutcome>* m_scanWatcher = nullptr;
   std::optional<WeakRunOutcome> m_lastRun;
   std::optional<WeakScanOutcome> m_lastScan;
+  std::string m_lastScanStudy;
   int m_histogramRequest = 0;
   int m_scanTab = 0;
 };

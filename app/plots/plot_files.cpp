@@ -62,8 +62,11 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
   for (const QString& f : o.formats) {
     const QString path = base + "." + f;
     QString error;
-    if (!chart->exportTo(path, &error, o.dpi))
+    QImage image;
+    const bool handOver = f == "png" && o.savePng;
+    if (!chart->exportTo(path, &error, o.dpi, handOver ? &image : nullptr))
       throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
+    if (handOver) o.savePng(path, image);
     written << path;
   }
 }
@@ -75,58 +78,102 @@ void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOption
   writeChart(chart, base, options, written);
 }
 
-QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
-                           const PlotFileOptions& options) {
-  if (!QDir().mkpath(dir)) throw Error("cannot create the folder '" + dir.toStdString() + "'");
-  const QDir out(dir);
-  QStringList written;
+QList<PlotFile> plotFileList(const ProjectPlots& plots) {
+  using K = PlotFile::Kind;
+  QList<PlotFile> out;
   if (!plots.runs.isEmpty()) {
-    RocCurveView roc;
-    roc.setRuns(plots.runs);
-    writeChart(roc.chartView(), out.filePath("roc"), options, written);
-    roc.setMode(RocCurveView::Mode::Rejection);
-    writeChart(roc.chartView(), out.filePath("rejection"), options, written);
-
-    PrCurveView pr;
-    pr.setRuns(plots.runs);
-    writeChart(pr.chartView(), out.filePath("pr"), options, written);
-
-    SignificanceView significance;
-    significance.setRuns(plots.runs);
-    writeChart(significance.chartView(), out.filePath("significance"), options, written);
-
+    out << PlotFile{K::Roc, 0, "roc"} << PlotFile{K::Rejection, 0, "rejection"}
+        << PlotFile{K::Pr, 0, "pr"} << PlotFile{K::Significance, 0, "significance"};
     bool history = false;
     for (const RunPlotData& r : plots.runs)
       history = history || !r.trainLoss.isEmpty() || !r.validationLoss.isEmpty() ||
                 !r.validationAp.isEmpty();
-    if (history) {
+    if (history) out << PlotFile{K::History, 0, "history"};
+    for (int i = 0; i < plots.runs.size(); ++i) {
+      const RunPlotData& r = plots.runs[i];
+      if (r.histograms.isEmpty()) continue;
+      const QString base = "scores_" + r.key + "_" + fileSlug(r.label);
+      out << PlotFile{K::Scores, i, base};
+      bool train = false;
+      for (const ClassScoreHistogram& h : r.histograms) train = train || !h.train.isEmpty();
+      if (train) out << PlotFile{K::ScoresRatio, i, base + "_ratio"};
+    }
+  }
+  for (int i = 0; i < plots.scans.size(); ++i)
+    out << PlotFile{K::HeatMap, i, "heatmap_" + fileSlug(plots.scans[i].id)};
+  return out;
+}
+
+QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const QString& dir,
+                          const PlotFileOptions& options) {
+  using K = PlotFile::Kind;
+  const QString base = QDir(dir).filePath(file.base);
+  QStringList written;
+  switch (file.kind) {
+    case K::Roc:
+    case K::Rejection: {
+      RocCurveView roc;
+      roc.setRuns(plots.runs);
+      if (file.kind == K::Rejection) roc.setMode(RocCurveView::Mode::Rejection);
+      writeChart(roc.chartView(), base, options, written);
+      break;
+    }
+    case K::Pr: {
+      PrCurveView pr;
+      pr.setRuns(plots.runs);
+      writeChart(pr.chartView(), base, options, written);
+      break;
+    }
+    case K::Significance: {
+      SignificanceView significance;
+      significance.setRuns(plots.runs);
+      writeChart(significance.chartView(), base, options, written);
+      break;
+    }
+    case K::History: {
       TrainingHistoryView view;
       view.setRuns(plots.runs);
-      writeChart(view.chartView(), out.filePath("history"), options, written);
-    }
-
-    for (const RunPlotData& r : plots.runs) {
-      if (r.histograms.isEmpty()) continue;
-      ScoreHistogramView view;
-      view.setRuns({r});
-      const QString base = out.filePath("scores_" + r.key + "_" + fileSlug(r.label));
       writeChart(view.chartView(), base, options, written);
-      if (view.ratioView()->seriesKeys().size() > 1)  // the line at 1 and a class ratio
-        writeChart(view.ratioView(), base + "_ratio", options, written);
+      break;
+    }
+    case K::Scores:
+    case K::ScoresRatio: {
+      ScoreHistogramView view;
+      view.setRuns({plots.runs.at(file.index)});
+      if (file.kind == K::Scores)
+        writeChart(view.chartView(), base, options, written);
+      else if (view.ratioView()->seriesKeys().size() > 1)  // the line at 1 and a class ratio
+        writeChart(view.ratioView(), base, options, written);
+      break;
+    }
+    case K::HeatMap: {
+      const ScanHeatMapData& s = plots.scans.at(file.index);
+      AlphaGammaHeatMap map;
+      map.setGrid(s.alphas, s.gammas, s.metricName);
+      for (const auto& c : s.cells) map.setCell(c.alpha, c.gamma, c.runKey, c.value);
+      for (const QString& f : options.formats) {
+        const QString path = base + "." + f;
+        QString error;
+        QImage image;
+        const bool handOver = f == "png" && options.savePng;
+        if (!exportWidget(map, path, options.size, &error, options.dpi,
+                          handOver ? &image : nullptr))
+          throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
+        if (handOver) options.savePng(path, image);
+        written << path;
+      }
+      break;
     }
   }
-  for (const ScanHeatMapData& s : plots.scans) {
-    AlphaGammaHeatMap map;
-    map.setGrid(s.alphas, s.gammas, s.metricName);
-    for (const auto& c : s.cells) map.setCell(c.alpha, c.gamma, c.runKey, c.value);
-    for (const QString& f : options.formats) {
-      const QString path = out.filePath("heatmap_" + fileSlug(s.id) + "." + f);
-      QString error;
-      if (!exportWidget(map, path, options.size, &error, options.dpi))
-        throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
-      written << path;
-    }
-  }
+  return written;
+}
+
+QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
+                           const PlotFileOptions& options) {
+  if (!QDir().mkpath(dir)) throw Error("cannot create the folder '" + dir.toStdString() + "'");
+  QStringList written;
+  for (const PlotFile& file : plotFileList(plots))
+    written += writePlotFile(plots, file, dir, options);
   return written;
 }
 

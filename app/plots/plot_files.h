@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QImage>
+#include <QList>
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 #include "app/plots/project_plots.h"
 
@@ -15,6 +18,10 @@ struct PlotFileOptions {
   int dpi = 144;                               ///< PNG pixels per inch (144: twice the points)
   /// The label block above every chart (ChartView::setLabelBlock); empty: none.
   QString label;
+  /// When set, a PNG is drawn into an image handed to this with its path instead of being
+  /// saved here (a window saves it on a worker: the compression is the slow part); the path is
+  /// still returned as written.
+  std::function<void(const QString& path, const QImage& image)> savePng;
 };
 
 /// A project's label block: the top-level key "plotLabel" (a string), or "" when absent.
@@ -35,13 +42,34 @@ class ChartView;
 void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
                      QStringList& written);
 
+/// One chart of writePlotFiles before it is drawn: which view, of which run or scan (`index`),
+/// and its file name without the folder and the format's suffix.
+struct PlotFile {
+  enum class Kind { Roc, Rejection, Pr, Significance, History, Scores, ScoresRatio, HeatMap };
+  Kind kind = Kind::Roc;
+  int index = 0;
+  QString base;
+};
+
+/// The charts writePlotFiles writes for `plots`, in its order (no drawing: any thread). A ratio
+/// plot whose run turns out to have nothing to compare is skipped when written.
+QList<PlotFile> plotFileList(const ProjectPlots& plots);
+
+/// Draws `file` and writes it to `dir` (which must exist) once per format of `options`.
+/// Returns the paths (none for a plot with nothing to draw). Needs a QApplication and the GUI
+/// thread; one call is one chart, so a window can write a long list between its events.
+/// Throws imbw::Error naming the file that cannot be written.
+QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const QString& dir,
+                          const PlotFileOptions& options);
+
 /// Writes the window's views of `plots` to `dir` (created if missing), once per format:
 ///   roc.F, rejection.F (1/ε_B against ε_S, log), pr.F, significance.F (with its legend),
 ///   history.F (when a run has a training history), scores_<id>_<name>.F per run (the score
 ///   distributions with the training-set overlay and KS) with scores_<id>_<name>_ratio.F (test
 ///   over training per bin) when training scores are stored, heatmap_<scan id>.F per scan.
-/// Needs a QApplication (the offscreen platform is enough). Returns the written paths; throws
-/// imbw::Error naming the file that cannot be written (or the folder that cannot be made).
+/// (plotFileList, then writePlotFile for each.) Needs a QApplication (the offscreen platform is
+/// enough). Returns the written paths; throws imbw::Error naming the file that cannot be written
+/// (or the folder that cannot be made).
 QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
                            const PlotFileOptions& options = {});
 

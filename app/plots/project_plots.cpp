@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "app/plots/run_plots.h"
+#include "core/learn/model.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -29,7 +30,8 @@ QString scanMetricName(const std::string& key) {
 
 ProjectPlots projectPlots(const Project& project,
                           const std::map<std::string, std::shared_ptr<const StoredRun>>& store,
-                          const std::vector<std::string>& which, double luminosity) {
+                          const std::vector<std::string>& which, double luminosity, int curveClass,
+                          const std::function<bool()>& stop) {
   std::vector<const ProjectRun*> chosen;
   if (which.empty()) {
     for (const ProjectRun& r : project.runs)
@@ -54,11 +56,13 @@ ProjectPlots projectPlots(const Project& project,
   ProjectPlots out;
   const Analysis& a = project.analysis;
   for (const ProjectRun* r : chosen) {
+    if (stop && stop()) throw Cancelled();
     const auto index = static_cast<int>(r - project.runs.data());
     EvaluatedRun e;
     try {
       e = evaluateStoredRun(store.at(r->id), a.classes, a.signalIndex(), r->config.modelKind(),
-                            aggregateMean(*r, "ap"), aggregateMean(*r, "auc"), luminosity);
+                            aggregateMean(*r, "ap"), aggregateMean(*r, "auc"), luminosity,
+                            curveClass);
     } catch (const Error& err) {
       throw Error("run '" + r->name() + "': " + err.what());
     }

@@ -3,6 +3,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,10 +41,13 @@ QString scanMetricName(const std::string& key);
 /// The project's runs named in `which` (ids "r1" or names; empty: every trained run that is
 /// shown), each evaluated from the sidecar `store` (evaluateStoredRun: curves, histograms,
 /// significance at `luminosity`), coloured by its place in the project; and every scan with at
-/// least one finished run. Throws imbw::Error naming a run that does not exist or has no
-/// stored results.
+/// least one finished run. `curveClass` (three or more classes): the one-vs-rest curves and
+/// histograms of that class, as the window's "Curves:" choice (evaluateStoredRun); −1 or the
+/// signal class: the signal's. `stop`, polled between runs, ends the work early (throws
+/// Cancelled). Throws imbw::Error naming a run that does not exist or has no stored results.
 ProjectPlots projectPlots(const Project& project,
                           const std::map<std::string, std::shared_ptr<const StoredRun>>& store,
-                          const std::vector<std::string>& which, double luminosity);
+                          const std::vector<std::string>& which, double luminosity,
+                          int curveClass = -1, const std::function<bool()>& stop = {});
 
 }  // namespace imbw

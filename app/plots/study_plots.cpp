@@ -116,39 +116,72 @@ QList<QPair<QString, QList<QPointF>>> signalFractionCurves(const std::vector<Sca
   return curves;
 }
 
-QStringList writeStudyPlotFiles(const Project& project, const StudyStore& results,
-                                const std::vector<std::string>& ids, const QString& dir,
-                                const PlotFileOptions& options) {
-  if (!QDir().mkpath(dir)) throw Error("cannot create the folder '" + dir.toStdString() + "'");
-  const QDir out(dir);
-  QStringList written;
+QList<StudyPlotFile> studyPlotFileList(const Project& project, const StudyStore& results,
+                                       const std::vector<std::string>& ids) {
+  using K = StudyPlotFile::Kind;
+  QList<StudyPlotFile> out;
   for (const std::string& id : ids) {
     const WeakStudy* st = project.findStudy(id);
     const auto it = results.find(id);
     if (!st || it == results.end() || !it->second) continue;
     const StudyResult& r = *it->second;
-    const QString base =
-        out.filePath("study_" + fileSlug(qs(st->id)) + "_" + fileSlug(qs(st->name)));
+    const QString base = "study_" + fileSlug(qs(st->id)) + "_" + fileSlug(qs(st->name));
     if (st->isScan()) {
       for (ScanMetric m : scanMetrics())
-        written += writeSignalFractionPlot(
-            r.scan, m, base + "_signal_fraction_" + scanMetricFileTag(m), options);
+        out << StudyPlotFile{K::SignalFraction, id, 0, m,
+                             base + "_signal_fraction_" + scanMetricFileTag(m)};
       continue;
     }
     for (std::size_t k = 0; k < r.bumps.size(); ++k) {
-      const StudyBump& b = r.bumps[k];
-      BumpHuntView view;
-      view.setPlot(bumpHuntPlot(b, *st));
       // Named by the asked efficiency (the cut keeps the nearest achievable fraction).
-      const double asked = k < st->efficiencies.size() ? st->efficiencies[k] : b.efficiency;
-      writeChartFiles(view.chartView(), base + "_bump_" + efficiencyTag(asked), options, written);
+      const double asked =
+          k < st->efficiencies.size() ? st->efficiencies[k] : r.bumps[k].efficiency;
+      out << StudyPlotFile{
+          K::BumpHunt, id, static_cast<int>(k), {}, base + "_bump_" + efficiencyTag(asked)};
     }
-    if (!r.steps.empty() && r.hasTruth()) {
-      TntStepsView view;
-      view.setSteps(tntStepPoints(r), true);
-      writeChartFiles(view.chartView(), base + "_steps", options, written);
-    }
+    if (!r.steps.empty() && r.hasTruth())
+      out << StudyPlotFile{K::TntSteps, id, 0, {}, base + "_steps"};
   }
+  return out;
+}
+
+QStringList writeStudyPlotFile(const Project& project, const StudyStore& results,
+                               const StudyPlotFile& file, const QString& dir,
+                               const PlotFileOptions& options) {
+  const WeakStudy* st = project.findStudy(file.study);
+  const auto it = results.find(file.study);
+  if (!st || it == results.end() || !it->second)
+    throw Error("study " + file.study + " has no results to plot");
+  const StudyResult& r = *it->second;
+  const QString base = QDir(dir).filePath(file.base);
+  QStringList written;
+  switch (file.kind) {
+    case StudyPlotFile::Kind::BumpHunt: {
+      BumpHuntView view;
+      view.setPlot(bumpHuntPlot(r.bumps.at(static_cast<std::size_t>(file.index)), *st));
+      writeChartFiles(view.chartView(), base, options, written);
+      break;
+    }
+    case StudyPlotFile::Kind::TntSteps: {
+      TntStepsView view;
+      view.setSteps(tntStepPoints(r), r.hasTruth());
+      writeChartFiles(view.chartView(), base, options, written);
+      break;
+    }
+    case StudyPlotFile::Kind::SignalFraction:
+      written += writeSignalFractionPlot(r.scan, file.metric, base, options);
+      break;
+  }
+  return written;
+}
+
+QStringList writeStudyPlotFiles(const Project& project, const StudyStore& results,
+                                const std::vector<std::string>& ids, const QString& dir,
+                                const PlotFileOptions& options) {
+  if (!QDir().mkpath(dir)) throw Error("cannot create the folder '" + dir.toStdString() + "'");
+  QStringList written;
+  for (const StudyPlotFile& file : studyPlotFileList(project, results, ids))
+    written += writeStudyPlotFile(project, results, file, dir, options);
   return written;
 }
 

@@ -44,13 +44,38 @@ const QList<ScanMetric>& scanMetrics();
 QList<QPair<QString, QList<QPointF>>> signalFractionCurves(const std::vector<ScanPoint>& points,
                                                            ScanMetric metric);
 
+/// One chart of writeStudyPlotFiles before it is drawn: which view of which study (`index`: a
+/// bump hunt's score cut; `metric`: a scan's figure of merit) and its file name without the
+/// folder and the format's suffix.
+struct StudyPlotFile {
+  enum class Kind { BumpHunt, TntSteps, SignalFraction };
+  Kind kind = Kind::BumpHunt;
+  std::string study;  ///< the study's id
+  int index = 0;
+  ScanMetric metric = ScanMetric::MaxSignificanceImprovement;
+  QString base;
+};
+
+/// The charts writeStudyPlotFiles writes for the studies `ids` with results in `results`, in
+/// its order (no drawing: any thread).
+QList<StudyPlotFile> studyPlotFileList(const Project& project, const StudyStore& results,
+                                       const std::vector<std::string>& ids);
+
+/// Draws one chart of studyPlotFileList and writes it to `dir` (which must exist) once per
+/// format of `options`. Needs a QApplication and the GUI thread; one call is one chart, so a
+/// window can write a long list between its events. Returns the written paths; throws
+/// imbw::Error naming a file that cannot be written.
+QStringList writeStudyPlotFile(const Project& project, const StudyStore& results,
+                               const StudyPlotFile& file, const QString& dir,
+                               const PlotFileOptions& options);
+
 /// Writes the plots of every study of `ids` with results in `results` to `dir` (created if
 /// missing), once per format of `options`:
 ///   study_<id>_<name>_bump_<efficiency>.F per score cut (efficiency as "10pct", "0.1pct"),
 ///   study_<id>_<name>_steps.F for Tag N' Train when the truth is known,
 ///   study_<id>_<name>_signal_fraction_<sic|auc|rejection>.F for a signal-fraction scan.
-/// Needs a QApplication. Returns the written paths; throws imbw::Error naming a file that
-/// cannot be written.
+/// (studyPlotFileList, then writeStudyPlotFile for each.) Needs a QApplication. Returns the
+/// written paths; throws imbw::Error naming a file that cannot be written.
 QStringList writeStudyPlotFiles(const Project& project, const StudyStore& results,
                                 const std::vector<std::string>& ids, const QString& dir,
                                 const PlotFileOptions& options);

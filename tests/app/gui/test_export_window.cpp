@@ -21,6 +21,8 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QProcess>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -31,15 +33,23 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "app/gui/all_plots_export.h"
 #include "app/gui/export_actions.h"
 #include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/run_registry.h"
+#include "app/gui/weak_study_list.h"
+#include "app/gui/weak_supervision_dock.h"
 #include "tests/app/cli/h5_column.h"
+#include "tests/app/gui/stall_ticker.h"
+#include "tests/timing_bounds.h"
 #include "widgets/alpha_gamma_heat_map.h"
+#include "widgets/bump_hunt_view.h"
 #include "widgets/chart_view.h"
 #include "widgets/loss_curve_view.h"
 #include "widgets/run_plot_data.h"
+#include "widgets/signal_fraction_view.h"
+#include "widgets/tnt_steps_view.h"
 
 using namespace imbw;
 
@@ -201,6 +211,28 @@ class TestExportWindow : public QObject {
   QString m_project;
   std::unique_ptr<MainWindow> m_window;
   ExportActions* m_exports = nullptr;
+
+  struct AllPlots {
+    QStringList written;
+    QString error;
+    bool cancelled = false;
+    qint64 maxGap = 0;  ///< the largest event-loop gap while it ran, in ms
+  };
+  /// Exports all plots through the window's ExportActions and waits for allPlotsDone,
+  /// measuring the event loop's gaps meanwhile.
+  AllPlots exportAllPlots(const QString& dir, const PlotFileOptions& options,
+                          const std::function<void()>& whileRunning = {}) {
+    QSignalSpy done(m_exports, &ExportActions::allPlotsDone);
+    gui_test::StallTicker ticker;
+    ticker.start();
+    QString error;
+    if (!m_exports->exportAllPlots(dir, options, &error)) return {{}, error, false, 0};
+    if (whileRunning) whileRunning();
+    if (done.isEmpty() && !done.wait(300000)) return {{}, "no allPlotsDone within 300 s"};
+    QTest::qWait(20);  // one more tick after the last file
+    ticker.stop();
+    return {done[0][0].toStringList(), done[0][1].toString(), done[0][2].toBool(), ticker.maxGap()};
+  }
 
   /// Waits for the next exportDone; returns its (written, error).
   std::pair<QStringList, QString> waitForExport(const std::function<void()>& start) {
@@ -502,9 +534,12 @@ class TestExportWindow : public QObject {
     options.formats = {"png", "svg", "pdf"};
     options.size = QSize(600, 400);
     options.dpi = 300;
+    // In the background: the window's event loop never waits more than 50 ms meanwhile.
+    const AllPlots result = exportAllPlots(out, options);
+    QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+    qInfo("largest event-loop gap while exporting all plots: %lld ms", result.maxGap);
+    const QStringList written = result.written;
     QString error;
-    const QStringList written = m_exports->exportAllPlots(out, options, &error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
     const QStringList bases = {
         "roc",
         "rejection",
@@ -557,8 +592,42 @@ class TestExportWindow : public QObject {
     QFile blocker(m_dir.filePath("file"));
     QVERIFY(blocker.open(QIODevice::WriteOnly));
     blocker.close();
-    QVERIFY(m_exports->exportAllPlots(m_dir.filePath("file/plots"), options, &error).isEmpty());
+    QVERIFY(!m_exports->exportAllPlots(m_dir.filePath("file/plots"), options, &error));
     QVERIFY2(error.contains("file/plots"), qPrintable(error));
+    // The bound last, so a stall does not hide what the files say.
+    IMBW_VERIFY_LATENCY(result.maxGap <= test::kEventLoopGapBoundMs,
+                        qPrintable(QString("event loop stalled %1 ms").arg(result.maxGap)));
+  }
+
+  // Cancel in the progress dialog stops the export between two files; nothing is written after.
+  void cancellingAllPlots() {
+    m_window->selectRuns({});
+    const QString out = m_dir.filePath("cancelled");
+    PlotFileOptions options;
+    options.formats = {"png", "svg", "pdf"};
+    const AllPlots result = exportAllPlots(out, options, [this] {
+      QProgressDialog* progress = m_exports->allPlotsExport()->progressDialog();
+      QVERIFY(progress);
+      // Some files are written, then Cancel is pressed.
+      QTRY_VERIFY_WITH_TIMEOUT(progress->value() >= 3, 120000);
+      auto* cancel = progress->findChild<QPushButton*>();
+      QVERIFY(cancel);
+      cancel->click();
+    });
+    QVERIFY(result.cancelled);
+    QVERIFY(result.written.size() >= 3);
+    // 4 runs: roc, rejection, pr, significance, history, 4 score plots with ratios, a heat map.
+    QVERIFY2(result.written.size() < 14 * 3, qPrintable(result.written.join(", ")));
+    QTest::qWait(200);
+    QCOMPARE(QDir(out).entryList(QDir::Files).size(), result.written.size());
+    QVERIFY(!m_exports->allPlotsExport()->running());
+    // Cancelled while the runs are evaluated: nothing is written.
+    const AllPlots early = exportAllPlots(m_dir.filePath("cancelled-early"), options,
+                                          [this] { m_exports->cancelAllPlots(); });
+    QVERIFY(early.cancelled);
+    QVERIFY(early.written.isEmpty());
+    QTest::qWait(300);
+    QVERIFY(QDir(m_dir.filePath("cancelled-early")).entryList(QDir::Files).isEmpty());
   }
 
   void heatMapExportKeepsTheWindowsWidget() {
@@ -576,6 +645,126 @@ class TestExportWindow : public QObject {
     QVERIFY(countColor(heat, heatColor(1.0)) > 2000);
     QVERIFY(!map->exportTo(m_dir.filePath("heat.gif"), QSize(500, 400), &error));
     QVERIFY2(error.contains("gif"), qPrintable(error));
+  }
+
+  // A project with two weak-supervision studies (Tag N' Train by `imbalance-cli study`, a
+  // signal-fraction scan by `imbalance-cli sf-scan --save`): the weak-supervision window's plots
+  // carry the label block, and Export ▸ All plots writes the studies' plots (bump hunts, TNT
+  // steps, the scan) with it, under the names `imbalance-cli plots` gives them; a scan the
+  // window shows that is no longer a study is written as signal_fraction_<metric>.
+  void weakSupervisionPlots() {
+    const QString dijet = sourceDir() + "/resources/examples/dijet/";
+    QFile in(dijet + "dijet.analysis.json");
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QString text = QString::fromUtf8(in.readAll());
+    text.replace("\"dijet_synthetic.h5\"", "\"" + dijet + "dijet_synthetic.h5\"");
+    const QString project = m_dir.filePath("weak.json");
+    QFile out(project);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(text.toUtf8());
+    out.close();
+    const QString classifier = R"({"kind":"gbdt","trees":10,"max_depth":3})";
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(binaryDir() + "/app/cli/imbalance-cli",
+              {"study",        project,           "--add",     "quick tnt", "--method",
+               "tnt",          "--start1",        "-j1_tau21", "--start2",  "-j2_tau21",
+               "--classifier", classifier,        "--folds",   "2",         "--efficiencies",
+               "0.1,0.01",     "--no-supervised", "--threads", "2",         "--quiet"});
+    QVERIFY(cli.waitForFinished(600000));
+    QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAll())));
+    cli.start(binaryDir() + "/app/cli/imbalance-cli",
+              {"sf-scan", project, "--fractions", "0.05", "--methods", "supervised", "--classifier",
+               classifier, "--folds", "2", "--save", "--name", "sb scan", "--quiet"});
+    QVERIFY(cli.waitForFinished(600000));
+    QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAll())));
+
+    m_window->openFile(project);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->studyResults().count("w1") == 1 &&
+                                 m_window->session()->studyResults().count("w2") == 1,
+                             120000);
+    const QString label = "Workbench Simulation Internal\n√s = 13 TeV";
+    m_exports->setPlotLabel(label);
+    auto* dock = m_window->findChild<WeakSupervisionDock*>();
+    QVERIFY(dock);
+    for (ChartView* c : {dock->stepsView()->chartView(), dock->bumpHuntView()->chartView(),
+                         dock->scanView()->chartView()})
+      QCOMPARE(c->labelBlock(), label);
+
+    const QString dir = m_dir.filePath("weak-plots");
+    PlotFileOptions options;
+    options.formats = {"png", "svg"};
+    AllPlots result = exportAllPlots(dir, options);
+    QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+    const QStringList bases = {"study_w1_quick_tnt_steps",
+                               "study_w1_quick_tnt_bump_10pct",
+                               "study_w1_quick_tnt_bump_1pct",
+                               "study_w2_sb_scan_signal_fraction_sic",
+                               "study_w2_sb_scan_signal_fraction_auc",
+                               "study_w2_sb_scan_signal_fraction_rejection"};
+    for (const QString& b : bases)
+      for (const QString f : {"png", "svg"})
+        QVERIFY2(result.written.contains(dir + "/" + b + "." + f),
+                 qPrintable(b + "." + f + " not in " + result.written.join(", ")));
+    // The window's scan is the study w2: not written twice.
+    QVERIFY2(QDir(dir).entryList({"signal_fraction*"}, QDir::Files).isEmpty(),
+             qPrintable(QDir(dir).entryList(QDir::Files).join(", ")));
+    QCOMPARE(QDir(dir).entryList(QDir::Files).size(), result.written.size());
+    QString error;
+    const QString stepsSvg = svgText(dir + "/study_w1_quick_tnt_steps.svg", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(stepsSvg.contains("Workbench Simulation Internal") &&
+                 stepsSvg.contains("Tag N' Train per step") && stepsSvg.contains("iteration"),
+             qPrintable(stepsSvg));
+    const QString bumpSvg = svgText(dir + "/study_w1_quick_tnt_bump_1pct.svg", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(bumpSvg.contains("Workbench Simulation Internal") && bumpSvg.contains("mjj") &&
+                 bumpSvg.contains("sideband fit"),
+             qPrintable(bumpSvg));
+    const QString scanSvg = svgText(dir + "/study_w2_sb_scan_signal_fraction_auc.svg", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(scanSvg.contains("Workbench Simulation Internal") && scanSvg.contains("AUC") &&
+                 scanSvg.contains("supervised"),
+             qPrintable(scanSvg));
+    // The PNGs are drawn: the bump hunt's fit line (green), the scan's supervised line.
+    const QImage png(dir + "/study_w1_quick_tnt_bump_1pct.png");
+    QVERIFY(!png.isNull());
+    QVERIFY(countColor(png, QColor(20, 140, 60)) > 100);
+    const QColor supervised = SignalFractionView::methodColor("supervised");
+    QVERIFY(countColor(QImage(dir + "/study_w2_sb_scan_signal_fraction_auc.png"), supervised) > 20);
+
+    // The CLI writes the same files from the project and its sidecar.
+    const QString cliDir = m_dir.filePath("weak-plots-cli");
+    cli.start(binaryDir() + "/app/cli/imbalance-cli",
+              {"plots", project, "--out", cliDir, "--format", "svg"});
+    QVERIFY(cli.waitForFinished(120000));
+    QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAll())));
+    for (const QString& b : bases)
+      QVERIFY2(QFile::exists(cliDir + "/" + b + ".svg"), qPrintable(b));
+
+    // The scan shown, then its study deleted: the window's scan is written on its own, as
+    // `imbalance-cli sf-scan --out` names it, and the study's files are not.
+    QVERIFY(dock->showStudy("w2"));
+    QVERIFY(dock->lastScan() && !dock->lastScan()->points.empty());
+    QVERIFY(dock->studyList()->removeStudy("w2"));
+    const QString dir2 = m_dir.filePath("weak-plots-2");
+    options.formats = {"svg", "png"};
+    result = exportAllPlots(dir2, options);
+    QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+    for (const QString b :
+         {"signal_fraction_sic", "signal_fraction_auc", "signal_fraction_rejection"})
+      for (const QString f : {"png", "svg"})
+        QVERIFY2(result.written.contains(dir2 + "/" + b + "." + f),
+                 qPrintable(b + "." + f + " not in " + result.written.join(", ")));
+    QVERIFY2(QDir(dir2).entryList({"study_w2*"}, QDir::Files).isEmpty(),
+             qPrintable(QDir(dir2).entryList(QDir::Files).join(", ")));
+    QVERIFY(QFile::exists(dir2 + "/study_w1_quick_tnt_steps.svg"));
+    const QString windowScan = svgText(dir2 + "/signal_fraction_sic.svg", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(
+        windowScan.contains("Workbench Simulation Internal") && windowScan.contains("supervised"),
+        qPrintable(windowScan));
+    QVERIFY(countColor(QImage(dir2 + "/signal_fraction_auc.png"), supervised) > 20);
   }
 };
 

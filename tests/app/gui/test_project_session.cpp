@@ -11,6 +11,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/gui/export_actions.h"
 #include "app/gui/loss_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/model_panel.h"
@@ -151,6 +153,16 @@ QMap<QString, QList<QPointF>> rocSeries(MainWindow& w) {
   QMap<QString, QList<QPointF>> out;
   for (const QString& key : c->seriesKeys()) out[key] = c->plottedPoints(key);
   return out;
+}
+
+/// "AUC 0.873", the AUC in the legend of run `id`'s ROC curve in the window.
+QString aucInLegend(MainWindow& w, const QString& id) {
+  ChartView* c = w.rocView()->findChild<ChartView*>();
+  const QRegularExpression auc("AUC \\d\\.\\d+");
+  for (const QString& key : c->seriesKeys())
+    if (key.startsWith(id + "/"))
+      if (const auto m = auc.match(c->seriesLegend(key)); m.hasMatch()) return m.captured(0);
+  return {};
 }
 
 }  // namespace
@@ -476,10 +488,29 @@ class TestProjectSession : public QObject {
     QVERIFY(evaluated.wait(120000));
     w.setShownRuns({id});
     QCOMPARE(rocSeries(w), signalCurves);
+    const QString signalAuc = aucInLegend(w, id);
     w.curveClassBox()->setCurrentIndex(1);
     QVERIFY(evaluated.wait(60000));
     QCOMPARE(rocSeries(w), ltCurves);
     QCOMPARE(w.activeRuns(), 0);
+
+    // File ▸ Export ▸ All plots draws the chosen class's curves too (LT's AUC in the legend).
+    const QString ltAuc = aucInLegend(w, id);
+    QVERIFY2(!ltAuc.isEmpty() && ltAuc != signalAuc, qPrintable(ltAuc + " / " + signalAuc));
+    auto* exports = w.findChild<ExportActions*>();
+    QVERIFY(exports);
+    QSignalSpy done(exports, &ExportActions::allPlotsDone);
+    PlotFileOptions options;
+    options.formats = {"svg"};
+    QString error;
+    QVERIFY2(exports->exportAllPlots(dir.filePath("plots"), options, &error), qPrintable(error));
+    QVERIFY(done.wait(120000));
+    QVERIFY2(done[0][1].toString().isEmpty(), qPrintable(done[0][1].toString()));
+    QFile roc(dir.filePath("plots/roc.svg"));
+    QVERIFY(roc.open(QIODevice::ReadOnly));
+    const QString svg = QString::fromUtf8(roc.readAll());
+    QVERIFY2(svg.contains(ltAuc), qPrintable(ltAuc));
+    QVERIFY2(!svg.contains(signalAuc), qPrintable(signalAuc));
   }
 
   // Configured runs that never trained take no colour; a trained run takes the palette's first

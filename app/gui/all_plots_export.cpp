@@ -1,0 +1,215 @@
+#include "app/gui/all_plots_export.h"
+
+#include <QDir>
+#include <QProgressDialog>
+#include <QTimer>
+#include <variant>
+
+#include "app/gui/short_job.h"
+#include "app/plots/project_plots.h"
+#include "core/learn/model.h"
+
+namespace imbw {
+
+/// What the worker made of the inputs: the runs' plot data and the charts to write, each a
+/// run's view or heat map (PlotFile), a study's chart (StudyPlotFile) or a figure of merit of
+/// the window's scan (ScanMetric); or why there is nothing to write.
+struct AllPlotsExport::Evaluated {
+  std::shared_ptr<const Inputs> in;
+  ProjectPlots plots;
+  QList<std::variant<PlotFile, StudyPlotFile, ScanMetric>> charts;
+  QString error;
+};
+
+namespace {
+
+std::shared_ptr<AllPlotsExport::Evaluated> evaluate(
+    std::shared_ptr<const AllPlotsExport::Inputs> in, const std::atomic<bool>& stop) {
+  auto out = std::make_shared<AllPlotsExport::Evaluated>();
+  out->in = in;
+  try {
+    const auto stopped = [&stop] { return stop.load() || currentJobCancelled(); };
+    if (!in->runs.empty())
+      out->plots =
+          projectPlots(*in->project, in->stored, in->runs, in->luminosity, in->curveClass, stopped);
+    else
+      out->plots.scans = projectPlots(*in->project, {}, {}, 1.0).scans;
+    // The colours of the window's plots (the registry's), where a run has one.
+    for (RunPlotData& r : out->plots.runs)
+      if (const auto c = in->colors.find(r.key); c != in->colors.end()) r.color = *c;
+    for (const PlotFile& f : plotFileList(out->plots)) out->charts << f;
+    for (const StudyPlotFile& f : studyPlotFileList(*in->project, in->studyResults, in->studies))
+      out->charts << f;
+    if (!in->windowScan.empty())
+      for (ScanMetric m : scanMetrics()) out->charts << m;
+    if (out->charts.isEmpty())
+      out->error = QObject::tr(
+          "there is nothing to plot: no run has results (train one, or open a project with "
+          "stored results)");
+  } catch (const Cancelled&) {
+    out->error = QObject::tr("cancelled");  // cancel() has reported it already
+  } catch (const std::exception& e) {
+    out->error = QString::fromUtf8(e.what());
+  }
+  return out;
+}
+
+}  // namespace
+
+AllPlotsExport::AllPlotsExport(QWidget* window, JobRunner* jobs)
+    : QObject(window), m_window(window), m_jobs(jobs) {
+  setObjectName("allPlotsExport");
+}
+
+bool AllPlotsExport::start(Inputs inputs, const QString& dir, const PlotFileOptions& options,
+                           QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (m_running) return fail(tr("an export of all plots is already running"));
+  if (!QDir().mkpath(dir)) return fail(tr("cannot create the folder '%1'").arg(dir));
+  m_running = true;
+  m_dir = dir;
+  m_options = options;
+  m_written.clear();
+  m_work.reset();
+  m_next = 0;
+  m_pendingSaves = 0;
+  m_scheduled = false;
+  m_cancelled = false;
+  m_error.clear();
+  m_stop = std::make_shared<std::atomic<bool>>(false);
+  if (!m_progress) {
+    // Not modal: the window stays usable while the files are written (a modal progress dialog
+    // would also run the event loop from inside setValue).
+    m_progress = new QProgressDialog(m_window);
+    m_progress->setObjectName("allPlotsProgress");
+    m_progress->setWindowTitle(tr("Export all plots"));
+    m_progress->setWindowModality(Qt::NonModal);
+    m_progress->setAutoClose(false);
+    m_progress->setAutoReset(false);
+    connect(m_progress, &QProgressDialog::canceled, this, &AllPlotsExport::cancel);
+  }
+  m_progress->setMinimumDuration(400);  // a short export does not flash a dialog
+  m_progress->setRange(0, 0);           // busy while the runs are evaluated
+  m_progress->setLabelText(
+      tr("Evaluating %n run(s) from their stored scores…", nullptr, int(inputs.runs.size())));
+  m_progress->setValue(0);
+  auto in = std::make_shared<const Inputs>(std::move(inputs));
+  runShort<std::shared_ptr<Evaluated>>(
+      this, m_jobs, [in, stop = m_stop] { return evaluate(in, *stop); },
+      [this, stop = m_stop](std::shared_ptr<Evaluated> e) {
+        if (stop != m_stop) return;  // an export that was cancelled and replaced
+        evaluated(std::move(e));
+      });
+  return true;
+}
+
+void AllPlotsExport::cancel() {
+  if (!m_running) return;
+  m_stop->store(true);
+  m_cancelled = true;
+  writeNext();  // ends now, or when the PNGs being saved are
+}
+
+void AllPlotsExport::evaluated(std::shared_ptr<Evaluated> e) {
+  if (!m_running) return;
+  if (!e || !e->error.isEmpty()) {
+    finish(e ? e->error : tr("the evaluation gave nothing"));
+    return;
+  }
+  m_work = std::move(e);
+  m_progress->setRange(0, static_cast<int>(m_work->charts.size() * m_options.formats.size()));
+  m_progress->setValue(0);
+  schedule();
+}
+
+void AllPlotsExport::schedule() {
+  if (m_scheduled) return;
+  m_scheduled = true;
+  QTimer::singleShot(0, this, [this, stop = m_stop] {
+    if (stop != m_stop) return;  // an earlier export's
+    m_scheduled = false;
+    writeNext();
+  });
+}
+
+void AllPlotsExport::savePng(const QString& path, const QImage& image) {
+  ++m_pendingSaves;
+  runShort<QString>(
+      this, m_jobs,
+      [path, image] {
+        return image.save(path, "PNG") ? QString() : QObject::tr("cannot write %1").arg(path);
+      },
+      [this, path, stop = m_stop](const QString& error) {
+        if (stop != m_stop) return;  // an earlier export's file
+        --m_pendingSaves;
+        if (error.isEmpty())
+          m_written << path;
+        else if (m_error.isEmpty())
+          m_error = error;
+        schedule();
+      });
+}
+
+void AllPlotsExport::writeNext() {
+  if (!m_running) return;
+  if (m_cancelled || !m_error.isEmpty()) {
+    if (m_pendingSaves == 0) finish(m_cancelled ? tr("cancelled") : m_error, m_cancelled);
+    return;
+  }
+  if (!m_work) return;              // still evaluating
+  if (m_pendingSaves >= 2) return;  // a save's end schedules the next file
+  const qsizetype formats = m_options.formats.size();
+  if (m_next >= m_work->charts.size() * formats) {
+    if (m_pendingSaves == 0) finish({});
+    return;
+  }
+  const auto& chart = m_work->charts[m_next / formats];
+  // One format of one chart per pass.
+  PlotFileOptions one = m_options;
+  one.formats = {m_options.formats[m_next % formats]};
+  // A PNG's path is added to the written files when its worker has saved it.
+  const bool png = one.formats[0] == "png";
+  if (png) one.savePng = [this](const QString& path, const QImage& image) { savePng(path, image); };
+  QStringList paths;
+  const Inputs& in = *m_work->in;
+  try {
+    if (const auto* f = std::get_if<PlotFile>(&chart)) {
+      m_progress->setLabelText(tr("Writing %1.%2").arg(f->base, one.formats[0]));
+      paths = writePlotFile(m_work->plots, *f, m_dir, one);
+    } else if (const auto* s = std::get_if<StudyPlotFile>(&chart)) {
+      m_progress->setLabelText(tr("Writing %1.%2").arg(s->base, one.formats[0]));
+      paths = writeStudyPlotFile(*in.project, in.studyResults, *s, m_dir, one);
+    } else {
+      const ScanMetric m = std::get<ScanMetric>(chart);
+      const QString base = "signal_fraction_" + scanMetricFileTag(m);
+      m_progress->setLabelText(tr("Writing %1.%2").arg(base, one.formats[0]));
+      paths = writeSignalFractionPlot(in.windowScan, m, QDir(m_dir).filePath(base), one);
+    }
+  } catch (const std::exception& e) {
+    m_error = QString::fromUtf8(e.what());
+    writeNext();  // ends now, or when the PNGs being saved are
+    return;
+  }
+  if (!png) m_written += paths;
+  ++m_next;
+  m_progress->setValue(static_cast<int>(m_next));
+  // The next file on the next pass: the window's events (input, paints) come in between.
+  schedule();
+}
+
+void AllPlotsExport::finish(const QString& error, bool cancelled) {
+  m_running = false;
+  m_work.reset();
+  if (m_progress) {
+    m_progress->blockSignals(true);  // reset() emits canceled
+    m_progress->reset();
+    m_progress->hide();
+    m_progress->blockSignals(false);
+  }
+  Q_EMIT finished(m_written, error, cancelled);
+}
+
+}  // namespace imbw

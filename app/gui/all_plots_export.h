@@ -1,0 +1,95 @@
+#pragma once
+
+#include <QColor>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/plots/plot_files.h"
+#include "app/plots/study_plots.h"
+#include "core/project/project.h"
+#include "core/project/run_store.h"
+#include "core/project/study_store.h"
+#include "core/unsup/weak_study.h"
+
+class QProgressDialog;
+class QWidget;
+
+namespace imbw {
+
+class JobRunner;
+
+/// File ▸ Export ▸ All plots while the window goes on answering: the runs' evaluation (curves,
+/// histograms, significance from the stored scores) runs on a short-job worker, then the files
+/// are drawn on the GUI thread one per pass of the event loop (a widget draws only there), with
+/// a progress dialog whose Cancel ends it between two files. A PNG is drawn on the GUI thread
+/// and compressed and saved by a worker (at most two at a time); the export ends when they are. The
+/// charts are those of `imbalance-cli plots`: writePlotFile for the runs' views and the α–γ heat
+/// maps, writeStudyPlotFile for the weak-supervision studies, writeSignalFractionPlot for the
+/// window's scan.
+class AllPlotsExport : public QObject {
+  Q_OBJECT
+ public:
+  /// What the worker evaluates, copied on the GUI thread (the project may change meanwhile).
+  struct Inputs {
+    std::shared_ptr<const Project> project;
+    std::map<std::string, std::shared_ptr<const StoredRun>> stored;
+    std::vector<std::string> runs;  ///< ids; empty: no run's views (scans and studies only)
+    double luminosity = 1.0;
+    int curveClass = -1;               ///< the window's "Curves:" class (−1: the signal's)
+    QHash<QString, QColor> colors;     ///< the window's colours by run id
+    StudyStore studyResults;           ///< the weak-supervision studies' results
+    std::vector<std::string> studies;  ///< the studies to draw (ids with results)
+    /// A signal-fraction scan the window shows that is not a study of the project (written as
+    /// signal_fraction_<sic|auc|rejection>, as `imbalance-cli sf-scan --out`); empty: none.
+    std::vector<ScanPoint> windowScan;
+  };
+
+  /// What the worker made of Inputs (all_plots_export.cpp).
+  struct Evaluated;
+
+  AllPlotsExport(QWidget* window, JobRunner* jobs);
+  /// Starts; finished() follows. False and `error` when it cannot start (one is running, or
+  /// the folder cannot be made).
+  bool start(Inputs inputs, const QString& dir, const PlotFileOptions& options, QString* error);
+  /// Ends a running export between two files (or its evaluation between two runs).
+  void cancel();
+  bool running() const { return m_running; }
+  QProgressDialog* progressDialog() const { return m_progress; }
+
+ Q_SIGNALS:
+  /// The files written; `error` empty on success, else why it stopped; `cancelled`: by cancel().
+  void finished(const QStringList& written, const QString& error, bool cancelled);
+
+ private:
+  void evaluated(std::shared_ptr<Evaluated> e);
+  /// writeNext on the next pass of the event loop (once, however often asked).
+  void schedule();
+  void writeNext();
+  /// Hands a drawn PNG to a short-job worker to compress and save (PlotFileOptions::savePng).
+  void savePng(const QString& path, const QImage& image);
+  void finish(const QString& error, bool cancelled = false);
+
+  QPointer<QWidget> m_window;
+  JobRunner* m_jobs;
+  QProgressDialog* m_progress = nullptr;
+  std::shared_ptr<std::atomic<bool>> m_stop;
+  bool m_running = false;
+  std::shared_ptr<Evaluated> m_work;  ///< the evaluated plots and the charts to write
+  qsizetype m_next = 0;               ///< chart × format, in that order
+  int m_pendingSaves = 0;             ///< PNGs drawn and still being saved by a worker
+  bool m_scheduled = false;
+  bool m_cancelled = false;  ///< Cancel pressed: ends when the pending saves are done
+  QString m_error;           ///< why it stops, once the pending saves are done
+  QStringList m_written;
+  QString m_dir;
+  PlotFileOptions m_options;
+};
+
+}  // namespace imbw
