@@ -28,10 +28,15 @@ QString describeChoice(const nlohmann::json& j) {
         return QObject::tr("loosest cut with ε_B ≤ %1").arg(target);
       case WorkingPointChoice::Criterion::FixedCut:
         return QObject::tr("a fixed cut");
-      default:
-        return QObject::tr("maximum %1, luminosity factor %2")
-            .arg(QString::fromStdString(c.significance))
-            .arg(c.luminosity, 0, 'g', 4);
+      default: {
+        // The names the tab's Significance box shows.
+        const QString z = c.significance == "asimov"          ? QStringLiteral("Asimov Z_A")
+                          : c.significance == "s_over_sqrt_b" ? QStringLiteral("s/√b")
+                          : c.significance == "s_over_sqrt_s_plus_b"
+                              ? QStringLiteral("s/√(s+b)")
+                              : QString::fromStdString(c.significance);
+        return QObject::tr("maximum %1, luminosity factor %2").arg(z).arg(c.luminosity, 0, 'g', 4);
+      }
     }
   } catch (const Error&) {
     return QString::fromStdString(j.dump());
