@@ -243,7 +243,17 @@ void RunsPanel::selectRuns(const QStringList& keys) {
     sel.select(a, b);
   }
   m_view->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
-  if (!sel.isEmpty()) m_view->scrollTo(sel.first().topLeft());  // a new run is seen at once
+  if (sel.isEmpty()) return;
+  // A new run is seen at once: scrolled to now, and again once the view has laid the new row
+  // out (a row added in the same pass has no height yet, and the scroll stopped half a row
+  // short of it).
+  m_view->scrollTo(sel.first().topLeft());
+  QMetaObject::invokeMethod(
+      m_view,
+      [view = m_view, at = QPersistentModelIndex(sel.first().topLeft())] {
+        if (at.isValid()) view->scrollTo(at);
+      },
+      Qt::QueuedConnection);
 }
 
 }  // namespace imbw

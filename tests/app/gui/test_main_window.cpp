@@ -438,6 +438,15 @@ void TestMainWindow::cancelRun() {
   QSignalSpy finished(&w, &MainWindow::runFinished);
   QVERIFY(w.startTraining());
   const QString key = w.runKeys().last();
+  // The new run (the 13th row) is selected and scrolled into view whole.
+  QTableView* table = w.runsView();
+  const QModelIndexList selected = table->selectionModel()->selectedRows();
+  QCOMPARE(selected.size(), 1);
+  QTRY_VERIFY2(table->viewport()->rect().contains(table->visualRect(selected[0])),
+               qPrintable(QString("row at %1..%2 of a %3 px viewport")
+                              .arg(table->visualRect(selected[0]).top())
+                              .arg(table->visualRect(selected[0]).bottom())
+                              .arg(table->viewport()->height())));
   QTRY_VERIFY_WITH_TIMEOUT(w.runsModel()->run(key)->status.startsWith("training"), 60000);
   ChartView* sig = w.significanceView()->chartView();
   QTRY_VERIFY_WITH_TIMEOUT(sig->plottedPoints(key + "/z").size() > 10, 60000);
