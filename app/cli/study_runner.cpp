@@ -62,19 +62,10 @@ std::vector<std::string> chooseStudies(const Project& project, const std::string
   std::vector<std::string> items;
   bool whole = project.findStudy(text) != nullptr;
   for (const auto& s : project.studies) whole = whole || s.name == text;
-  if (whole) {
+  if (whole)
     items.push_back(text);
-  } else {
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-      const std::size_t comma = std::min(text.find(',', pos), text.size());
-      std::string item = text.substr(pos, comma - pos);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      if (!item.empty()) items.push_back(item);
-      pos = comma + 1;
-    }
-  }
+  else
+    items = splitList(text);
   if (items.empty()) throw UsageError("--studies needs all, none or study ids / names");
   for (const std::string& item : items) {
     const std::string id = project.studyByIdOrName(item).id;

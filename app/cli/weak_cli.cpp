@@ -21,20 +21,6 @@ extern "C" void onWeakSigint(int) {
   g_stop.store(true);
 }
 
-std::vector<std::string> splitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', pos), text.size());
-    std::string item = text.substr(pos, comma - pos);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) out.push_back(item);
-    pos = comma + 1;
-  }
-  return out;
-}
-
 std::vector<std::string> expandObject(const std::string& option, const std::string& text,
                                       const Analysis& analysis) {
   std::vector<std::string> known = analysis.features;
@@ -201,6 +187,20 @@ void StageProgress::progress(double, std::string_view stage) {
   if (m_quiet || stage == m_last) return;
   m_last = std::string(stage);
   std::cerr << "  " << m_last << '\n';
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    std::string item = text.substr(pos, comma - pos);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    pos = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace imbw::cli

@@ -49,6 +49,9 @@ class StageProgress : public FitObserver {
 };
 
 std::vector<double> parseNumberList(const std::string& option, const std::string& text);
+/// "a, b ,c" → {"a", "b", "c"}: split at commas, spaces around each item trimmed, empty items
+/// left out.
+std::vector<std::string> splitList(const std::string& text);
 std::string fixedText(double v, int decimals);
 
 }  // namespace imbw::cli
