@@ -174,6 +174,39 @@ class TestCliSlurm : public QObject {
     QCOMPARE(after, before);
   }
 
+  // A project moved with its NAME.cluster folder after its tasks finished: status and collect
+  // say where it was submitted and what that means, and collect merges the finished results
+  // from the moved folder.
+  void aMovedProjectIsCollectedWithAWarning() {
+    QTemporaryDir dir;
+    const json runs = json::array({{{"name", "GBDT"},
+                                    {"model", {{"kind", "gbdt"}, {"trees", 10}}},
+                                    {"folds", 2},
+                                    {"threads", 1}}});
+    const QString project = writeProject(dir.path(), "moving", runs);
+    Result r = cli({"submit", project, "--slurm", "--time", "10"});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    r = waitForTasks(project);
+    QVERIFY2(r.code == 0 && r.out.contains("tasks: 2 done"), qPrintable(r.out + r.err));
+    QVERIFY(QDir().mkpath(dir.path() + "/elsewhere"));
+    const QString moved = dir.path() + "/elsewhere/moving.json";
+    QVERIFY(QFile::rename(project, moved));
+    QVERIFY(
+        QDir().rename(dir.path() + "/moving.cluster", dir.path() + "/elsewhere/moving.cluster"));
+    const QString warning =
+        "the tasks were submitted for '" + project + "', and the project is now '" + moved + "'";
+    r = cli({"status", moved});
+    QVERIFY2(r.code == 0 && r.err.contains(warning), qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("tasks: 2 done"), qPrintable(r.out));
+    r = cli({"collect", moved});
+    QVERIFY2(r.code == 0 && r.err.contains(warning), qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("r1  GBDT: 2 of 2 folds (done)"), qPrintable(r.out));
+    QCOMPARE(runsOf(moved)[0].at("status").get<std::string>(), std::string("done"));
+    QVERIFY(
+        !cli_test::readColumn(dir.path() + "/elsewhere/moving.results.h5", "runs/r1/heldout/score")
+             .empty());
+  }
+
   void aFailingTaskIsReportedWithItsLog() {
     QTemporaryDir dir;
     const json runs = json::array({{{"name", "no such feature"},
