@@ -182,7 +182,7 @@ QWidget* WeakSupervisionDock::buildSetup() {
     // The views showed a study that may be gone: show the one now chosen, or nothing.
     if (busy()) return;
     m_lastRun.reset();
-    m_bump->clear();
+    clearBump();
     m_metrics->clear();
     m_steps->clear();
     if (!m_studies->currentId().isEmpty()) showStudy(m_studies->currentId());
@@ -382,7 +382,7 @@ void WeakSupervisionDock::projectReplaced() {
   m_lastRun.reset();
   m_lastScan.reset();
   m_lastScanStudy.clear();
-  m_bump->clear();
+  clearBump();
   m_scanView->clear();
   m_metrics->clear();
   m_steps->clear();
@@ -676,15 +676,28 @@ void WeakSupervisionDock::cancel() {
   if (m_scanWatcher) m_scanWatcher->cancel();
 }
 
+void WeakSupervisionDock::clearBump() {
+  ++m_bumpGeneration;  // a plot still queued by showRun() is not drawn
+  m_bump->clear();
+}
+
 void WeakSupervisionDock::showRun() {
   if (!m_lastRun) return;
   const WeakRunOutcome& r = *m_lastRun;
   showSteps();
   const int k = m_efficiency->currentIndex();
   if (k >= 0 && k < r.plots.size()) {
-    m_bump->setPlot(r.plots[k]);
+    // Built in the next pass of the event loop: building the chart in the same pass as the rest
+    // of a run's results, then painting it all, stalled the event loop past 50 ms.
+    // A newer plot or a clear() before then wins (the generation).
+    QMetaObject::invokeMethod(
+        m_bump,
+        [this, generation = ++m_bumpGeneration, plot = r.plots[k]] {
+          if (generation == m_bumpGeneration) m_bump->setPlot(plot);
+        },
+        Qt::QueuedConnection);
   } else {
-    m_bump->clear();
+    clearBump();
     if (!r.plotError.isEmpty()) m_status->setText(r.plotError);
   }
   if (!r.events.hasTruth) {

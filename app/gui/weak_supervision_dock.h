@@ -95,6 +95,7 @@ class WeakSupervisionDock : public QDockWidget {
   WeakInputs inputs() const;
   void refreshHistogram();
   void showRun();
+  void clearBump();
   void showScan();
   void setBusy(bool busy, const QString& text);
   void projectReplaced();
@@ -128,6 +129,7 @@ class WeakSupervisionDock : public QDockWidget {
   WeakStudyList* m_studies;
   TntStepsView* m_steps;
   bool m_stepsStale = false;  ///< the steps changed while their tab was hidden
+  int m_bumpGeneration = 0;   ///< showRun() draws the bump hunt in the next pass unless newer
   MassWindowHistogram* m_histogram;
   QPushButton* m_runButton;
   QPushButton* m_scanButton;
