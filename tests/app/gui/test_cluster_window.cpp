@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -136,6 +137,37 @@ class TestClusterWindow : public QObject {
                        "cluster.sh; Slurm must be installed: packaging/install-deps.sh)"));
     qputenv("SLURM_CONF", conf.toUtf8());
     qputenv("IMBW_PROBE_CLI", cliPath().toUtf8());  // the tasks run the built imbalance-cli
+  }
+
+  // The dialog's settings come back for the same project, and another project starts from the
+  // defaults.
+  void dialogSettingsAreRememberedPerProject() {
+    QTemporaryDir dir;
+    const QString a = dir.filePath("a.json"), b = dir.filePath("b.json");
+    QString defaultTime;
+    {
+      ClusterDialog d(a, "2 runs");
+      defaultTime = d.timeEdit()->text();
+      d.partitionEdit()->setText("gpu");
+      d.timeEdit()->setText("02:30:00");
+      d.memoryEdit()->setText("3G");
+      d.cpusBox()->setValue(2);
+      d.maxParallelBox()->setValue(7);
+      d.dryRunBox()->setChecked(true);
+      d.remember();
+    }
+    ClusterDialog again(a, "2 runs");
+    QCOMPARE(again.partitionEdit()->text(), QString("gpu"));
+    QCOMPARE(again.timeEdit()->text(), QString("02:30:00"));
+    QCOMPARE(again.memoryEdit()->text(), QString("3G"));
+    QCOMPARE(again.cpusBox()->value(), 2);
+    QCOMPARE(again.maxParallelBox()->value(), 7);
+    QVERIFY(again.dryRunBox()->isChecked());
+    QCOMPARE(again.options().partition, std::string("gpu"));
+    ClusterDialog other(b, "1 run");
+    QVERIFY(other.partitionEdit()->text().isEmpty());
+    QCOMPARE(other.timeEdit()->text(), defaultTime);
+    QVERIFY(!other.dryRunBox()->isChecked());
   }
 
   void refusalsAndDryRun() {
