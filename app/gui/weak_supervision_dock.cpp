@@ -522,38 +522,36 @@ void WeakSupervisionDock::run() {
 
 void WeakSupervisionDock::keepStudy(const WeakRunOutcome& out) {
   if (!m_session->hasProject() || !out.result) return;
-  Project& p = m_session->project();
   WeakStudy st = out.study;
-  st.id = p.newStudyId();
-  st.name = QString("%1 %2: %3 [%4, %5]")
-                .arg(qs(st.id), weakMethodTitle(st.method), qs(st.resonance))
-                .arg(st.config.window.lo)
-                .arg(st.config.window.hi)
-                .toStdString();
-  st.done = true;
-  p.studies.push_back(st);
-  m_lastRun.reset();
-  m_session->setStudyResult(st.id, out.result);  // tells the session it changed
-  refreshStudies(qs(st.id));
+  addStudy(std::move(st),
+           QString("%1: %2 [%3, %4]")
+               .arg(weakMethodTitle(out.study.method), qs(out.study.resonance))
+               .arg(out.study.config.window.lo)
+               .arg(out.study.config.window.hi),
+           out.result);
 }
 
 void WeakSupervisionDock::keepScan(WeakStudy st, const WeakScanOutcome& out) {
   if (!m_session->hasProject() || out.points.empty()) return;
-  Project& p = m_session->project();
-  st.id = p.newStudyId();
   QStringList methods;
   for (const std::string& m : st.scanMethods) methods << weakMethodTitle(m);
-  st.name = QString("%1 %2: %3")
-                .arg(qs(st.id), weakMethodTitle(st.method), methods.join(", "))
-                .toStdString();
-  st.done = true;
-  m_lastScanStudy = st.id;
   auto result = std::make_shared<StudyResult>();
   result->scan = out.points;
   for (const ScanPoint& pt : out.points) result->seconds += pt.seconds;
+  const QString title = QString("%1: %2").arg(weakMethodTitle(st.method), methods.join(", "));
+  m_lastScanStudy = ss(addStudy(std::move(st), title, std::move(result)));
+}
+
+QString WeakSupervisionDock::addStudy(WeakStudy st, const QString& title,
+                                      std::shared_ptr<const StudyResult> result) {
+  Project& p = m_session->project();
+  st.id = p.newStudyId();
+  st.name = qs(st.id).append(' ').append(title).toStdString();  // "w3 Tag N' Train: mjj [...]"
+  st.done = true;
   p.studies.push_back(st);
-  m_session->setStudyResult(st.id, result);  // tells the session it changed
+  m_session->setStudyResult(st.id, std::move(result));  // tells the session it changed
   refreshStudies(qs(st.id));
+  return qs(st.id);
 }
 
 void WeakSupervisionDock::refreshStudies(const QString& select) {

@@ -103,6 +103,9 @@ class WeakSupervisionDock : public QDockWidget {
   void showSteps();
   void keepStudy(const WeakRunOutcome& out);
   void keepScan(WeakStudy study, const WeakScanOutcome& out);
+  /// Adds a finished study named "<new id> <title>" with its results; returns its id.
+  QString addStudy(WeakStudy study, const QString& title,
+                   std::shared_ptr<const StudyResult> result);
   template <typename T, typename Work, typename Done>
   void startJob(QFutureWatcher<T>*& slot, Work work, Done done);
 
