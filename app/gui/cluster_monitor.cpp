@@ -7,7 +7,6 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -15,6 +14,7 @@
 #include "app/gui/cluster_dialog.h"
 #include "app/gui/core_convert.h"
 #include "app/gui/file_probe.h"
+#include "app/gui/job_runner.h"
 #include "app/gui/main_window.h"
 #include "app/gui/scan_panel.h"
 #include "core/cluster/cluster_state.h"
@@ -87,9 +87,47 @@ ClusterPoll pollWork(const QString& path, Project project, QHash<QString, QStrin
   return p;
 }
 
+/// Submits (or writes, for a dry run) `request` for the project at `path`: (done, what to show).
+std::pair<bool, QString> submitWork(const QString& path, const SubmitRequest& request) {
+  try {
+    ClusterProject c = ClusterProject::open(ss(path), false);
+    const Project project = Project::load(c.project);
+    const SubmitOutcome out = submitToSlurm(c, project, request);
+    if (request.dryRun)
+      return {true, ClusterMonitor::tr(
+                        "Dry run: %1 fit tasks written to %2; batch script %3; submit with: %4")
+                        .arg(out.taskCount)
+                        .arg(qs(out.tasksDir), qs(out.script), qs(out.sbatchLine))};
+    return {true, ClusterMonitor::tr("Submitted job array %1: %2 fit tasks (%3)")
+                      .arg(qs(out.jobId))
+                      .arg(out.taskCount)
+                      .arg(qs(out.sbatchLine))};
+  } catch (const std::exception& e) {
+    return {false, qs(e.what())};
+  }
+}
+
+/// scancel of the waiting and running tasks of the runs `ids` (every run when empty).
+std::pair<bool, QString> cancelWork(const QString& path, const std::vector<std::string>& ids) {
+  try {
+    const ClusterProject c = ClusterProject::open(ss(path), true);
+    const auto tasks = cancelOnCluster(c, queryClusterTasks(c), ids);
+    if (tasks.empty())
+      return {true, ids.empty() ? ClusterMonitor::tr("No cluster task waits or runs.")
+                                : ClusterMonitor::tr("No task of these runs waits or runs on "
+                                                     "the cluster.")};
+    QStringList t;
+    for (const auto& s : tasks) t << qs(s);
+    return {true, ClusterMonitor::tr("Cancelled on the cluster: array tasks %1").arg(t.join(", "))};
+  } catch (const std::exception& e) {
+    return {false, qs(e.what())};
+  }
+}
+
 }  // namespace
 
-ClusterMonitor::ClusterMonitor(MainWindow* window) : QObject(window), m_window(window) {
+ClusterMonitor::ClusterMonitor(MainWindow* window, JobRunner* jobs)
+    : QObject(window), m_window(window), m_jobs(jobs) {
   m_timer.setInterval(qEnvironmentVariableIsSet("IMBW_CLUSTER_POLL_MS")
                           ? qEnvironmentVariableIntValue("IMBW_CLUSTER_POLL_MS")
                           : kPollMs);
@@ -220,30 +258,18 @@ QString ClusterMonitor::submit(const QStringList& ids, const SlurmOptions& optio
   for (const QString& id : ids) m_mergedKeys.remove(id);  // a new attempt is merged anew
   auto* watcher = new QFutureWatcher<std::pair<bool, QString>>(this);
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, dryRun] {
-    const auto [ok, text] = watcher->result();
+    JobRunner::takeOver();
     watcher->deleteLater();
+    if (watcher->future().resultCount() == 0) return;  // cancelled while queued: the window closes
+    const auto [ok, text] = watcher->result();
     m_window->statusBar()->showMessage(text);
     if (ok && !dryRun) pollNow();
     Q_EMIT submitted(ok, text);
   });
-  watcher->setFuture(QtConcurrent::run([path = session->path(), request] {
-    try {
-      ClusterProject c = ClusterProject::open(ss(path), false);
-      const Project project = Project::load(c.project);
-      const SubmitOutcome out = submitToSlurm(c, project, request);
-      if (request.dryRun)
-        return std::make_pair(
-            true, tr("Dry run: %1 fit tasks written to %2; batch script %3; submit with: %4")
-                      .arg(out.taskCount)
-                      .arg(qs(out.tasksDir), qs(out.script), qs(out.sbatchLine)));
-      return std::make_pair(true, tr("Submitted job array %1: %2 fit tasks (%3)")
-                                      .arg(qs(out.jobId))
-                                      .arg(out.taskCount)
-                                      .arg(qs(out.sbatchLine)));
-    } catch (const std::exception& e) {
-      return std::make_pair(false, qs(e.what()));
-    }
-  }));
+  watcher->setFuture(m_jobs->startExternal<std::pair<bool, QString>>(
+      [path = session->path(), request](QPromise<std::pair<bool, QString>>& promise) {
+        promise.addResult(submitWork(path, request));
+      }));
   return {};
 }
 
@@ -254,27 +280,18 @@ QString ClusterMonitor::cancel(const QStringList& idsIn) {
   for (const QString& id : idsIn) ids.push_back(ss(id));
   auto* watcher = new QFutureWatcher<std::pair<bool, QString>>(this);
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-    const auto [ok, text] = watcher->result();
+    JobRunner::takeOver();
     watcher->deleteLater();
+    if (watcher->future().resultCount() == 0) return;  // cancelled while queued: the window closes
+    const auto [ok, text] = watcher->result();
     m_window->statusBar()->showMessage(text);
     pollNow();
     Q_EMIT cancelled(ok, text);
   });
-  watcher->setFuture(QtConcurrent::run([path = session->path(), ids] {
-    try {
-      const ClusterProject c = ClusterProject::open(ss(path), true);
-      const auto tasks = cancelOnCluster(c, queryClusterTasks(c), ids);
-      if (tasks.empty())
-        return std::make_pair(true, ids.empty() ? tr("No cluster task waits or runs.")
-                                                : tr("No task of these runs waits or runs on "
-                                                     "the cluster."));
-      QStringList t;
-      for (const auto& s : tasks) t << qs(s);
-      return std::make_pair(true, tr("Cancelled on the cluster: array tasks %1").arg(t.join(", ")));
-    } catch (const std::exception& e) {
-      return std::make_pair(false, qs(e.what()));
-    }
-  }));
+  watcher->setFuture(m_jobs->startExternal<std::pair<bool, QString>>(
+      [path = session->path(), ids](QPromise<std::pair<bool, QString>>& promise) {
+        promise.addResult(cancelWork(path, ids));
+      }));
   return {};
 }
 
@@ -308,8 +325,13 @@ void ClusterMonitor::startPoll() {
   m_firstPoll = false;
   m_pollWatcher = new QFutureWatcher<ClusterPoll>(this);
   connect(m_pollWatcher, &QFutureWatcherBase::finished, this, [this, generation = m_generation] {
-    ClusterPoll poll = m_pollWatcher->result();
+    JobRunner::takeOver();
     m_pollWatcher->deleteLater();
+    if (m_pollWatcher->future().resultCount() == 0) {  // cancelled while queued: the window closes
+      m_pollWatcher = nullptr;
+      return;
+    }
+    ClusterPoll poll = m_pollWatcher->result();
     m_pollWatcher = nullptr;
     if (generation == m_generation) applyPoll(std::move(poll));
     if (m_pollAgain) {
@@ -317,8 +339,11 @@ void ClusterMonitor::startPoll() {
       startPoll();
     }
   });
-  m_pollWatcher->setFuture(QtConcurrent::run(pollWork, session->path(), session->project(),
-                                             m_mergedKeys, std::move(done)));
+  m_pollWatcher->setFuture(m_jobs->startExternal<ClusterPoll>(
+      [path = session->path(), project = session->project(), keys = m_mergedKeys,
+       done = std::move(done)](QPromise<ClusterPoll>& promise) {
+        promise.addResult(pollWork(path, project, keys, done));
+      }));
 }
 
 void ClusterMonitor::applyPoll(ClusterPoll poll) {

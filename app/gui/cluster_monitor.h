@@ -20,6 +20,7 @@ class QAction;
 
 namespace imbw {
 
+class JobRunner;
 class MainWindow;
 
 /// What one poll of the cluster found (computed on a worker thread).
@@ -46,7 +47,8 @@ struct ClusterPoll {
 class ClusterMonitor : public QObject {
   Q_OBJECT
  public:
-  explicit ClusterMonitor(MainWindow* window);
+  /// Its Slurm commands run on `jobs`' pool for external programs.
+  ClusterMonitor(MainWindow* window, JobRunner* jobs);
   ~ClusterMonitor() override;
 
   /// Adds "Run on cluster…" and "Cancel on cluster" to the Run menu.
@@ -100,6 +102,7 @@ class ClusterMonitor : public QObject {
   void showState(const QString& id);
 
   MainWindow* m_window;
+  JobRunner* m_jobs;
   QTimer m_timer;
   QFutureWatcher<ClusterPoll>* m_pollWatcher = nullptr;
   bool m_pollAgain = false;

@@ -31,7 +31,6 @@ namespace imbw {
 
 InsightPanel::InsightPanel(MainWindow* window, JobRunner* jobs)
     : QWidget(window), m_window(window), m_jobs(jobs) {
-  m_pool.setMaxThreadCount(1);  // the numeric kernels bring their own threads
   auto* layout = new QVBoxLayout(this);
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Run:"), this));
@@ -77,7 +76,6 @@ InsightPanel::InsightPanel(MainWindow* window, JobRunner* jobs)
 
 InsightPanel::~InsightPanel() {
   cancelScan();
-  m_pool.waitForDone();
 }
 
 void InsightPanel::showEvent(QShowEvent* event) {
@@ -286,7 +284,7 @@ void InsightPanel::computeImportance() {
                  .arg(data->features.size())
                  .arg(data->stored->models.size()));
   startInsightJob<RunImportance>(
-      this, &m_pool, m_generations, view,
+      this, m_jobs, m_generations, view,
       [d = *data, options] {
         return ::imbw::computeImportance(d.loaded->table, *d.stored, d.run, d.features, options);
       },

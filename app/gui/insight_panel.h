@@ -4,7 +4,6 @@
 #include <QHash>
 #include <QList>
 #include <QPointer>
-#include <QThreadPool>
 #include <QWidget>
 #include <memory>
 #include <optional>
@@ -150,9 +149,8 @@ class InsightPanel : public QWidget {
   std::optional<RunData> runDataFor(const QString& id, const QString& view);
 
   MainWindow* m_window;
-  JobRunner* m_jobs;  ///< the training pool (the scan over r trains)
-  /// The views' computations: one thread at background priority, waited for on destruction.
-  QThreadPool m_pool;
+  /// The views' computations run on its analysis pool, the scan over r on its training pool.
+  JobRunner* m_jobs;
   QHash<QString, int> m_generations;  ///< per view: only the newest job is shown
   QLabel* m_message = nullptr;
   QComboBox* m_run = nullptr;

@@ -6,8 +6,7 @@
 #include <optional>
 
 #include <QFutureWatcher>
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrent>
+#include <QPromise>
 
 #include "app/gui/job_runner.h"
 
@@ -20,12 +19,13 @@ struct InsightOutcome {
   QString error;
 };
 
-/// Runs `work` on `pool` at background priority (permutation importance and the recalibration
-/// fits use every core: the window must still answer within 50 ms); on the GUI thread `show(value)`
-/// then panel->computed(view), or panel->failed(view, message) with the message shown. A newer job
-/// of the same view (or a change of run) makes this one's result be dropped.
+/// Runs `work` on the window's analysis pool (JobRunner::startAnalysis: one thread at background
+/// priority; permutation importance and the recalibration fits use every core, and the window
+/// must still answer within 50 ms); on the GUI thread `show(value)` then panel->computed(view),
+/// or panel->failed(view, message) with the message shown. A newer job of the same view (or a
+/// change of run) makes this one's result be dropped.
 template <typename T, typename Panel, typename Work, typename Show>
-void startInsightJob(Panel* panel, QThreadPool* pool, QHash<QString, int>& generations,
+void startInsightJob(Panel* panel, JobRunner* jobs, QHash<QString, int>& generations,
                      const QString& view, Work work, Show show) {
   const int generation = ++generations[view];
   auto* watcher = new QFutureWatcher<InsightOutcome<T>>(panel);
@@ -33,6 +33,7 @@ void startInsightJob(Panel* panel, QThreadPool* pool, QHash<QString, int>& gener
       watcher, &QFutureWatcherBase::finished, panel,
       [panel, watcher, &generations, view, generation, show] {
         watcher->deleteLater();
+        JobRunner::takeOver();
         if (generations.value(view) != generation || watcher->future().resultCount() == 0) return;
         InsightOutcome<T> out = watcher->result();
         if (!out.value) {
@@ -42,16 +43,16 @@ void startInsightJob(Panel* panel, QThreadPool* pool, QHash<QString, int>& gener
         show(std::move(*out.value));
         Q_EMIT panel->computed(view);
       });
-  watcher->setFuture(QtConcurrent::run(pool, [work] {
-    JobRunner::lowerCurrentThreadPriority();
-    InsightOutcome<T> out;
-    try {
-      out.value = work();
-    } catch (const std::exception& e) {
-      out.error = QString::fromUtf8(e.what());
-    }
-    return out;
-  }));
+  watcher->setFuture(
+      jobs->startAnalysis<InsightOutcome<T>>([work](QPromise<InsightOutcome<T>>& promise) {
+        InsightOutcome<T> out;
+        try {
+          out.value = work();
+        } catch (const std::exception& e) {
+          out.error = QString::fromUtf8(e.what());
+        }
+        promise.addResult(std::move(out));
+      }));
 }
 
 }  // namespace imbw

@@ -36,7 +36,7 @@ bool InsightPanel::overlayRuns(QStringList ids) {
                  .arg(runs.size())
                  .arg(options.repeats));
   startInsightJob<std::vector<std::pair<QString, RunImportance>>>(
-      this, &m_pool, m_generations, view,
+      this, m_jobs, m_generations, view,
       [runs = std::move(runs), options] {
         std::vector<std::pair<QString, RunImportance>> out;
         for (const RunData& d : runs) {

@@ -146,7 +146,7 @@ void InsightPanel::computeCorrelations() {
   const double threshold = m_threshold->value();
   setMessage(tr("Computing the correlations of %1 features…").arg(features.size()));
   startInsightJob<CorrelationView>(
-      this, &m_pool, m_generations, view,
+      this, m_jobs, m_generations, view,
       [loaded, keep = sel->keep, features, stored, threshold] {
         return ::imbw::computeCorrelations(loaded->table, *keep, features, stored.get(), threshold);
       },
@@ -246,7 +246,7 @@ void InsightPanel::computeCalibration() {
   setMessage(tr("Computing the reliability diagram of “%1”…")
                  .arg(QString::fromStdString(data->run.name())));
   startInsightJob<CalibrationView>(
-      this, &m_pool, m_generations, view,
+      this, m_jobs, m_generations, view,
       [d = *data, bins] {
         return ::imbw::computeCalibration(d.loaded->table, *d.stored, d.run, d.features, bins);
       },
@@ -381,7 +381,7 @@ void InsightPanel::computeWorkingPoint() {
   }
   const int signal = data->loaded->table.signalClass;
   startInsightJob<FoldedWorkingPoint>(
-      this, &m_pool, m_generations, view,
+      this, m_jobs, m_generations, view,
       [stored = data->stored, signal, choice] {
         return ::imbw::computeWorkingPoint(*stored, signal, choice);
       },

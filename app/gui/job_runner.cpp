@@ -18,6 +18,10 @@ JobRunner::JobRunner(QObject* parent) : QObject(parent) {
   m_trainingPool.setObjectName("imbw-training");
   m_shortPool.setMaxThreadCount(1);
   m_shortPool.setObjectName("imbw-short-jobs");
+  m_analysisPool.setMaxThreadCount(1);  // the numeric kernels bring their own threads
+  m_analysisPool.setObjectName("imbw-analysis");
+  m_externalPool.setMaxThreadCount(2);  // a submit or cancel need not wait behind a poll
+  m_externalPool.setObjectName("imbw-external");
 }
 
 JobRunner::~JobRunner() {
@@ -49,6 +53,8 @@ void JobRunner::shutdown() {
   // running ones stop at their next poll.
   m_trainingPool.waitForDone();
   m_shortPool.waitForDone();
+  m_analysisPool.waitForDone();
+  m_externalPool.waitForDone();
   takeOver();  // the futures' results are freed below or later, on this thread
   m_futures.clear();
 }

@@ -57,6 +57,11 @@ class PromiseTask final : public QRunnable {
 /// Owns the thread pools of the window's background jobs. Training runs go to a pool of one
 /// thread, so runs queue and each one gets every core for its numeric kernels; short jobs
 /// (loading, yields, histograms) go to a second pool so they never wait behind a training run.
+/// The insight views' computations (permutation importance, recalibration fits: seconds to
+/// minutes) have a third pool, so a ranking never delays a yields update; jobs that wait for
+/// other programs (Slurm's sbatch, squeue, scancel) a fourth, so a slow cluster never does.
+/// Every job of the window goes through here: shutdown() cancels and waits for all of them,
+/// and each hand-over is visible to ThreadSanitizer.
 /// Jobs are functions taking a QPromise; the GUI consumes them through QFutureWatcher and never
 /// blocks on them, except in shutdown(). A handler that reads a job's result calls
 /// JobRunner::takeOver() first (see job_runner_detail::handOver).
@@ -79,6 +84,20 @@ class JobRunner : public QObject {
   template <typename T, typename F>
   QFuture<T> startShort(F&& f) {
     return start<T>(m_shortPool, std::forward<F>(f));
+  }
+  /// f(QPromise<T>&) on the insight views' pool (one thread), at background priority: its
+  /// numeric kernels use every core, like training.
+  template <typename T, typename F>
+  QFuture<T> startAnalysis(F&& f) {
+    return start<T>(m_analysisPool, [fn = std::forward<F>(f)](QPromise<T>& promise) mutable {
+      lowerCurrentThreadPriority();
+      fn(promise);
+    });
+  }
+  /// f(QPromise<T>&) on the pool of jobs that wait for other programs (the cluster's commands).
+  template <typename T, typename F>
+  QFuture<T> startExternal(F&& f) {
+    return start<T>(m_externalPool, std::forward<F>(f));
   }
 
   /// Called on the GUI thread before it reads a finished job's result (a QFutureWatcher's
@@ -109,6 +128,8 @@ class JobRunner : public QObject {
   void track(const QFuture<void>& f);
   QThreadPool m_trainingPool;
   QThreadPool m_shortPool;
+  QThreadPool m_analysisPool;
+  QThreadPool m_externalPool;
   QList<QFuture<void>> m_futures;
 };
 

@@ -183,7 +183,7 @@ void MainWindow::buildActions() {
   m_cancelAction = runMenu->addAction(tr("&Cancel all runs"), this, [this] { cancelAllRuns(); });
   m_cancelAction->setShortcuts(
       {QKeySequence(Qt::SHIFT | Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
-  m_cluster = new ClusterMonitor(this);  // Run on cluster…, Cancel on cluster
+  m_cluster = new ClusterMonitor(this, m_jobs);  // Run on cluster…, Cancel on cluster
   m_cluster->addActions(runMenu);
 
   addWeakSupervisionDock(this, m_session, m_jobs);  // issue 14, before the View menu lists docks

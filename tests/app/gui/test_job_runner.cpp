@@ -1,10 +1,11 @@
 // The window's job runner (app/gui/job_runner.h) on its own: a job's result reaches the GUI
 // thread through a QFutureWatcher, a job queued behind another and cancelled never runs its
 // function, a running job sees the cancel, an exception reaches the future, shutdown() waits for
-// every job, and many short jobs each hand over state written on the GUI thread and a result
-// written on the pool thread. packaging/tsan.sh runs this suite under ThreadSanitizer, where the
-// last two are the point: the hand-overs go through Qt's uninstrumented QThreadPool and
-// QFutureInterface, and JobRunner marks them so that TSan sees the order (no report).
+// every job of every pool, the pools do not wait for each other, and many short jobs each hand over
+// state written on the GUI thread and a result written on the pool thread. packaging/tsan.sh runs
+// this suite under ThreadSanitizer, where the last two are the point: the hand-overs go through
+// Qt's uninstrumented QThreadPool and QFutureInterface, and JobRunner marks them so that TSan sees
+// the order (no report).
 
 #include <QFutureWatcher>
 #include <QSignalSpy>
@@ -100,7 +101,38 @@ class TestJobRunner : public QObject {
     }
   }
 
-  // Many jobs on both pools, each reading a string the GUI thread wrote just before and
+  // The four pools are independent: a short job (a yields update) and an external one (a
+  // cluster poll) finish while a training run and an insight ranking still run, and shutdown()
+  // cancels and waits for the jobs of every pool (the window's close relies on it).
+  void poolsAreIndependentAndAllWaitedFor() {
+    JobRunner jobs;
+    std::atomic<int> started{0};
+    std::atomic<int> ended{0};
+    auto untilCancelled = [&](QPromise<int>& promise) {
+      ++started;
+      while (!promise.isCanceled()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      ++ended;
+    };
+    QFuture<int> training = jobs.startTraining<int>(untilCancelled);
+    QFuture<int> analysis = jobs.startAnalysis<int>(untilCancelled);
+    QTRY_COMPARE_WITH_TIMEOUT(started.load(), 2, 10000);
+    QFuture<int> shortJob = jobs.startShort<int>([](QPromise<int>& p) { p.addResult(3); });
+    QFuture<int> external = jobs.startExternal<int>([](QPromise<int>& p) { p.addResult(4); });
+    QTRY_VERIFY_WITH_TIMEOUT(shortJob.isFinished() && external.isFinished(), 10000);
+    JobRunner::takeOver();
+    QCOMPARE(shortJob.result(), 3);
+    QCOMPARE(external.result(), 4);
+    QVERIFY(!training.isFinished());
+    QVERIFY(!analysis.isFinished());
+    QFuture<int> externalLong = jobs.startExternal<int>(untilCancelled);
+    QTRY_COMPARE_WITH_TIMEOUT(started.load(), 3, 10000);
+    jobs.shutdown();
+    QCOMPARE(ended.load(), 3);
+    QVERIFY(training.isFinished() && analysis.isFinished() && externalLong.isFinished());
+    QCOMPARE(jobs.activeJobs(), 0);
+  }
+
+  // Many jobs on every pool, each reading a string the GUI thread wrote just before and
   // returning one the pool thread built; the GUI reads every result in its finished handler.
   void manyHandOvers() {
     JobRunner jobs;
@@ -117,8 +149,20 @@ class TestJobRunner : public QObject {
         allRight = allRight && wp->result() == "job " + std::to_string(i) + " done";
         ++done;
       });
-      w->setFuture(i % 2 == 0 ? jobs.startShort<std::string>(work)
-                              : jobs.startTraining<std::string>(work));
+      switch (i % 4) {
+        case 0:
+          w->setFuture(jobs.startShort<std::string>(work));
+          break;
+        case 1:
+          w->setFuture(jobs.startTraining<std::string>(work));
+          break;
+        case 2:
+          w->setFuture(jobs.startAnalysis<std::string>(work));
+          break;
+        default:
+          w->setFuture(jobs.startExternal<std::string>(work));
+          break;
+      }
     }
     QTRY_COMPARE_WITH_TIMEOUT(done, kJobs, 60000);
     QVERIFY(allRight);
