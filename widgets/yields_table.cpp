@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/runs_table_model.h"
+
 namespace imbw {
 
 YieldsTable::YieldsTable(QWidget* parent) : QTableWidget(parent) {
@@ -24,8 +26,10 @@ YieldsTable::YieldsTable(QWidget* parent) : QTableWidget(parent) {
   setToolTip(tr("Per-class yields before and after the cut; r is the signal fraction"));
 }
 
+// Rounded as the runs table rounds mean ± std: two significant digits of the uncertainty, the
+// yield to the same decimal place ("50000 ± 224", "12.84 ± 0.26"; never "2.2e+02").
 static QString weightText(double w, double w2) {
-  return QString("%1 ± %2").arg(w, 0, 'g', 5).arg(std::sqrt(std::max(0.0, w2)), 0, 'g', 2);
+  return RunsTableModel::formatMeanStd({w, std::sqrt(std::max(0.0, w2))});
 }
 
 void YieldsTable::setYields(const QList<ClassYields>& rows, ImbalanceRatio before,

@@ -461,8 +461,16 @@ void TestViews::yieldsTableShowsNumbers() {
   QCOMPARE(table.cellText(0, 0), QString("100"));
   QCOMPARE(table.cellText(0, 2), QString("40"));
   QCOMPARE(table.cellText(1, 4), QString("0.8000"));
-  QCOMPARE(table.cellText(0, 3), QString("40 ± 6.3"));
+  // Σw ± √Σw² rounded as a physicist writes it: two digits of the uncertainty, the yield to
+  // the same place, no exponents.
+  QCOMPARE(table.cellText(0, 3), QString("40.0 ± 6.3"));
   QCOMPARE(table.cellText(2, 2), QString("0.1667"));
+  ClassYields many{"background", false, 50000, 50000.0, 50000.0, 50000, 50000.0, 50000.0};
+  ClassYields rare{"signal", true, 4999, 12.844, 0.0676, 2000, 5.9929, 0.0289};
+  table.setYields({many, rare}, {0.1, 0.1}, {0.1, 0.1});
+  QCOMPARE(table.cellText(0, 1), QString("50000 ± 224"));
+  QCOMPARE(table.cellText(1, 1), QString("12.84 ± 0.26"));
+  QCOMPARE(table.cellText(1, 3), QString("5.99 ± 0.17"));
 }
 
 void TestViews::featureListFiltersAndChecks() {
