@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "widgets/chart_view.h"
+#include "widgets/rich_text.h"
 
 namespace imbw {
 
@@ -40,6 +41,7 @@ SignificanceView::SignificanceView(QWidget* parent)
     : QWidget(parent),
       m_chart(new ChartView(this)),
       m_lumi(new QDoubleSpinBox(this)),
+      m_integrated(new QLabel(this)),
       m_definition(new QComboBox(this)),
       m_table(new QTableWidget(0, 3, this)) {
   m_lumi->setRange(1e-4, 1e6);
@@ -62,6 +64,13 @@ SignificanceView::SignificanceView(QWidget* parent)
   bar->addSpacing(16);
   bar->addWidget(new QLabel(tr("Luminosity factor:"), this));
   bar->addWidget(m_lumi);
+  m_integrated->setObjectName("integratedLuminosity");
+  m_integrated->setTextFormat(Qt::RichText);
+  m_integrated->setVisible(false);
+  m_integrated->setToolTip(
+      tr("The factor times the luminosity the event weights are normalised to (File ▸ Export ▸ "
+         "Plot label…); the plots' label block writes it where it says {lumi}"));
+  bar->addWidget(m_integrated);
   bar->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -97,6 +106,11 @@ double SignificanceView::luminosity() const {
 }
 void SignificanceView::setLuminosity(double factor) {
   m_lumi->setValue(factor);
+}
+void SignificanceView::setIntegratedLuminosity(const QString& text) {
+  m_integratedText = text;
+  m_integrated->setText(text.isEmpty() ? QString() : richText(text));
+  m_integrated->setVisible(!text.isEmpty());
 }
 SignificanceView::Definition SignificanceView::definition() const {
   return static_cast<Definition>(m_definition->currentData().toInt());

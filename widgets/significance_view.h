@@ -6,6 +6,7 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QTableWidget;
 
 namespace imbw {
@@ -27,6 +28,10 @@ class SignificanceView : public QWidget {
   void setRuns(const QList<RunPlotData>& runs);
   double luminosity() const;
   void setLuminosity(double factor);
+  /// Shown beside the factor, e.g. "= 142 fb^{-1}" (the factor times the luminosity the
+  /// weights are normalised to); empty: the weights' luminosity is not known.
+  void setIntegratedLuminosity(const QString& text);
+  QString integratedLuminosity() const { return m_integratedText; }
   Definition definition() const;
   void setDefinition(Definition d);
   ChartView* chartView() const { return m_chart; }
@@ -45,6 +50,8 @@ class SignificanceView : public QWidget {
 
   ChartView* m_chart;
   QDoubleSpinBox* m_lumi;
+  QLabel* m_integrated;
+  QString m_integratedText;
   QComboBox* m_definition;
   QTableWidget* m_table;
   QList<RunPlotData> m_runs;

@@ -16,6 +16,7 @@
 #include "app/plots/plot_files.h"
 #include "app/plots/project_plots.h"
 #include "app/plots/study_plots.h"
+#include "core/project/luminosity.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/study_store.h"
@@ -49,10 +50,13 @@ const char* const kUsage =
     "  --dpi N          PNG pixels per inch (default 144: twice the points; 72 to 1200)\n"
     "  --studies LIST   weak-supervision studies by id (w1) or name, comma separated, or none\n"
     "                   (default: every study with stored results)\n"
-    "  --luminosity L   the luminosity factor of the significance (default 1)\n"
+    "  --luminosity L   the luminosity factor of the significance (default: the project's\n"
+    "                   \"luminosity\" factor, which the window's Significance tab sets; 1)\n"
     "  --label TEXT     a label block above each plot, lines split at \\n, the first bold,\n"
-    "                   _{..} and ^{..} as sub- and superscripts, e.g.\n"
-    "                   'Experiment Simulation Internal\\n√s = 13 TeV, 140 fb^{-1}'\n"
+    "                   _{..} and ^{..} as sub- and superscripts; {lumi} is the integrated\n"
+    "                   luminosity the significance uses (the factor times the project's\n"
+    "                   \"luminosity\": {\"weights_fb\": ..}), e.g.\n"
+    "                   'Experiment Simulation Internal\\n√s = 13 TeV, {lumi}'\n"
     "                   (default: the project's \"plotLabel\"; --label '' for none)\n";
 
 /// Splits LIST on commas, except that an entry that is a run's full name (it may hold commas)
@@ -106,16 +110,18 @@ int runPlots(const std::vector<std::string>& argv) {
   if (options.dpi < 72 || options.dpi > 1200)
     throw imbw::cli::UsageError("--dpi needs pixels per inch between 72 and 1200, not '" +
                                 args.option("--dpi") + "'");
-  const double luminosity = args.options.count("--luminosity")
-                                ? imbw::cli::toDouble("--luminosity", args.option("--luminosity"))
-                                : 1.0;
-  if (!(luminosity > 0) || !std::isfinite(luminosity))
-    throw imbw::cli::UsageError("--luminosity needs a positive factor");
-
   const std::string path = args.positional[0];
   const imbw::Project project = imbw::Project::load(path);
-  options.label = args.options.count("--label") ? QString::fromStdString(args.option("--label"))
-                                                : imbw::projectPlotLabel(project);
+  imbw::ProjectLuminosity lumi = imbw::projectLuminosity(project);
+  if (args.options.count("--luminosity"))
+    lumi.factor = imbw::cli::toDouble("--luminosity", args.option("--luminosity"));
+  if (!(lumi.factor > 0) || !std::isfinite(lumi.factor))
+    throw imbw::cli::UsageError("--luminosity needs a positive factor");
+  const double luminosity = lumi.factor;
+  std::string label = args.options.count("--label") ? args.option("--label")
+                                                    : imbw::projectPlotLabel(project).toStdString();
+  // Before any plot is drawn: a {lumi} without the weights' luminosity is refused here.
+  options.label = QString::fromStdString(imbw::expandPlotLabel(label, lumi));
   options.label.replace("\\n", "\n");
   const auto store = imbw::readRunStore(imbw::sidecarPath(path));
   const std::vector<std::string> which = args.options.count("--runs")

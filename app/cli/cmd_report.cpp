@@ -11,6 +11,7 @@
 #include "core/export/project_exports.h"
 #include "core/export/runs_table_format.h"
 #include "core/insight/imbalance_scan_record.h"
+#include "core/project/luminosity.h"
 #include "core/project/project.h"
 #include "core/project/run_report.h"
 #include "core/project/run_store.h"
@@ -42,7 +43,8 @@ const char* const kUsage =
     "                    and AUC, the KS probability of each class (training vs held-out\n"
     "                    scores), the best Asimov significance with its cut, s and b, and for\n"
     "                    three or more classes each class's one-vs-rest AP and AUC\n"
-    "  --luminosity L    scale the event weights by L for the significance (default 1)\n";
+    "  --luminosity L    scale the event weights by L for the significance (default: the\n"
+    "                    project's \"luminosity\" factor, 1 when unset)\n";
 
 std::string note(const imbw::ProjectRun& r) {
   switch (r.status) {
@@ -68,7 +70,10 @@ int runReport(const std::vector<std::string>& argv) {
                                 "' is not one of table, json, csv, tsv, markdown, latex");
   const imbw::Project project = imbw::Project::load(args.positional[0]);
   if (args.flag("--evaluate")) {
-    const double luminosity = imbw::cli::toDouble("--luminosity", args.option("--luminosity", "1"));
+    const double luminosity =
+        args.options.count("--luminosity")
+            ? imbw::cli::toDouble("--luminosity", args.option("--luminosity"))
+            : imbw::projectLuminosity(project).factor;  // the window's Significance tab's
     if (!(luminosity > 0))
       throw imbw::cli::UsageError("--luminosity: give a positive number, not '" +
                                   args.option("--luminosity") + "'");

@@ -13,6 +13,7 @@
 #include "core/eval/roc_curve.h"
 #include "core/insight/working_point_choice.h"
 #include "core/project/kept_working_point.h"
+#include "core/project/luminosity.h"
 #include "core/util/error.h"
 
 namespace {
@@ -39,7 +40,9 @@ const char* const kUsage =
     "  --eff-s E           target signal efficiency in (0, 1]\n"
     "  --eff-b E           target background efficiency in (0, 1]\n"
     "  --cut C             report a given cut\n"
-    "  --luminosity L      factor multiplying the event weights' yields (default 1)\n"
+    "  --luminosity L      factor multiplying the event weights' yields (default: the\n"
+    "                      project's \"luminosity\" factor, which the window's Significance\n"
+    "                      tab sets; 1 when unset)\n"
     "  --min-background B  cuts with fewer expected background events cannot win (default 0)\n"
     "  --folds K, --threads T, --seed S   override the run's settings\n"
     "  --out FILE          write the working point per fold as JSON\n"
@@ -102,6 +105,9 @@ int runWorkingPoint(const std::vector<std::string>& argv) {
   }
 
   InsightEvents ev = loadInsightEvents(args.positional[0], args);
+  // Without --luminosity: the project's, the factor the window's significance uses.
+  if (!args.options.count("--luminosity"))
+    wp.luminosity = imbw::projectLuminosity(ev.project).factor;
   const imbw::RunResult result = trainInsightRun(ev, args.flag("--quiet"));
   const imbw::FeatureMatrix& data = ev.events.data;
   const std::vector<std::uint8_t> y = imbw::signalMask(data.label, data.signalClass);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/gui/all_plots_export.h"
+#include "app/gui/core_convert.h"
 #include "app/gui/main_window.h"
 #include "app/gui/short_job.h"
 #include "app/gui/weak_supervision_dock.h"
@@ -29,10 +30,6 @@
 namespace imbw {
 
 namespace {
-
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
 
 std::vector<std::string> toStd(const QStringList& ids) {
   std::vector<std::string> out;
@@ -72,6 +69,8 @@ ExportActions::ExportActions(MainWindow* window, JobRunner* jobs)
   window->runsView()->installEventFilter(this);
   connect(window->session(), &AnalysisSession::projectReplaced, this,
           &ExportActions::applyLabelToViews);
+  // The label's {lumi} is the significance's luminosity: redrawn when it changes.
+  connect(window, &MainWindow::luminosityChanged, this, &ExportActions::applyLabelToViews);
 }
 
 bool ExportActions::eventFilter(QObject* watched, QEvent* event) {
@@ -160,7 +159,7 @@ bool ExportActions::exportAllPlots(const QString& dir, PlotFileOptions options, 
     if (kept.empty() || std::find(in.studies.begin(), in.studies.end(), kept) == in.studies.end())
       in.windowScan = dock->lastScan()->points;
   }
-  options.label = plotLabel();
+  options.label = drawnPlotLabel();
   return m_allPlots->start(std::move(in), dir, options, error);
 }
 
@@ -298,9 +297,18 @@ void ExportActions::setPlotLabel(const QString& text) {
   applyLabelToViews();
 }
 
+QString ExportActions::drawnPlotLabel() const {
+  const QString label = plotLabel();
+  try {
+    return qs(expandPlotLabel(ss(label), m_window->luminositySetting()));
+  } catch (const Error&) {
+    return label;  // {lumi} without the weights' luminosity: shown as typed (the dialog says why)
+  }
+}
+
 void ExportActions::applyLabelToViews() {
   // The result plots (the central tabs), not the panels' sketches such as the loss curve.
-  const QString label = plotLabel();
+  const QString label = drawnPlotLabel();
   for (ChartView* chart : m_window->plotTabs()->findChildren<ChartView*>())
     chart->setLabelBlock(label);
   // And the weak-supervision window's plots.

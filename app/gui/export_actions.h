@@ -66,6 +66,9 @@ class ExportActions : public QObject {
   /// exported plot (the project's "plotLabel"; empty: none). Setting it edits the project.
   QString plotLabel() const;
   void setPlotLabel(const QString& text);
+  /// The label as drawn: plotLabel() with {lumi} replaced by the integrated luminosity the
+  /// significance uses (core expandPlotLabel); as typed when the weights' luminosity is unknown.
+  QString drawnPlotLabel() const;
 
  Q_SIGNALS:
   /// A scores or model export ended: the files written, or the reason it failed.

@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -19,10 +20,13 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "app/gui/core_convert.h"
 #include "app/gui/export_actions.h"
 #include "app/gui/main_window.h"
+#include "core/project/luminosity.h"
 #include "core/project/project.h"
 #include "widgets/alpha_gamma_heat_map.h"
+#include "widgets/rich_text.h"
 
 namespace imbw {
 
@@ -177,20 +181,67 @@ void ExportActions::showLabelDialog() {
   auto* layout = new QVBoxLayout(&dialog);
   auto* help = new QLabel(
       tr("A label block drawn above every plot and in every exported file, e.g.\n"
-         "  ATLAS Simulation Internal\n  √s = 13 TeV, 140 fb^{-1}\n"
-         "The first line is bold; _{…} and ^{…} give sub- and superscripts. It is saved in the "
-         "project. Empty: no label."),
+         "  ATLAS Simulation Internal\n  √s = 13 TeV, {lumi}\n"
+         "The first line is bold; _{…} and ^{…} give sub- and superscripts; {lumi} is the "
+         "integrated luminosity the significance uses. It is saved in the project. Empty: no "
+         "label."),
       &dialog);
   help->setWordWrap(true);
   layout->addWidget(help);
   auto* text = new QPlainTextEdit(plotLabel(), &dialog);
   text->setObjectName("plotLabelText");
   layout->addWidget(text);
+  // {lumi} = the Significance tab's factor × the luminosity the event weights are normalised
+  // to: one luminosity for the significance and the label (core/project/luminosity.h).
+  ProjectLuminosity lumi = m_window->luminositySetting();
+  auto* form = new QFormLayout;
+  auto* weights = new QDoubleSpinBox(&dialog);
+  weights->setObjectName("weightsLuminosity");
+  weights->setRange(0, 1e6);
+  weights->setDecimals(3);
+  weights->setSuffix(tr(" fb⁻¹"));
+  weights->setSpecialValueText(tr("not known"));
+  weights->setValue(lumi.weightsInvFb.value_or(0.0));
+  weights->setToolTip(
+      tr("The integrated luminosity the event weights are normalised to (Σw of a class is its "
+         "expected yield there)"));
+  form->addRow(tr("Event weights normalised to:"), weights);
+  auto* lumiText = new QLabel(&dialog);
+  lumiText->setObjectName("lumiPreview");
+  lumiText->setWordWrap(true);
+  lumiText->setTextFormat(Qt::RichText);
+  form->addRow(tr("{lumi}:"), lumiText);
+  layout->addLayout(form);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  auto update = [&] {
+    lumi.weightsInvFb =
+        weights->value() > 0 ? std::optional<double>(weights->value()) : std::nullopt;
+    const bool uses = text->toPlainText().contains(QLatin1String(kLumiPlaceholder));
+    const auto integrated = lumi.integratedInvFb();
+    QString shown;
+    if (integrated)
+      shown = richText(qs(luminosityText(*integrated))) +
+              tr(" (the Significance tab's luminosity factor %1 × %2 fb<sup>−1</sup>)")
+                  .arg(lumi.factor)
+                  .arg(*lumi.weightsInvFb);
+    else if (uses)
+      shown =
+          tr("<span style='color:#b00020'>the label writes {lumi}: give the luminosity "
+             "the event weights are normalised to</span>");
+    else
+      shown = tr("not known (give the luminosity the event weights are normalised to)");
+    lumiText->setText(shown);
+    buttons->button(QDialogButtonBox::Ok)->setEnabled(integrated || !uses);
+  };
+  connect(text, &QPlainTextEdit::textChanged, &dialog, update);
+  connect(weights, &QDoubleSpinBox::valueChanged, &dialog, update);
+  update();
   connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
   layout->addWidget(buttons);
-  if (dialog.exec() == QDialog::Accepted) setPlotLabel(text->toPlainText().trimmed());
+  if (dialog.exec() != QDialog::Accepted) return;
+  m_window->setLuminositySetting(lumi);
+  setPlotLabel(text->toPlainText().trimmed());
 }
 
 void ExportActions::showScoresDialog(const QString& id) {

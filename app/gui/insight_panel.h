@@ -91,7 +91,8 @@ class InsightPanel : public QWidget {
   QComboBox* criterionBox() const { return m_criterion; }
   QDoubleSpinBox* targetBox() const { return m_target; }
   QComboBox* significanceBox() const { return m_significance; }
-  QDoubleSpinBox* luminosityBox() const { return m_luminosity; }
+  /// The project's luminosity factor the working point uses (set on the Significance tab).
+  QLabel* luminosityLabel() const { return m_luminosity; }
   QTableWidget* workingPointTable() const { return m_wpTable; }
   QPushButton* keepWorkingPointButton() const { return m_wpKeep; }
   QLabel* keptWorkingPointLabel() const { return m_wpKept; }
@@ -127,6 +128,8 @@ class InsightPanel : public QWidget {
   QWidget* buildScanTab();
   void computeCurrentTab();
   void showImportance();
+  /// The project's luminosity in the Working point tab.
+  void showLuminosity();
   void showOverlay();
   void showCorrelation();
   void showCalibration();
@@ -184,7 +187,7 @@ class InsightPanel : public QWidget {
   QComboBox* m_criterion = nullptr;
   QDoubleSpinBox* m_target = nullptr;
   QComboBox* m_significance = nullptr;
-  QDoubleSpinBox* m_luminosity = nullptr;
+  QLabel* m_luminosity = nullptr;
   QTableWidget* m_wpTable = nullptr;
   std::optional<FoldedWorkingPoint> m_workingPoint;
   WorkingPointChoice m_wpChoice;  ///< how m_workingPoint was chosen

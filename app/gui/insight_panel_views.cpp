@@ -26,6 +26,7 @@
 #include "widgets/chart_view.h"
 #include "widgets/correlation_heat_map.h"
 #include "widgets/error_bar_chart.h"
+#include "widgets/rich_text.h"
 
 namespace imbw {
 
@@ -320,14 +321,15 @@ QWidget* InsightPanel::buildWorkingPointTab() {
   m_significance->addItem(tr("s/√b"), QStringLiteral("s_over_sqrt_b"));
   m_significance->addItem(tr("s/√(s+b)"), QStringLiteral("s_over_sqrt_s_plus_b"));
   form->addRow(tr("Significance"), m_significance);
-  m_luminosity = new QDoubleSpinBox(w);
-  m_luminosity->setRange(1e-4, 1e6);
-  m_luminosity->setDecimals(4);
-  m_luminosity->setValue(1.0);
+  // The project's luminosity, as the Significance tab sets it (one luminosity per analysis).
+  m_luminosity = new QLabel(w);
+  m_luminosity->setTextFormat(Qt::RichText);
   m_luminosity->setToolTip(
-      tr("Multiplies the weighted yields s and b (the weights' luminosity "
-         "is 1)"));
+      tr("The project's luminosity factor, which multiplies the weighted yields s and b: set "
+         "it on the Significance tab"));
   form->addRow(tr("Luminosity factor"), m_luminosity);
+  showLuminosity();
+  connect(m_window, &MainWindow::luminosityChanged, this, &InsightPanel::showLuminosity);
   auto* controls = new QHBoxLayout;
   controls->addLayout(form);
   auto* choose = new QPushButton(tr("Choose"), w);
@@ -364,6 +366,16 @@ QWidget* InsightPanel::buildWorkingPointTab() {
   return w;
 }
 
+void InsightPanel::showLuminosity() {
+  const ProjectLuminosity lumi = m_window->luminositySetting();
+  const auto integrated = lumi.integratedInvFb();
+  m_luminosity->setText(
+      QString::number(lumi.factor, 'g', 6) +
+      (integrated ? " (" + richText(QString::fromStdString(luminosityText(*integrated))) + ")"
+                  : QString()) +
+      tr(" — the Significance tab's"));
+}
+
 void InsightPanel::computeWorkingPoint() {
   const QString view = QStringLiteral("working point");
   auto data = runData(view);
@@ -374,7 +386,7 @@ void InsightPanel::computeWorkingPoint() {
         {{"criterion", m_criterion->currentData().toString().toStdString()},
          {"target", m_target->value()},
          {"significance", m_significance->currentData().toString().toStdString()},
-         {"luminosity", m_luminosity->value()}});
+         {"luminosity", m_window->luminositySetting().factor}});
   } catch (const std::exception& e) {
     reportFailure(view, QString::fromUtf8(e.what()));
     return;

@@ -26,6 +26,7 @@
 #include <QStatusBar>
 #include <QToolBar>
 #include <QUrl>
+#include <cmath>
 
 #include "app/gui/class_subsample_box.h"
 #include "app/gui/cluster_monitor.h"
@@ -127,8 +128,10 @@ MainWindow::MainWindow(QWidget* parent)
     }
     m_samplesPanel->populate();
     m_modelPanel->setClasses(classNames(*m_session));
+    showLuminosity();
     m_runsCtl->reset();
     updateTitle();
+    Q_EMIT luminosityChanged();
   });
   resize(1500, 950);
   loadSettings();
@@ -224,8 +227,17 @@ void MainWindow::buildPlots() {
     m_runsCtl->evaluateStored();
     m_runsCtl->refreshPlots();
   });
-  connect(m_plots, &PlotsArea::luminosityChanged, this,
-          [this] { m_runsCtl->recomputeSignificance(); });
+  connect(m_plots, &PlotsArea::luminosityChanged, this, [this] {
+    // The factor typed on the Significance tab is the project's (the CLI's plots and working
+    // points use it too). The box rounds to 4 decimals: a project's factor shown rounded is
+    // not an edit.
+    ProjectLuminosity lumi = luminositySetting();
+    if (std::abs(std::round(lumi.factor * 1e4) / 1e4 - m_plots->luminosity()) > 1e-12) {
+      lumi.factor = m_plots->luminosity();
+      setLuminositySetting(lumi);
+    }
+    m_runsCtl->recomputeSignificance();
+  });
   m_welcome = new WelcomePage(this);
   m_welcome->setExampleAvailable(!examplePath().isEmpty());
   connect(m_welcome, &WelcomePage::openExample, this, [this] { openFile(examplePath()); });

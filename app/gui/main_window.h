@@ -20,6 +20,7 @@
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
 #include "core/data/sample_reader.h"
+#include "core/project/luminosity.h"
 #include "widgets/run_plot_data.h"
 
 class QAction;
@@ -169,6 +170,13 @@ class MainWindow : public QMainWindow {
   QStringList selectedRuns() const { return m_runsPanel->selectedRuns(); }
   /// The plot data last pushed to the views (the shown runs).
   QList<RunPlotData> plottedRuns() const { return m_plots->runs(); }
+  /// The project's luminosity (core/project/luminosity.h): the factor the significance, the
+  /// working points and the exports use, and the luminosity the weights are normalised to; the
+  /// defaults when the project has none (or a damaged one, which the status bar names).
+  ProjectLuminosity luminositySetting() const;
+  /// Stores `lumi` in the project (marked modified when it differs), shows it on the
+  /// Significance tab and emits luminosityChanged() when it changed.
+  void setLuminositySetting(const ProjectLuminosity& lumi);
 
  Q_SIGNALS:
   void analysisLoaded();
@@ -179,6 +187,8 @@ class MainWindow : public QMainWindow {
   void storedRunsEvaluated();
   /// The label map table has the distinct values of the selected sample's label column.
   void labelValuesListed();
+  /// The project's luminosity changed (luminositySetting), or another project was opened.
+  void luminosityChanged();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -186,6 +196,8 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  // main_window_data.cpp: the project's luminosity on the Significance tab.
+  void showLuminosity();
   // main_window.cpp: menus, docks, opening files, settings.
   void buildActions();
   void buildPlots();

@@ -1,5 +1,6 @@
-// The window's data side: the features, adding sample files, and loading the events in the
-// background (the samples and classes: samples_panel.cpp; the cut and yields: cut_panel.cpp).
+// The window's data side: the features, adding sample files, loading the events in the
+// background (the samples and classes: samples_panel.cpp; the cut and yields: cut_panel.cpp),
+// and the project's luminosity.
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -15,6 +16,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "app/gui/core_convert.h"
@@ -23,8 +25,10 @@
 #include "app/gui/samples_panel.h"
 #include "app/gui/short_job.h"
 #include "core/analysis/yields.h"
+#include "core/util/error.h"
 #include "widgets/cut_editor.h"
 #include "widgets/feature_list.h"
+#include "widgets/significance_view.h"
 #include "widgets/yields_table.h"
 
 namespace imbw {
@@ -195,6 +199,36 @@ void MainWindow::updateFeatureDistribution() {
         if (!stale->load() && feature == m_features->currentFeature())
           m_features->setDistribution(feature, h);
       });
+}
+
+ProjectLuminosity MainWindow::luminositySetting() const {
+  if (!m_session->hasProject()) return {};
+  try {
+    return projectLuminosity(m_session->project());
+  } catch (const Error& e) {
+    statusBar()->showMessage(tr("The project's luminosity is ignored: %1").arg(qs(e.what())));
+    return {};
+  }
+}
+
+void MainWindow::setLuminositySetting(const ProjectLuminosity& lumi) {
+  if (!m_session->hasProject()) return;
+  const bool changed = !(luminositySetting() == lumi);
+  if (changed) {
+    setProjectLuminosity(m_session->project(), lumi);
+    m_session->edited();
+  }
+  showLuminosity();
+  if (changed) Q_EMIT luminosityChanged();
+}
+
+void MainWindow::showLuminosity() {
+  const ProjectLuminosity lumi = luminositySetting();
+  SignificanceView* view = m_plots->significanceView();
+  if (std::abs(std::round(lumi.factor * 1e4) / 1e4 - view->luminosity()) > 1e-12)
+    view->setLuminosity(lumi.factor);
+  const auto integrated = lumi.integratedInvFb();
+  view->setIntegratedLuminosity(integrated ? "= " + qs(luminosityText(*integrated)) : QString());
 }
 
 }  // namespace imbw

@@ -15,11 +15,16 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
@@ -27,6 +32,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QXmlStreamReader>
 #include <QtTest>
 #include <cmath>
@@ -49,6 +55,7 @@
 #include "widgets/loss_curve_view.h"
 #include "widgets/run_plot_data.h"
 #include "widgets/signal_fraction_view.h"
+#include "widgets/significance_view.h"
 #include "widgets/tnt_steps_view.h"
 
 using namespace imbw;
@@ -529,6 +536,108 @@ class TestExportWindow : public QObject {
     QCOMPARE(m_exports->plotLabel(), label);
     for (ChartView* c : m_window->plotTabs()->findChildren<ChartView*>())
       QCOMPARE(c->labelBlock(), label);
+  }
+
+  // The label's luminosity is the one the significance uses (issue 11): Plot label… takes the
+  // luminosity the weights are normalised to (OK refused while the label writes {lumi} without
+  // it), the Significance tab's factor is the project's, every chart draws factor × weights'
+  // luminosity, the file keeps both, the CLI's plots draw the same, and reopening restores it.
+  void labelLuminosityIsTheSignificances() {
+    QAction* action = nullptr;
+    for (QAction* a : m_window->menuBar()->findChild<QMenu*>("exportMenu")->actions())
+      if (a->text() == "Plot &label…") action = a;
+    QVERIFY(action);
+    const QString typed = "Workbench Simulation Internal\n√s = 13 TeV, {lumi}";
+    bool okWasRefused = false;
+    QString preview;
+    QTimer::singleShot(0, this, [&] {
+      auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+      if (!dialog) return;
+      auto* text = dialog->findChild<QPlainTextEdit*>("plotLabelText");
+      auto* weights = dialog->findChild<QDoubleSpinBox*>("weightsLuminosity");
+      auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+      text->setPlainText(typed);
+      weights->setValue(0.0);
+      okWasRefused = !ok->isEnabled();
+      weights->setValue(20.3);
+      preview = dialog->findChild<QLabel*>("lumiPreview")->text();
+      QTest::mouseClick(ok, Qt::LeftButton);
+    });
+    action->trigger();  // the dialog's exec() returns after the click above
+    QVERIFY2(okWasRefused, "OK was enabled for {lumi} without the weights' luminosity");
+    QVERIFY2(preview.contains("20.3"), qPrintable(preview));
+    QCOMPARE(m_exports->plotLabel(), typed);
+    // Factor 1: {lumi} is the weights' own luminosity.
+    QCOMPARE(m_exports->drawnPlotLabel(),
+             QString("Workbench Simulation Internal\n√s = 13 TeV, 20.3 fb^{-1}"));
+    m_window->significanceView()->setLuminosity(7.0);
+    QCOMPARE(m_window->luminositySetting().factor, 7.0);
+    QVERIFY(m_window->session()->isModified());
+    const QString drawn = "Workbench Simulation Internal\n√s = 13 TeV, 142 fb^{-1}";
+    for (ChartView* c : m_window->plotTabs()->findChildren<ChartView*>())
+      QCOMPARE(c->labelBlock(), drawn);
+    QCOMPARE(m_window->significanceView()->integratedLuminosity(), QString("= 142 fb^{-1}"));
+    QVERIFY(m_window->saveProject(m_project));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->isModified(), 20000);
+    {
+      std::ifstream in(m_project.toStdString());
+      const auto j = nlohmann::json::parse(in);
+      QCOMPARE(j["luminosity"]["factor"].get<double>(), 7.0);
+      QCOMPARE(j["luminosity"]["weights_fb"].get<double>(), 20.3);
+      QCOMPARE(j["plotLabel"].get<std::string>(), typed.toStdString());
+    }
+    // The CLI draws the saved label with the saved luminosity; --luminosity changes both.
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    QString error;
+    for (const auto& [args, lumi] : std::vector<std::pair<QStringList, QString>>{
+             {{}, "142 fb"}, {{"--luminosity", "2"}, "40.6 fb"}}) {
+      const QString dir = m_dir.filePath("lumi-plots" + QString::number(args.size()));
+      cli.start(
+          binaryDir() + "/app/cli/imbalance-cli",
+          QStringList{"plots", m_project, "--out", dir, "--format", "svg", "--runs", "r1"} + args);
+      QVERIFY(cli.waitForFinished(120000));
+      QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAll())));
+      const QString svg = svgText(dir + "/significance.svg", &error);
+      QVERIFY2(error.isEmpty(), qPrintable(error));
+      QVERIFY2(svg.contains("Workbench Simulation Internal") && svg.contains(lumi),
+               qPrintable(lumi + " not in " + svg));
+    }
+    // Reopened: the factor, the integrated luminosity and the drawn label come back unmodified.
+    m_window->significanceView()->setLuminosity(1.0);  // not saved: the reopen must restore 7
+    QSignalSpy evaluated(m_window.get(), &MainWindow::storedRunsEvaluated);
+    m_window->openFile(m_project);
+    QVERIFY(evaluated.wait(120000));
+    m_exports = m_window->findChild<ExportActions*>();
+    QCOMPARE(m_window->significanceView()->luminosity(), 7.0);
+    QVERIFY(!m_window->session()->isModified());
+    QCOMPARE(m_window->significanceView()->integratedLuminosity(), QString("= 142 fb^{-1}"));
+    for (ChartView* c : m_window->plotTabs()->findChildren<ChartView*>())
+      QCOMPARE(c->labelBlock(), drawn);
+    // A project that writes {lumi} without the weights' luminosity: the CLI refuses before
+    // drawing, naming what to set.
+    {
+      std::ifstream in(m_project.toStdString());
+      auto j = nlohmann::json::parse(in);
+      j["luminosity"].erase("weights_fb");
+      std::ofstream(m_dir.filePath("nolumi.json").toStdString()) << j.dump(2);
+      QFile::copy(m_dir.filePath(QFileInfo(m_project).completeBaseName() + ".results.h5"),
+                  m_dir.filePath("nolumi.results.h5"));
+    }
+    const QString refusedDir = m_dir.filePath("lumi-refused");
+    cli.start(binaryDir() + "/app/cli/imbalance-cli",
+              {"plots", m_dir.filePath("nolumi.json"), "--out", refusedDir, "--format", "svg"});
+    QVERIFY(cli.waitForFinished(120000));
+    const QString said = QString::fromUtf8(cli.readAll());
+    QVERIFY2(cli.exitCode() != 0 && said.contains("{lumi}") && said.contains("weights_fb"),
+             qPrintable(said));
+    QVERIFY(!QDir(refusedDir).exists() || QDir(refusedDir).isEmpty());
+    // Back to the label of the other tests.
+    m_window->significanceView()->setLuminosity(1.0);
+    m_window->setLuminositySetting({});
+    m_exports->setPlotLabel("Workbench Simulation Internal\n√s = 13 TeV, 140 fb^{-1}");
+    QVERIFY(m_window->saveProject(m_project));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->isModified(), 20000);
   }
 
   void allPlotsOfTheSelectedRuns() {

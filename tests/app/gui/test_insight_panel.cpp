@@ -41,6 +41,7 @@
 #include "widgets/correlation_heat_map.h"
 #include "widgets/error_bar_chart.h"
 #include "widgets/importance_chart.h"
+#include "widgets/significance_view.h"
 #include "widgets/yields_table.h"
 
 using namespace imbw;
@@ -346,7 +347,9 @@ class TestInsightPanel : public QObject {
     m_panel->tabs()->setCurrentIndex(3);
     m_panel->criterionBox()->setCurrentIndex(m_panel->criterionBox()->findData("eff_s"));
     m_panel->targetBox()->setValue(0.5);
-    m_panel->luminosityBox()->setValue(2.0);
+    m_window->significanceView()->setLuminosity(2.0);  // the project's factor
+    QVERIFY2(m_panel->luminosityLabel()->text().startsWith("2 "),
+             qPrintable(m_panel->luminosityLabel()->text()));
     QVERIFY(compute("working point", [this] { m_panel->computeWorkingPoint(); }));
     bool ok = false;
     const QString out = m_dir.filePath("wp.json");
@@ -403,6 +406,13 @@ class TestInsightPanel : public QObject {
                  .toObject()["cut"]
                  .toDouble(),
              p.mean.cut);
+    // The saved project carries the luminosity factor: the CLI's working point without
+    // --luminosity uses it, as the window did.
+    const QString savedOut = m_dir.filePath("wp_saved.json");
+    cli({"working-point", saved, "--run", "1", "--eff-s", "0.5", "--out", savedOut, "--quiet"},
+        &ok);
+    QVERIFY(ok);
+    QVERIFY(near(readJson(savedOut)["mean"].toObject()["z"].toDouble(), p.mean.significance, 1e-9));
   }
 
   void scanEqualsTheCli() {
@@ -689,9 +699,11 @@ class TestInsightPanel : public QObject {
     }
     for (int c = 0; c < 2; ++c) {
       QCOMPARE(yields->cellText(c, 5).toLongLong(), events[static_cast<std::size_t>(c)]);
-      const double shown =
-          yields->cellText(c, 6).section(QString::fromUtf8(" ± "), 0, 0).toDouble();
-      QVERIFY2(near(shown, sumW[static_cast<std::size_t>(c)], 1e-4),
+      // Σw is shown to the decimal place of its uncertainty's second digit.
+      const QString text = yields->cellText(c, 6).section(QString::fromUtf8(" ± "), 0, 0);
+      const int decimals = text.contains('.') ? int(text.size() - text.indexOf('.') - 1) : 0;
+      QVERIFY2(std::abs(text.toDouble() - sumW[static_cast<std::size_t>(c)]) <=
+                   0.5 * std::pow(10.0, -decimals) * (1 + 1e-9),
                qPrintable(yields->cellText(c, 6)));
     }
     QVERIFY2(near(yields->cellText(2, 5).toDouble(),

@@ -17,6 +17,7 @@
 #include "core/eval/roc_curve.h"
 #include "core/learn/model.h"
 #include "core/project/kept_working_point.h"
+#include "core/project/luminosity.h"
 #include "core/project/project.h"
 #include "core/project/run_store.h"
 #include "core/project/run_training.h"
@@ -186,6 +187,53 @@ class TestProject : public QObject {
       QFAIL("a damaged record was read");
     } catch (const imbw::Error& e) {
       QVERIFY2(std::string(e.what()).find("workingPoints.r1") != std::string::npos, e.what());
+    }
+  }
+
+  // The project's luminosity: the significance's factor and the weights' luminosity, saved and
+  // read back, their product written where the label block says {lumi}; a file without it
+  // reads as factor 1; bad values and a {lumi} without the weights' luminosity are named.
+  void luminositySetting() {
+    imbw::Project p = imbw::Project::load(std::string(IMBW_TEST_SOURCE_DIR) +
+                                          "/resources/examples/ww/ww.analysis.json");
+    QVERIFY(imbw::projectLuminosity(p) == imbw::ProjectLuminosity{});
+    QVERIFY(!imbw::projectLuminosity(p).integratedInvFb());
+    imbw::setProjectLuminosity(p, {7.0, 20.3});
+    const imbw::Project back = imbw::Project::fromJson(
+        p.toJson(), std::string(IMBW_TEST_SOURCE_DIR) + "/resources/examples/ww");
+    const imbw::ProjectLuminosity lumi = imbw::projectLuminosity(back);
+    QCOMPARE(lumi.factor, 7.0);
+    QCOMPARE(*lumi.weightsInvFb, 20.3);
+    QVERIFY(std::abs(*lumi.integratedInvFb() - 142.1) < 1e-9);
+    QVERIFY(back.analysis.unrecognisedKeys().empty());
+    QCOMPARE(imbw::expandPlotLabel("ATLAS Simulation Internal\n√s = 13 TeV, {lumi}", lumi),
+             std::string("ATLAS Simulation Internal\n√s = 13 TeV, 142 fb^{-1}"));
+    QCOMPARE(imbw::expandPlotLabel("{lumi} and {lumi}", {1.0, 0.0361}),
+             std::string("36.1 pb^{-1} and 36.1 pb^{-1}"));
+    QCOMPARE(imbw::luminosityText(3000), std::string("3 ab^{-1}"));
+    QCOMPARE(imbw::luminosityText(139), std::string("139 fb^{-1}"));
+    QCOMPARE(imbw::expandPlotLabel("no placeholder", {}), std::string("no placeholder"));
+    try {
+      imbw::expandPlotLabel("√s = 13 TeV, {lumi}", {2.0, std::nullopt});
+      QFAIL("{lumi} expanded without the weights' luminosity");
+    } catch (const imbw::Error& e) {
+      QVERIFY2(std::string(e.what()).find("weights_fb") != std::string::npos, e.what());
+    }
+    // Back to the defaults: the key goes, the file is as before.
+    imbw::setProjectLuminosity(p, {});
+    QVERIFY(!p.toJson().contains("luminosity"));
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::setProjectLuminosity(p, {0.0, std::nullopt}));
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::setProjectLuminosity(p, {1.0, -3.0}));
+    // Damaged records are named with the key and the value.
+    for (const json& bad : {json{{"factor", "high"}}, json{{"factor", -2}}, json{{"weights_fb", 0}},
+                            json{{"lumi", 3}}, json(5)}) {
+      p.analysis.extra["luminosity"] = bad;
+      try {
+        imbw::projectLuminosity(p);
+        QFAIL(qPrintable(QString::fromStdString("accepted " + bad.dump())));
+      } catch (const imbw::Error& e) {
+        QVERIFY2(std::string(e.what()).find("\"luminosity\"") != std::string::npos, e.what());
+      }
     }
   }
 
