@@ -30,6 +30,7 @@
 
 #include "widgets/export_legend.h"
 #include "widgets/rich_text.h"
+#include "widgets/widget_export.h"
 
 namespace imbw {
 
@@ -447,15 +448,10 @@ void ChartView::updateRanges() {
   }
 }
 
-bool ChartView::exportTo(const QString& path, QString* error, int dpi, QImage* imageOut) {
-  const QString suffix = QFileInfo(path).suffix().toLower();
+void ChartView::withExportLayout(const std::function<void(QSize)>& body) {
   // A chart that was never shown has not been laid out yet: size its view like the widget.
   QSize size = this->size();
   if (size.width() < 200 || size.height() < 150) size = QSize(800, 600);
-  auto fail = [&](const QString& why) {
-    if (error) *error = why;
-    return false;
-  };
   // The window's layout comes back after the export (the view is resized to the figure).
   struct RestoreView {
     QChartView* view;
@@ -492,53 +488,33 @@ bool ChartView::exportTo(const QString& path, QString* error, int dpi, QImage* i
     m_view->setSceneRect(QRectF(QPointF(0, 0), QSizeF(size)));
   }
   below.place();
-  if (suffix == "png") {
-    const double scale = std::max(dpi, 1) / 72.0;  // 144 dpi: crisp on print and high-dpi screens
-    QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32);
-    image.setDevicePixelRatio(scale);
-    image.setDotsPerMeterX(static_cast<int>(std::lround(dpi / 0.0254)));
-    image.setDotsPerMeterY(static_cast<int>(std::lround(dpi / 0.0254)));
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)),
-                             QRectF(QPointF(0, 0), QSizeF(size)));
-    painter.end();
-    if (imageOut) {
-      *imageOut = std::move(image);
-      return true;
-    }
-    if (!image.save(path, "PNG")) return fail(tr("cannot write %1").arg(path));
-    return true;
-  }
-  if (suffix == "svg") {
-    QSvgGenerator generator;
-    generator.setFileName(path);
-    generator.setSize(size);
-    generator.setViewBox(QRect(QPoint(0, 0), size));
-    generator.setTitle(m_chart->title());
-    QPainter painter;
-    if (!painter.begin(&generator)) return fail(tr("cannot write %1").arg(path));
-    m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)),
-                             QRectF(QPointF(0, 0), QSizeF(size)));
-    painter.end();
-    if (QFileInfo(path).size() == 0) return fail(tr("cannot write %1").arg(path));
-    return true;
-  }
-  if (suffix == "pdf") {
-    QPdfWriter writer(path);
-    writer.setResolution(96);
-    writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setTitle(m_chart->title());
-    QPainter painter;
-    if (!painter.begin(&writer)) return fail(tr("cannot write %1").arg(path));
-    const QRect page = painter.viewport();
-    m_chart->scene()->render(&painter, QRectF(page), QRectF(QPointF(0, 0), QSizeF(size)));
-    painter.end();
-    return true;
-  }
-  return fail(tr("unknown export format '%1' (use .png, .svg or .pdf)").arg(suffix));
+  body(size);
+}
+
+bool ChartView::exportTo(const QString& path, QString* error, int dpi, QImage* imageOut) {
+  bool ok = false;
+  withExportLayout([&](QSize size) {
+    ok = writeFigure(
+        [&](QPainter& p) {
+          m_chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)),
+                                   QRectF(QPointF(0, 0), QSizeF(size)));
+        },
+        size, path, dpi, m_chart->title(), error, imageOut);
+  });
+  return ok;
+}
+
+RecordedPlot ChartView::record() {
+  RecordedPlot plot;
+  withExportLayout([&](QSize size) {
+    plot = recordFigure(
+        [&](QPainter& p) {
+          m_chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)),
+                                   QRectF(QPointF(0, 0), QSizeF(size)));
+        },
+        size, m_chart->title());
+  });
+  return plot;
 }
 
 void ChartView::contextMenuEvent(QContextMenuEvent* event) {

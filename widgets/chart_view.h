@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include "widgets/chart_legend.h"
+#include "widgets/widget_export.h"
 
 class QChart;
 class QChartView;
@@ -97,6 +98,8 @@ class ChartView : public QWidget {
   /// saves it on a worker: the PNG compression is the slow part).
   bool exportTo(const QString& path, QString* error = nullptr, int dpi = 144,
                 QImage* image = nullptr);
+  /// The figure exportTo writes, recorded for writeRecordedPlot (which may run on a worker).
+  RecordedPlot record();
 
   QChart* chart() const { return m_chart; }
 
@@ -105,6 +108,11 @@ class ChartView : public QWidget {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
+  /// Lays the chart out as exported (the widget's size, or 800 × 600 points when it was never
+  /// shown; a hidden legend shown; the legend below the plot with every name whole), runs
+  /// body(size), and gives the window its layout back.
+  void withExportLayout(const std::function<void(QSize)>& body);
+
   struct Entry {
     QXYSeries* series = nullptr;
     QList<QPointF> raw;

@@ -11,30 +11,13 @@
 
 namespace imbw {
 
-bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error, int dpi,
-                  QImage* imageOut) {
+bool writeFigure(const std::function<void(QPainter&)>& draw, QSize size, const QString& path,
+                 int dpi, const QString& title, QString* error, QImage* imageOut) {
   auto fail = [&](const QString& why) {
     if (error) *error = why;
     return false;
   };
   const QString suffix = QFileInfo(path).suffix().toLower();
-  if (suffix != "png" && suffix != "svg" && suffix != "pdf")
-    return fail(QObject::tr("unknown export format '%1' (use .png, .svg or .pdf)").arg(suffix));
-  widget.resize(size);
-  // White paper whatever the desktop's palette: exported figures go into documents.
-  QPalette paper = widget.palette();
-  const QPalette original = paper;
-  paper.setColor(QPalette::Base, Qt::white);
-  paper.setColor(QPalette::Window, Qt::white);
-  paper.setColor(QPalette::Text, Qt::black);
-  paper.setColor(QPalette::WindowText, Qt::black);
-  widget.setPalette(paper);
-  struct Restore {
-    QWidget& w;
-    QPalette p;
-    ~Restore() { w.setPalette(p); }
-  } restore{widget, original};
-  const QWidget::RenderFlags flags = QWidget::DrawChildren;
   if (suffix == "png") {
     const double scale = std::max(dpi, 1) / 72.0;
     QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32);
@@ -44,7 +27,7 @@ bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* err
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
-    widget.render(&painter, QPoint(), QRegion(), flags);
+    draw(painter);
     painter.end();
     if (imageOut) {
       *imageOut = std::move(image);
@@ -58,24 +41,92 @@ bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* err
     generator.setFileName(path);
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(0, 0), size));
+    generator.setTitle(title);
     QPainter painter;
     if (!painter.begin(&generator)) return fail(QObject::tr("cannot write %1").arg(path));
-    widget.render(&painter, QPoint(), QRegion(), flags);
+    draw(painter);
     painter.end();
     if (QFileInfo(path).size() == 0) return fail(QObject::tr("cannot write %1").arg(path));
     return true;
   }
-  QPdfWriter writer(path);
-  writer.setResolution(96);
-  writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
-  writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-  QPainter painter;
-  if (!painter.begin(&writer)) return fail(QObject::tr("cannot write %1").arg(path));
-  const QRect page = painter.viewport();
-  painter.scale(double(page.width()) / size.width(), double(page.height()) / size.height());
-  widget.render(&painter, QPoint(), QRegion(), flags);
+  if (suffix == "pdf") {
+    QPdfWriter writer(path);
+    writer.setResolution(96);
+    writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setTitle(title);
+    QPainter painter;
+    if (!painter.begin(&writer)) return fail(QObject::tr("cannot write %1").arg(path));
+    const QRect page = painter.viewport();
+    painter.scale(double(page.width()) / size.width(), double(page.height()) / size.height());
+    draw(painter);
+    painter.end();
+    return true;
+  }
+  return fail(QObject::tr("unknown export format '%1' (use .png, .svg or .pdf)").arg(suffix));
+}
+
+RecordedPlot recordFigure(const std::function<void(QPainter&)>& draw, QSize size,
+                          const QString& title) {
+  RecordedPlot plot{QPicture(), size, title};
+  QPainter painter(&plot.picture);
+  painter.setRenderHint(QPainter::Antialiasing);  // as writeFigure's PNG painter
+  draw(painter);
   painter.end();
-  return true;
+  return plot;
+}
+
+bool writeRecordedPlot(const RecordedPlot& plot, const QString& path, int dpi, QString* error) {
+  return writeFigure(
+      [&](QPainter& p) {
+        // A picture plays scaled by the target's resolution over its own (QPicture keeps
+        // sizes in the recording device's units): undone, so a point stays a point.
+        const QPaintDevice* target = p.device();
+        p.scale(double(plot.picture.logicalDpiX()) / target->logicalDpiX(),
+                double(plot.picture.logicalDpiY()) / target->logicalDpiY());
+        p.drawPicture(0, 0, plot.picture);
+      },
+      plot.size, path, dpi, plot.title, error);
+}
+
+namespace {
+
+/// The widget at the figure's size on white paper whatever the desktop's palette (exported
+/// figures go into documents); its palette comes back afterwards.
+struct PaperLayout {
+  QWidget& widget;
+  QPalette original;
+  PaperLayout(QWidget& w, QSize size) : widget(w), original(w.palette()) {
+    widget.resize(size);
+    QPalette paper = original;
+    paper.setColor(QPalette::Base, Qt::white);
+    paper.setColor(QPalette::Window, Qt::white);
+    paper.setColor(QPalette::Text, Qt::black);
+    paper.setColor(QPalette::WindowText, Qt::black);
+    widget.setPalette(paper);
+  }
+  ~PaperLayout() { widget.setPalette(original); }
+  void draw(QPainter& p) const { widget.render(&p, QPoint(), QRegion(), QWidget::DrawChildren); }
+};
+
+}  // namespace
+
+bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error, int dpi,
+                  QImage* imageOut) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix != "png" && suffix != "svg" && suffix != "pdf") {
+    if (error)
+      *error = QObject::tr("unknown export format '%1' (use .png, .svg or .pdf)").arg(suffix);
+    return false;
+  }
+  const PaperLayout paper(widget, size);
+  return writeFigure([&](QPainter& p) { paper.draw(p); }, size, path, dpi, QString(), error,
+                     imageOut);
+}
+
+RecordedPlot recordWidget(QWidget& widget, QSize size) {
+  const PaperLayout paper(widget, size);
+  return recordFigure([&](QPainter& p) { paper.draw(p); }, size, QString());
 }
 
 }  // namespace imbw

@@ -120,7 +120,7 @@ void AllPlotsExport::evaluated(std::shared_ptr<Evaluated> e) {
     return;
   }
   m_work = std::move(e);
-  m_progress->setRange(0, static_cast<int>(m_work->charts.size() * m_options.formats.size()));
+  m_progress->setRange(0, static_cast<int>(m_work->charts.size()));
   m_progress->setValue(0);
   schedule();
 }
@@ -135,18 +135,22 @@ void AllPlotsExport::schedule() {
   });
 }
 
-void AllPlotsExport::savePng(const QString& path, const QImage& image) {
+void AllPlotsExport::writeLater(const QStringList& paths, const RecordedPlot& plot) {
   ++m_pendingSaves;
   runShort<QString>(
       this, m_jobs,
-      [path, image] {
-        return image.save(path, "PNG") ? QString() : QObject::tr("cannot write %1").arg(path);
+      [paths, plot, dpi = m_options.dpi] {
+        for (const QString& path : paths) {
+          QString error;
+          if (!writeRecordedPlot(plot, path, dpi, &error)) return error;
+        }
+        return QString();
       },
-      [this, path, stop = m_stop](const QString& error) {
-        if (stop != m_stop) return;  // an earlier export's file
+      [this, paths, stop = m_stop](const QString& error) {
+        if (stop != m_stop) return;  // an earlier export's files
         --m_pendingSaves;
         if (error.isEmpty())
-          m_written << path;
+          m_written << paths;
         else if (m_error.isEmpty())
           m_error = error;
         schedule();
@@ -161,42 +165,40 @@ void AllPlotsExport::writeNext() {
   }
   if (!m_work) return;              // still evaluating
   if (m_pendingSaves >= 2) return;  // a save's end schedules the next file
-  const qsizetype formats = m_options.formats.size();
-  if (m_next >= m_work->charts.size() * formats) {
+  if (m_next >= m_work->charts.size()) {
     if (m_pendingSaves == 0) finish({});
     return;
   }
-  const auto& chart = m_work->charts[m_next / formats];
-  // One format of one chart per pass.
+  const auto& chart = m_work->charts[m_next];
+  // One chart per pass, recorded here and written by a worker; its paths are added to the
+  // written files when the worker has written them.
   PlotFileOptions one = m_options;
-  one.formats = {m_options.formats[m_next % formats]};
-  // A PNG's path is added to the written files when its worker has saved it.
-  const bool png = one.formats[0] == "png";
-  if (png) one.savePng = [this](const QString& path, const QImage& image) { savePng(path, image); };
-  QStringList paths;
+  one.writeLater = [this](const QStringList& paths, const RecordedPlot& plot) {
+    writeLater(paths, plot);
+  };
+  const QString formats = m_options.formats.join(", ");
   const Inputs& in = *m_work->in;
   try {
     if (const auto* f = std::get_if<PlotFile>(&chart)) {
-      m_progress->setLabelText(tr("Writing %1.%2").arg(f->base, one.formats[0]));
-      paths = writePlotFile(m_work->plots, *f, m_dir, one);
+      m_progress->setLabelText(tr("Writing %1 (%2)").arg(f->base, formats));
+      writePlotFile(m_work->plots, *f, m_dir, one);
     } else if (const auto* s = std::get_if<StudyPlotFile>(&chart)) {
-      m_progress->setLabelText(tr("Writing %1.%2").arg(s->base, one.formats[0]));
-      paths = writeStudyPlotFile(*in.project, in.studyResults, *s, m_dir, one);
+      m_progress->setLabelText(tr("Writing %1 (%2)").arg(s->base, formats));
+      writeStudyPlotFile(*in.project, in.studyResults, *s, m_dir, one);
     } else {
       const ScanMetric m = std::get<ScanMetric>(chart);
       const QString base = "signal_fraction_" + scanMetricFileTag(m);
-      m_progress->setLabelText(tr("Writing %1.%2").arg(base, one.formats[0]));
-      paths = writeSignalFractionPlot(in.windowScan, m, QDir(m_dir).filePath(base), one);
+      m_progress->setLabelText(tr("Writing %1 (%2)").arg(base, formats));
+      writeSignalFractionPlot(in.windowScan, m, QDir(m_dir).filePath(base), one);
     }
   } catch (const std::exception& e) {
     m_error = QString::fromUtf8(e.what());
-    writeNext();  // ends now, or when the PNGs being saved are
+    writeNext();  // ends now, or when the charts being written are
     return;
   }
-  if (!png) m_written += paths;
   ++m_next;
   m_progress->setValue(static_cast<int>(m_next));
-  // The next file on the next pass: the window's events (input, paints) come in between.
+  // The next chart on the next pass: the window's events (input, paints) come in between.
   schedule();
 }
 

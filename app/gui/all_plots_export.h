@@ -27,9 +27,11 @@ class JobRunner;
 
 /// File ▸ Export ▸ All plots while the window goes on answering: the runs' evaluation (curves,
 /// histograms, significance from the stored scores) runs on a short-job worker, then the files
-/// are drawn on the GUI thread one per pass of the event loop (a widget draws only there), with
-/// a progress dialog whose Cancel ends it between two files. A PNG is drawn on the GUI thread
-/// and compressed and saved by a worker (at most two at a time); the export ends when they are. The
+/// are laid out and recorded on the GUI thread one chart per pass of the event loop (a widget
+/// draws only there), with a progress dialog whose Cancel ends it between two charts. A worker
+/// writes each recorded chart in every format (rasterising the PNG at its resolution, encoding
+/// PNG, SVG and PDF: the slow part; at most two charts at a time); the export ends when they
+/// are written. The
 /// charts are those of `imbalance-cli plots`: writePlotFile for the runs' views and the α–γ heat
 /// maps, writeStudyPlotFile for the weak-supervision studies, writeSignalFractionPlot for the
 /// window's scan.
@@ -72,8 +74,9 @@ class AllPlotsExport : public QObject {
   /// writeNext on the next pass of the event loop (once, however often asked).
   void schedule();
   void writeNext();
-  /// Hands a drawn PNG to a short-job worker to compress and save (PlotFileOptions::savePng).
-  void savePng(const QString& path, const QImage& image);
+  /// Hands a recorded chart to a short-job worker that writes it to `paths`
+  /// (PlotFileOptions::writeLater).
+  void writeLater(const QStringList& paths, const RecordedPlot& plot);
   void finish(const QString& error, bool cancelled = false);
 
   QPointer<QWidget> m_window;
@@ -82,8 +85,8 @@ class AllPlotsExport : public QObject {
   std::shared_ptr<std::atomic<bool>> m_stop;
   bool m_running = false;
   std::shared_ptr<Evaluated> m_work;  ///< the evaluated plots and the charts to write
-  qsizetype m_next = 0;               ///< chart × format, in that order
-  int m_pendingSaves = 0;             ///< PNGs drawn and still being saved by a worker
+  qsizetype m_next = 0;               ///< the next chart
+  int m_pendingSaves = 0;             ///< charts recorded and still being written by a worker
   bool m_scheduled = false;
   bool m_cancelled = false;  ///< Cancel pressed: ends when the pending saves are done
   QString m_error;           ///< why it stops, once the pending saves are done

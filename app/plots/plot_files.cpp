@@ -49,6 +49,13 @@ QString projectPlotLabel(const Project& project) {
 
 namespace {
 
+/// BASE.F for every format F of `o`.
+QStringList formatPaths(const QString& base, const PlotFileOptions& o) {
+  QStringList paths;
+  for (const QString& f : o.formats) paths << base + "." + f;
+  return paths;
+}
+
 /// Writes one chart in every format.
 void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
                 QStringList& written) {
@@ -59,14 +66,16 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
   // drawn, over the new ones. Deliver exactly those posted events (no input, no timers).
   QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
   QCoreApplication::sendPostedEvents();
-  for (const QString& f : o.formats) {
-    const QString path = base + "." + f;
+  if (o.writeLater) {
+    const QStringList paths = formatPaths(base, o);
+    o.writeLater(paths, chart->record());
+    written += paths;
+    return;
+  }
+  for (const QString& path : formatPaths(base, o)) {
     QString error;
-    QImage image;
-    const bool handOver = f == "png" && o.savePng;
-    if (!chart->exportTo(path, &error, o.dpi, handOver ? &image : nullptr))
+    if (!chart->exportTo(path, &error, o.dpi))
       throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
-    if (handOver) o.savePng(path, image);
     written << path;
   }
 }
@@ -151,15 +160,16 @@ QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const
       AlphaGammaHeatMap map;
       map.setGrid(s.alphas, s.gammas, s.metricName);
       for (const auto& c : s.cells) map.setCell(c.alpha, c.gamma, c.runKey, c.value);
-      for (const QString& f : options.formats) {
-        const QString path = base + "." + f;
+      if (options.writeLater) {
+        const QStringList paths = formatPaths(base, options);
+        options.writeLater(paths, recordWidget(map, options.size));
+        written += paths;
+        break;
+      }
+      for (const QString& path : formatPaths(base, options)) {
         QString error;
-        QImage image;
-        const bool handOver = f == "png" && options.savePng;
-        if (!exportWidget(map, path, options.size, &error, options.dpi,
-                          handOver ? &image : nullptr))
+        if (!exportWidget(map, path, options.size, &error, options.dpi))
           throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
-        if (handOver) options.savePng(path, image);
         written << path;
       }
       break;

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "app/plots/project_plots.h"
+#include "widgets/widget_export.h"
 
 namespace imbw {
 
@@ -18,10 +19,10 @@ struct PlotFileOptions {
   int dpi = 144;                               ///< PNG pixels per inch (144: twice the points)
   /// The label block above every chart (ChartView::setLabelBlock); empty: none.
   QString label;
-  /// When set, a PNG is drawn into an image handed to this with its path instead of being
-  /// saved here (a window saves it on a worker: the compression is the slow part); the path is
-  /// still returned as written.
-  std::function<void(const QString& path, const QImage& image)> savePng;
+  /// When set, each chart is recorded once (widgets/widget_export: RecordedPlot) and handed to
+  /// this with the paths of its formats instead of being written here (a window writes them on
+  /// a worker: rasterising and encoding are the slow part); the paths are still returned.
+  std::function<void(const QStringList& paths, const RecordedPlot& plot)> writeLater;
 };
 
 /// A project's label block: the top-level key "plotLabel" (a string), or "" when absent.
