@@ -7,6 +7,8 @@
 #include <QLegend>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cstdlib>
+#include <thread>
 
 #include "widgets/chart_view.h"
 
@@ -21,6 +23,7 @@ class TestChartView : public QObject {
   void histogramSteps();
   void exportsPngSvgPdf();
   void exportRejectsUnknownSuffix();
+  void recordedFigureEqualsTheDirectOne();
   void exportNamesTheCurvesWhenTheLegendIsHidden();
   void newRangeNeverMakesThousandsOfTicks();
 };
@@ -155,6 +158,60 @@ void TestChartView::exportRejectsUnknownSuffix() {
   QVERIFY(error.contains("bmpx"));
   QVERIFY(!view.exportTo("/nonexistent-dir/x/plot.png", &error));
   QVERIFY(!error.isEmpty());
+}
+
+// File ▸ Export ▸ All plots records a chart on the GUI thread and writes it on a worker
+// (writeRecordedPlot): the PNG, written on another thread, is the direct one (same size, the
+// same pixels but for antialiased edges), the SVG carries the same text at the same size.
+void TestChartView::recordedFigureEqualsTheDirectOne() {
+  QTemporaryDir dir;
+  ChartView view;
+  view.resize(640, 480);
+  view.setTitle("recorded test");
+  view.setAxisTitles("Signal efficiency ε_S", "events");
+  view.setSeries("a", "gbdt", {QPointF(0, 0), QPointF(0.5, 0.8), QPointF(1, 1)},
+                 SeriesStyle{QColor(200, 30, 30)});
+  QString error;
+  QVERIFY2(view.exportTo(dir.filePath("direct.png"), &error, 200), qPrintable(error));
+  QVERIFY2(view.exportTo(dir.filePath("direct.svg"), &error), qPrintable(error));
+  const RecordedPlot plot = view.record();
+  bool written = false;
+  std::thread worker([&] {
+    written = writeRecordedPlot(plot, dir.filePath("recorded.png"), 200, &error) &&
+              writeRecordedPlot(plot, dir.filePath("recorded.svg"), 200, &error);
+  });
+  worker.join();
+  QVERIFY2(written, qPrintable(error));
+  const QImage direct(dir.filePath("direct.png"));
+  const QImage recorded(dir.filePath("recorded.png"));
+  QCOMPARE(recorded.size(), direct.size());
+  QCOMPARE(recorded.dotsPerMeterX(), direct.dotsPerMeterX());
+  qsizetype differ = 0;
+  qsizetype red = 0;
+  for (int y = 0; y < direct.height(); ++y)
+    for (int x = 0; x < direct.width(); ++x) {
+      const QRgb a = direct.pixel(x, y);
+      const QRgb b = recorded.pixel(x, y);
+      differ += std::abs(qGray(a) - qGray(b)) > 64 ? 1 : 0;
+      red += qRed(b) > 150 && qGreen(b) < 80 && qBlue(b) < 80 ? 1 : 0;
+    }
+  qInfo("recorded vs direct PNG: %lld of %lld pixels differ", static_cast<long long>(differ),
+        static_cast<long long>(direct.width()) * direct.height());
+  QVERIFY2(red > 500, qPrintable(QString("the curve's red: %1 pixels").arg(red)));
+  // A wrong scale (QPicture plays by the target's resolution) moves everything: ~10 % differ.
+  QVERIFY2(
+      differ < direct.width() * direct.height() / 100,
+      qPrintable(
+          QString("%1 of %2 pixels differ").arg(differ).arg(direct.width() * direct.height())));
+  auto read = [&](const QString& name) {
+    QFile f(dir.filePath(name));
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+  };
+  const QString svgDirect = read("direct.svg");
+  const QString svgRecorded = read("recorded.svg");
+  QVERIFY(svgRecorded.contains("recorded test") && svgRecorded.contains("events"));
+  const QRegularExpression viewBox(R"(viewBox="[^"]*")");
+  QCOMPARE(viewBox.match(svgRecorded).captured(0), viewBox.match(svgDirect).captured(0));
 }
 
 QTEST_MAIN(TestChartView)
