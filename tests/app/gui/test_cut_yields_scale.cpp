@@ -61,7 +61,7 @@ class TestCutYieldsScale : public QObject {
         for (auto& v : col) v = uni(rng);
         if (c == 0) m_f00 = col;
         if (c == 1) m_f01 = col;
-        char name[8];
+        char name[16];  // room for any int: -O1 (the sanitizer build) cannot bound c
         std::snprintf(name, sizeof name, "f%02d", c);
         f.addFloat(name, col);
       }
