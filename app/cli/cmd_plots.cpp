@@ -59,39 +59,6 @@ const char* const kUsage =
     "                   'Experiment Simulation Internal\\n√s = 13 TeV, {lumi}'\n"
     "                   (default: the project's \"plotLabel\"; --label '' for none)\n";
 
-/// Splits LIST on commas, except that an entry that is a run's full name (it may hold commas)
-/// is taken whole.
-std::vector<std::string> runList(const imbw::Project& project, const std::string& text) {
-  if (project.findRunByName(text) || project.findRun(text)) return {text};
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', pos), text.size());
-    std::string item = text.substr(pos, comma - pos);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (!item.empty()) out.push_back(item);
-    pos = comma + 1;
-  }
-  if (out.empty()) throw imbw::cli::UsageError("--runs needs run ids or names");
-  return out;
-}
-
-QSize parseSize(const std::string& text) {
-  const auto x = text.find('x');
-  int w = 0, h = 0;
-  if (x != std::string::npos) {
-    w = imbw::cli::toInt("--size", text.substr(0, x), 200);
-    h = imbw::cli::toInt("--size", text.substr(x + 1), 150);
-  }
-  if (w <= 0 || h <= 0 || w > 10000 || h > 10000)
-    throw imbw::cli::UsageError(
-        "--size needs WIDTHxHEIGHT in points, e.g. 800x600 (at least "
-        "200x150, at most 10000x10000), not '" +
-        text + "'");
-  return QSize(w, h);
-}
-
 int runPlots(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv,
                                          {"--out", "--runs", "--format", "--formats", "--size",
@@ -104,7 +71,10 @@ int runPlots(const std::vector<std::string>& argv) {
   imbw::PlotFileOptions options;
   options.formats = imbw::parsePlotFormats(
       QString::fromStdString(args.option("--format", args.option("--formats", "png"))));
-  if (args.options.count("--size")) options.size = parseSize(args.option("--size"));
+  if (args.options.count("--size")) {
+    const auto [w, h] = imbw::cli::plotSize(args.option("--size"));
+    options.size = QSize(w, h);
+  }
   if (args.options.count("--dpi"))
     options.dpi = imbw::cli::toInt("--dpi", args.option("--dpi"), 72);
   if (options.dpi < 72 || options.dpi > 1200)
@@ -125,7 +95,7 @@ int runPlots(const std::vector<std::string>& argv) {
   options.label.replace("\\n", "\n");
   const auto store = imbw::readRunStore(imbw::sidecarPath(path));
   const std::vector<std::string> which = args.options.count("--runs")
-                                             ? runList(project, args.option("--runs"))
+                                             ? imbw::cli::runList(project, args.option("--runs"))
                                              : std::vector<std::string>{};
   // Evaluated before Qt starts: a wrong run name is reported without a display.
   const imbw::ProjectPlots plots = imbw::projectPlots(project, store, which, luminosity);

@@ -1,18 +1,14 @@
 // imbalance-cli run ANALYSIS.json: the cross-validated runs of the analysis file's "runs" list,
 // with a progress bar on stderr, the paper's results table on stdout and a JSON result.
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cctype>
-#include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +17,7 @@
 #include "app/cli/insight_common.h"
 #include "app/cli/output_paths.h"
 #include "app/cli/results_table.h"
+#include "app/cli/run_pipeline.h"
 #include "app/cli/study_runner.h"
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_loader.h"
@@ -71,51 +68,6 @@ const char* const kUsage =
     "                    picks runs); their table follows the runs' (S/B, AUC, 1/eps_B at\n"
     "                    eps_S = 0.2, max eps_S/sqrt(eps_B)), --save keeps them as `study` does\n"
     "  --quiet           no progress bar\n";
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void onSigint(int) {
-  g_stop.store(true);
-}
-
-class ProgressBar : public imbw::TrainingObserver {
- public:
-  ProgressBar(std::string label, bool enabled)
-      : m_label(std::move(label)), m_enabled(enabled), m_tty(::isatty(STDERR_FILENO) != 0) {}
-  bool stopRequested() const override { return g_stop.load(std::memory_order_relaxed); }
-  void progress(double fraction, std::string_view stage) override {
-    if (!m_enabled) return;
-    const auto now = std::chrono::steady_clock::now();
-    const bool final = fraction >= 1.0;
-    if (m_tty) {
-      if (!final && now - m_last < std::chrono::milliseconds(100)) return;
-      m_last = now;
-      constexpr int width = 30;
-      const int filled = static_cast<int>(std::round(std::clamp(fraction, 0.0, 1.0) * width));
-      std::string stageText(stage);
-      if (stageText.size() > 48) stageText = stageText.substr(0, 48);
-      std::fprintf(stderr, "\r%-28.28s [%s%s] %3d%%  %-48s", m_label.c_str(),
-                   std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                   std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
-                   static_cast<int>(std::round(fraction * 100)), stageText.c_str());
-      if (final) std::fputc('\n', stderr);
-      std::fflush(stderr);
-    } else if (stage == "done" || stage == "cancelled") {
-      std::fprintf(stderr, "%s: %s\n", m_label.c_str(), std::string(stage).c_str());
-    }
-  }
-  void foldFinished(const imbw::FoldResult& f) override {
-    if (m_enabled && !m_tty)
-      std::fprintf(stderr, "%s: fold %d done (AP %.3f, AUC %.3f, %.2f s)\n", m_label.c_str(),
-                   f.fold + 1, f.summary.averagePrecision, f.summary.auc, f.fitSeconds);
-  }
-
- private:
-  std::string m_label;
-  bool m_enabled;
-  bool m_tty;
-  std::chrono::steady_clock::time_point m_last{};
-};
 
 std::vector<std::size_t> parseRunList(const std::string& text, std::size_t count) {
   std::vector<std::size_t> out;
@@ -266,15 +218,6 @@ std::vector<std::string> chooseRuns(imbw::Project& project, const imbw::cli::Arg
   return ids;
 }
 
-/// Every raw or derived column the runs' features need, kept in the table.
-std::vector<std::string> runFeatureColumns(const imbw::Project& project) {
-  std::vector<std::string> out;
-  for (const auto& r : project.runs)
-    for (const auto& f : r.config.features)
-      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
-  return out;
-}
-
 int runRun(const std::vector<std::string>& argv) {
   const auto args = imbw::cli::parseArgs(argv,
                                          {"--model", "--run", "--out", "--scores", "--save-models",
@@ -314,11 +257,7 @@ int runRun(const std::vector<std::string>& argv) {
                                  : imbw::StudyStore{};
 
   // Every classified event, before the cut: each run applies the cut it was configured with.
-  imbw::LoadOptions options;
-  options.applyCut = false;
-  options.extraColumns = runFeatureColumns(project);
-  imbw::LoadedAnalysis loaded = imbw::loadAnalysis(project.analysis, options);
-  for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << '\n';
+  const imbw::LoadedAnalysis loaded = imbw::cli::loadRunEvents(project);
   // Each run's controlled imbalance (its own "class_subsample", else the project's
   // "classSubsample"): trainRun draws it from every classified event, before the run's cut.
   // Drawn here once first, so a count or class that is wrong stops us before any training.
@@ -338,7 +277,7 @@ int runRun(const std::vector<std::string>& argv) {
     imbw::cli::logSubsample(std::cerr, *c.classSubsample, r, loaded.table.classNames);
   }
 
-  std::signal(SIGINT, onSigint);
+  std::optional<imbw::cli::StopOnCtrlC> ctrlC(std::in_place);
   std::vector<imbw::TrainedRun> trained;
   std::vector<imbw::cli::ResultsRow> rows;
   bool cancelled = false;
@@ -362,7 +301,7 @@ int runRun(const std::vector<std::string>& argv) {
     struct Log : imbw::ExecutorObserver {
       const imbw::Project* project = nullptr;
       bool enabled = true;
-      bool stopRequested() const override { return g_stop.load(std::memory_order_relaxed); }
+      bool stopRequested() const override { return imbw::cli::stopRequested(); }
       void foldFinished(const std::string& id, const imbw::FoldResult& f, std::size_t done,
                         std::size_t total) override {
         if (enabled)
@@ -382,14 +321,14 @@ int runRun(const std::vector<std::string>& argv) {
                       done.config.folds});
       trained[i].result.config.threads = done.config.threads;
     }
-    cancelled = g_stop.load();
+    cancelled = imbw::cli::stopRequested();
   } else {
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const imbw::ProjectRun& run = *project.findRun(ids[i]);
       const std::string label =
           "[" + std::to_string(i + 1) + "/" + std::to_string(ids.size()) + "] " + run.name();
-      ProgressBar bar(label, !args.flag("--quiet"));
-      trained.push_back(imbw::trainProjectRun(project, ids[i], loaded.table, bar));
+      trained.push_back(
+          imbw::cli::trainWithProgress(project, ids[i], loaded.table, label, args.flag("--quiet")));
       const imbw::ProjectRun& done = *project.findRun(ids[i]);
       rows.push_back({done.name(), trained.back().result.cancelled ? "cancelled" : "",
                       done.aggregate, done.config.folds});
@@ -399,7 +338,7 @@ int runRun(const std::vector<std::string>& argv) {
       }
     }
   }
-  std::signal(SIGINT, SIG_DFL);
+  ctrlC.reset();
 
   const imbw::ProjectRun& firstRun = *project.findRun(ids.front());
   const imbw::StoredRun* firstStored = trained.front().stored.get();
@@ -444,13 +383,9 @@ int runRun(const std::vector<std::string>& argv) {
   if (args.options.count("--scores")) writeScores(args.option("--scores"), stored, names);
   if (args.options.count("--save-models"))
     saveModels(args.option("--save-models"), project, ids, results);
-  if (args.flag("--save")) {
-    for (std::size_t i = 0; i < trained.size(); ++i)
-      if (trained[i].stored) store[ids[i]] = trained[i].stored;
-    imbw::writeRunStore(imbw::sidecarPath(path), store, {}, studyIds.empty() ? nullptr : &studies);
-    project.save(path);
-    std::cerr << "results saved in " << path << " and " << imbw::sidecarPath(path) << '\n';
-  }
+  if (args.flag("--save"))
+    imbw::cli::saveRunResults(path, project, std::move(store), ids, trained,
+                              studyIds.empty() ? nullptr : &studies);
   return cancelled ? 130 : 0;
 }
 

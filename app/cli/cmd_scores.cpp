@@ -24,7 +24,11 @@ const char* const kUsage =
     "training: one row per event, in the columns event_index (the event's row in its sample\n"
     "file, int64), sample, fold (1-based), class (int32), weight and score (float64), with the\n"
     "group attributes run, signal_class, sample_names and class_names. h5py, pandas and ROOT's\n"
-    "RDataFrame read it; so does this workbench's sample reader.\n"
+    "RDataFrame read it; so does this workbench's sample reader. When a working point was kept\n"
+    "with the run (`working-point --keep`, or Keep in the window's Working point tab), the\n"
+    "column score_pass (int8: 1 where score >= the cut, else 0, as `apply` writes it) and the\n"
+    "attribute working_point_cut are added; a point kept before the run was trained again is\n"
+    "left out, with a warning.\n"
     "\n"
     "  --run R     the run, by id (r1, r2, ...) or name (required)\n"
     "  --out FILE  the HDF5 file, created or replaced (required)\n"
@@ -42,8 +46,16 @@ int runScores(const std::vector<std::string>& argv) {
   const imbw::ProjectRun& run = imbw::cli::findProjectRun(project, path, args.option("--run"));
   const auto store = imbw::readRunStore(imbw::sidecarPath(path));
   const auto stored = imbw::cli::storedResults(store, path, run);
-  const imbw::ScoresTable table = imbw::scoresTable(project, run, *stored);
+  std::string warning;
+  const imbw::ScoresTable table = imbw::scoresTable(project, run, *stored, &warning);
+  if (!warning.empty()) std::cerr << "warning: " << warning << '\n';
   imbw::writeScoresHdf5(table, out, args.option("--group", "scores"));
+  if (table.passCut) {
+    std::size_t passed = 0;
+    for (double s : table.score) passed += s >= *table.passCut;
+    std::cerr << passed << " of " << table.score.size() << " events pass the working point kept "
+              << "with the run, score >= " << *table.passCut << " (score_pass)\n";
+  }
   std::cerr << "wrote the held-out scores of " << table.score.size() << " events of '" << run.name()
             << "' → " << out << '\n';
   return 0;

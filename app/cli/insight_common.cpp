@@ -150,6 +150,37 @@ int toInt(const std::string& option, const std::string& value, int minimum) {
   return v;
 }
 
+std::vector<std::string> runList(const Project& project, const std::string& text) {
+  if (project.findRunByName(text) || project.findRun(text)) return {text};
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    std::string item = text.substr(pos, comma - pos);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    pos = comma + 1;
+  }
+  if (out.empty()) throw UsageError("--runs needs run ids or names");
+  return out;
+}
+
+std::pair<int, int> plotSize(const std::string& text) {
+  const auto x = text.find('x');
+  int w = 0, h = 0;
+  if (x != std::string::npos) {
+    w = toInt("--size", text.substr(0, x), 200);
+    h = toInt("--size", text.substr(x + 1), 150);
+  }
+  if (w <= 0 || h <= 0 || w > 10000 || h > 10000)
+    throw UsageError(
+        "--size needs WIDTHxHEIGHT in points, e.g. 800x600 (at least 200x150, at most "
+        "10000x10000), not '" +
+        text + "'");
+  return {w, h};
+}
+
 std::string plusMinus(double mean, double sd, int decimals) {
   std::string s = fixed(mean, decimals);
   if (!std::isnan(sd) && !std::isnan(mean)) s += " ± " + fixed(sd, decimals);

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/cli/command.h"
@@ -58,6 +59,13 @@ std::string eventsLine(const FeatureMatrix& data);
 /// Number parsing with a usage error naming the option.
 double toDouble(const std::string& option, const std::string& value);
 int toInt(const std::string& option, const std::string& value, int minimum);
+
+/// A --runs LIST: split on commas, except that an entry that is a run's full name or id (a
+/// name may hold commas) is taken whole; spaces around the items dropped. UsageError when empty.
+std::vector<std::string> runList(const Project& project, const std::string& text);
+
+/// --size WxH of a plot in points (200x150 to 10000x10000); UsageError naming the value.
+std::pair<int, int> plotSize(const std::string& text);
 
 /// "m ± s" (only m when s is NaN).
 std::string plusMinus(double mean, double sd, int decimals);

@@ -223,7 +223,15 @@ void ExportActions::exportScores(const QString& id, const QString& path) {
     return;
   }
   // The table is built here (the project may change while the worker writes).
-  auto table = std::make_shared<const ScoresTable>(scoresTable(project, *run, *stored));
+  std::string staleWarning;
+  std::shared_ptr<const ScoresTable> table;
+  try {  // a damaged kept working point in the project is named, not thrown at the event loop
+    table = std::make_shared<const ScoresTable>(scoresTable(project, *run, *stored, &staleWarning));
+  } catch (const Error& e) {
+    report(QString::fromUtf8(e.what()));
+    Q_EMIT exportDone({}, QString::fromUtf8(e.what()));
+    return;
+  }
   runShort<ExportOutcome>(
       this, m_jobs,
       [table, path] {
@@ -234,11 +242,16 @@ void ExportActions::exportScores(const QString& id, const QString& path) {
           return ExportOutcome{{}, QString::fromUtf8(e.what())};
         }
       },
-      [this, table, path](const ExportOutcome& o) {
-        report(o.error.isEmpty() ? tr("Wrote the held-out scores of %1 events of '%2' to %3")
-                                       .arg(table->score.size())
-                                       .arg(qs(table->runName), path)
-                                 : o.error);
+      [this, table, path, staleWarning](const ExportOutcome& o) {
+        QString done = tr("Wrote the held-out scores of %1 events of '%2' to %3")
+                           .arg(table->score.size())
+                           .arg(qs(table->runName), path);
+        if (table->passCut)
+          done += tr(", with the kept working point's pass flag (score ≥ %1)")
+                      .arg(*table->passCut, 0, 'g', 6);
+        else if (!staleWarning.empty())
+          done += tr(". Warning: %1").arg(qs(staleWarning));
+        report(o.error.isEmpty() ? done : o.error);
         Q_EMIT exportDone(o.written, o.error);
       });
 }

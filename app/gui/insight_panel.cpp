@@ -23,6 +23,7 @@
 
 #include "app/gui/insight_panel_jobs.h"
 #include "app/gui/main_window.h"
+#include "core/insight/feature_drop.h"
 #include "widgets/correlation_heat_map.h"
 #include "widgets/error_bar_chart.h"
 #include "widgets/importance_chart.h"
@@ -340,22 +341,19 @@ QString InsightPanel::trainWithoutBottom(int k) {
     setMessage(tr("Keep at least one feature: k must be between 1 and %1.").arg(n - 1), true);
     return {};
   }
-  const auto order = p.ranking();  // most important first
-  std::vector<std::string> dropped, kept;
-  for (int i = n - k; i < n; ++i) dropped.push_back(p.features[order[static_cast<std::size_t>(i)]]);
-  for (const auto& f : p.features)
-    if (std::find(dropped.begin(), dropped.end(), f) == dropped.end()) kept.push_back(f);
   const QString id = currentRun();
   const ProjectRun* source = m_window->session()->project().findRun(id.toStdString());
   if (!source) return {};
+  // Which features go and the copy's name: core's, as `imbalance-cli importance --drop-bottom`.
+  const FeatureDrop drop = dropBottomFeatures(p, k);
+  const RunConfig config = featureDropConfig(source->config, drop);
   const QString name = QString::fromStdString(source->name());
   const QString copy = m_window->duplicateRun(id);
   if (copy.isEmpty()) return {};
-  m_window->session()->project().findRun(copy.toStdString())->config.features = kept;
+  m_window->session()->project().findRun(copy.toStdString())->config.features = config.features;
   QStringList names;
-  for (const auto& d : dropped) names << QString::fromStdString(d);
-  m_window->renameRun(copy, k <= 3 ? tr("%1 without %2").arg(name, names.join(", "))
-                                   : tr("%1 without the bottom %2").arg(name).arg(k));
+  for (const auto& d : drop.dropped) names << QString::fromStdString(d);
+  m_window->renameRun(copy, QString::fromStdString(config.name));
   if (!m_window->trainRun(copy)) {
     setMessage(m_window->trainingRefusal(), true);
     return copy;

@@ -8,6 +8,7 @@
 #include "app/gui/insight_panel.h"
 #include "app/gui/insight_panel_jobs.h"
 #include "app/gui/main_window.h"
+#include "app/plots/importance_plots.h"
 #include "widgets/importance_chart.h"
 #include "widgets/run_plot_data.h"
 
@@ -58,35 +59,21 @@ bool InsightPanel::overlayRuns(QStringList ids) {
 void InsightPanel::showOverlay() {
   if (m_overlay.empty()) return;
   const AnalysisSession* s = m_window->session();
-  const bool ap = m_overlay.front().second.permutation.metric == ImportanceMetric::AveragePrecision;
-  const QString metric = ap ? QStringLiteral("AP") : QStringLiteral("AUC");
+  const ImportanceMetric metric = m_overlay.front().second.permutation.metric;
+  // The series as `imbalance-cli importance --runs ... --plot` draws them (app/plots).
   QList<ImportanceSeries> permutation, gain;
   int uncoloured = 0;
   for (const auto& [id, r] : m_overlay) {
-    ImportanceSeries one;
     const ProjectRun* run = s->project().findRun(id.toStdString());
-    one.name = run ? QString::fromStdString(run->name()) : id;
+    const QString name = run ? QString::fromStdString(run->name()) : id;
     const RunEntry* entry = m_window->registry()->find(id);
     // The run's colour in the plots; a run not drawn there has none: the next palette colour.
-    one.color = entry && entry->colored ? entry->plot.color : runColor(uncoloured++);
-    for (std::size_t f = 0; f < r.permutation.features.size(); ++f)
-      one.bars << ImportanceBar{QString::fromStdString(r.permutation.features[f]),
-                                r.permutation.mean[f], r.permutation.std[f]};
-    permutation << one;
-    if (r.hasTrees) {
-      double total = 0;
-      for (double g : r.trees.totalGain) total += g;
-      ImportanceSeries g = one;
-      g.bars.clear();
-      for (std::size_t f = 0; f < r.trees.features.size(); ++f)
-        g.bars << ImportanceBar{QString::fromStdString(r.trees.features[f]),
-                                total > 0 ? 100.0 * r.trees.totalGain[f] / total : NAN, NAN};
-      gain << g;
-    }
+    const QColor color = entry && entry->colored ? entry->plot.color : runColor(uncoloured++);
+    permutation << permutationSeries(name, color, r.permutation);
+    if (r.hasTrees) gain << gainSeries(name, color, r.trees);
   }
-  m_permutationChart->setSeries(
-      tr("Permutation importance of %1 runs (held-out %2)").arg(permutation.size()).arg(metric),
-      tr("Δ%1 when the feature is shuffled").arg(metric), permutation, 4);
+  m_permutationChart->setSeries(permutationOverlayTitle(permutation.size(), metric),
+                                permutationAxisTitle(metric), permutation, 4);
   if (!gain.isEmpty())
     m_gainChart->setSeries(tr("Tree gain of %1 runs").arg(gain.size()),
                            tr("% of the total gain (all folds)"), gain, 1);

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "core/export/runs_table_rows.h"
 #include "core/learn/model.h"
+#include "core/project/kept_working_point.h"
 #include "core/util/error.h"
 
 namespace imbw {
@@ -32,8 +34,22 @@ ExportInfo exportInfo(const Project& project, const ProjectRun& run) {
   return info;
 }
 
-ScoresTable scoresTable(const Project& project, const ProjectRun& run, const StoredRun& stored) {
+ScoresTable scoresTable(const Project& project, const ProjectRun& run, const StoredRun& stored,
+                        std::string* warning) {
   ScoresTable t;
+  if (warning) warning->clear();
+  if (const auto kept = keptWorkingPoint(project, run.id)) {
+    if (!kept->stale) {
+      t.passCut = kept->cut;
+    } else if (warning) {
+      std::ostringstream cut;
+      cut << kept->cut;
+      *warning = "run '" + run.name() + "': its kept working point (score >= " + cut.str() +
+                 ") was chosen on other results of the run (it was trained again since); no "
+                 "pass flag written (keep a working point again: `imbalance-cli working-point "
+                 "--keep`, or Keep in the window's Working point tab)";
+    }
+  }
   t.runName = run.name();
   for (const auto& s : project.analysis.samples)
     t.sampleNames.push_back(s.name.empty() ? std::filesystem::path(s.path).filename().string()

@@ -26,8 +26,11 @@ RunsTable projectRunsTable(const Project& project, const std::vector<std::string
 ExportInfo exportInfo(const Project& project, const ProjectRun& run);
 
 /// A run's held-out scores as the scores file holds them (folds 1-based; events whose fold
-/// never finished are left out).
-ScoresTable scoresTable(const Project& project, const ProjectRun& run, const StoredRun& stored);
+/// never finished are left out), with the run's kept working point as `passCut` when it has
+/// one that belongs to these results. A stale one (the run was trained again after it was
+/// kept) is left out, and `warning` (when given) says so; otherwise `warning` is left empty.
+ScoresTable scoresTable(const Project& project, const ProjectRun& run, const StoredRun& stored,
+                        std::string* warning = nullptr);
 
 /// `out` with "_foldK" (K = fold + 1) before its extension: net.onnx → net_fold2.onnx.
 std::string foldFilePath(const std::string& out, std::size_t fold);

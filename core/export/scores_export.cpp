@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/data/h5_handle.h"
@@ -47,6 +48,13 @@ void writeStrings(hid_t object, const std::string& name, const std::vector<std::
     throw Error("cannot write the attribute '" + name + "' to '" + path + "'");
 }
 
+void writeDouble(hid_t object, const std::string& name, double value, const std::string& path) {
+  Handle space(H5Screate(H5S_SCALAR));
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT));
+  if (!attr.valid() || H5Awrite(attr, H5T_NATIVE_DOUBLE, &value) < 0)
+    throw Error("cannot write the attribute '" + name + "' to '" + path + "'");
+}
+
 }  // namespace
 
 void writeScoresHdf5(const ScoresTable& t, const std::string& path, const std::string& group) {
@@ -62,6 +70,11 @@ void writeScoresHdf5(const ScoresTable& t, const std::string& path, const std::s
   check("class", t.classIndex.size());
   check("weight", t.weight.size());
   std::set<std::string> names{"event_index", "sample", "fold", "class", "weight", "score"};
+  if (t.passCut) {
+    if (!std::isfinite(*t.passCut))
+      throw Error("scores export: the working point's cut is not finite");
+    names.insert("score_pass");
+  }
   for (const auto& [name, values] : t.columns) {
     if (name.empty() || name.find('/') != std::string::npos)
       throw Error("scores export: '" + name + "' cannot be an HDF5 column name");
@@ -96,8 +109,14 @@ void writeScoresHdf5(const ScoresTable& t, const std::string& path, const std::s
   writeColumn(g, "class", H5T_NATIVE_INT32, H5T_STD_I32LE, t.classIndex, path);
   writeColumn(g, "weight", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, t.weight, path);
   writeColumn(g, "score", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, t.score, path);
+  if (t.passCut) {
+    std::vector<std::int8_t> pass(n);
+    for (std::size_t i = 0; i < n; ++i) pass[i] = t.score[i] >= *t.passCut ? 1 : 0;
+    writeColumn(g, "score_pass", H5T_NATIVE_INT8, H5T_STD_I8LE, pass, path);
+  }
   for (const auto& [name, values] : t.columns)
     writeColumn(g, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, values, path);
+  if (t.passCut) writeDouble(g, "working_point_cut", *t.passCut, path);
   writeStrings(g, "run", {t.runName}, true, path);
   writeStrings(g, "signal_class", {t.signalClass}, true, path);
   writeStrings(g, "sample_names", t.sampleNames, false, path);

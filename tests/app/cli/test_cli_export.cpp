@@ -72,6 +72,24 @@ QString trainedProject(const QTemporaryDir& dir) {
   return run.exitCode == 0 ? path : QString();
 }
 
+/// A float64 attribute of a group of `file`; NaN when the file, group or attribute is missing.
+double readDoubleAttribute(const QString& file, const char* group, const char* name) {
+  double v = NAN;
+  const hid_t f = H5Fopen(file.toUtf8().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return v;
+  const hid_t g = H5Gopen2(f, group, H5P_DEFAULT);
+  if (g >= 0) {
+    if (H5Aexists(g, name) > 0) {
+      const hid_t a = H5Aopen(g, name, H5P_DEFAULT);
+      if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) < 0) v = NAN;
+      H5Aclose(a);
+    }
+    H5Gclose(g);
+  }
+  H5Fclose(f);
+  return v;
+}
+
 /// The feature rows (float32, the project's feature order) of the sample file's events `rows`,
 /// computed from the file's columns here (j1_pt = hypot(j1_px, j1_py)).
 std::vector<float> featureRows(const std::vector<double>& rows) {
@@ -292,6 +310,51 @@ class TestCliExport : public QObject {
     QCOMPARE(untrained.exitCode, 1);
     const Result usage = runCli({"scores", project, "--out", out});
     QCOMPARE(usage.exitCode, 2);
+  }
+
+  // A working point kept with the run (`working-point --keep`) travels into its scores file:
+  // score_pass is 1 exactly where score >= the kept cut, event by event, and the cut is the
+  // attribute working_point_cut. Once the run is trained again (other results: the point is
+  // stale) the file has neither, and a warning says why.
+  void scoresCarryTheKeptWorkingPoint() {
+    QTemporaryDir dir;
+    const QString project = trainedProject(dir);
+    QVERIFY2(!project.isEmpty(), "imbalance-cli run --save failed");
+    const Result keep = runCli({"working-point", project, "--run", "boosted trees", "--eff-s",
+                                "0.5", "--keep", "--threads", "2", "--quiet"});
+    QVERIFY2(keep.exitCode == 0, qPrintable(keep.err + keep.out));
+    std::ifstream in(project.toStdString());
+    const double cut = nlohmann::json::parse(in)["workingPoints"]["r1"]["cut"].get<double>();
+
+    const QString out = dir.filePath("scores.h5");
+    const Result ok = runCli({"scores", project, "--run", "boosted trees", "--out", out});
+    QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
+    QVERIFY2(!ok.err.contains("warning"), qPrintable(ok.err));
+    const auto score = cli_test::readColumn(out, "scores/score");
+    const auto pass = cli_test::readColumn(out, "scores/score_pass");
+    QCOMPARE(score.size(), std::size_t{10000});
+    QCOMPARE(pass.size(), score.size());
+    std::size_t passed = 0;
+    for (std::size_t i = 0; i < score.size(); ++i) {
+      QCOMPARE(pass[i], score[i] >= cut ? 1.0 : 0.0);
+      passed += pass[i] > 0;
+    }
+    QVERIFY(passed > 0 && passed < score.size());  // the cut splits the events
+    QVERIFY2(ok.err.contains(QString("%1 of 10000 events pass").arg(passed)), qPrintable(ok.err));
+    QCOMPARE(readDoubleAttribute(out, "scores", "working_point_cut"), cut);
+
+    // Trained again with another seed: the kept point no longer belongs to the scores.
+    const Result again = runCli(
+        {"run", project, "--run", "1", "--seed", "7", "--threads", "2", "--save", "--quiet"});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    const QString stale = dir.filePath("stale.h5");
+    const Result st = runCli({"scores", project, "--run", "boosted trees", "--out", stale});
+    QVERIFY2(st.exitCode == 0, qPrintable(st.err));
+    QVERIFY2(st.err.contains("warning:") && st.err.contains("no pass flag written"),
+             qPrintable(st.err));
+    QCOMPARE(cli_test::readColumn(stale, "scores/score").size(), std::size_t{10000});
+    QVERIFY(cli_test::readColumn(stale, "scores/score_pass").empty());
+    QVERIFY(std::isnan(readDoubleAttribute(stale, "scores", "working_point_cut")));
   }
 };
 

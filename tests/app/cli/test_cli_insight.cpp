@@ -9,10 +9,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "core/insight/imbalance_scan_record.h"
 #include "core/project/project.h"
+#include "core/project/run_store.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/app/cli/h5_column.h"
 
@@ -119,6 +122,84 @@ class TestCliInsight : public QObject {
     const Result lr = runCli({"importance", a, "--run", "1", "--repeats", "1", "--quiet"});
     QVERIFY2(lr.exitCode == 0, qPrintable(lr.err));
     QVERIFY(!lr.out.contains("gain %"));
+  }
+
+  // --drop-bottom K: the ranked run's copy without the K features at the bottom of the ranking
+  // written by --out (recomputed here from its means: decreasing, ties in feature order) is added
+  // to the project file, trained as `run --save` trains it (its fold metrics are those `run`
+  // gives the new run) with its held-out scores in the sidecar, and printed with its metrics.
+  void dropBottomTrainsTheRunWithoutItsLowestFeatures() {
+    QTemporaryDir dir;
+    const QString a = writeAnalysis(dir);
+    const QString out = dir.filePath("imp.json");
+    const Result r = runCli({"importance", a, "--run", "1", "--repeats", "2", "--out", out,
+                             "--drop-bottom", "2", "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    const QJsonObject j = readJson(out);
+    const QJsonArray names = j["features"].toArray();
+    const QJsonArray mean = j["permutation"].toObject()["mean"].toArray();
+    QCOMPARE(names.size(), 6);
+    std::vector<int> order(6);
+    std::iota(order.begin(), order.end(), 0);
+    auto value = [&](int f) { return mean[f].isDouble() ? mean[f].toDouble() : -INFINITY; };
+    std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return value(x) > value(y); });
+    const std::vector<std::string> dropped{names[order[4]].toString().toStdString(),
+                                           names[order[5]].toString().toStdString()};
+    std::vector<std::string> kept;
+    for (const auto& n : names)
+      if (std::find(dropped.begin(), dropped.end(), n.toString().toStdString()) == dropped.end())
+        kept.push_back(n.toString().toStdString());
+    QCOMPARE(kept.size(), std::size_t{4});
+
+    const imbw::Project p = imbw::Project::load(a.toStdString());
+    QCOMPARE(p.runs.size(), std::size_t{4});
+    const imbw::ProjectRun& added = p.runs[3];
+    QCOMPARE(added.config.features, kept);
+    QCOMPARE(added.name(), "logistic without " + dropped[0] + ", " + dropped[1]);
+    QCOMPARE(added.config.modelKind(), std::string("logistic"));
+    QCOMPARE(added.status, imbw::RunStatus::Done);
+    QCOMPARE(added.folds.size(), std::size_t{3});
+    const auto store = imbw::readRunStore(imbw::sidecarPath(a.toStdString()));
+    QVERIFY(store.count(added.id));
+    QCOMPARE(store.at(added.id)->size(), std::size_t{10000});  // every event, no cut
+    // Printed: what was dropped, and the new run's row with its AP as saved.
+    QVERIFY2(r.out.contains(
+                 QString::fromStdString("without the bottom 2: " + dropped[0] + ", " + dropped[1])),
+             qPrintable(r.out));
+    const auto row =
+        QRegularExpression(R"(^\d+\s+)" +
+                               QRegularExpression::escape(QString::fromStdString(added.name())) +
+                               R"(\s+\S+ ± \S+\s+([0-9.]+) ± ([0-9.]+))",
+                           QRegularExpression::MultilineOption)
+            .match(r.out);
+    QVERIFY2(row.hasMatch(), qPrintable(r.out));
+    QVERIFY(std::abs(row.captured(1).toDouble() - added.aggregate.at("ap").mean) <= 0.0005 + 1e-12);
+    // `run` trains the new run to the same fold metrics (logistic regression is deterministic).
+    const QString again = dir.filePath("again.json");
+    const Result run = runCli({"run", a, "--run", "4", "--out", again, "--quiet"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonArray folds = readJson(again)["runs"][0]["folds"].toArray();
+    QCOMPARE(folds.size(), 3);
+    for (int k = 0; k < 3; ++k)
+      QVERIFY2(std::abs(folds[k].toObject()["metrics"].toObject()["ap"].toDouble() -
+                        added.folds[static_cast<std::size_t>(k)].metrics.at("ap")) < 1e-12,
+               qPrintable(QString("fold %1").arg(k + 1)));
+
+    // Refused before any training, naming the value: k < 1, k ≥ the run's 6 features, with --runs.
+    const Result zero = runCli({"importance", a, "--run", "1", "--drop-bottom", "0"});
+    QCOMPARE(zero.exitCode, 2);
+    QVERIFY2(zero.err.contains("--drop-bottom") && zero.err.contains("'0'"), qPrintable(zero.err));
+    const Result all = runCli({"importance", a, "--run", "1", "--drop-bottom", "6"});
+    QCOMPARE(all.exitCode, 2);
+    QVERIFY2(all.err.contains("--drop-bottom 6") && all.err.contains("bottom 6 of 6 features") &&
+                 all.err.contains("between 1 and 5"),
+             qPrintable(all.err));
+    QVERIFY2(!all.err.contains("fold 1 done"), qPrintable(all.err));  // nothing was trained
+    const Result reduced = runCli({"importance", a, "--run", "4", "--drop-bottom", "4"});
+    QCOMPARE(reduced.exitCode, 2);
+    QVERIFY2(reduced.err.contains("bottom 4 of 4 features"), qPrintable(reduced.err));
+    QCOMPARE(runCli({"importance", a, "--runs", "1,2", "--drop-bottom", "1"}).exitCode, 2);
+    QCOMPARE(imbw::Project::load(a.toStdString()).runs.size(), std::size_t{4});
   }
 
   // The printed ρ of the LL class equals the weighted (here unit-weight) Pearson correlation

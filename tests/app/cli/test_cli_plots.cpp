@@ -10,6 +10,9 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <cmath>
@@ -192,6 +195,76 @@ class TestCliPlots : public QObject {
     QVERIFY2(gif.err.contains("'gif' is not a plot format"), qPrintable(gif.err));
     const Result usage = runCli({"plots", project});
     QCOMPARE(usage.exitCode, 2);
+  }
+
+  // importance --runs ... --plot: the runs' permutation rankings overlaid in the window's
+  // Feature ranking chart, each run in its plot colour (runColor of its place in the project,
+  // as `plots` colours it). PNG: at the DPI's scale, both colours drawn (legend swatch and
+  // bars), far from blank; SVG: well-formed, both run names, the title and every feature; PDF:
+  // a PDF. One run with --plot draws its bars alone.
+  void importanceOverlayPlot() {
+    QTemporaryDir dir;
+    const QString project = writeProject(dir);
+    const QString png = dir.filePath("overlay.png");
+    const QString json = dir.filePath("overlay.json");
+    const Result r = runCli({"importance", project, "--runs", "r1,r3", "--repeats", "1",
+                             "--threads", "2", "--plot", png, "--out", json, "--quiet"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.err.contains("ranking of 2 runs"), qPrintable(r.err));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonArray runs = QJsonDocument::fromJson(f.readAll()).object()["runs"].toArray();
+    QCOMPARE(runs.size(), 2);
+    QCOMPARE(runs[0].toObject()["run"].toString(), QString("boosted trees, depth 3"));
+    QCOMPARE(runs[1].toObject()["run"].toString(), QString("focal α=0.25 γ=2"));
+    // Two tables printed, one per run.
+    QCOMPARE(r.out.count("rank  feature"), 2);
+
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.width(), 1600);  // 800 points at 144 dpi
+    QVERIFY(image.height() > 400);  // as tall as the 2 × 6 bars need
+    QVERIFY2(
+        countColor(image, imbw::runColor(0)) > 200 && countColor(image, imbw::runColor(2)) > 200,
+        qPrintable(QString("%1 / %2 pixels")
+                       .arg(countColor(image, imbw::runColor(0)))
+                       .arg(countColor(image, imbw::runColor(2)))));
+    const int white = countColor(image, Qt::white);
+    QVERIFY2(white < image.width() * image.height() * 97 / 100, "nearly blank");
+
+    const QString svg = dir.filePath("overlay.svg");
+    const Result s = runCli({"importance", project, "--runs", "r1,r3", "--repeats", "1",
+                             "--threads", "2", "--plot", svg, "--quiet"});
+    QVERIFY2(s.exitCode == 0, qPrintable(s.err));
+    QString error;
+    const QString text = svgText(svg, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    // A name may be split over text runs where the font changes (the Greek letters).
+    const QString flat = QString(text).remove('\n');
+    QVERIFY2(flat.contains("boosted trees, depth 3") && flat.contains("focal α=0.25 γ=2") &&
+                 flat.contains("Permutation importance of 2 runs (held-out AP)"),
+             qPrintable(text));
+    for (const char* feature : {"W1_px", "W1_pz", "W2_px", "W2_pz", "W1_e", "W2_e"})
+      QVERIFY2(text.contains(feature), feature);
+
+    const QString pdf = dir.filePath("one.pdf");
+    const Result p = runCli({"importance", project, "--run", "1", "--repeats", "1", "--threads",
+                             "2", "--plot", pdf, "--size", "500x400", "--quiet"});
+    QVERIFY2(p.exitCode == 0, qPrintable(p.err));
+    QFile pf(pdf);
+    QVERIFY(pf.open(QIODevice::ReadOnly));
+    QVERIFY(pf.read(5) == "%PDF-");
+    QVERIFY(pf.size() > 1000);
+
+    // Refusals before any training: a format that is none of the three, an unknown run.
+    const Result gif =
+        runCli({"importance", project, "--runs", "r1,r3", "--plot", dir.filePath("x.gif")});
+    QCOMPARE(gif.exitCode, 2);
+    QVERIFY2(gif.err.contains("x.gif"), qPrintable(gif.err));
+    const Result unknown = runCli({"importance", project, "--runs", "r1,forest"});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY2(unknown.err.contains("forest"), qPrintable(unknown.err));
+    QCOMPARE(runCli({"importance", project, "--run", "1", "--runs", "r1,r3"}).exitCode, 2);
   }
 
   void projectWithoutResults() {

@@ -29,12 +29,14 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QXmlStreamReader>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -46,6 +48,7 @@
 #include "app/gui/run_registry.h"
 #include "app/gui/weak_study_list.h"
 #include "app/gui/weak_supervision_dock.h"
+#include "core/project/kept_working_point.h"
 #include "tests/app/cli/h5_column.h"
 #include "tests/app/gui/stall_ticker.h"
 #include "tests/timing_bounds.h"
@@ -776,6 +779,76 @@ class TestExportWindow : public QObject {
   // carry the label block, and Export ▸ All plots writes the studies' plots (bump hunts, TNT
   // steps, the scan) with it, under the names `imbalance-cli plots` gives them; a scan the
   // window shows that is no longer a study is written as signal_fraction_<metric>.
+  // A working point kept with a run (here by the core call the Working point tab's Keep makes)
+  // travels into the window's scores export: score_pass is 1 exactly where score >= the cut,
+  // and it is the flag `imbalance-cli scores` writes from the same saved project. A point
+  // chosen on other results (stale) gives neither file a flag, and both say why.
+  void scoresExportCarriesTheKeptWorkingPoint() {
+    Project& project = m_window->session()->project();
+    const auto stored = m_window->session()->stored("r1");
+    QVERIFY(stored);
+    std::vector<double> scores;
+    for (double v : stored->score)
+      if (std::isfinite(v)) scores.push_back(v);
+    std::nth_element(scores.begin(), scores.begin() + static_cast<long>(scores.size() / 2),
+                     scores.end());
+    KeptWorkingPoint point;
+    point.cut = scores[scores.size() / 2];
+    point.choice = {{"criterion", "eff_s"}, {"target", 0.5}};
+    keepWorkingPoint(project, "r1", point);
+    QVERIFY(!keptWorkingPoint(project, "r1")->stale);
+    const QString saved = m_dir.filePath("kept.json");
+    QVERIFY(m_window->saveProject(saved));
+
+    auto cliScores = [&](const QString& out) {
+      QProcess cli;
+      cli.start(binaryDir() + "/app/cli/imbalance-cli",
+                {"scores", saved, "--run", "r1", "--out", out});
+      cli.waitForFinished(120000);
+      return std::make_pair(cli.exitCode(), QString::fromUtf8(cli.readAllStandardError()));
+    };
+    const QString windowFile = m_dir.filePath("kept-window.h5");
+    const auto [written, error] = waitForExport([&] { m_exports->exportScores("r1", windowFile); });
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(m_window->statusBar()->currentMessage().contains("pass flag"),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    const QString cliFile = m_dir.filePath("kept-cli.h5");
+    const auto [code, err] = cliScores(cliFile);
+    QVERIFY2(code == 0, qPrintable(err));
+    const auto score = cli_test::readColumn(windowFile, "scores/score");
+    const auto pass = cli_test::readColumn(windowFile, "scores/score_pass");
+    QCOMPARE(score.size(), std::size_t{10000});
+    QCOMPARE(pass.size(), score.size());
+    QVERIFY(cli_test::readColumn(cliFile, "scores/score_pass") == pass);
+    QVERIFY(cli_test::readColumn(cliFile, "scores/score") == score);
+    std::size_t passed = 0;
+    for (std::size_t i = 0; i < score.size(); ++i) {
+      QCOMPARE(pass[i], score[i] >= point.cut ? 1.0 : 0.0);
+      passed += pass[i] > 0;
+    }
+    QVERIFY(passed > 0 && passed < score.size());
+
+    // Chosen on other results (the run trained again since): no flag, and why.
+    point.results = {{"ap", 0.5}, {"auc", 0.5}};
+    keepWorkingPoint(project, "r1", point);
+    QVERIFY(keptWorkingPoint(project, "r1")->stale);
+    QVERIFY(m_window->saveProject(saved));
+    const QString staleWindow = m_dir.filePath("stale-window.h5");
+    const auto [written2, error2] =
+        waitForExport([&] { m_exports->exportScores("r1", staleWindow); });
+    QVERIFY2(error2.isEmpty(), qPrintable(error2));
+    const QString message = m_window->statusBar()->currentMessage();
+    QVERIFY2(message.contains("Warning") && message.contains("no pass flag"), qPrintable(message));
+    QCOMPARE(cli_test::readColumn(staleWindow, "scores/score").size(), std::size_t{10000});
+    QVERIFY(cli_test::readColumn(staleWindow, "scores/score_pass").empty());
+    const QString staleCli = m_dir.filePath("stale-cli.h5");
+    const auto [code2, err2] = cliScores(staleCli);
+    QVERIFY2(code2 == 0, qPrintable(err2));
+    QVERIFY2(err2.contains("warning:") && err2.contains("no pass flag"), qPrintable(err2));
+    QVERIFY(cli_test::readColumn(staleCli, "scores/score_pass").empty());
+    dropWorkingPoint(project, "r1");
+  }
+
   void weakSupervisionPlots() {
     const QString dijet = sourceDir() + "/resources/examples/dijet/";
     QFile in(dijet + "dijet.analysis.json");

@@ -123,6 +123,50 @@ class TestScoresExport : public QObject {
     QCOMPARE(j["dtype"].get<std::string>(), std::string("int64"));
   }
 
+  // With a kept working point: score_pass (int8) is 1 exactly where score >= cut, read back
+  // with the C API, and the cut is the group's attribute working_point_cut; an extra column of
+  // that name clashes and is refused; without a cut neither is written.
+  void passFlagBesideTheScore() {
+    imbw::ScoresTable t = table(1000);
+    t.passCut = 0.55;
+    QTemporaryDir tmp;
+    const std::string path = tmp.path().toStdString() + "/wp.h5";
+    imbw::writeScoresHdf5(t, path);
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    QVERIFY(f >= 0);
+    const auto pass = readBack<std::int8_t>(f, "scores/score_pass", H5T_NATIVE_INT8);
+    QCOMPARE(pass.size(), t.score.size());
+    std::size_t passed = 0;
+    for (std::size_t i = 0; i < pass.size(); ++i) {
+      QCOMPARE(pass[i], static_cast<std::int8_t>(t.score[i] >= 0.55 ? 1 : 0));
+      passed += pass[i] == 1;
+    }
+    QVERIFY(passed > 100 && passed < 900);
+    const hid_t ds = H5Dopen2(f, "scores/score_pass", H5P_DEFAULT);
+    const hid_t type = H5Dget_type(ds);
+    QCOMPARE(H5Tget_size(type), std::size_t{1});
+    H5Tclose(type);
+    H5Dclose(ds);
+    const hid_t g = H5Gopen2(f, "scores", H5P_DEFAULT);
+    double cut = 0;
+    const hid_t a = H5Aopen(g, "working_point_cut", H5P_DEFAULT);
+    QVERIFY(a >= 0);
+    QVERIFY(H5Aread(a, H5T_NATIVE_DOUBLE, &cut) >= 0);
+    QCOMPARE(cut, 0.55);
+    H5Aclose(a);
+    H5Gclose(g);
+    H5Fclose(f);
+
+    t.passCut.reset();
+    imbw::writeScoresHdf5(t, path);
+    const hid_t plain = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    QCOMPARE(H5Lexists(plain, "scores/score_pass", H5P_DEFAULT), 0);
+    H5Fclose(plain);
+    t.passCut = 0.5;
+    t.columns.push_back({"score_pass", std::vector<float>(1000)});
+    QVERIFY_THROWS_EXCEPTION(imbw::Error, imbw::writeScoresHdf5(t, path));
+  }
+
   void badInputNamesTheColumn() {
     imbw::ScoresTable t = table(10);
     t.fold.pop_back();

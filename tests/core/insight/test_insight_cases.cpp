@@ -9,6 +9,7 @@
 
 #include "core/eval/recalibration.h"
 #include "core/eval/significance.h"
+#include "core/insight/feature_drop.h"
 #include "core/insight/imbalance_scan.h"
 #include "core/insight/imbalance_scan_record.h"
 #include "core/insight/permutation_importance.h"
@@ -355,6 +356,45 @@ class TestInsightCases : public QObject {
 
   // Over a cross-validated run: the one informative input of three ranks first and its drop
   // is large; shuffling noise costs about nothing. Trees report gain, a network does not.
+  // "Train again without the bottom k": a hand-made ranking of five features (mean drops
+  // 0.30, −0.01, 0.05, NaN, 0.05): by decreasing drop a (0.30), c (0.05), e (0.05, after c in
+  // feature order), b (−0.01), d (NaN, last).
+  void featureDropByHand() {
+    imbw::RunPermutationImportance r;
+    r.features = {"a", "b", "c", "d", "e"};
+    r.mean = {0.30, -0.01, 0.05, NAN, 0.05};
+    r.std = {0.01, 0.01, 0.01, NAN, 0.01};
+    const auto two = imbw::dropBottomFeatures(r, 2);
+    QCOMPARE(two.dropped, (std::vector<std::string>{"b", "d"}));
+    QCOMPARE(two.kept, (std::vector<std::string>{"a", "c", "e"}));
+    QCOMPARE(imbw::featureDropRunName("gbdt", two), std::string("gbdt without b, d"));
+    const auto four = imbw::dropBottomFeatures(r, 4);
+    QCOMPARE(four.dropped, (std::vector<std::string>{"c", "e", "b", "d"}));
+    QCOMPARE(four.kept, (std::vector<std::string>{"a"}));
+    QCOMPARE(imbw::featureDropRunName("gbdt", four), std::string("gbdt without the bottom 4"));
+    imbw::RunConfig source;
+    source.name = "mlp";
+    source.folds = 4;
+    source.seed = 9;
+    source.features = {"e", "d", "c", "b", "a"};
+    const imbw::RunConfig c = imbw::featureDropConfig(source, two);
+    QCOMPARE(c.name, std::string("mlp without b, d"));
+    QCOMPARE(c.features, two.kept);
+    QCOMPARE(c.folds, 4);
+    QCOMPARE(c.seed, std::uint64_t{9});
+    // k must leave one feature: 0 and 5 of 5 are refused, naming k and the count.
+    for (int k : {0, 5, -1}) {
+      try {
+        (void)imbw::dropBottomFeatures(r, k);
+        QFAIL("no error");
+      } catch (const imbw::Error& e) {
+        const QString m = e.what();
+        QVERIFY2(m.contains(QString("bottom %1 of 5").arg(k)) && m.contains("between 1 and 4"),
+                 qPrintable(m));
+      }
+    }
+  }
+
   void runImportanceRanksTheInformativeFeature() {
     auto data = imbw::test::blobs(3000, 3, 2.0, 0.2, 21);
     // blobs shifts feature (k − 1) % dims for class k: x0 carries the signal, x1, x2 are noise.
