@@ -2,8 +2,10 @@
 
 #include <QSize>
 #include <QString>
+#include <functional>
 
 class QImage;
+class QPainter;
 class QWidget;
 
 namespace imbw {
@@ -17,5 +19,12 @@ namespace imbw {
 /// With `image` and a .png path, the figure is drawn into *image and not saved.
 bool exportWidget(QWidget& widget, const QString& path, QSize size, QString* error = nullptr,
                   int dpi = 144, QImage* image = nullptr);
+
+/// The same for a figure drawn by `paint` on a `size` (points) page: white paper, antialiased;
+/// `title` names an SVG or PDF document. For views that paint a figure of their own size (the
+/// bump-hunt view's export grows by its legend).
+bool exportPainting(const std::function<void(QPainter&)>& paint, const QString& path, QSize size,
+                    QString* error = nullptr, int dpi = 144, QImage* image = nullptr,
+                    const QString& title = {});
 
 }  // namespace imbw

@@ -23,10 +23,11 @@ namespace {
 // label block of the plots (a string, lines split at newlines; app/plots). "imbalanceScans":
 // the finished scans over r (core/insight/imbalance_scan_record.h). "weak_studies": the
 // project's weak-supervision studies (core/unsup/weak_study_record.h). "workingPoints": the
-// runs' kept working points (core/project/kept_working_point.h).
+// runs' kept working points (core/project/kept_working_point.h). "units": the columns' units
+// for axis titles (an object, e.g. {"mjj": "GeV"}; app/plots).
 const std::vector<std::string> kOtherLayerKeys = {
-    "project",        "ui",           "scans",        "classSubsample", "plotLabel",
-    "imbalanceScans", "weak_studies", "workingPoints"};
+    "project",        "ui",           "scans",         "classSubsample", "plotLabel",
+    "imbalanceScans", "weak_studies", "workingPoints", "units"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",
