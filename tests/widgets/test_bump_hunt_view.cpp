@@ -108,6 +108,10 @@ void TestBumpHuntView::drawsTheStackAtItsHeight() {
   QCOMPARE(view.axisTitleY(), QString("events / 100 GeV"));
   QVERIFY2(view.summary().startsWith("Z_local = 6.7σ: 170 events in 3300–3700"),
            qPrintable(view.summary()));
+  // The summary has its lines under the canvas once the layout has run.
+  QTRY_VERIFY2(
+      view.canvas()->height() + 2 * view.fontMetrics().height() <= view.height(),
+      qPrintable(QString("canvas %1 of %2 px").arg(view.canvas()->height()).arg(view.height())));
   const QList<double> stacked = view.stackedCounts();
   QCOMPARE(stacked.size(), 18);
   for (int i = 0; i < 18; ++i) QCOMPARE(stacked[i], p.background[i] + p.signal[i]);

@@ -275,6 +275,10 @@ void TestWeakDock::tagNTrainEqualsTheCli() {
              qPrintable(QString("bin %1: %2 vs %3").arg(k).arg(stack[k]).arg(all[40 + k])));
   QVERIFY(!view->plot().fit.isEmpty());
   QVERIFY2(view->summary().startsWith("Z_local"), qPrintable(view->summary()));
+  // Under the figure, in the dock, the summary has room for its lines.
+  QTRY_VERIFY2(
+      view->canvas()->height() + 2 * view->fontMetrics().height() <= view->height(),
+      qPrintable(QString("canvas %1 of %2 px").arg(view->canvas()->height()).arg(view->height())));
   // The example project's "units" give the axis titles theirs; the bins are the CLI's.
   QCOMPARE(view->axisTitleX(), QString("mjj [GeV]"));
   const double width = b.value("bin_hi")[40] - b.value("bin_lo")[40];
