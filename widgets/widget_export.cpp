@@ -44,6 +44,7 @@ bool writeFigure(const std::function<void(QPainter&)>& draw, QSize size, const Q
     generator.setTitle(title);
     QPainter painter;
     if (!painter.begin(&generator)) return fail(QObject::tr("cannot write %1").arg(path));
+    painter.setRenderHint(QPainter::Antialiasing);
     draw(painter);
     painter.end();
     if (QFileInfo(path).size() == 0) return fail(QObject::tr("cannot write %1").arg(path));
@@ -57,6 +58,7 @@ bool writeFigure(const std::function<void(QPainter&)>& draw, QSize size, const Q
     writer.setTitle(title);
     QPainter painter;
     if (!painter.begin(&writer)) return fail(QObject::tr("cannot write %1").arg(path));
+    painter.setRenderHint(QPainter::Antialiasing);
     const QRect page = painter.viewport();
     painter.scale(double(page.width()) / size.width(), double(page.height()) / size.height());
     draw(painter);

@@ -328,7 +328,7 @@ void ExportActions::applyLabelToViews() {
   for (auto* v : m_window->findChildren<SignalFractionView*>())
     v->chartView()->setLabelBlock(label);
   for (auto* v : m_window->findChildren<TntStepsView*>()) v->chartView()->setLabelBlock(label);
-  for (auto* v : m_window->findChildren<BumpHuntView*>()) v->chartView()->setLabelBlock(label);
+  for (auto* v : m_window->findChildren<BumpHuntView*>()) v->setLabelBlock(label);
 }
 
 void ExportActions::report(const QString& message) {

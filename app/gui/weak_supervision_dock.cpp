@@ -310,6 +310,15 @@ QWidget* WeakSupervisionDock::buildSetup() {
   return w;
 }
 
+QString WeakSupervisionDock::unitOf(const QString& column) const {
+  if (!m_session->hasProject()) return {};
+  try {
+    return projectUnit(m_session->project(), column);
+  } catch (const Error&) {
+    return {};  // not an object of strings: the project loader's warning names it
+  }
+}
+
 QString WeakSupervisionDock::resonance() const {
   return m_resonance->currentText().trimmed();
 }
@@ -426,7 +435,9 @@ void WeakSupervisionDock::refreshHistogram() {
       [this, request, stale](const ResonanceHistogram& h) {
         if (request != m_histogramRequest || stale->load()) return;
         m_histogram->setHistogram(h.edges, h.counts);
-        m_histogram->setAxisTitle(resonance());
+        const QString unit = unitOf(resonance());
+        m_histogram->setAxisTitle(unit.isEmpty() ? resonance()
+                                                 : QString("%1 [%2]").arg(resonance(), unit));
         m_histogram->setWindow(m_lo->value(), m_hi->value());
         if (!h.error.isEmpty()) m_status->setText(h.error);
         Q_EMIT histogramUpdated();
@@ -690,8 +701,10 @@ void WeakSupervisionDock::showRun() {
     // A newer plot or a clear() before then wins (the generation).
     QMetaObject::invokeMethod(
         m_bump,
-        [this, generation = ++m_bumpGeneration, plot = r.plots[k]] {
-          if (generation == m_bumpGeneration) m_bump->setPlot(plot);
+        [this, generation = ++m_bumpGeneration, plot = r.plots[k]]() mutable {
+          if (generation != m_bumpGeneration) return;
+          plot.unit = unitOf(plot.resonance);
+          m_bump->setPlot(plot);
         },
         Qt::QueuedConnection);
   } else {

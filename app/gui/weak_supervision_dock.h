@@ -52,6 +52,8 @@ class WeakSupervisionDock : public QDockWidget {
   WeakStudyConfig config() const;
   std::string method() const;
   QString resonance() const;
+  /// A column's unit from the project's "units" ("" when not given), for the axis titles.
+  QString unitOf(const QString& column) const;
 
   // For tests and the screenshot tour.
   MassWindowHistogram* windowHistogram() const { return m_histogram; }

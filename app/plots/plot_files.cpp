@@ -47,6 +47,17 @@ QString projectPlotLabel(const Project& project) {
   return QString::fromStdString(it->get<std::string>());
 }
 
+QString projectUnit(const Project& project, const QString& column) {
+  const auto it = project.analysis.extra.find("units");
+  if (it == project.analysis.extra.end()) return {};
+  if (!it->is_object()) throw Error("\"units\" must be an object of column names to units");
+  const auto u = it->find(column.toStdString());
+  if (u == it->end()) return {};
+  if (!u->is_string())
+    throw Error("\"units\": the unit of '" + column.toStdString() + "' must be a string");
+  return QString::fromStdString(u->get<std::string>());
+}
+
 namespace {
 
 /// BASE.F for every format F of `o`.

@@ -29,6 +29,11 @@ struct PlotFileOptions {
 /// Throws imbw::Error when the key is not a string.
 QString projectPlotLabel(const Project& project);
 
+/// The unit of a column as the project's top-level key "units" gives it ({"mjj": "GeV", …}),
+/// for axis titles; "" when the key or the column is absent. Throws imbw::Error when "units" is
+/// not an object of strings.
+QString projectUnit(const Project& project, const QString& column);
+
 /// "png,svg" → {"png", "svg"}; throws imbw::Error naming a format that is not png, svg or pdf.
 QStringList parsePlotFormats(const QString& text);
 

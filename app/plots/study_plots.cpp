@@ -23,6 +23,26 @@ QString efficiencyTag(double efficiency) {
   return QString::number(100.0 * efficiency, 'g', 3) + "pct";
 }
 
+// The bump-hunt figure in every format of `o`, with its label block, as writeChartFiles writes
+// a chart.
+void writeBumpHuntFiles(BumpHuntView& view, const QString& base, const PlotFileOptions& o,
+                        QStringList& written) {
+  view.setLabelBlock(o.label);
+  QStringList paths;
+  for (const QString& f : o.formats) paths << base + "." + f;
+  if (o.writeLater) {
+    o.writeLater(paths, view.record(o.size));
+    written += paths;
+    return;
+  }
+  for (const QString& path : paths) {
+    QString error;
+    if (!view.exportTo(path, &error, o.dpi, nullptr, o.size))
+      throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
+    written << path;
+  }
+}
+
 }  // namespace
 
 QString weakMethodTitle(const std::string& m) {
@@ -34,11 +54,12 @@ QString weakMethodTitle(const std::string& m) {
   return qs(m);
 }
 
-BumpHuntPlot bumpHuntPlot(const StudyBump& b, const WeakStudy& study) {
+BumpHuntPlot bumpHuntPlot(const StudyBump& b, const WeakStudy& study, const QString& unit) {
   auto ql = [](const std::vector<double>& v) { return QList<double>(v.begin(), v.end()); };
   const WeakStudyConfig& c = study.config;
   BumpHuntPlot p;
   p.resonance = qs(study.resonance);
+  p.unit = unit;
   p.scoreName = weakMethodTitle(study.method);
   p.efficiency = b.efficiency;
   p.edges = ql(b.edges);
@@ -158,8 +179,9 @@ QStringList writeStudyPlotFile(const Project& project, const StudyStore& results
   switch (file.kind) {
     case StudyPlotFile::Kind::BumpHunt: {
       BumpHuntView view;
-      view.setPlot(bumpHuntPlot(r.bumps.at(static_cast<std::size_t>(file.index)), *st));
-      writeChartFiles(view.chartView(), base, options, written);
+      view.setPlot(bumpHuntPlot(r.bumps.at(static_cast<std::size_t>(file.index)), *st,
+                                projectUnit(project, qs(st->resonance))));
+      writeBumpHuntFiles(view, base, options, written);
       break;
     }
     case StudyPlotFile::Kind::TntSteps: {

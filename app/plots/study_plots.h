@@ -24,8 +24,9 @@ namespace imbw {
 /// "Tag N' Train", "CWoLa", "autoencoders", "supervised".
 QString weakMethodTitle(const std::string& method);
 
-/// The bump-hunt view's data of one of a study's bump hunts (core StudyBump).
-BumpHuntPlot bumpHuntPlot(const StudyBump& bump, const WeakStudy& study);
+/// The bump-hunt view's data of one of a study's bump hunts (core StudyBump); `unit`: the
+/// resonance variable's (projectUnit), empty when not known.
+BumpHuntPlot bumpHuntPlot(const StudyBump& bump, const WeakStudy& study, const QString& unit = {});
 
 /// Tag N' Train's steps as the steps view draws them: the start (AUC of each object's starting
 /// score and of their combination, no purity), then each iteration. Empty for other methods.

@@ -24,10 +24,11 @@ namespace {
 // the finished scans over r (core/insight/imbalance_scan_record.h). "weak_studies": the
 // project's weak-supervision studies (core/unsup/weak_study_record.h). "workingPoints": the
 // runs' kept working points (core/project/kept_working_point.h). "luminosity": the significance's
-// factor and the weights' luminosity (core/project/luminosity.h).
+// factor and the weights' luminosity (core/project/luminosity.h). "units": the columns' units
+// for axis titles (an object, e.g. {"mjj": "GeV"}; app/plots).
 const std::vector<std::string> kOtherLayerKeys = {
     "project",        "ui",           "scans",         "classSubsample", "plotLabel",
-    "imbalanceScans", "weak_studies", "workingPoints", "luminosity"};
+    "imbalanceScans", "weak_studies", "workingPoints", "luminosity",     "units"};
 
 const std::vector<std::string> kAnalysisKeys = {
     "formatVersion", "name", "samples", "classes",  "signalClass",

@@ -205,18 +205,41 @@ void TestWeakDock::tagNTrainEqualsTheCli() {
   m_dock->methodBox()->setCurrentIndex(m_dock->methodBox()->findData("tnt"));
   m_dock->efficiencyBox()->setCurrentIndex(m_dock->efficiencyBox()->findData(0.01));
   const WeakStudyConfig c = m_dock->config();
-  QSignalSpy done(m_dock, &WeakSupervisionDock::runFinished);
-  gui_test::StallTicker ticker;
-  ticker.start();
-  m_dock->run();
-  QVERIFY2(done.wait(600000), qPrintable(m_dock->statusText()));
-  QTest::qWait(30);  // one more tick measures the drawing of the results
-  ticker.stop();
-  qInfo("largest event-loop gap while Tag N' Train ran: %lld ms", ticker.maxGap());
-  IMBW_VERIFY_LATENCY(ticker.maxGap() < test::kEventLoopGapBoundMs,
-                      qPrintable(QString("event loop stalled %1 ms").arg(ticker.maxGap())));
+  // The bound applies to the median of three runs (tests/timing_bounds.h): one gap now and then
+  // is the shared machine descheduling the process. Every run is a study of the project; the
+  // later ones are deleted again, so the study w1 of the first is the one the tests below use.
+  AnalysisSession* session = m_window->session();
+  std::vector<double> gaps;
+  for (int trial = 0; trial < test::kLatencyTrials; ++trial) {
+    QSignalSpy done(m_dock, &WeakSupervisionDock::runFinished);
+    gui_test::StallTicker ticker;
+    ticker.start();
+    m_dock->run();
+    QVERIFY2(done.wait(600000), qPrintable(m_dock->statusText()));
+    QTest::qWait(30);  // one more tick measures the drawing of the results
+    ticker.stop();
+    // The bump hunt is drawn in the run's last passes: by now it is set and painted.
+    QVERIFY(m_dock->bumpHuntView()->hasPlot());
+    qInfo("largest event-loop gap while Tag N' Train ran (trial %d): %lld ms", trial + 1,
+          ticker.maxGap());
+    gaps.push_back(static_cast<double>(ticker.maxGap()));
+    QCOMPARE(session->project().studies.size(), std::size_t{1} + (trial > 0 ? 1 : 0));
+    if (trial > 0) {
+      const QString id = QString::fromStdString(session->project().studies.back().id);
+      QCOMPARE(id, QString("w2"));
+      QVERIFY(m_dock->studyList()->removeStudy(id));
+    }
+  }
+  const double gap = test::medianLatency(gaps);
+  qInfo("largest event-loop gap while Tag N' Train ran, median of %d: %.0f ms",
+        test::kLatencyTrials, gap);
+  IMBW_VERIFY_LATENCY(gap < test::kEventLoopGapBoundMs,
+                      qPrintable(QString("event loop stalled %1 ms (median)").arg(gap)));
+  QCOMPARE(session->project().studies.size(), std::size_t{1});
+  QCOMPARE(session->project().studies[0].id, std::string("w1"));
   QVERIFY(m_dock->lastRun().has_value());
   const WeakRunOutcome& r = *m_dock->lastRun();
+  QVERIFY(r.result);
 
   const QString scores = m_tmp.filePath("tnt_scores.csv");
   const QString bump = m_tmp.filePath("tnt_bump.csv");
@@ -242,16 +265,24 @@ void TestWeakDock::tagNTrainEqualsTheCli() {
   // The bump hunt after the 1 % cut: the same counts per bin as `tnt --bump`.
   const auto b = readCsv(bump);
   const QList<double> all = b.value("all");
-  QCOMPARE(all.size(), 80);  // 40 bins before the cut, 40 after
-  const ChartView* chart = m_dock->bumpHuntView()->chartView();
-  const QList<QPointF> stack = chart->seriesPoints("stack");  // signal on background = all
-  QCOMPARE(stack.size(), 80);                                 // two points a bin
+  QCOMPARE(all.size(), 80);                        // 40 bins before the cut, 40 after
+  QTRY_VERIFY(m_dock->bumpHuntView()->hasPlot());  // shown again from the study w1
+  const BumpHuntView* view = m_dock->bumpHuntView();
+  const QList<double> stack = view->stackedCounts();  // signal on background = all
+  QCOMPARE(stack.size(), 40);
   for (int k = 0; k < 40; ++k)
-    QVERIFY2(close(stack[2 * k].y(), all[40 + k]),
-             qPrintable(QString("bin %1: %2 vs %3").arg(k).arg(stack[2 * k].y()).arg(all[40 + k])));
-  QVERIFY(chart->seriesKeys().contains("fit"));
-  QVERIFY2(m_dock->bumpHuntView()->summary().startsWith("Z_local"),
-           qPrintable(m_dock->bumpHuntView()->summary()));
+    QVERIFY2(close(stack[k], all[40 + k]),
+             qPrintable(QString("bin %1: %2 vs %3").arg(k).arg(stack[k]).arg(all[40 + k])));
+  QVERIFY(!view->plot().fit.isEmpty());
+  QVERIFY2(view->summary().startsWith("Z_local"), qPrintable(view->summary()));
+  // Under the figure, in the dock, the summary has room for its lines.
+  QTRY_VERIFY2(
+      view->canvas()->height() + 2 * view->fontMetrics().height() <= view->height(),
+      qPrintable(QString("canvas %1 of %2 px").arg(view->canvas()->height()).arg(view->height())));
+  // The example project's "units" give the axis titles theirs; the bins are the CLI's.
+  QCOMPARE(view->axisTitleX(), QString("mjj [GeV]"));
+  const double width = b.value("bin_hi")[40] - b.value("bin_lo")[40];
+  QCOMPARE(view->axisTitleY(), QString("events / %1 GeV").arg(width, 0, 'g', 4));
   QVERIFY(r.metrics.auc > 0.9);
   QVERIFY(r.supervisedMetrics.auc > 0.9);
   shot(m_dock, "weak-supervision-bump-hunt");
@@ -354,7 +385,8 @@ void TestWeakDock::theStudyIsKeptAndTheCliRepeatsIt() {
   QVERIFY(close(cli->steps[0].purity1, window->steps[0].purity1));
 
   // Reopened: the study is shown from the sidecar, nothing trains.
-  const QList<QPointF> before = m_dock->bumpHuntView()->chartView()->seriesPoints("stack");
+  const QList<double> before = m_dock->bumpHuntView()->stackedCounts();
+  QVERIFY(!before.isEmpty());
   QSignalSpy ran(m_dock, &WeakSupervisionDock::runFinished);
   QSignalSpy histogram(m_dock, &WeakSupervisionDock::histogramUpdated);
   m_window->openFile(a);
@@ -364,7 +396,7 @@ void TestWeakDock::theStudyIsKeptAndTheCliRepeatsIt() {
   QCOMPARE(m_dock->studiesBox()->count(), 1);
   QVERIFY(m_dock->lastRun() && m_dock->lastRun()->result);
   QCOMPARE(m_dock->lastRun()->result->score, window->score);
-  QCOMPARE(m_dock->bumpHuntView()->chartView()->seriesPoints("stack"), before);
+  QTRY_COMPARE(m_dock->bumpHuntView()->stackedCounts(), before);
   m_dock->tabs()->setCurrentWidget(m_dock->stepsView());  // drawn when its tab is shown
   QCOMPARE(m_dock->stepsView()->chartView()->seriesPoints("auc").size(), 2);
   m_dock->tabs()->setCurrentIndex(0);
