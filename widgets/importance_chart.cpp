@@ -10,6 +10,7 @@ namespace {
 constexpr int kRowHeight = 20;
 constexpr int kTop = 28;
 constexpr int kBottom = 40;
+constexpr int kOverlayGap = 4;  // between two features of an overlay
 
 /// A "nice" tick step (1, 2 or 5 × 10^n) giving about `count` ticks over `span`.
 double niceStep(double span, int count) {
@@ -85,7 +86,10 @@ QStringList ImportanceChart::features() const {
 
 int ImportanceChart::rowsHeight(int rowHeight) const {
   const auto perRow = std::max<qsizetype>(1, m_series.size());
-  return rowHeight * static_cast<int>(perRow * std::max<qsizetype>(4, m_bars.size()));
+  // As paintEvent lays the rows out: an overlay's features are kOverlayGap apart.
+  const int gap = m_series.size() > 1 ? kOverlayGap : 0;
+  return (rowHeight * static_cast<int>(perRow) + gap) *
+         static_cast<int>(std::max<qsizetype>(4, m_bars.size()));
 }
 
 void ImportanceChart::clear(const QString& message) {
@@ -170,7 +174,7 @@ void ImportanceChart::paintEvent(QPaintEvent*) {
   const int slots = static_cast<int>(m_bars.size()) * perRow;
   const int sub = std::max(overlay ? 8 : 14,
                            std::min(kRowHeight, (height() - top - kBottom) / std::max(1, slots)));
-  const int gap = overlay ? 4 : 0;
+  const int gap = overlay ? kOverlayGap : 0;
   const int rowH = sub * perRow + gap;
   const int bottom = top + rowH * static_cast<int>(m_bars.size());
   if (right - left < 40) return;
