@@ -252,8 +252,13 @@ CollectOutcome collectClusterResults(
     const std::vector<ClusterTaskRow>& rows, Project& project,
     std::map<std::string, std::shared_ptr<const StoredRun>>& store) {
   CollectOutcome out;
+  // Only the tasks the query saw done: a result written since (a task ending between the
+  // query and this read) waits for the next poll, so the run's state and its merged folds
+  // describe the same moment (the window showed a filled heat map beside "running on cluster
+  // (1 of 2 tasks done)" until its next poll).
   std::vector<std::string> files;
-  for (const ClusterTaskRow& r : rows) files.push_back(r.task.result);
+  for (const ClusterTaskRow& r : rows)
+    if (r.status.state == TaskState::Done) files.push_back(r.task.result);
   out.merge = mergeTaskResults(project, store, files);
   for (const ClusterRunState& s : clusterRunStates(rows)) {
     ProjectRun* run = project.findRun(s.runId);

@@ -246,8 +246,16 @@ class TestSlurmParse : public QObject {
       run.config.name = std::string("run ") + id;
       project.runs.push_back(run);
     }
+    // r2's running task has written its result file since the query (here: a file that is not
+    // a result at all): collect reads only the results of tasks the query saw done, so the
+    // file is not opened and the run stays as the states say until the next poll.
+    QTemporaryDir dir;
+    std::vector<imbw::ClusterTaskRow> collected = rows;
+    collected[3].task.result = (dir.path() + "/r21.h5").toStdString();
+    std::ofstream(collected[3].task.result) << "written after the query";
     std::map<std::string, std::shared_ptr<const imbw::StoredRun>> store;
-    const auto out = imbw::collectClusterResults(rows, project, store);
+    const auto out = imbw::collectClusterResults(collected, project, store);
+    QCOMPARE(out.merge.warnings, std::vector<std::string>{});
     QCOMPARE(out.failedRuns, std::vector<std::string>{"r1"});
     QCOMPARE(out.cancelledRuns, std::vector<std::string>{"r4"});
     QVERIFY(out.merge.runs.empty());
