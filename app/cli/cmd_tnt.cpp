@@ -24,8 +24,8 @@ const std::string kUsage = std::string(
                                "object's starting score (an\n"
                                "autoencoder on its features, trained outside the window, or "
                                "given columns) tags the events\n"
-                               "inside the window (top --top signal-like, bottom --bottom "
-                               "background-like); a classifier of\n"
+                               "inside the window (or all, --tag-in all; top --top signal-like, "
+                               "bottom --bottom background-like); a classifier of\n"
                                "the other object learns those pseudo-labels; the result is "
                                "'both objects in the top X'.\n"
                                "When the analysis classes give a truth (the signal class and "
@@ -156,7 +156,8 @@ int runTnt(const std::vector<std::string>& argv) {
   for (auto w : window) inWindow += w;
   std::cout << "analysis   " << args.positional[0] << "\nevents     " << d.x.rows() << " ("
             << inWindow << " in the window [" << cfg.window.lo << ", " << cfg.window.hi
-            << "])\nobject 1   ";
+            << "])\ntagged     " << (cfg.tagInWindow ? "inside the window" : "every event")
+            << "\nobject 1   ";
   for (const auto& f : cfg.object1Features) std::cout << f << ' ';
   std::cout << "\nobject 2   ";
   for (const auto& f : cfg.object2Features) std::cout << f << ' ';

@@ -83,6 +83,8 @@ const char* const kWeakOptionsUsage =
     "                    10 epochs\n"
     "  --top F           Tag N' Train: signal-like tag fraction; default 0.2\n"
     "  --bottom F        Tag N' Train: background-like tag fraction; default 0.4\n"
+    "  --tag-in WHERE    Tag N' Train tags the events of: window (the signal region) or all;\n"
+    "                    default window\n"
     "  --iterations N    Tag N' Train iterations; default 1\n"
     "  --folds K         every event is scored by models that did not see it; default 3\n"
     "  --seed S          default 1\n"
@@ -92,8 +94,8 @@ const char* const kWeakOptionsUsage =
 const std::set<std::string>& weakValueOptions() {
   static const std::set<std::string> o{"--object1",  "--object2",    "--resonance",   "--window",
                                        "--sideband", "--classifier", "--autoencoder", "--top",
-                                       "--bottom",   "--iterations", "--folds",       "--seed",
-                                       "--threads"};
+                                       "--bottom",   "--tag-in",     "--iterations",  "--folds",
+                                       "--seed",     "--threads"};
   return o;
 }
 
@@ -134,6 +136,12 @@ WeakStudyConfig weakConfig(const Args& args, const Analysis& analysis) {
   if (!(c.signalTagFraction > 0 && c.backgroundTagFraction > 0 &&
         c.signalTagFraction + c.backgroundTagFraction <= 1.0))
     throw UsageError("--top and --bottom must be positive and add up to at most 1");
+  if (args.options.count("--tag-in")) {
+    const std::string where = args.option("--tag-in");
+    if (where != "window" && where != "all")
+      throw UsageError("--tag-in needs window or all, got '" + where + "'");
+    c.tagInWindow = where == "window";
+  }
   if (args.options.count("--iterations"))
     c.iterations = integer("--iterations", args.option("--iterations"), 1);
   if (args.options.count("--folds")) c.folds = integer("--folds", args.option("--folds"), 2);

@@ -227,6 +227,13 @@ QWidget* WeakSupervisionDock::buildSetup() {
   m_bottom->setToolTip(tr("Tag N' Train: events in the bottom fraction are background-like"));
   form->addRow(tr("Signal-like tag (top)"), m_top);
   form->addRow(tr("Background-like tag (bottom)"), m_bottom);
+  m_tagInWindow = new QCheckBox(tr("Tag only inside the signal window"));
+  m_tagInWindow->setObjectName("tagInWindow");
+  m_tagInWindow->setChecked(true);
+  m_tagInWindow->setToolTip(
+      tr("Tag N' Train: tag the events inside the window, where a resonant signal is densest "
+         "(the paper's choice); unchecked, every event after the cut is tagged"));
+  form->addRow(QString(), m_tagInWindow);
   m_iterations = new QSpinBox;
   m_iterations->setRange(1, 10);
   form->addRow(tr("TNT iterations"), m_iterations);
@@ -348,6 +355,7 @@ WeakStudyConfig WeakSupervisionDock::config() const {
   c.backgroundTagFraction = m_bottom->value();
   if (c.signalTagFraction + c.backgroundTagFraction > 1.0)
     throw Error("the signal-like and background-like tag fractions add up to more than 1");
+  c.tagInWindow = m_tagInWindow->isChecked();
   c.iterations = m_iterations->value();
   c.folds = m_folds->value();
   c.seed = static_cast<std::uint64_t>(m_seed->value());
@@ -599,6 +607,7 @@ bool WeakSupervisionDock::showStudy(const QString& id) {
   m_object2->setText(join(st->config.object2Features));
   m_top->setValue(st->config.signalTagFraction);
   m_bottom->setValue(st->config.backgroundTagFraction);
+  m_tagInWindow->setChecked(st->config.tagInWindow);
   m_iterations->setValue(st->config.iterations);
   m_folds->setValue(st->config.folds);
   m_seed->setValue(static_cast<int>(st->config.seed));

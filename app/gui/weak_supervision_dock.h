@@ -123,6 +123,7 @@ class WeakSupervisionDock : public QDockWidget {
   QDoubleSpinBox* m_sideband;
   QDoubleSpinBox* m_top;
   QDoubleSpinBox* m_bottom;
+  QCheckBox* m_tagInWindow;
   QSpinBox* m_iterations;
   QSpinBox* m_folds;
   QSpinBox* m_seed;

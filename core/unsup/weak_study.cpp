@@ -85,7 +85,7 @@ TntConfig tntConfig(const WeakStudyConfig& c) {
   tc.object2Features = c.object2Features;
   tc.signalTagFraction = c.signalTagFraction;
   tc.backgroundTagFraction = c.backgroundTagFraction;
-  tc.window = c.window;
+  if (c.tagInWindow) tc.window = c.window;
   tc.classifier = c.classifier;
   tc.iterations = c.iterations;
   tc.folds = c.folds;

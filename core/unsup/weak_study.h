@@ -29,6 +29,9 @@ struct WeakStudyConfig {
                                 {"max_epochs", 10},
                                 {"batch_size", 256}};
   double signalTagFraction = 0.2, backgroundTagFraction = 0.4;
+  /// Tag N' Train tags only the events inside `window` (the paper's choice: the signal is
+  /// densest there); false tags every event.
+  bool tagInWindow = true;
   int iterations = 1;
   int folds = 3;
   std::uint64_t seed = 1;

@@ -15,6 +15,7 @@ json weakStudyConfigToJson(const WeakStudyConfig& c) {
           {"autoencoder", c.autoencoder},
           {"top", c.signalTagFraction},
           {"bottom", c.backgroundTagFraction},
+          {"tag_in_window", c.tagInWindow},
           {"iterations", c.iterations},
           {"folds", c.folds},
           {"seed", c.seed}};
@@ -45,6 +46,8 @@ WeakStudyConfig weakStudyConfigFromJson(const json& j) {
     c.signalTagFraction = j.value(key, c.signalTagFraction);
     key = "bottom";
     c.backgroundTagFraction = j.value(key, c.backgroundTagFraction);
+    key = "tag_in_window";
+    c.tagInWindow = j.value(key, c.tagInWindow);
     key = "iterations";
     c.iterations = j.value(key, c.iterations);
     key = "folds";

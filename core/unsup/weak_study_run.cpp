@@ -16,11 +16,12 @@ namespace imbw {
 
 namespace {
 
-// Signal share (by weight) of the events tagged signal-like by `tagger` inside the window.
+// Signal share (by weight) of the events tagged signal-like by `tagger` among the `eligible`
+// ones (inside the window, or every event when Tag N' Train tags everywhere).
 double tagPurity(const std::vector<double>& tagger, const StudyResult& r,
-                 const std::vector<std::uint8_t>& window, const WeakStudyConfig& c) {
+                 const std::vector<std::uint8_t>& eligible, const WeakStudyConfig& c) {
   const std::vector<Tag> tags =
-      tagByScore(tagger, c.signalTagFraction, c.backgroundTagFraction, window);
+      tagByScore(tagger, c.signalTagFraction, c.backgroundTagFraction, eligible);
   double sig = 0.0, all = 0.0;
   for (std::size_t i = 0; i < tags.size(); ++i)
     if (tags[i] == Tag::SignalLike) {
@@ -153,14 +154,15 @@ StudyResult runWeakStudy(const WeakStudy& study, const StudyEvents& e, FitObserv
       r.startMetrics1 = weakMetrics(r.start1, r.truth, r.weight, window);
       r.startMetrics2 = weakMetrics(r.start2, r.truth, r.weight, window);
     }
+    const std::vector<std::uint8_t> tagged = c.tagInWindow ? window : std::vector<std::uint8_t>{};
     const std::vector<double>* prev1 = &r.start1;
     const std::vector<double>* prev2 = &r.start2;
     for (StudyStep& s : r.steps) {
       s.metrics1 = weakMetrics(s.score1, r.truth, r.weight, window);
       s.metrics2 = weakMetrics(s.score2, r.truth, r.weight, window);
       s.metricsCombined = weakMetrics(s.combined, r.truth, r.weight, window);
-      s.purity1 = tagPurity(*prev2, r, window, c);  // object 1's classifier: tagged by object 2
-      s.purity2 = tagPurity(*prev1, r, window, c);
+      s.purity1 = tagPurity(*prev2, r, tagged, c);  // object 1's classifier: tagged by object 2
+      s.purity2 = tagPurity(*prev1, r, tagged, c);
       prev1 = &s.score1;
       prev2 = &s.score2;
     }

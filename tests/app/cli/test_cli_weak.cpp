@@ -106,6 +106,17 @@ class TestCliWeak : public QObject {
     const QStringList files = QDir(models).entryList({"*.h5"}, QDir::Files, QDir::Name);
     QCOMPARE(files.size(), 8);
     QCOMPARE(files.first(), QString("iteration1_object1_fold1.h5"));
+    QVERIFY2(r.out.contains("tagged     inside the window"), qPrintable(r.out));
+    // --tag-in all: every event is tagged, not only the window's; other pseudo-labels, other
+    // classifiers, another score.
+    const Result all =
+        runCli({"tnt", m_analysis, "--start", "-j1_tau21,-j2_tau21", "--quiet", "--classifier",
+                R"({"kind":"logistic"})", "--iterations", "2", "--folds", "2", "--tag-in", "all"});
+    QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+    QVERIFY2(all.out.contains("tagged     every event"), qPrintable(all.out));
+    QVERIFY2(tableValue(all.out, "iteration1_combined", 0) !=
+                 tableValue(r.out, "iteration1_combined", 0),
+             qPrintable(all.out + r.out));
     const Result bad = runCli({"tnt", m_analysis, "--start", "-j1_tau12,-j2_tau21"});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("j1_tau12"), qPrintable(bad.err));
@@ -151,6 +162,7 @@ class TestCliWeak : public QObject {
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray json = f.readAll();
     QVERIFY(json.contains("\"weak_studies\"") && json.contains("\"status\": \"done\""));
+    QVERIFY(json.contains("\"tag_in_window\": true"));  // the default, written out
 
     // The same Tag N' Train through `tnt`: every event's final and first-step scores.
     const QString scores = m_dir.filePath("study_tnt.csv");
@@ -382,6 +394,9 @@ class TestCliWeak : public QObject {
     r = runCli({"tnt", m_analysis, "--window", "3700,3300"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("--window"), qPrintable(r.err));
+    r = runCli({"tnt", m_analysis, "--tag-in", "sidebands"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("--tag-in needs window or all, got 'sidebands'"), qPrintable(r.err));
     r = runCli({"tnt", m_analysis, "--object1", "jet1_*"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("jet1_"), qPrintable(r.err));

@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QInputDialog>
@@ -451,6 +452,42 @@ void TestWeakDock::startingScoresAsExpressions() {
     QVERIFY2(close(combined[i], r.score[k]),
              qPrintable(QString("event %1: %2 vs %3").arg(i).arg(combined[i]).arg(r.score[k])));
   }
+
+  // "Tag only inside the signal window" unchecked: every event is tagged, as `tnt --tag-in
+  // all`; the study keeps the setting and showing a study gives its setting back to the box.
+  const std::string inWindowId = m_window->session()->project().studies.back().id;
+  auto* inWindow = m_dock->findChild<QCheckBox*>("tagInWindow");
+  QVERIFY(inWindow && inWindow->isChecked());
+  QTest::mouseClick(inWindow, Qt::LeftButton, {}, QPoint(8, inWindow->height() / 2));
+  QVERIFY(!inWindow->isChecked());
+  m_dock->run();
+  QVERIFY2(done.wait(600000), qPrintable(m_dock->statusText()));
+  const WeakStudy everywhere = m_window->session()->project().studies.back();
+  QVERIFY(everywhere.id != inWindowId);
+  QVERIFY(!everywhere.config.tagInWindow);
+  const QString allScores = m_tmp.filePath("tnt_all_scores.csv");
+  const int rcAll =
+      runCli({"tnt", examplePath(), "--classifier", kClassifier, "--folds", "2", "--threads",
+              QString::number(m_dock->config().threads), "--start", "-j1_tau21,-j2_tau21",
+              "--tag-in", "all", "--scores", allScores, "--quiet"},
+             &out);
+  QVERIFY2(rcAll == 0, qPrintable(out));
+  const QList<double> all = readCsv(allScores).value("iteration1_combined");
+  const StudyResult& ra = *m_dock->lastRun()->result;
+  QCOMPARE(static_cast<std::size_t>(all.size()), ra.score.size());
+  int differ = 0;  // from the window-only tagging
+  for (qsizetype i = 0; i < all.size(); ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    QVERIFY2(close(all[i], ra.score[k]),
+             qPrintable(QString("event %1: %2 vs %3").arg(i).arg(all[i]).arg(ra.score[k])));
+    differ += !close(ra.score[k], r.score[k]);
+  }
+  QVERIFY2(differ > all.size() / 2, qPrintable(QString("%1 events differ").arg(differ)));
+  QVERIFY(m_dock->showStudy(QString::fromStdString(inWindowId)));
+  QVERIFY(inWindow->isChecked());
+  QVERIFY(m_dock->showStudy(QString::fromStdString(everywhere.id)));
+  QVERIFY(!inWindow->isChecked());
+  inWindow->setChecked(true);
   e1->setText("");
   e2->setText("");
 }
@@ -533,9 +570,9 @@ void TestWeakDock::studiesAreRenamedAndDeleted() {
   const QString path = m_tmp.filePath("studies_edit.json");
   QVERIFY(m_window->saveProject(path));
   QVERIFY(!session->isModified());
-  QCOMPARE(session->project().studies.size(), std::size_t{3});  // TNT twice, the scan
+  QCOMPARE(session->project().studies.size(), std::size_t{4});  // TNT 3 times, the scan
   WeakStudyList* list = m_dock->studyList();
-  QCOMPARE(list->box()->count(), 3);
+  QCOMPARE(list->box()->count(), 4);
   list->box()->setCurrentIndex(list->box()->findData("w1"));
 
   // Rename… asks for the name in a dialog that starts with the old one.
@@ -561,25 +598,25 @@ void TestWeakDock::studiesAreRenamedAndDeleted() {
   // Delete: the study and its results leave the session; the views show the one left.
   list->box()->setCurrentIndex(list->box()->findData("w1"));
   QTest::mouseClick(list->deleteButton(), Qt::LeftButton);
-  QCOMPARE(session->project().studies.size(), std::size_t{2});
+  QCOMPARE(session->project().studies.size(), std::size_t{3});
   QVERIFY(!session->project().findStudy("w1"));
   QVERIFY(!session->studyResults().count("w1"));
-  QCOMPARE(list->box()->count(), 2);
-  QCOMPARE(list->currentId(), QString("w3"));  // the last one is shown
+  QCOMPARE(list->box()->count(), 3);
+  QCOMPARE(list->currentId(), QString("w4"));  // the last one is shown
   QVERIFY(m_dock->lastScan());
   QVERIFY(session->isModified());
 
-  // Until saved the file still has all three; Save drops w1 from the project and the sidecar.
-  QCOMPARE(Project::load(path.toStdString()).studies.size(), std::size_t{3});
+  // Until saved the file still has all four; Save drops w1 from the project and the sidecar.
+  QCOMPARE(Project::load(path.toStdString()).studies.size(), std::size_t{4});
   QVERIFY(m_window->saveProject(path));
   const Project saved = Project::load(path.toStdString());
-  QCOMPARE(saved.studies.size(), std::size_t{2});
+  QCOMPARE(saved.studies.size(), std::size_t{3});
   QCOMPARE(saved.studies[0].id, std::string("w2"));
   const StudyStore store = readStudyStore(sidecarPath(path.toStdString()));
-  QCOMPARE(store.size(), std::size_t{2});
-  QVERIFY(store.count("w2") && store.count("w3"));
-  QCOMPARE(store.at("w3")->scan.size(), std::size_t{4});
-  QCOMPARE(saved.newStudyId(), std::string("w4"));
+  QCOMPARE(store.size(), std::size_t{3});
+  QVERIFY(store.count("w2") && store.count("w3") && store.count("w4"));
+  QCOMPARE(store.at("w4")->scan.size(), std::size_t{4});
+  QCOMPARE(saved.newStudyId(), std::string("w5"));
 }
 
 QTEST_MAIN(TestWeakDock)

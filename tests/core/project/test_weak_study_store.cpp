@@ -54,6 +54,7 @@ imbw::WeakStudy aStudy(const std::string& id) {
   s.config.classifier = {{"kind", "gbdt"}, {"trees", 20}};
   s.config.signalTagFraction = 0.15;
   s.config.backgroundTagFraction = 0.5;
+  s.config.tagInWindow = false;
   s.config.iterations = 2;
   s.config.folds = 4;
   s.config.seed = 7;
@@ -155,6 +156,7 @@ class TestWeakStudyStore : public QObject {
     configured.start1.clear();
     configured.start2.clear();
     configured.done = false;
+    configured.config.tagInWindow = true;  // the default
     p.studies.push_back(configured);
     QCOMPARE(p.newStudyId(), std::string("w4"));
     const std::string a = dir.path().toStdString() + "/a.json";
@@ -179,6 +181,8 @@ class TestWeakStudyStore : public QObject {
     QVERIFY(s.config.autoencoder == e.config.autoencoder);
     QCOMPARE(s.config.signalTagFraction, 0.15);
     QCOMPARE(s.config.backgroundTagFraction, 0.5);
+    QCOMPARE(s.config.tagInWindow, false);
+    QVERIFY(q.studies[1].config.tagInWindow);  // the default, written and read back
     QCOMPARE(s.config.iterations, 2);
     QCOMPARE(s.config.folds, 4);
     QCOMPARE(s.config.seed, std::uint64_t{7});

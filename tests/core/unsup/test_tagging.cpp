@@ -15,6 +15,7 @@
 #include "core/unsup/signal_injection.h"
 #include "core/unsup/tagging.h"
 #include "core/unsup/weak_metrics.h"
+#include "core/unsup/weak_study.h"
 #include "core/util/error.h"
 
 using namespace imbw;
@@ -150,6 +151,54 @@ class TestTagging : public QObject {
     for (std::size_t i = 0; i < n; ++i) negative[i] = m.x(static_cast<Eigen::Index>(i), 0) < 0;
     const WeakMetrics wm = weakMetrics(r.scores, negative);
     QVERIFY2(wm.auc > 0.99, qPrintable(QString("AUC for x < 0: %1").arg(wm.auc)));
+  }
+
+  void tagInWindowIsAStudySetting() {
+    // Object 2's feature x2 follows object 1's starting score inside the window (m in
+    // [0.4, 0.6], a fifth of the events) and opposes it outside. Tagging only inside the window
+    // (the default), object 2's classifier learns "high x2 is signal-like"; tagging every event,
+    // the outside majority teaches it the opposite. The setting travels from the study's
+    // settings (WeakStudyConfig::tagInWindow) through tntConfig.
+    std::mt19937_64 g(3);
+    std::normal_distribution<double> nd(0.0, 1.0);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const std::size_t n = 4000;
+    FeatureMatrix m;
+    m.featureNames = {"j1_x", "j2_x"};
+    m.classNames = {"background", "signal"};
+    m.x.resize(n, 2);
+    std::vector<double> mass(n), start1(n), start2(n);
+    std::vector<std::uint8_t> highX2(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto row = static_cast<Eigen::Index>(i);
+      mass[i] = u(g);
+      const double x2 = nd(g);
+      const bool inside = mass[i] >= 0.4 && mass[i] <= 0.6;
+      start1[i] = (inside ? x2 : -x2) + 0.3 * nd(g);
+      start2[i] = nd(g);
+      m.x(row, 0) = static_cast<float>(nd(g));
+      m.x(row, 1) = static_cast<float>(x2);
+      m.label.push_back(0);
+      m.weight.push_back(1.0);
+      highX2[i] = x2 > 0;
+    }
+    WeakStudyConfig c;
+    c.object1Features = {"j1_x"};
+    c.object2Features = {"j2_x"};
+    c.window = {0.4, 0.6};
+    c.classifier = {{"kind", "logistic"}};
+    c.folds = 2;
+    c.threads = 1;
+    QVERIFY(c.tagInWindow);
+    QVERIFY(tntConfig(c).window.has_value());
+    const TntResult inWindow = runTagNTrain(m, mass, start1, start2, tntConfig(c));
+    const double aucIn = weakMetrics(inWindow.steps.front().score2, highX2).auc;
+    QVERIFY2(aucIn > 0.95, qPrintable(QString("tagged in the window: AUC(x2 > 0) %1").arg(aucIn)));
+    c.tagInWindow = false;
+    QVERIFY(!tntConfig(c).window.has_value());
+    const TntResult everywhere = runTagNTrain(m, mass, start1, start2, tntConfig(c));
+    const double aucAll = weakMetrics(everywhere.steps.front().score2, highX2).auc;
+    QVERIFY2(aucAll < 0.05, qPrintable(QString("tagged everywhere: AUC(x2 > 0) %1").arg(aucAll)));
   }
 
   void foldsIgnoreLabelsAndBalance() {
