@@ -251,15 +251,13 @@ class TestLearnModels : public QObject {
     const double grown = double(peakRssBytes()) - before;
     qInfo("logistic fit on %lld × 28: peak grew %.1f MB (float matrix %.1f MB)",
           static_cast<long long>(train.rows()), grown / 1e6, matrixBytes / 1e6);
-    // In a sanitizer build ASan's redzones and its quarantine of freed blocks add to the peak
-    // (measured 47 MB here, where the ordinary build grows 17 MB): the bound is loosened to 2×
-    // there, which the old fit (185 MB, 5.5× the matrix, in the ordinary build) still fails.
-#ifdef IMBW_SANITIZED
-    constexpr double kBound = 2.0;
-#else
-    constexpr double kBound = 0.75;
+    // The bound holds in the ordinary build (17 MB measured against 34 MB of floats; the old
+    // fit's 185 MB fails it). A sanitizer build's peak is ASan's: freed blocks wait in its
+    // quarantine (256 MB) while new ones are mapped, so the same fit measured 47 MB alone and
+    // 210 MB in a parallel ctest run here; there the number is printed, not judged.
+#ifndef IMBW_SANITIZED
+    QVERIFY2(grown < 0.75 * matrixBytes, qPrintable(QString("%1 MB").arg(grown / 1e6)));
 #endif
-    QVERIFY2(grown < kBound * matrixBytes, qPrintable(QString("%1 MB").arg(grown / 1e6)));
     QVERIFY(m.iterations() >= 2);
     // Each block's sums are added in block order: one thread gives the same coefficients.
     LogisticModel one;
