@@ -10,6 +10,7 @@
 #include <QPromise>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
@@ -99,7 +100,10 @@ WeakSupervisionDock::WeakSupervisionDock(MainWindow* window, AnalysisSession* se
   scroll->setWidget(buildSetup());
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setMinimumWidth(380);
+  // Wide enough for the whole form (the studies row and the window's two edges were cut off
+  // at the splitter's first share, behind a horizontal scroll bar).
+  scroll->setMinimumWidth(std::max(
+      380, scroll->widget()->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()));
   splitter->addWidget(scroll);
 
   m_tabs = new QTabWidget(splitter);
