@@ -154,7 +154,9 @@ StudyResult runWeakStudy(const WeakStudy& study, const StudyEvents& e, FitObserv
       r.startMetrics1 = weakMetrics(r.start1, r.truth, r.weight, window);
       r.startMetrics2 = weakMetrics(r.start2, r.truth, r.weight, window);
     }
-    const std::vector<std::uint8_t> tagged = c.tagInWindow ? window : std::vector<std::uint8_t>{};
+    // The events TNT tagged: the rule is tntConfig's (the window, unless tagging everywhere).
+    const std::vector<std::uint8_t> tagged =
+        tntConfig(c).window ? window : std::vector<std::uint8_t>{};
     const std::vector<double>* prev1 = &r.start1;
     const std::vector<double>* prev2 = &r.start2;
     for (StudyStep& s : r.steps) {
