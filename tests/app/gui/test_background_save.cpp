@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/main_window.h"
@@ -86,28 +88,39 @@ class TestBackgroundSave : public QObject {
     s->edited();
     QVERIFY(s->isModified());
 
-    QSignalSpy saved(s, &AnalysisSession::saveFinished);
-    gui_test::StallTicker ticker;
-    QElapsedTimer clock;
-    ticker.start();
-    clock.start();
-    QTest::keyClick(&w, Qt::Key_S, Qt::ControlModifier);
-    QVERIFY(s->isSaving());
-    // An edit while the file is written: not part of this save.
-    s->project().findRun(id)->config.name = "big, renamed while saving";
-    s->edited();
-    QVERIFY(saved.wait(120000));
-    const qint64 savingMs = clock.elapsed();
-    QTest::qWait(30);  // one more tick after the save's outcome was taken
-    ticker.stop();
-    qInfo("background save of %zu events took %lld ms; largest event-loop gap %lld ms", n, savingMs,
-          ticker.maxGap());
-    QCOMPARE(saved.first().at(1).toString(), QString());
-    // The measure means something only if the same work on the GUI thread would have stalled.
-    QVERIFY2(savingMs > 3 * test::kEventLoopGapBoundMs,
-             qPrintable(QString("the save took only %1 ms").arg(savingMs)));
-    IMBW_VERIFY_LATENCY(ticker.maxGap() < test::kEventLoopGapBoundMs,
-                        qPrintable(QString("event loop stalled %1 ms").arg(ticker.maxGap())));
+    // The stall bound applies to the median of three saves (tests/timing_bounds.h): one gap now
+    // and then is the shared machine. Each save has an edit made while it writes.
+    std::vector<double> gaps;
+    std::string savedName;  // the run's name when the last Ctrl+S was pressed
+    for (int trial = 0; trial < test::kLatencyTrials; ++trial) {
+      QSignalSpy saved(s, &AnalysisSession::saveFinished);
+      gui_test::StallTicker ticker;
+      QElapsedTimer clock;
+      ticker.start();
+      clock.start();
+      QTest::keyClick(&w, Qt::Key_S, Qt::ControlModifier);
+      QVERIFY(s->isSaving());
+      savedName = s->project().findRun(id)->name();
+      // An edit while the file is written: not part of this save.
+      s->project().findRun(id)->config.name = "big, renamed while saving " + std::to_string(trial);
+      s->edited();
+      QVERIFY(saved.wait(120000));
+      const qint64 savingMs = clock.elapsed();
+      QTest::qWait(30);  // one more tick after the save's outcome was taken
+      ticker.stop();
+      qInfo("background save of %zu events took %lld ms; %s", n, savingMs,
+            qPrintable(ticker.describe()));
+      QCOMPARE(saved.first().at(1).toString(), QString());
+      // The measure means something only if the same work on the GUI thread would have stalled.
+      QVERIFY2(savingMs > 3 * test::kEventLoopGapBoundMs,
+               qPrintable(QString("the save took only %1 ms").arg(savingMs)));
+      gaps.push_back(static_cast<double>(ticker.maxGap()));
+    }
+    const double gap = test::medianLatency(gaps);
+    IMBW_VERIFY_LATENCY(
+        gap < test::kEventLoopGapBoundMs,
+        qPrintable(
+            QString("event loop stalled %1 ms (median of %2 saves)").arg(gap).arg(gaps.size())));
     QVERIFY(!s->isSaving());
     QVERIFY2(s->isModified(), "the rename made during the save must stay unsaved");
     QVERIFY(w.isWindowModified());
@@ -115,7 +128,7 @@ class TestBackgroundSave : public QObject {
     // On disk: the project as it was when Ctrl+S was pressed, with every stored score.
     const Project onDisk = Project::load(path.toStdString());
     QVERIFY(onDisk.findRun(id) != nullptr);
-    QCOMPARE(onDisk.findRun(id)->name(), std::string("big"));
+    QCOMPARE(onDisk.findRun(id)->name(), savedName);
     const auto stored = readRunStore(sidecarPath(path.toStdString()));
     QVERIFY(stored.count(id) == 1);
     QCOMPARE(stored.at(id)->size(), n);
@@ -134,7 +147,7 @@ class TestBackgroundSave : public QObject {
     QVERIFY(w.close());
     QCOMPARE(prompts, 0);  // the save in flight held the rename: nothing left to ask about
     QCOMPARE(Project::load(path.toStdString()).findRun(id)->name(),
-             std::string("big, renamed while saving"));
+             "big, renamed while saving " + std::to_string(test::kLatencyTrials - 1));
   }
 };
 
