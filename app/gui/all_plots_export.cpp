@@ -17,7 +17,7 @@ namespace imbw {
 struct AllPlotsExport::Evaluated {
   std::shared_ptr<const Inputs> in;
   ProjectPlots plots;
-  QList<std::variant<PlotFile, StudyPlotFile, ScanMetric>> charts;
+  QList<Chart> charts;
   QString error;
 };
 
@@ -75,6 +75,7 @@ bool AllPlotsExport::start(Inputs inputs, const QString& dir, const PlotFileOpti
   m_written.clear();
   m_work.reset();
   m_next = 0;
+  m_steps.reset();
   m_pendingSaves = 0;
   m_scheduled = false;
   m_cancelled = false;
@@ -169,41 +170,50 @@ void AllPlotsExport::writeNext() {
     if (m_pendingSaves == 0) finish({});
     return;
   }
-  const auto& chart = m_work->charts[m_next];
-  // One chart per pass, recorded here and written by a worker; its paths are added to the
-  // written files when the worker has written them.
+  try {
+    if (!m_steps) m_steps = startChart(m_work->charts[m_next]);
+    m_steps->runNext();
+  } catch (const std::exception& e) {
+    m_steps.reset();
+    m_error = QString::fromUtf8(e.what());
+    writeNext();  // ends now, or when the charts being written are
+    return;
+  }
+  if (m_steps->done()) {
+    m_steps.reset();
+    ++m_next;
+    m_progress->setValue(static_cast<int>(m_next));
+  }
+  // The next step on the next pass: the window's events (input, paints) come in between.
+  schedule();
+}
+
+std::unique_ptr<PlotSteps> AllPlotsExport::startChart(const Chart& chart) {
+  // Each chart is recorded here and written by a worker; its paths are added to the written
+  // files when the worker has written them.
   PlotFileOptions one = m_options;
   one.writeLater = [this](const QStringList& paths, const RecordedPlot& plot) {
     writeLater(paths, plot);
   };
   const QString formats = m_options.formats.join(", ");
   const Inputs& in = *m_work->in;
-  try {
-    if (const auto* f = std::get_if<PlotFile>(&chart)) {
-      m_progress->setLabelText(tr("Writing %1 (%2)").arg(f->base, formats));
-      writePlotFile(m_work->plots, *f, m_dir, one);
-    } else if (const auto* s = std::get_if<StudyPlotFile>(&chart)) {
-      m_progress->setLabelText(tr("Writing %1 (%2)").arg(s->base, formats));
-      writeStudyPlotFile(*in.project, in.studyResults, *s, m_dir, one);
-    } else {
-      const ScanMetric m = std::get<ScanMetric>(chart);
-      const QString base = "signal_fraction_" + scanMetricFileTag(m);
-      m_progress->setLabelText(tr("Writing %1 (%2)").arg(base, formats));
-      writeSignalFractionPlot(in.windowScan, m, QDir(m_dir).filePath(base), one);
-    }
-  } catch (const std::exception& e) {
-    m_error = QString::fromUtf8(e.what());
-    writeNext();  // ends now, or when the charts being written are
-    return;
+  if (const auto* f = std::get_if<PlotFile>(&chart)) {
+    m_progress->setLabelText(tr("Writing %1 (%2)").arg(f->base, formats));
+    return plotFileSteps(m_work->plots, *f, m_dir, one);
   }
-  ++m_next;
-  m_progress->setValue(static_cast<int>(m_next));
-  // The next chart on the next pass: the window's events (input, paints) come in between.
-  schedule();
+  if (const auto* s = std::get_if<StudyPlotFile>(&chart)) {
+    m_progress->setLabelText(tr("Writing %1 (%2)").arg(s->base, formats));
+    return studyPlotFileSteps(*in.project, in.studyResults, *s, m_dir, one);
+  }
+  const ScanMetric m = std::get<ScanMetric>(chart);
+  const QString base = "signal_fraction_" + scanMetricFileTag(m);
+  m_progress->setLabelText(tr("Writing %1 (%2)").arg(base, formats));
+  return signalFractionPlotSteps(in.windowScan, m, QDir(m_dir).filePath(base), one);
 }
 
 void AllPlotsExport::finish(const QString& error, bool cancelled) {
   m_running = false;
+  m_steps.reset();  // before the plots its steps point into
   m_work.reset();
   if (m_progress) {
     m_progress->blockSignals(true);  // reset() emits canceled

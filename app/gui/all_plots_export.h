@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "app/plots/plot_files.h"
@@ -27,8 +28,9 @@ class JobRunner;
 
 /// File ▸ Export ▸ All plots while the window goes on answering: the runs' evaluation (curves,
 /// histograms, significance from the stored scores) runs on a short-job worker, then the files
-/// are laid out and recorded on the GUI thread one chart per pass of the event loop (a widget
-/// draws only there), with a progress dialog whose Cancel ends it between two charts. A worker
+/// are built, laid out and recorded on the GUI thread (a widget draws only there), one step of
+/// one chart per pass of the event loop (plot_files.h: PlotSteps; each under the 50 ms stall
+/// bound), with a progress dialog whose Cancel ends it between two steps. A worker
 /// writes each recorded chart in every format (rasterising the PNG at its resolution, encoding
 /// PNG, SVG and PDF: the slow part; at most two charts at a time); the export ends when they
 /// are written. The
@@ -55,6 +57,9 @@ class AllPlotsExport : public QObject {
 
   /// What the worker made of Inputs (all_plots_export.cpp).
   struct Evaluated;
+  /// One chart to write: a run's view or heat map, a study's chart, or a figure of merit of
+  /// the window's scan.
+  using Chart = std::variant<PlotFile, StudyPlotFile, ScanMetric>;
 
   AllPlotsExport(QWidget* window, JobRunner* jobs);
   /// Starts; finished() follows. False and `error` when it cannot start (one is running, or
@@ -78,15 +83,18 @@ class AllPlotsExport : public QObject {
   /// (PlotFileOptions::writeLater).
   void writeLater(const QStringList& paths, const RecordedPlot& plot);
   void finish(const QString& error, bool cancelled = false);
+  /// The steps of `chart` (its name in the progress dialog).
+  std::unique_ptr<PlotSteps> startChart(const Chart& chart);
 
   QPointer<QWidget> m_window;
   JobRunner* m_jobs;
   QProgressDialog* m_progress = nullptr;
   std::shared_ptr<std::atomic<bool>> m_stop;
   bool m_running = false;
-  std::shared_ptr<Evaluated> m_work;  ///< the evaluated plots and the charts to write
-  qsizetype m_next = 0;               ///< the next chart
-  int m_pendingSaves = 0;             ///< charts recorded and still being written by a worker
+  std::shared_ptr<Evaluated> m_work;   ///< the evaluated plots and the charts to write
+  qsizetype m_next = 0;                ///< the chart being written, or the next one
+  std::unique_ptr<PlotSteps> m_steps;  ///< the steps of chart m_next, once it is started
+  int m_pendingSaves = 0;              ///< charts recorded and still being written by a worker
   bool m_scheduled = false;
   bool m_cancelled = false;  ///< Cancel pressed: ends when the pending saves are done
   QString m_error;           ///< why it stops, once the pending saves are done

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QEvent>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
 
 #include "core/util/error.h"
 #include "widgets/alpha_gamma_heat_map.h"
@@ -67,16 +69,46 @@ QStringList formatPaths(const QString& base, const PlotFileOptions& o) {
   return paths;
 }
 
-/// Writes one chart in every format.
-void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
-                QStringList& written) {
+}  // namespace
+
+bool PlotSteps::runNext() {
+  if (done()) return false;
+  // Advanced first: a step that throws is not run again.
+  m_steps[m_next++]();
+  return true;
+}
+
+QStringList PlotSteps::runAll() {
+  while (runNext()) {
+  }
+  return written;
+}
+
+void prepareChart(ChartView* chart, const PlotFileOptions& o) {
   chart->resize(o.size);
   chart->setLabelBlock(o.label);
+}
+
+void holdChartLayouts(QWidget* view) {
+  QList<QChartView*> views = view->findChildren<QChartView*>();
+  if (auto* v = qobject_cast<QChartView*>(view)) views << v;
+  for (QChartView* v : views)
+    if (v->chart()) QCoreApplication::removePostedEvents(v->chart(), QEvent::LayoutRequest);
+}
+
+void layoutChart(ChartView* chart) {
   // Qt Charts removes replaced axes (linear ↔ log) with deleteLater and lays out after a
   // resize with posted events: without an event loop (the CLI) the old axes would still be
   // drawn, over the new ones. Deliver exactly those posted events (no input, no timers).
   QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
   QCoreApplication::sendPostedEvents();
+  // The layout request holdChartLayouts took back, delivered as the event loop would.
+  QEvent request(QEvent::LayoutRequest);
+  QCoreApplication::sendEvent(chart->chart(), &request);
+}
+
+void writeLaidOutChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
+                       QStringList& written) {
   if (o.writeLater) {
     const QStringList paths = formatPaths(base, o);
     o.writeLater(paths, chart->record());
@@ -91,11 +123,11 @@ void writeChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
   }
 }
 
-}  // namespace
-
 void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
                      QStringList& written) {
-  writeChart(chart, base, options, written);
+  prepareChart(chart, options);
+  layoutChart(chart);
+  writeLaidOutChart(chart, base, options, written);
 }
 
 QList<PlotFile> plotFileList(const ProjectPlots& plots) {
@@ -124,69 +156,88 @@ QList<PlotFile> plotFileList(const ProjectPlots& plots) {
   return out;
 }
 
-QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const QString& dir,
-                          const PlotFileOptions& options) {
+std::unique_ptr<PlotSteps> plotFileSteps(const ProjectPlots& plots, const PlotFile& file,
+                                         const QString& dir, const PlotFileOptions& options) {
   using K = PlotFile::Kind;
   const QString base = QDir(dir).filePath(file.base);
-  QStringList written;
+  auto steps = std::make_unique<PlotSteps>();
+  const ProjectPlots* p = &plots;
   switch (file.kind) {
     case K::Roc:
     case K::Rejection: {
-      RocCurveView roc;
-      roc.setRuns(plots.runs);
-      if (file.kind == K::Rejection) roc.setMode(RocCurveView::Mode::Rejection);
-      writeChart(roc.chartView(), base, options, written);
+      const bool rejection = file.kind == K::Rejection;
+      addChartSteps<RocCurveView>(
+          *steps,
+          [p, rejection](RocCurveView& v) {
+            v.setRuns(p->runs);
+            if (rejection) v.setMode(RocCurveView::Mode::Rejection);
+          },
+          [](RocCurveView& v) { return v.chartView(); }, base, options);
       break;
     }
-    case K::Pr: {
-      PrCurveView pr;
-      pr.setRuns(plots.runs);
-      writeChart(pr.chartView(), base, options, written);
+    case K::Pr:
+      addChartSteps<PrCurveView>(
+          *steps, [p](PrCurveView& v) { v.setRuns(p->runs); },
+          [](PrCurveView& v) { return v.chartView(); }, base, options);
       break;
-    }
-    case K::Significance: {
-      SignificanceView significance;
-      significance.setRuns(plots.runs);
-      writeChart(significance.chartView(), base, options, written);
+    case K::Significance:
+      addChartSteps<SignificanceView>(
+          *steps, [p](SignificanceView& v) { v.setRuns(p->runs); },
+          [](SignificanceView& v) { return v.chartView(); }, base, options);
       break;
-    }
-    case K::History: {
-      TrainingHistoryView view;
-      view.setRuns(plots.runs);
-      writeChart(view.chartView(), base, options, written);
+    case K::History:
+      addChartSteps<TrainingHistoryView>(
+          *steps, [p](TrainingHistoryView& v) { v.setRuns(p->runs); },
+          [](TrainingHistoryView& v) { return v.chartView(); }, base, options);
       break;
-    }
     case K::Scores:
     case K::ScoresRatio: {
-      ScoreHistogramView view;
-      view.setRuns({plots.runs.at(file.index)});
-      if (file.kind == K::Scores)
-        writeChart(view.chartView(), base, options, written);
-      else if (view.ratioView()->seriesKeys().size() > 1)  // the line at 1 and a class ratio
-        writeChart(view.ratioView(), base, options, written);
+      const int index = file.index;
+      const bool ratio = file.kind == K::ScoresRatio;
+      addChartSteps<ScoreHistogramView>(
+          *steps, [p, index](ScoreHistogramView& v) { v.setRuns({p->runs.at(index)}); },
+          [ratio](ScoreHistogramView& v) -> ChartView* {
+            if (!ratio) return v.chartView();
+            // The line at 1 and a class ratio, or nothing to compare (no file).
+            return v.ratioView()->seriesKeys().size() > 1 ? v.ratioView() : nullptr;
+          },
+          base, options);
       break;
     }
     case K::HeatMap: {
-      const ScanHeatMapData& s = plots.scans.at(file.index);
-      AlphaGammaHeatMap map;
-      map.setGrid(s.alphas, s.gammas, s.metricName);
-      for (const auto& c : s.cells) map.setCell(c.alpha, c.gamma, c.runKey, c.value);
-      if (options.writeLater) {
-        const QStringList paths = formatPaths(base, options);
-        options.writeLater(paths, recordWidget(map, options.size));
-        written += paths;
-        break;
-      }
-      for (const QString& path : formatPaths(base, options)) {
-        QString error;
-        if (!exportWidget(map, path, options.size, &error, options.dpi))
-          throw Error("cannot write the plot '" + path.toStdString() + "': " + error.toStdString());
-        written << path;
-      }
+      auto map = std::make_shared<std::unique_ptr<AlphaGammaHeatMap>>();
+      const int index = file.index;
+      steps->then([map, p, index] {
+        const ScanHeatMapData& s = p->scans.at(index);
+        *map = std::make_unique<AlphaGammaHeatMap>();
+        (*map)->setGrid(s.alphas, s.gammas, s.metricName);
+        for (const auto& c : s.cells) (*map)->setCell(c.alpha, c.gamma, c.runKey, c.value);
+      });
+      steps->then([map, base, options, written = &steps->written] {
+        if (options.writeLater) {
+          const QStringList paths = formatPaths(base, options);
+          options.writeLater(paths, recordWidget(**map, options.size));
+          *written += paths;
+        } else {
+          for (const QString& path : formatPaths(base, options)) {
+            QString error;
+            if (!exportWidget(**map, path, options.size, &error, options.dpi))
+              throw Error("cannot write the plot '" + path.toStdString() +
+                          "': " + error.toStdString());
+            *written << path;
+          }
+        }
+        map->reset();
+      });
       break;
     }
   }
-  return written;
+  return steps;
+}
+
+QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const QString& dir,
+                          const PlotFileOptions& options) {
+  return plotFileSteps(plots, file, dir, options)->runAll();
 }
 
 QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,

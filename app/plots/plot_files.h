@@ -6,9 +6,13 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <memory>
+#include <vector>
 
 #include "app/plots/project_plots.h"
 #include "widgets/widget_export.h"
+
+class QWidget;
 
 namespace imbw {
 
@@ -48,6 +52,30 @@ class ChartView;
 void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
                      QStringList& written);
 
+/// One chart being written, in steps: building its view, laying it out, and recording (or
+/// writing) it. Each step is short, so a window runs its event loop between two of them (All
+/// plots keeps every pass under the 50 ms stall bound); writePlotFile runs them back to back.
+/// Needs a QApplication and the GUI thread; a step throws imbw::Error naming the file that
+/// cannot be written.
+class PlotSteps {
+ public:
+  PlotSteps() = default;
+  PlotSteps(const PlotSteps&) = delete;  // steps point at `written`
+  PlotSteps& operator=(const PlotSteps&) = delete;
+  /// Appends a step.
+  void then(std::function<void()> step) { m_steps.push_back(std::move(step)); }
+  /// Runs the next step; false when every step has run already.
+  bool runNext();
+  bool done() const { return m_next >= m_steps.size(); }
+  /// Runs every step left and returns the files written (or handed to writeLater).
+  QStringList runAll();
+  QStringList written;  ///< the files written (or handed to writeLater) so far
+
+ private:
+  std::vector<std::function<void()>> m_steps;
+  std::size_t m_next = 0;
+};
+
 /// One chart of writePlotFiles before it is drawn: which view, of which run or scan (`index`),
 /// and its file name without the folder and the format's suffix.
 struct PlotFile {
@@ -60,6 +88,11 @@ struct PlotFile {
 /// The charts writePlotFiles writes for `plots`, in its order (no drawing: any thread). A ratio
 /// plot whose run turns out to have nothing to compare is skipped when written.
 QList<PlotFile> plotFileList(const ProjectPlots& plots);
+
+/// The steps that draw `file` and write it to `dir` (which must exist) once per format of
+/// `options`, as writePlotFile does. `plots` must outlive the steps.
+std::unique_ptr<PlotSteps> plotFileSteps(const ProjectPlots& plots, const PlotFile& file,
+                                         const QString& dir, const PlotFileOptions& options);
 
 /// Draws `file` and writes it to `dir` (which must exist) once per format of `options`.
 /// Returns the paths (none for a plot with nothing to draw). Needs a QApplication and the GUI
@@ -78,5 +111,42 @@ QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const
 /// (or the folder that cannot be made).
 QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
                            const PlotFileOptions& options = {});
+
+/// The parts of writeChartFiles, the steps of addChartSteps:
+/// - prepareChart: the size and the label block of `options`;
+/// - holdChartLayouts: takes back the layout requests Qt Charts posted for the charts in `view`
+///   (else the event loop's next pass would lay them out together with the next step);
+/// - layoutChart: delivers the other posted events (replaced axes are deleted later) and lays
+///   the chart out;
+/// - writeLaidOutChart: records the chart for writeLater, or writes BASE.F in each format.
+void prepareChart(ChartView* chart, const PlotFileOptions& options);
+void holdChartLayouts(QWidget* view);
+void layoutChart(ChartView* chart);
+void writeLaidOutChart(ChartView* chart, const QString& base, const PlotFileOptions& options,
+                       QStringList& written);
+
+/// Appends the three steps of one chart view to `steps`: `build` makes the view and fills it
+/// (with prepareChart, holdChartLayouts), layoutChart, then writeLaidOutChart as BASE.F in each
+/// format of `options`. `chartOf` gives the view's chart (nullptr: nothing to draw, no file).
+template <typename View>
+void addChartSteps(PlotSteps& steps, std::function<void(View&)> build,
+                   std::function<ChartView*(View&)> chartOf, const QString& base,
+                   const PlotFileOptions& options) {
+  // The view lives from the first step to the last (shared by the steps' copies).
+  auto view = std::make_shared<std::unique_ptr<View>>();
+  steps.then([view, build, chartOf, options] {
+    *view = std::make_unique<View>();
+    build(**view);
+    if (ChartView* chart = chartOf(**view)) prepareChart(chart, options);
+    holdChartLayouts(view->get());
+  });
+  steps.then([view, chartOf] {
+    if (ChartView* chart = chartOf(**view)) layoutChart(chart);
+  });
+  steps.then([view, chartOf, base, options, written = &steps.written] {
+    if (ChartView* chart = chartOf(**view)) writeLaidOutChart(chart, base, options, *written);
+    view->reset();
+  });
+}
 
 }  // namespace imbw

@@ -166,35 +166,48 @@ QList<StudyPlotFile> studyPlotFileList(const Project& project, const StudyStore&
   return out;
 }
 
-QStringList writeStudyPlotFile(const Project& project, const StudyStore& results,
-                               const StudyPlotFile& file, const QString& dir,
-                               const PlotFileOptions& options) {
+std::unique_ptr<PlotSteps> studyPlotFileSteps(const Project& project, const StudyStore& results,
+                                              const StudyPlotFile& file, const QString& dir,
+                                              const PlotFileOptions& options) {
   const WeakStudy* st = project.findStudy(file.study);
   const auto it = results.find(file.study);
   if (!st || it == results.end() || !it->second)
     throw Error("study " + file.study + " has no results to plot");
-  const StudyResult& r = *it->second;
+  const StudyResult* r = it->second.get();
   const QString base = QDir(dir).filePath(file.base);
-  QStringList written;
+  auto steps = std::make_unique<PlotSteps>();
   switch (file.kind) {
     case StudyPlotFile::Kind::BumpHunt: {
-      BumpHuntView view;
-      view.setPlot(bumpHuntPlot(r.bumps.at(static_cast<std::size_t>(file.index)), *st,
-                                projectUnit(project, qs(st->resonance))));
-      writeBumpHuntFiles(view, base, options, written);
+      auto view = std::make_shared<std::unique_ptr<BumpHuntView>>();
+      steps->then([view, plot = bumpHuntPlot(r->bumps.at(static_cast<std::size_t>(file.index)), *st,
+                                             projectUnit(project, qs(st->resonance)))] {
+        *view = std::make_unique<BumpHuntView>();
+        (*view)->setPlot(plot);
+      });
+      steps->then([view, base, options, written = &steps->written] {
+        writeBumpHuntFiles(**view, base, options, *written);
+        view->reset();
+      });
       break;
     }
-    case StudyPlotFile::Kind::TntSteps: {
-      TntStepsView view;
-      view.setSteps(tntStepPoints(r), r.hasTruth());
-      writeChartFiles(view.chartView(), base, options, written);
+    case StudyPlotFile::Kind::TntSteps:
+      addChartSteps<TntStepsView>(
+          *steps,
+          [points = tntStepPoints(*r), truth = r->hasTruth()](TntStepsView& v) {
+            v.setSteps(points, truth);
+          },
+          [](TntStepsView& v) { return v.chartView(); }, base, options);
       break;
-    }
     case StudyPlotFile::Kind::SignalFraction:
-      written += writeSignalFractionPlot(r.scan, file.metric, base, options);
-      break;
+      return signalFractionPlotSteps(r->scan, file.metric, base, options);
   }
-  return written;
+  return steps;
+}
+
+QStringList writeStudyPlotFile(const Project& project, const StudyStore& results,
+                               const StudyPlotFile& file, const QString& dir,
+                               const PlotFileOptions& options) {
+  return studyPlotFileSteps(project, results, file, dir, options)->runAll();
 }
 
 QStringList writeStudyPlotFiles(const Project& project, const StudyStore& results,
@@ -207,16 +220,26 @@ QStringList writeStudyPlotFiles(const Project& project, const StudyStore& result
   return written;
 }
 
+std::unique_ptr<PlotSteps> signalFractionPlotSteps(const std::vector<ScanPoint>& points,
+                                                   ScanMetric metric, const QString& base,
+                                                   const PlotFileOptions& options) {
+  auto steps = std::make_unique<PlotSteps>();
+  addChartSteps<SignalFractionView>(
+      *steps,
+      [base, title = scanMetricTitle(metric),
+       curves = signalFractionCurves(points, metric)](SignalFractionView& v) {
+        const QString folder = QFileInfo(base).absolutePath();
+        if (!QDir().mkpath(folder))
+          throw Error("cannot create the folder '" + folder.toStdString() + "'");
+        v.setCurves(title, curves);
+      },
+      [](SignalFractionView& v) { return v.chartView(); }, base, options);
+  return steps;
+}
+
 QStringList writeSignalFractionPlot(const std::vector<ScanPoint>& points, ScanMetric metric,
                                     const QString& base, const PlotFileOptions& options) {
-  const QString folder = QFileInfo(base).absolutePath();
-  if (!QDir().mkpath(folder))
-    throw Error("cannot create the folder '" + folder.toStdString() + "'");
-  SignalFractionView view;
-  view.setCurves(scanMetricTitle(metric), signalFractionCurves(points, metric));
-  QStringList written;
-  writeChartFiles(view.chartView(), base, options, written);
-  return written;
+  return signalFractionPlotSteps(points, metric, base, options)->runAll();
 }
 
 }  // namespace imbw

@@ -62,6 +62,13 @@ struct StudyPlotFile {
 QList<StudyPlotFile> studyPlotFileList(const Project& project, const StudyStore& results,
                                        const std::vector<std::string>& ids);
 
+/// The steps that draw one chart of studyPlotFileList and write it, as writeStudyPlotFile does
+/// (plot_files.h: PlotSteps). `results` must outlive the steps. Throws imbw::Error when the
+/// study has no results.
+std::unique_ptr<PlotSteps> studyPlotFileSteps(const Project& project, const StudyStore& results,
+                                              const StudyPlotFile& file, const QString& dir,
+                                              const PlotFileOptions& options);
+
 /// Draws one chart of studyPlotFileList and writes it to `dir` (which must exist) once per
 /// format of `options`. Needs a QApplication and the GUI thread; one call is one chart, so a
 /// window can write a long list between its events. Returns the written paths; throws
@@ -80,6 +87,11 @@ QStringList writeStudyPlotFile(const Project& project, const StudyStore& results
 QStringList writeStudyPlotFiles(const Project& project, const StudyStore& results,
                                 const std::vector<std::string>& ids, const QString& dir,
                                 const PlotFileOptions& options);
+
+/// The steps of writeSignalFractionPlot (plot_files.h: PlotSteps).
+std::unique_ptr<PlotSteps> signalFractionPlotSteps(const std::vector<ScanPoint>& points,
+                                                   ScanMetric metric, const QString& base,
+                                                   const PlotFileOptions& options);
 
 /// Writes `BASE.F` (each format of `options`): `metric` against S/B, one line per method.
 QStringList writeSignalFractionPlot(const std::vector<ScanPoint>& points, ScanMetric metric,

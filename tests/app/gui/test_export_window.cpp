@@ -226,7 +226,7 @@ class TestExportWindow : public QObject {
     QStringList written;
     QString error;
     bool cancelled = false;
-    qint64 maxGap = 0;   ///< the largest event-loop gap while it ran, in ms
+    qint64 maxGap = 0;   ///< the largest event-loop stall while it ran, in ms (StallTicker)
     qint64 elapsed = 0;  ///< from the call until allPlotsDone, in ms
   };
   /// Exports all plots through the window's ExportActions and waits for allPlotsDone,
@@ -712,18 +712,24 @@ class TestExportWindow : public QObject {
     blocker.close();
     QVERIFY(!m_exports->exportAllPlots(m_dir.filePath("file/plots"), options, &error));
     QVERIFY2(error.contains("file/plots"), qPrintable(error));
-    // The responsiveness last, so a stall does not hide what the files say. The export runs
-    // between the window's events: its largest gap is a small part of the whole export (the
-    // export in one call, as before, fails this). The issues' 50 ms bound is NOT met yet: the
-    // files are rasterised and encoded by a worker, but one chart is still built, laid out by
-    // Qt Charts and recorded per pass on the GUI thread (20-75 ms on the shared 2-core machine),
-    // so it is printed, not asserted (open item of issue 11, README).
-    IMBW_VERIFY_LATENCY(result.maxGap * 4 < result.elapsed,
-                        qPrintable(QString("event loop stalled %1 ms of the export's %2 ms")
-                                       .arg(result.maxGap)
-                                       .arg(result.elapsed)));
-    if (result.maxGap > test::kEventLoopGapBoundMs)
-      qInfo("not yet within the 50 ms bound: largest gap %lld ms", result.maxGap);
+    // The responsiveness last, so a stall does not hide what the files say: no event-loop stall
+    // over 50 ms (the issues' bound) while all plots are written. A worker rasterises and
+    // encodes the files; on the GUI thread each chart is built, laid out and recorded in three
+    // passes (PlotSteps). The bound applies to the median of three exports (timing_bounds.h).
+    m_window->selectRuns({"r1", "r2"});
+    std::vector<double> gaps{static_cast<double>(result.maxGap)};
+    for (int trial = 1; trial < test::kLatencyTrials; ++trial) {
+      const AllPlots again = exportAllPlots(m_dir.filePath(QString("plots%1").arg(trial)), options);
+      QVERIFY2(again.error.isEmpty(), qPrintable(again.error));
+      qInfo("export %d: largest event-loop gap %lld ms of %lld ms", trial + 1, again.maxGap,
+            again.elapsed);
+      gaps.push_back(static_cast<double>(again.maxGap));
+    }
+    const double gap = test::medianLatency(gaps);
+    IMBW_VERIFY_LATENCY(
+        gap < test::kEventLoopGapBoundMs,
+        qPrintable(
+            QString("event loop stalled %1 ms (median of %2 exports)").arg(gap).arg(gaps.size())));
   }
 
   // Cancel in the progress dialog stops the export between two files; nothing is written after.
