@@ -32,9 +32,13 @@ namespace imbw {
 
 namespace {
 
-QString lastDir() {
+/// Where an export is offered first: the folder of the last export, else the project's folder
+/// (its plots and tables beside it), else the home folder.
+QString lastDir(const MainWindow* w) {
   const QString d = QSettings().value("exportDir").toString();
-  return d.isEmpty() ? QDir::homePath() : d;
+  if (!d.isEmpty()) return d;
+  const QString project = w->session()->path();
+  return project.isEmpty() ? QDir::homePath() : QFileInfo(project).absolutePath();
 }
 
 void rememberDir(const QString& path) {
@@ -63,7 +67,8 @@ void ExportActions::showAllPlotsDialog() {
                "selected) and every α–γ heat map.",
                nullptr, int(runs.size())),
       &dialog));
-  auto* folder = new QLineEdit(lastDir() + "/" + baseName(m_window) + "-plots", &dialog);
+  auto* folder = new QLineEdit(lastDir(m_window) + "/" + baseName(m_window) + "-plots", &dialog);
+  folder->setObjectName("allPlotsFolder");
   auto* browse = new QPushButton(tr("Choose…"), &dialog);
   connect(browse, &QPushButton::clicked, &dialog, [&] {
     const QString d = QFileDialog::getExistingDirectory(&dialog, tr("Folder"), folder->text());
@@ -143,7 +148,8 @@ void ExportActions::showAllPlotsDialog() {
 void ExportActions::showRunsTableDialog() {
   QString filter;
   const QString path = QFileDialog::getSaveFileName(
-      m_window, tr("Export the runs table"), lastDir() + "/" + baseName(m_window) + "-runs.tex",
+      m_window, tr("Export the runs table"),
+      lastDir(m_window) + "/" + baseName(m_window) + "-runs.tex",
       tr("LaTeX table (*.tex);;CSV (*.csv);;TSV (*.tsv);;JSON (*.json);;Markdown (*.md)"), &filter);
   if (path.isEmpty()) return;
   QString error;
@@ -163,7 +169,8 @@ void ExportActions::showHeatMapDialog() {
     return;
   }
   const QString path = QFileDialog::getSaveFileName(
-      m_window, tr("Export heat map"), lastDir() + "/" + baseName(m_window) + "-heatmap.pdf",
+      m_window, tr("Export heat map"),
+      lastDir(m_window) + "/" + baseName(m_window) + "-heatmap.pdf",
       tr("PDF document (*.pdf);;PNG image (*.png);;SVG drawing (*.svg)"));
   if (path.isEmpty()) return;
   QString error;
@@ -249,7 +256,7 @@ void ExportActions::showScoresDialog(const QString& id) {
   if (!run) return;
   const QString path = QFileDialog::getSaveFileName(
       m_window, tr("Export the held-out scores of '%1'").arg(QString::fromStdString(run->name())),
-      lastDir() + "/" + fileSlug(QString::fromStdString(run->name())) + "-scores.h5",
+      lastDir(m_window) + "/" + fileSlug(QString::fromStdString(run->name())) + "-scores.h5",
       tr("HDF5 (*.h5 *.hdf5)"));
   if (path.isEmpty()) return;
   rememberDir(path);
@@ -294,9 +301,9 @@ void ExportActions::showModelDialog(const QString& id) {
   const QString suffix = chosen == ModelFormat::XgboostJson  ? "json"
                          : chosen == ModelFormat::XgboostUbj ? "ubj"
                                                              : "onnx";
-  const QString path = QFileDialog::getSaveFileName(m_window, dialog.windowTitle(),
-                                                    lastDir() + "/" + fileSlug(name) + "." + suffix,
-                                                    tr("Model (*.%1)").arg(suffix));
+  const QString path = QFileDialog::getSaveFileName(
+      m_window, dialog.windowTitle(), lastDir(m_window) + "/" + fileSlug(name) + "." + suffix,
+      tr("Model (*.%1)").arg(suffix));
   if (path.isEmpty()) return;
   rememberDir(path);
   exportModel(id, fold->currentData().toInt(), chosen, path);

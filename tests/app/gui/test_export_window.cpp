@@ -20,14 +20,17 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -304,6 +307,31 @@ class TestExportWindow : public QObject {
     QVERIFY(find(runs, "Export fold model…") && find(runs, "Export fold model…")->isEnabled());
     QVERIFY(!find(two, "Export scores (HDF5)…")->isEnabled());
     QVERIFY(find(two, "Copy rows (TSV)")->isEnabled());
+  }
+
+  // File ▸ Export ▸ All plots offers a folder beside the project the first time (its plots
+  // next to it), and the folder of the last export after that.
+  void allPlotsDialogOffersTheProjectsFolder() {
+    QAction* action = nullptr;
+    for (QAction* a : m_window->menuBar()->findChild<QMenu*>("exportMenu")->actions())
+      if (a->text() == "All &plots…") action = a;
+    QVERIFY(action);
+    auto offered = [&] {
+      QString folder;
+      QTimer::singleShot(0, this, [&] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;
+        folder = dialog->findChild<QLineEdit*>("allPlotsFolder")->text();
+        dialog->reject();
+      });
+      action->trigger();  // exec() returns after the reject above
+      return folder;
+    };
+    QSettings().remove("exportDir");
+    QCOMPARE(offered(), QFileInfo(m_project).absolutePath() + "/proj-plots");
+    QSettings().setValue("exportDir", m_dir.filePath("earlier"));
+    QCOMPARE(offered(), m_dir.filePath("earlier") + "/proj-plots");
+    QSettings().remove("exportDir");
   }
 
   void runsTableCsvAndLatexHoldTheRunsNumbers() {
