@@ -123,13 +123,6 @@ void writeLaidOutChart(ChartView* chart, const QString& base, const PlotFileOpti
   }
 }
 
-void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
-                     QStringList& written) {
-  prepareChart(chart, options);
-  layoutChart(chart);
-  writeLaidOutChart(chart, base, options, written);
-}
-
 QList<PlotFile> plotFileList(const ProjectPlots& plots) {
   using K = PlotFile::Kind;
   QList<PlotFile> out;

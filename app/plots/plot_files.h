@@ -46,12 +46,6 @@ QString fileSlug(const QString& name);
 
 class ChartView;
 
-/// Writes one chart as BASE.F in every format of `options` (its size and label block from
-/// `options`) and appends the paths to `written`; throws imbw::Error naming a file that cannot
-/// be written. Needs a QApplication.
-void writeChartFiles(ChartView* chart, const QString& base, const PlotFileOptions& options,
-                     QStringList& written);
-
 /// One chart being written, in steps: building its view, laying it out, and recording (or
 /// writing) it. Each step is short, so a window runs its event loop between two of them (All
 /// plots keeps every pass under the 50 ms stall bound); writePlotFile runs them back to back.
@@ -112,13 +106,15 @@ QStringList writePlotFile(const ProjectPlots& plots, const PlotFile& file, const
 QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
                            const PlotFileOptions& options = {});
 
-/// The parts of writeChartFiles, the steps of addChartSteps:
+/// The steps of addChartSteps (one chart as BASE.F in every format of `options`, its size and
+/// label block from `options`; needs a QApplication):
 /// - prepareChart: the size and the label block of `options`;
 /// - holdChartLayouts: takes back the layout requests Qt Charts posted for the charts in `view`
 ///   (else the event loop's next pass would lay them out together with the next step);
 /// - layoutChart: delivers the other posted events (replaced axes are deleted later) and lays
 ///   the chart out;
-/// - writeLaidOutChart: records the chart for writeLater, or writes BASE.F in each format.
+/// - writeLaidOutChart: records the chart for writeLater, or writes BASE.F in each format
+///   (throws imbw::Error naming a file that cannot be written).
 void prepareChart(ChartView* chart, const PlotFileOptions& options);
 void holdChartLayouts(QWidget* view);
 void layoutChart(ChartView* chart);

@@ -23,7 +23,7 @@ QString efficiencyTag(double efficiency) {
   return QString::number(100.0 * efficiency, 'g', 3) + "pct";
 }
 
-// The bump-hunt figure in every format of `o`, with its label block, as writeChartFiles writes
+// The bump-hunt figure in every format of `o`, with its label block, as addChartSteps writes
 // a chart.
 void writeBumpHuntFiles(BumpHuntView& view, const QString& base, const PlotFileOptions& o,
                         QStringList& written) {
