@@ -20,6 +20,6 @@ if [[ "$mode" == gui ]]; then
 fi
 cli="$build/app/cli/imbalance-cli"
 "$cli" yields "$example"
-if "$cli" --help 2>&1 | grep -q '^ *run'; then
+if grep -q '^ *run' <<<"$("$cli" --help 2>&1)"; then  # not `| grep -q`: SIGPIPE under pipefail
   "$cli" run "$example" --folds "${IMBW_EXAMPLE_FOLDS:-5}" --out "$build/ww_results.json"
 fi

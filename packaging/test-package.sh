@@ -56,8 +56,10 @@ if command -v desktop-file-validate > /dev/null; then
   desktop-file-validate "$tmp/root/usr/share/applications/$app_id.desktop"
   echo "desktop entry valid"
 fi
-zcat "$tmp/root/usr/share/man/man1/imbalance-cli.1.gz" | grep -q "export-model" ||
-  fail "the man page does not list the commands"
+# Read whole first: `zcat | grep -q` fails under pipefail when grep exits at the first match
+# while zcat is still writing (SIGPIPE, exit 141), as a CI run here once did.
+man_page=$(zcat "$tmp/root/usr/share/man/man1/imbalance-cli.1.gz")
+grep -q "export-model" <<<"$man_page" || fail "the man page does not list the commands"
 
 echo "== install"
 apt_get() {  # apt's lock may be held by another installation for a while
@@ -67,7 +69,7 @@ apt_get() {  # apt's lock may be held by another installation for a while
   done
   return 1
 }
-if dpkg-query -W -f='${Status}' imbalance-workbench 2>/dev/null | grep -q "install ok"; then
+if [[ "$(dpkg-query -W -f='${Status}' imbalance-workbench 2>/dev/null)" == *"install ok"* ]]; then
   apt_get remove -y -qq imbalance-workbench
 fi
 apt_get install -y -qq --no-install-recommends "$deb"
