@@ -1,11 +1,11 @@
 #include "app/gui/file_probe.h"
 
+#include "app/gui/child_process.h"
 #include "app/gui/short_job.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QProcess>
 #include <QStandardPaths>
 #include <mutex>
 #include <set>
@@ -73,39 +73,32 @@ ProbeResult probeSampleFile(const std::string& path, const ReaderOptions& option
   if (options.allowFilterPlugins) args << "--allow-plugins";
   args << "--" << file;
 
-  QProcess child;
-  child.setProgram(program);
-  child.setArguments(args);
-  child.setStandardOutputFile(QProcess::nullDevice());
-  child.setProcessChannelMode(QProcess::SeparateChannels);
   // In a sanitizer build a memory error is reported and the process exits with status 1, which
   // reads like an error inspect names: the child aborts instead, so it counts as the crash it
   // would be in an ordinary build (the variables mean nothing to an ordinary build).
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  std::vector<std::string> env;
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"})
-    env.insert(name, env.value(name) + QStringLiteral(":abort_on_error=1"));
-  child.setProcessEnvironment(env);
-  child.start();
-  if (!child.waitForStarted(10000)) return r;  // cannot probe: open as before
+    env.push_back(std::string(name) + "=" + qEnvironmentVariable(name).toStdString() +
+                  ":abort_on_error=1");
+  std::vector<std::string> argv;
+  for (const QString& a : args) argv.push_back(a.toStdString());
+  ChildProcess child;
+  if (!child.start(program.toStdString(), argv, env)) return r;  // cannot probe: open as before
   r.probed = true;
   const int ms = static_cast<int>(timeout.count());
   QElapsedTimer clock;
   clock.start();
   bool finished = false;
   while (!(finished = child.waitForFinished(50)) && clock.elapsed() < ms) {
-    if (child.state() == QProcess::NotRunning) break;
     if ((stopRequested && stopRequested()) || currentJobCancelled()) {
       child.kill();
-      child.waitForFinished(5000);
       r.stopped = true;
       r.safe = false;  // not known: the file must not be opened
       return r;
     }
   }
-  if (!finished && child.state() == QProcess::NotRunning) finished = true;
   if (!finished) {
     child.kill();
-    child.waitForFinished(5000);
     r.safe = false;
     r.message = QCoreApplication::translate("FileProbe",
                                             "Reading '%1' did not finish within %2 s in a test "
@@ -115,10 +108,10 @@ ProbeResult probeSampleFile(const std::string& path, const ReaderOptions& option
                     .arg(ms / 1000.0, 0, 'g', 3);
     return r;
   }
-  if (child.exitStatus() == QProcess::CrashExit) {
+  if (child.crashed()) {
     // inspect exits 0 (read), 1 (an error it names) or 2 (usage); a signal is a crash.
     r.safe = false;
-    const QString err = QString::fromUtf8(child.readAllStandardError()).trimmed().left(400);
+    const QString err = QString::fromStdString(child.standardError()).trimmed().left(400);
     r.message = QCoreApplication::translate(
                     "FileProbe",
                     "The HDF5 library crashed reading '%1' in a test process; the file is "

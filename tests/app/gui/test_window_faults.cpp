@@ -123,6 +123,11 @@ class TestWindowFaults : public QObject {
     // Remembered: a second probe starts no child (a missing program would not matter now).
     ScopedEnv env("IMBW_PROBE_CLI", "/nonexistent/imbalance-cli");
     QVERIFY(probeSampleFile(good, {}).safe);
+    // A probe program that cannot start: no probe, and the file is not refused (opened as
+    // before the probe existed).
+    forgetProbedFiles();
+    const ProbeResult none = probeSampleFile(good, {});
+    QVERIFY(!none.probed && none.safe && none.message.isEmpty());
   }
 
   void probeTimesOutAndStops() {
