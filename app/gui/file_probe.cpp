@@ -63,15 +63,14 @@ ProbeResult probeSampleFile(const std::string& path, const ReaderOptions& option
   const QString program = probeProgram();
   if (program.isEmpty()) return r;
 
-  QStringList args{QStringLiteral("inspect"), QStringLiteral("--json")};
-  if (!options.group.empty()) args << "--group" << QString::fromStdString(options.group);
-  if (options.layout) args << "--layout" << QString::fromLatin1(layoutName(*options.layout));
-  if (!options.countColumn.empty()) {
-    args << "--count-column" << QString::fromStdString(options.countColumn);
-  }
-  if (options.allowExternal) args << "--allow-external";
-  if (options.allowFilterPlugins) args << "--allow-plugins";
-  args << "--" << file;
+  std::vector<std::string> args{"inspect", "--json"};
+  if (!options.group.empty()) args.insert(args.end(), {"--group", options.group});
+  if (options.layout) args.insert(args.end(), {"--layout", layoutName(*options.layout)});
+  if (!options.countColumn.empty())
+    args.insert(args.end(), {"--count-column", options.countColumn});
+  if (options.allowExternal) args.push_back("--allow-external");
+  if (options.allowFilterPlugins) args.push_back("--allow-plugins");
+  args.insert(args.end(), {"--", path});
 
   // In a sanitizer build a memory error is reported and the process exits with status 1, which
   // reads like an error inspect names: the child aborts instead, so it counts as the crash it
@@ -80,10 +79,8 @@ ProbeResult probeSampleFile(const std::string& path, const ReaderOptions& option
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"})
     env.push_back(std::string(name) + "=" + qEnvironmentVariable(name).toStdString() +
                   ":abort_on_error=1");
-  std::vector<std::string> argv;
-  for (const QString& a : args) argv.push_back(a.toStdString());
   ChildProcess child;
-  if (!child.start(program.toStdString(), argv, env)) return r;  // cannot probe: open as before
+  if (!child.start(program.toStdString(), args, env)) return r;  // cannot probe: open as before
   r.probed = true;
   const int ms = static_cast<int>(timeout.count());
   QElapsedTimer clock;
