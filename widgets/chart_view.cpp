@@ -57,8 +57,6 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent) {
   rebuildAxes();
 }
 
-ChartView::~ChartView() = default;
-
 void ChartView::setTitle(const QString& title) {
   // Views set titles on every redraw; an unchanged title must not cost a relayout.
   // Plain titles get real sub- and superscripts (ε_S, Z_A, GeV^{-1}); HTML is taken as is.
@@ -448,47 +446,71 @@ void ChartView::updateRanges() {
   }
 }
 
-void ChartView::withExportLayout(const std::function<void(QSize)>& body) {
+/// What beginExport changed, for endExport to put back.
+struct ChartView::ExportLayout {
+  QRect viewGeometry;       ///< the view's in the window
+  bool hideLegend = false;  ///< a hidden legend shown for the export
+  std::unique_ptr<ExportLegend> below;
+  QSize size;  ///< the figure's, with the legend below
+};
+
+ChartView::~ChartView() {
+  // Laid out for an export and discarded (All plots' throwaway views): the scene deletes the
+  // export's legend with the rest, so nothing is put back.
+  if (m_export) m_export->below->release();
+}
+
+void ChartView::beginExport() {
+  if (m_export) return;
+  auto e = std::make_unique<ExportLayout>();
   // A chart that was never shown has not been laid out yet: size its view like the widget.
   QSize size = this->size();
   if (size.width() < 200 || size.height() < 150) size = QSize(800, 600);
   // The window's layout comes back after the export (the view is resized to the figure).
-  struct RestoreView {
-    QChartView* view;
-    QRect geometry;
-    ~RestoreView() {
-      if (view->geometry() != geometry) view->setGeometry(geometry);
-    }
-  } restoreView{m_view, m_view->geometry()};
+  e->viewGeometry = m_view->geometry();
   // An exported plot must say which curve is which on its own, also where the window says it
   // elsewhere (the significance view's table): a hidden legend is shown for the export.
   QLegend* legend = m_chart->legend();
   bool named = false;
   for (const auto* series : m_chart->series()) named = named || !series->name().isEmpty();
-  const bool showLegend = named && !legend->isVisible();
-  if (showLegend) legend->show();
-  struct RestoreLegend {
-    QChart* chart;
-    bool hide;
-    ~RestoreLegend() {
-      if (!hide) return;
-      chart->legend()->hide();
-      if (chart->layout()) chart->layout()->activate();
-    }
-  } restore{m_chart, showLegend};
+  e->hideLegend = named && !legend->isVisible();
+  if (e->hideLegend) legend->show();
   // Export: the legend below the plot, long names wrapped, never cut (widgets/export_legend).
   QList<std::pair<QString, QColor>> entries;
-  for (const LegendEntry& e : legendEntries()) entries.push_back({e.text, e.color});
-  ExportLegend below(m_chart, entries, size);
-  if (below.active() || showLegend || !m_view->isVisible() || size != m_view->size()) {
+  for (const LegendEntry& entry : legendEntries()) entries.push_back({entry.text, entry.color});
+  e->below = std::make_unique<ExportLegend>(m_chart, entries, size);
+  if (e->below->active() || e->hideLegend || !m_view->isVisible() || size != m_view->size()) {
     // A hidden view gets its resize event only when shown: size the chart and lay it out now.
     m_view->resize(size);
     m_chart->resize(QSizeF(size));
     if (m_chart->layout()) m_chart->layout()->activate();
     m_view->setSceneRect(QRectF(QPointF(0, 0), QSizeF(size)));
   }
-  below.place();
-  body(size);
+  e->below->place();
+  e->size = size;
+  m_export = std::move(e);
+}
+
+void ChartView::endExport() {
+  if (!m_export) return;
+  const std::unique_ptr<ExportLayout> e = std::move(m_export);
+  e->below.reset();  // the legend and the margins back
+  if (e->hideLegend) {
+    m_chart->legend()->hide();
+    if (m_chart->layout()) m_chart->layout()->activate();
+  }
+  if (m_view->geometry() != e->viewGeometry) m_view->setGeometry(e->viewGeometry);
+}
+
+void ChartView::withExportLayout(const std::function<void(QSize)>& body) {
+  struct End {
+    ChartView* view;  ///< nullptr: laid out by the caller's beginExport, which ends it
+    ~End() {
+      if (view) view->endExport();
+    }
+  } end{m_export ? nullptr : this};
+  beginExport();
+  body(m_export->size);
 }
 
 bool ChartView::exportTo(const QString& path, QString* error, int dpi, QImage* imageOut) {

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <QWidget>
+#include <memory>
 
 #include "widgets/chart_legend.h"
 #include "widgets/widget_export.h"
@@ -100,6 +101,14 @@ class ChartView : public QWidget {
                 QImage* image = nullptr);
   /// The figure exportTo writes, recorded for writeRecordedPlot (which may run on a worker).
   RecordedPlot record();
+  /// Lays the chart out as exported (the widget's size, or 800 × 600 points when it was never
+  /// shown; a hidden legend shown; the legend below the plot with every name whole) and keeps
+  /// that layout until endExport(), which gives the window its layout back. exportTo and
+  /// record draw it without laying out again, so an export in steps (All plots) lays out in one
+  /// pass of the event loop and draws in the next. A view destroyed while laid out for export
+  /// skips putting its layout back. Without beginExport, exportTo and record do both.
+  void beginExport();
+  void endExport();
 
   QChart* chart() const { return m_chart; }
 
@@ -108,10 +117,11 @@ class ChartView : public QWidget {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
-  /// Lays the chart out as exported (the widget's size, or 800 × 600 points when it was never
-  /// shown; a hidden legend shown; the legend below the plot with every name whole), runs
-  /// body(size), and gives the window its layout back.
+  /// Runs body(the figure's size) with the chart laid out for export (beginExport), and puts
+  /// the window's layout back afterwards unless beginExport had been called already.
   void withExportLayout(const std::function<void(QSize)>& body);
+  struct ExportLayout;
+  std::unique_ptr<ExportLayout> m_export;  ///< between beginExport and endExport
 
   struct Entry {
     QXYSeries* series = nullptr;

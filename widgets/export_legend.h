@@ -30,6 +30,9 @@ class ExportLegend {
   bool active() const { return !m_items.isEmpty(); }
   /// Positions the entries under the laid-out chart (call after the chart's layout).
   void place();
+  /// For a chart about to be destroyed: the destructor leaves the entries to the scene and
+  /// puts nothing back.
+  void release() { m_items.clear(); }
 
  private:
   struct Entry {

@@ -25,6 +25,7 @@ class TestChartView : public QObject {
   void exportRejectsUnknownSuffix();
   void recordedFigureEqualsTheDirectOne();
   void exportNamesTheCurvesWhenTheLegendIsHidden();
+  void exportLayoutKeptBetweenTwoSteps();
   void newRangeNeverMakesThousandsOfTicks();
 };
 
@@ -212,6 +213,46 @@ void TestChartView::recordedFigureEqualsTheDirectOne() {
   QVERIFY(svgRecorded.contains("recorded test") && svgRecorded.contains("events"));
   const QRegularExpression viewBox(R"(viewBox="[^"]*")");
   QCOMPARE(viewBox.match(svgRecorded).captured(0), viewBox.match(svgDirect).captured(0));
+}
+
+// All plots lays a chart out as exported in one pass of the event loop and records it in the
+// next (beginExport, record, endExport): the figure is the one exportTo draws in one call, the
+// export's layout survives the event loop in between, endExport gives the window its layout
+// back, and a view destroyed while laid out for export goes without putting anything back.
+void TestChartView::exportLayoutKeptBetweenTwoSteps() {
+  QTemporaryDir dir;
+  ChartView view;
+  view.resize(640, 480);
+  view.setAxisTitles("Signal efficiency ε_S", "events");
+  view.setSeries("a", "a run whose long name is wrapped below the plot in the figure",
+                 {QPointF(0, 0), QPointF(0.5, 0.8), QPointF(1, 1)},
+                 SeriesStyle{QColor(200, 30, 30)});
+  view.chart()->legend()->hide();  // the significance view's: shown for the export only
+  const QMargins margins = view.chart()->margins();
+  QString error;
+  QVERIFY2(view.exportTo(dir.filePath("direct.svg"), &error), qPrintable(error));
+  view.beginExport();
+  QVERIFY(view.chart()->margins().bottom() > margins.bottom());  // room for the legend below
+  QCoreApplication::processEvents();  // the window's events between the two steps
+  QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+  const RecordedPlot plot = view.record();
+  view.endExport();
+  QCOMPARE(view.chart()->margins(), margins);
+  QVERIFY(!view.chart()->legend()->isVisible());
+  QVERIFY2(writeRecordedPlot(plot, dir.filePath("steps.svg"), 144, &error), qPrintable(error));
+  auto read = [&](const QString& name) {
+    QFile f(dir.filePath(name));
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+  };
+  const QString direct = read("direct.svg"), steps = read("steps.svg");
+  QVERIFY2(steps.simplified().contains("a run whose long name is wrapped"), qPrintable(steps));
+  const QRegularExpression viewBox(R"(viewBox="[^"]*")");
+  QCOMPARE(viewBox.match(steps).captured(0), viewBox.match(direct).captured(0));
+  // Laid out for export and discarded, as All plots' own views are (ASan checks the rest).
+  auto discarded = std::make_unique<ChartView>();
+  discarded->setSeries("a", "gbdt", {QPointF(0, 0), QPointF(1, 1)}, {});
+  discarded->beginExport();
+  discarded.reset();
 }
 
 QTEST_MAIN(TestChartView)
