@@ -107,6 +107,11 @@ void layoutChart(ChartView* chart) {
   QCoreApplication::sendEvent(chart->chart(), &request);
 }
 
+void layoutChartForExport(ChartView* chart, QWidget* view) {
+  chart->beginExport();
+  holdChartLayouts(view);
+}
+
 void writeLaidOutChart(ChartView* chart, const QString& base, const PlotFileOptions& o,
                        QStringList& written) {
   if (o.writeLater) {
@@ -162,8 +167,9 @@ std::unique_ptr<PlotSteps> plotFileSteps(const ProjectPlots& plots, const PlotFi
       addChartSteps<RocCurveView>(
           *steps,
           [p, rejection](RocCurveView& v) {
-            v.setRuns(p->runs);
+            // The mode first: the curves are made once, on the rejection's log axis.
             if (rejection) v.setMode(RocCurveView::Mode::Rejection);
+            v.setRuns(p->runs);
           },
           [](RocCurveView& v) { return v.chartView(); }, base, options);
       break;

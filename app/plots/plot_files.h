@@ -113,6 +113,8 @@ QStringList writePlotFiles(const ProjectPlots& plots, const QString& dir,
 ///   (else the event loop's next pass would lay them out together with the next step);
 /// - layoutChart: delivers the other posted events (replaced axes are deleted later) and lays
 ///   the chart out;
+/// - ChartView::beginExport, then holdChartLayouts: the layout of the exported figure (the
+///   legend below the plot);
 /// - writeLaidOutChart: records the chart for writeLater, or writes BASE.F in each format
 ///   (throws imbw::Error naming a file that cannot be written).
 void prepareChart(ChartView* chart, const PlotFileOptions& options);
@@ -120,10 +122,15 @@ void holdChartLayouts(QWidget* view);
 void layoutChart(ChartView* chart);
 void writeLaidOutChart(ChartView* chart, const QString& base, const PlotFileOptions& options,
                        QStringList& written);
+/// ChartView::beginExport of `chart` (in `view`), its posted layout requests taken back.
+void layoutChartForExport(ChartView* chart, QWidget* view);
 
-/// Appends the three steps of one chart view to `steps`: `build` makes the view and fills it
-/// (with prepareChart, holdChartLayouts), layoutChart, then writeLaidOutChart as BASE.F in each
-/// format of `options`. `chartOf` gives the view's chart (nullptr: nothing to draw, no file).
+/// Appends the five steps of one chart view to `steps`, one pass of a window's event loop each:
+/// `build` makes the view and fills it (then prepareChart, holdChartLayouts); layoutChart;
+/// layoutChartForExport; writeLaidOutChart as BASE.F in each format of `options`; destroying the
+/// view (which skips putting back the window's layout). `chartOf` gives the view's chart
+/// (nullptr: nothing to draw, no file). (Making the view in a step of its own measured worse:
+/// the next pass lays out its empty widgets, and the filled chart is laid out again.)
 template <typename View>
 void addChartSteps(PlotSteps& steps, std::function<void(View&)> build,
                    std::function<ChartView*(View&)> chartOf, const QString& base,
@@ -139,10 +146,13 @@ void addChartSteps(PlotSteps& steps, std::function<void(View&)> build,
   steps.then([view, chartOf] {
     if (ChartView* chart = chartOf(**view)) layoutChart(chart);
   });
+  steps.then([view, chartOf] {
+    if (ChartView* chart = chartOf(**view)) layoutChartForExport(chart, view->get());
+  });
   steps.then([view, chartOf, base, options, written = &steps.written] {
     if (ChartView* chart = chartOf(**view)) writeLaidOutChart(chart, base, options, *written);
-    view->reset();
   });
+  steps.then([view] { view->reset(); });
 }
 
 }  // namespace imbw
