@@ -33,7 +33,7 @@ JobPanel::JobPanel(QWidget* parent) : QWidget(parent) {
   m_layout->addStretch();
 }
 
-void JobPanel::addJob(const QString& key, const QString& label) {
+void JobPanel::addJob(const QString& key, const QString& label, const QString& cancelToolTip) {
   if (m_rows.contains(key)) return;
   // Name, bar (the percentage) and Cancel on one line; the stage ("fold 2/5: boosting round
   // 340 of 500") on its own wrapped line below the bar, so a narrow dock never cuts it off; the
@@ -53,7 +53,8 @@ void JobPanel::addJob(const QString& key, const QString& label) {
   row.stage->setObjectName("jobStage");
   row.stage->setWordWrap(true);
   row.stage->setEnabled(false);  // the palette's secondary text colour
-  row.cancel->setToolTip(tr("Stop this run; finished folds are discarded"));
+  row.cancel->setToolTip(cancelToolTip.isEmpty() ? tr("Stop this run; finished folds are discarded")
+                                                 : cancelToolTip);
   grid->addWidget(row.label, 0, 0, 2, 1);
   grid->addWidget(row.bar, 0, 1);
   grid->addWidget(row.cancel, 0, 2);

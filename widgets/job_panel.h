@@ -18,7 +18,8 @@ class JobPanel : public QWidget {
   Q_OBJECT
  public:
   explicit JobPanel(QWidget* parent = nullptr);
-  void addJob(const QString& key, const QString& label);
+  /// A row for `key` (nothing when it has one); `cancelToolTip` empty: a training run's.
+  void addJob(const QString& key, const QString& label, const QString& cancelToolTip = {});
   /// fraction in [0, 1]; stage e.g. "fold 2/5: boosting round 340".
   void setProgress(const QString& key, double fraction, const QString& stage);
   void removeJob(const QString& key);

@@ -1,13 +1,15 @@
 #include "app/gui/all_plots_export.h"
 
 #include <QDir>
-#include <QProgressDialog>
+#include <QThread>
 #include <QTimer>
+#include <algorithm>
 #include <variant>
 
 #include "app/gui/short_job.h"
 #include "app/plots/project_plots.h"
 #include "core/learn/model.h"
+#include "widgets/job_panel.h"
 
 namespace imbw {
 
@@ -56,9 +58,12 @@ std::shared_ptr<AllPlotsExport::Evaluated> evaluate(
 
 }  // namespace
 
-AllPlotsExport::AllPlotsExport(QWidget* window, JobRunner* jobs)
-    : QObject(window), m_window(window), m_jobs(jobs) {
+AllPlotsExport::AllPlotsExport(JobPanel* panel, JobRunner* jobs, QObject* parent)
+    : QObject(parent), m_panel(panel), m_jobs(jobs) {
   setObjectName("allPlotsExport");
+  connect(m_panel, &JobPanel::cancelRequested, this, [this](const QString& key) {
+    if (key == kJobKey) cancel();
+  });
 }
 
 bool AllPlotsExport::start(Inputs inputs, const QString& dir, const PlotFileOptions& options,
@@ -81,22 +86,14 @@ bool AllPlotsExport::start(Inputs inputs, const QString& dir, const PlotFileOpti
   m_cancelled = false;
   m_error.clear();
   m_stop = std::make_shared<std::atomic<bool>>(false);
-  if (!m_progress) {
-    // Not modal: the window stays usable while the files are written (a modal progress dialog
-    // would also run the event loop from inside setValue).
-    m_progress = new QProgressDialog(m_window);
-    m_progress->setObjectName("allPlotsProgress");
-    m_progress->setWindowTitle(tr("Export all plots"));
-    m_progress->setWindowModality(Qt::NonModal);
-    m_progress->setAutoClose(false);
-    m_progress->setAutoReset(false);
-    connect(m_progress, &QProgressDialog::canceled, this, &AllPlotsExport::cancel);
-  }
-  m_progress->setMinimumDuration(400);  // a short export does not flash a dialog
-  m_progress->setRange(0, 0);           // busy while the runs are evaluated
-  m_progress->setLabelText(
-      tr("Evaluating %n run(s) from their stored scores…", nullptr, int(inputs.runs.size())));
-  m_progress->setValue(0);
+  // A row in the window's jobs panel, as a training run has: where the files go, a bar over
+  // the charts, the one being written and Cancel. (Not a progress dialog: showing one activates
+  // it and deactivates the main window, which repaints every widget at once: 30-50 ms.)
+  m_panel->addJob(kJobKey, tr("All plots → %1").arg(QDir::toNativeSeparators(dir)),
+                  tr("Stop writing the plots; the files written so far are kept"));
+  m_panel->setProgress(
+      kJobKey, 0.0,
+      tr("evaluating %n run(s) from their stored scores…", nullptr, int(inputs.runs.size())));
   auto in = std::make_shared<const Inputs>(std::move(inputs));
   runShort<std::shared_ptr<Evaluated>>(
       this, m_jobs, [in, stop = m_stop] { return evaluate(in, *stop); },
@@ -121,8 +118,6 @@ void AllPlotsExport::evaluated(std::shared_ptr<Evaluated> e) {
     return;
   }
   m_work = std::move(e);
-  m_progress->setRange(0, static_cast<int>(m_work->charts.size()));
-  m_progress->setValue(0);
   schedule();
 }
 
@@ -164,8 +159,10 @@ void AllPlotsExport::writeNext() {
     if (m_pendingSaves == 0) finish(m_cancelled ? tr("cancelled") : m_error, m_cancelled);
     return;
   }
-  if (!m_work) return;              // still evaluating
-  if (m_pendingSaves >= 2) return;  // a save's end schedules the next file
+  if (!m_work) return;  // still evaluating
+  // Saves on every core but one, which stays the GUI thread's (on two cores the thread waited up
+  // to 12 ms for a core behind two saves). A save's end schedules the next file.
+  if (m_pendingSaves >= std::max(1, QThread::idealThreadCount() - 1)) return;
   if (m_next >= m_work->charts.size()) {
     if (m_pendingSaves == 0) finish({});
     return;
@@ -182,7 +179,6 @@ void AllPlotsExport::writeNext() {
   if (m_steps->done()) {
     m_steps.reset();
     ++m_next;
-    m_progress->setValue(static_cast<int>(m_next));
   }
   // The next step on the next pass: the window's events (input, paints) come in between.
   schedule();
@@ -195,19 +191,26 @@ std::unique_ptr<PlotSteps> AllPlotsExport::startChart(const Chart& chart) {
   one.writeLater = [this](const QStringList& paths, const RecordedPlot& plot) {
     writeLater(paths, plot);
   };
-  const QString formats = m_options.formats.join(", ");
+  const auto total = m_work->charts.size();
+  const auto showWriting = [&](const QString& base) {
+    m_panel->setProgress(kJobKey, double(m_next) / double(total),
+                         tr("plot %1 of %2: %3 (%4)")
+                             .arg(m_next + 1)
+                             .arg(total)
+                             .arg(base, m_options.formats.join(", ")));
+  };
   const Inputs& in = *m_work->in;
   if (const auto* f = std::get_if<PlotFile>(&chart)) {
-    m_progress->setLabelText(tr("Writing %1 (%2)").arg(f->base, formats));
+    showWriting(f->base);
     return plotFileSteps(m_work->plots, *f, m_dir, one);
   }
   if (const auto* s = std::get_if<StudyPlotFile>(&chart)) {
-    m_progress->setLabelText(tr("Writing %1 (%2)").arg(s->base, formats));
+    showWriting(s->base);
     return studyPlotFileSteps(*in.project, in.studyResults, *s, m_dir, one);
   }
   const ScanMetric m = std::get<ScanMetric>(chart);
   const QString base = "signal_fraction_" + scanMetricFileTag(m);
-  m_progress->setLabelText(tr("Writing %1 (%2)").arg(base, formats));
+  showWriting(base);
   return signalFractionPlotSteps(in.windowScan, m, QDir(m_dir).filePath(base), one);
 }
 
@@ -215,12 +218,7 @@ void AllPlotsExport::finish(const QString& error, bool cancelled) {
   m_running = false;
   m_steps.reset();  // before the plots its steps point into
   m_work.reset();
-  if (m_progress) {
-    m_progress->blockSignals(true);  // reset() emits canceled
-    m_progress->reset();
-    m_progress->hide();
-    m_progress->blockSignals(false);
-  }
+  m_panel->removeJob(kJobKey);
   Q_EMIT finished(m_written, error, cancelled);
 }
 

@@ -3,7 +3,6 @@
 #include <QColor>
 #include <QHash>
 #include <QObject>
-#include <QPointer>
 #include <QStringList>
 #include <atomic>
 #include <map>
@@ -19,24 +18,21 @@
 #include "core/project/study_store.h"
 #include "core/unsup/weak_study.h"
 
-class QProgressDialog;
-class QWidget;
-
 namespace imbw {
 
+class JobPanel;
 class JobRunner;
 
 /// File ▸ Export ▸ All plots while the window goes on answering: the runs' evaluation (curves,
 /// histograms, significance from the stored scores) runs on a short-job worker, then the files
 /// are built, laid out and recorded on the GUI thread (a widget draws only there), one step of
-/// one chart per pass of the event loop (plot_files.h: PlotSteps; each under the 50 ms stall
-/// bound), with a progress dialog whose Cancel ends it between two steps. A worker
-/// writes each recorded chart in every format (rasterising the PNG at its resolution, encoding
-/// PNG, SVG and PDF: the slow part; at most two charts at a time); the export ends when they
-/// are written. The
-/// charts are those of `imbalance-cli plots`: writePlotFile for the runs' views and the α–γ heat
-/// maps, writeStudyPlotFile for the weak-supervision studies, writeSignalFractionPlot for the
-/// window's scan.
+/// one chart per pass of the event loop (plot_files.h: PlotSteps; each far under the 50 ms
+/// stall bound), with a row in the window's jobs panel whose Cancel ends it between two steps.
+/// A worker writes each recorded chart in every format (rasterising the PNG at its resolution,
+/// encoding PNG, SVG and PDF: the slow part), on every core but one, which stays the GUI
+/// thread's; the export ends when they are written. The charts are those of `imbalance-cli
+/// plots`: writePlotFile for the runs' views and the α–γ heat maps, writeStudyPlotFile for the
+/// weak-supervision studies, writeSignalFractionPlot for the window's scan.
 class AllPlotsExport : public QObject {
   Q_OBJECT
  public:
@@ -61,14 +57,15 @@ class AllPlotsExport : public QObject {
   /// the window's scan.
   using Chart = std::variant<PlotFile, StudyPlotFile, ScanMetric>;
 
-  AllPlotsExport(QWidget* window, JobRunner* jobs);
+  /// Its progress and Cancel are a row of `panel` (the window's jobs panel), under kJobKey.
+  AllPlotsExport(JobPanel* panel, JobRunner* jobs, QObject* parent);
+  static constexpr const char* kJobKey = "export:all-plots";
   /// Starts; finished() follows. False and `error` when it cannot start (one is running, or
   /// the folder cannot be made).
   bool start(Inputs inputs, const QString& dir, const PlotFileOptions& options, QString* error);
   /// Ends a running export between two files (or its evaluation between two runs).
   void cancel();
   bool running() const { return m_running; }
-  QProgressDialog* progressDialog() const { return m_progress; }
 
  Q_SIGNALS:
   /// The files written; `error` empty on success, else why it stopped; `cancelled`: by cancel().
@@ -83,12 +80,11 @@ class AllPlotsExport : public QObject {
   /// (PlotFileOptions::writeLater).
   void writeLater(const QStringList& paths, const RecordedPlot& plot);
   void finish(const QString& error, bool cancelled = false);
-  /// The steps of `chart` (its name in the progress dialog).
+  /// The steps of `chart` (its name in the jobs panel's row).
   std::unique_ptr<PlotSteps> startChart(const Chart& chart);
 
-  QPointer<QWidget> m_window;
+  JobPanel* m_panel;
   JobRunner* m_jobs;
-  QProgressDialog* m_progress = nullptr;
   std::shared_ptr<std::atomic<bool>> m_stop;
   bool m_running = false;
   std::shared_ptr<Evaluated> m_work;   ///< the evaluated plots and the charts to write

@@ -55,7 +55,7 @@ ExportActions::ExportActions(MainWindow* window, JobRunner* jobs)
     : QObject(window),
       m_window(window),
       m_jobs(jobs),
-      m_allPlots(new AllPlotsExport(window, jobs)) {
+      m_allPlots(new AllPlotsExport(window->jobPanel(), jobs, this)) {
   setObjectName("exportActions");
   connect(m_allPlots, &AllPlotsExport::finished, this,
           [this](const QStringList& written, const QString& error, bool cancelled) {

@@ -28,7 +28,6 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QProcess>
-#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -58,6 +57,7 @@
 #include "widgets/alpha_gamma_heat_map.h"
 #include "widgets/bump_hunt_view.h"
 #include "widgets/chart_view.h"
+#include "widgets/job_panel.h"
 #include "widgets/loss_curve_view.h"
 #include "widgets/run_plot_data.h"
 #include "widgets/signal_fraction_view.h"
@@ -744,14 +744,15 @@ class TestExportWindow : public QObject {
     blocker.close();
     QVERIFY(!m_exports->exportAllPlots(m_dir.filePath("file/plots"), options, &error));
     QVERIFY2(error.contains("file/plots"), qPrintable(error));
-    // The responsiveness last, so a stall does not hide what the files say. A worker rasterises
-    // and encodes the files; on the GUI thread each chart is built, laid out and recorded in three
-    // passes (PlotSteps), so the largest stall is a small part of the export (the export in one
-    // call fails this). The issues' 50 ms bound is NOT asserted: three exports measure 19-25 ms
-    // here, but a clean-clone CI run measured 34, 63 and 54 ms while another suite ran beside it
-    // (open item of issue 11, bench/RESULTS.md); the numbers are printed.
+    // The responsiveness last, so a stall does not hide what the files say: the issue's 50 ms
+    // event-loop bound, the median of three exports. A worker rasterises and encodes the files;
+    // on the GUI thread each chart is built, laid out, laid out as exported and recorded in
+    // separate passes (PlotSteps), and the progress is a row of the jobs panel, not a dialog
+    // whose first show deactivated the main window (a repaint of every widget: 30-50 ms). The
+    // largest stall is also a small part of each export (the export in one call fails this).
     m_window->selectRuns({"r1", "r2"});
     std::vector<double> gaps{static_cast<double>(result.maxGap)};
+    IMBW_VERIFY_LATENCY(result.maxGap * 4 < result.elapsed, qPrintable(result.stall));
     for (int trial = 1; trial < test::kLatencyTrials; ++trial) {
       const AllPlots again = exportAllPlots(m_dir.filePath(QString("plots%1").arg(trial)), options);
       QVERIFY2(again.error.isEmpty(), qPrintable(again.error));
@@ -759,27 +760,35 @@ class TestExportWindow : public QObject {
       IMBW_VERIFY_LATENCY(again.maxGap * 4 < again.elapsed, qPrintable(again.stall));
       gaps.push_back(static_cast<double>(again.maxGap));
     }
-    IMBW_VERIFY_LATENCY(result.maxGap * 4 < result.elapsed, qPrintable(result.stall));
     const double gap = test::medianLatency(gaps);
-    if (gap >= test::kEventLoopGapBoundMs)
-      qInfo("not within the 50 ms bound: median stall %g ms of %zu exports", gap, gaps.size());
+    IMBW_VERIFY_LATENCY(gap < test::kEventLoopGapBoundMs,
+                        qPrintable(QString("median stall %1 ms of %2 exports; the first: %3")
+                                       .arg(gap)
+                                       .arg(gaps.size())
+                                       .arg(result.stall)));
   }
 
-  // Cancel in the progress dialog stops the export between two files; nothing is written after.
+  // Cancel in the jobs panel stops the export between two files; nothing is written after.
   void cancellingAllPlots() {
     m_window->selectRuns({});
     const QString out = m_dir.filePath("cancelled");
     PlotFileOptions options;
     options.formats = {"png", "svg", "pdf"};
-    const AllPlots result = exportAllPlots(out, options, [this] {
-      QProgressDialog* progress = m_exports->allPlotsExport()->progressDialog();
-      QVERIFY(progress);
+    const QString key = AllPlotsExport::kJobKey;
+    JobPanel* jobs = m_window->jobPanel();
+    const AllPlots result = exportAllPlots(out, options, [&] {
+      // The export is a row of the jobs panel, as a training run is: its stage names the plot
+      // being written and how many there are.
+      QVERIFY(jobs->hasJob(key));
       // Some files are written, then Cancel is pressed.
-      QTRY_VERIFY_WITH_TIMEOUT(progress->value() >= 3, 120000);
-      auto* cancel = progress->findChild<QPushButton*>();
-      QVERIFY(cancel);
-      cancel->click();
+      QTRY_VERIFY_WITH_TIMEOUT(QDir(out).entryList(QDir::Files).size() >= 3, 120000);
+      QVERIFY2(jobs->stageText(key).contains(QRegularExpression("^plot \\d+ of 14: ")),
+               qPrintable(jobs->stageText(key)));
+      QPushButton* cancel = jobs->cancelButton(key);
+      QVERIFY(cancel && cancel->isVisible());
+      QTest::mouseClick(cancel, Qt::LeftButton);
     });
+    QVERIFY(!jobs->hasJob(key));
     QVERIFY(result.cancelled);
     QVERIFY(result.written.size() >= 3);
     // 4 runs: roc, rejection, pr, significance, history, 4 score plots with ratios, a heat map.
