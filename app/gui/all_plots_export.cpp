@@ -149,6 +149,7 @@ void AllPlotsExport::writeLater(const QStringList& paths, const RecordedPlot& pl
           m_written << paths;
         else if (m_error.isEmpty())
           m_error = error;
+        showProgress();
         schedule();
       });
 }
@@ -191,13 +192,12 @@ std::unique_ptr<PlotSteps> AllPlotsExport::startChart(const Chart& chart) {
   one.writeLater = [this](const QStringList& paths, const RecordedPlot& plot) {
     writeLater(paths, plot);
   };
-  const auto total = m_work->charts.size();
   const auto showWriting = [&](const QString& base) {
-    m_panel->setProgress(kJobKey, double(m_next) / double(total),
-                         tr("plot %1 of %2: %3 (%4)")
-                             .arg(m_next + 1)
-                             .arg(total)
-                             .arg(base, m_options.formats.join(", ")));
+    m_stage = tr("plot %1 of %2: %3 (%4)")
+                  .arg(m_next + 1)
+                  .arg(m_work->charts.size())
+                  .arg(base, m_options.formats.join(", "));
+    showProgress();
   };
   const Inputs& in = *m_work->in;
   if (const auto* f = std::get_if<PlotFile>(&chart)) {
@@ -212,6 +212,13 @@ std::unique_ptr<PlotSteps> AllPlotsExport::startChart(const Chart& chart) {
   const QString base = "signal_fraction_" + scanMetricFileTag(m);
   showWriting(base);
   return signalFractionPlotSteps(in.windowScan, m, QDir(m_dir).filePath(base), one);
+}
+
+void AllPlotsExport::showProgress() {
+  // The bar: the charts whose files are all written (a chart is done with its steps, then its
+  // worker writes it).
+  const auto total = m_work ? m_work->charts.size() : 0;
+  if (total > 0) m_panel->setProgress(kJobKey, double(m_next - m_pendingSaves) / total, m_stage);
 }
 
 void AllPlotsExport::finish(const QString& error, bool cancelled) {

@@ -80,6 +80,8 @@ class AllPlotsExport : public QObject {
   /// (PlotFileOptions::writeLater).
   void writeLater(const QStringList& paths, const RecordedPlot& plot);
   void finish(const QString& error, bool cancelled = false);
+  /// The jobs panel's row: m_stage, and the bar over the charts written.
+  void showProgress();
   /// The steps of `chart` (its name in the jobs panel's row).
   std::unique_ptr<PlotSteps> startChart(const Chart& chart);
 
@@ -97,6 +99,7 @@ class AllPlotsExport : public QObject {
   QStringList m_written;
   QString m_dir;
   PlotFileOptions m_options;
+  QString m_stage;  ///< the chart being drawn, for the jobs panel
 };
 
 }  // namespace imbw
