@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QLegend>
 #include <QTemporaryDir>
+#include <QXmlStreamReader>
 #include <QtTest>
 #include <cstdlib>
 #include <thread>
@@ -229,6 +230,7 @@ void TestChartView::exportLayoutKeptBetweenTwoSteps() {
                  SeriesStyle{QColor(200, 30, 30)});
   view.chart()->legend()->hide();  // the significance view's: shown for the export only
   const QMargins margins = view.chart()->margins();
+  view.setTitle("Scores<br><span>test &amp; training</span>");  // rich text, as the views'
   QString error;
   QVERIFY2(view.exportTo(dir.filePath("direct.svg"), &error), qPrintable(error));
   view.beginExport();
@@ -246,6 +248,11 @@ void TestChartView::exportLayoutKeptBetweenTwoSteps() {
   };
   const QString direct = read("direct.svg"), steps = read("steps.svg");
   QVERIFY2(steps.simplified().contains("a run whose long name is wrapped"), qPrintable(steps));
+  // The file's title metadata is the title as one line of plain text, escaped: the SVG parses.
+  QVERIFY2(direct.contains("<title>Scores — test &amp; training</title>"), qPrintable(direct));
+  QXmlStreamReader xml(direct);
+  while (!xml.atEnd()) xml.readNext();
+  QVERIFY2(!xml.hasError(), qPrintable(xml.errorString() + ": " + direct.left(400)));
   const QRegularExpression viewBox(R"(viewBox="[^"]*")");
   QCOMPARE(viewBox.match(steps).captured(0), viewBox.match(direct).captured(0));
   // Laid out for export and discarded, as All plots' own views are (ASan checks the rest).
