@@ -30,13 +30,25 @@ ScoreHistogramView::ScoreHistogramView(QWidget* parent)
   layout->addWidget(m_ratio, 1);
   m_ratio->setAxisTitles(tr("Classifier score"), tr("test / train"));
   m_ratio->setLegendAlignment(Qt::AlignRight);
-  m_chart->setTitle(
-      tr("Score distributions per class") +
-      QStringLiteral("<br><span style=\"font-weight:normal\">%1</span>")
-          .arg(tr("solid: held-out test events · dashed: training events · KS p: train vs test")));
+  m_chart->setTitle(histogramTitle({}));
   m_chart->setAxisTitles(tr("Classifier score"), tr("Fraction of class weight per bin"));
   connect(m_runBox, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
   connect(m_logBox, &QCheckBox::toggled, this, [this](bool on) { setLogY(on); });
+}
+
+QString ScoreHistogramView::histogramTitle(const QString& run) {
+  return tr("Score distributions per class") + (run.isEmpty() ? QString() : ": " + run) +
+         QStringLiteral("<br><span style=\"font-weight:normal\">%1</span>")
+             .arg(
+                 tr("solid: held-out test events · dashed: training events · KS p: train vs test"));
+}
+
+void ScoreHistogramView::nameRunInTitles() {
+  const QString run = m_runBox->currentText().toHtmlEscaped();
+  m_chart->setTitle(histogramTitle(run));
+  // HTML, so a run name's '_' stays itself (plain titles turn "a_b" into a subscript).
+  m_ratio->setTitle(QStringLiteral("<span>%1</span>")
+                        .arg(tr("Held-out test over training events per bin: %1").arg(run)));
 }
 
 void ScoreHistogramView::setLogY(bool on) {

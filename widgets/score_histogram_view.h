@@ -32,10 +32,15 @@ class ScoreHistogramView : public QWidget {
                         : QString("%1/ratio/%2/%3").arg(runKey).arg(classIndex).arg(segment);
   }
   QString currentRunKey() const;
+  /// For a figure of its own (an exported file, where no run box says which run it is): both
+  /// titles name the current run, and the ratio panel gets a title.
+  void nameRunInTitles();
   static QColor classColor(int classIndex, int numClasses, int signalIndex);
 
  private:
   void redraw();
+  /// The histograms' title: `run` (HTML, empty: none) after the first line.
+  static QString histogramTitle(const QString& run);
   ChartView* m_chart;
   ChartView* m_ratio;
   QComboBox* m_runBox;

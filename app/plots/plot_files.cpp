@@ -194,7 +194,11 @@ std::unique_ptr<PlotSteps> plotFileSteps(const ProjectPlots& plots, const PlotFi
       const int index = file.index;
       const bool ratio = file.kind == K::ScoresRatio;
       addChartSteps<ScoreHistogramView>(
-          *steps, [p, index](ScoreHistogramView& v) { v.setRuns({p->runs.at(index)}); },
+          *steps,
+          [p, index](ScoreHistogramView& v) {
+            v.setRuns({p->runs.at(index)});
+            v.nameRunInTitles();  // a file of its own: no run box names the run
+          },
           [ratio](ScoreHistogramView& v) -> ChartView* {
             if (!ratio) return v.chartView();
             // The line at 1 and a class ratio, or nothing to compare (no file).

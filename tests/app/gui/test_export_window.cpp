@@ -729,7 +729,20 @@ class TestExportWindow : public QObject {
                  roc.contains("Workbench Simulation Internal") && roc.contains("13 TeV, 140 fb"),
              qPrintable(roc));
     QVERIFY2(!roc.contains("focal"), qPrintable(roc));
+    // A run's score plots are files of their own: their titles name the run, the ratio panel's
+    // says what it divides.
+    for (const QString b : {"scores_r1_boosted_trees", "scores_r1_boosted_trees_ratio"}) {
+      const QString svg = svgText(out + "/" + b + ".svg", &error);
+      QVERIFY2(error.isEmpty(), qPrintable(error));
+      QVERIFY2(svg.contains("boosted trees") &&
+                   svg.contains(b.endsWith("ratio") ? "over training events per bin"
+                                                    : "Score distributions per class"),
+               qPrintable(b + ": " + svg));
+    }
     for (const QString& b : bases) {
+      // Every SVG is well-formed XML (a rich-text title once put an unclosed <br> into <title>).
+      svgText(out + "/" + b + ".svg", &error);
+      QVERIFY2(error.isEmpty(), qPrintable(error));
       QFile pdf(out + "/" + b + ".pdf");
       QVERIFY(pdf.open(QIODevice::ReadOnly));
       QVERIFY2(pdf.read(5) == "%PDF-" && pdf.size() > 2000, qPrintable(b));
