@@ -521,7 +521,7 @@ bool ChartView::exportTo(const QString& path, QString* error, int dpi, QImage* i
           m_chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)),
                                    QRectF(QPointF(0, 0), QSizeF(size)));
         },
-        size, path, dpi, m_chart->title(), error, imageOut);
+        size, path, dpi, plainDocumentTitle(m_chart->title()), error, imageOut);
   });
   return ok;
 }
@@ -534,7 +534,7 @@ RecordedPlot ChartView::record() {
           m_chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)),
                                    QRectF(QPointF(0, 0), QSizeF(size)));
         },
-        size, m_chart->title());
+        size, plainDocumentTitle(m_chart->title()));
   });
   return plot;
 }

@@ -12,20 +12,13 @@
 
 namespace imbw {
 
-namespace {
-
-/// A chart's title (rich text: "<br>", "<sub>", spans) as the one line of plain text a file's
-/// title metadata holds: "Score distributions per class: gbdt — solid: … " (QTextDocument is
-/// reentrant: fine on the worker that writes the file).
-QString plainTitle(const QString& title) {
+QString plainDocumentTitle(const QString& title) {
   if (!title.contains('<')) return title;
   QString text = QTextDocumentFragment::fromHtml(title).toPlainText();
   text.replace(QChar(QChar::LineSeparator), QStringLiteral(" — "));
   text.replace(QChar('\n'), QStringLiteral(" — "));
   return text.simplified();
 }
-
-}  // namespace
 
 bool writeFigure(const std::function<void(QPainter&)>& draw, QSize size, const QString& path,
                  int dpi, const QString& title, QString* error, QImage* imageOut) {
@@ -57,9 +50,9 @@ bool writeFigure(const std::function<void(QPainter&)>& draw, QSize size, const Q
     generator.setFileName(path);
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(0, 0), size));
-    // QSvgGenerator writes the title into <title> as it is (Qt 6.4): a rich-text title made
-    // the file invalid XML ("<br>" never closed), so plain text, escaped here.
-    generator.setTitle(plainTitle(title).toHtmlEscaped());
+    // QSvgGenerator writes the title into <title> as it is (Qt 6.4): escaped here, or a '<' or
+    // '&' in it makes the file invalid XML.
+    generator.setTitle(title.toHtmlEscaped());
     QPainter painter;
     if (!painter.begin(&generator)) return fail(QObject::tr("cannot write %1").arg(path));
     painter.setRenderHint(QPainter::Antialiasing);
@@ -73,7 +66,7 @@ bool writeFigure(const std::function<void(QPainter&)>& draw, QSize size, const Q
     writer.setResolution(96);
     writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setTitle(plainTitle(title));
+    writer.setTitle(title);
     QPainter painter;
     if (!painter.begin(&writer)) return fail(QObject::tr("cannot write %1").arg(path));
     painter.setRenderHint(QPainter::Antialiasing);

@@ -11,9 +11,14 @@ class QWidget;
 
 namespace imbw {
 
+/// A chart's title (rich text: "<br>", "<sub>", spans) as the one line of plain text a file's
+/// title metadata holds: "Score distributions per class: gbdt — solid: … ". GUI thread.
+QString plainDocumentTitle(const QString& title);
+
 /// Writes a figure of `size` points, drawn by `draw` in points, to `path`; the format follows
 /// the suffix: .png (`dpi` pixels per inch, said in its header: 144 is twice the points, for
-/// print and high-dpi screens), .svg or .pdf (titled `title`). White paper under the drawing.
+/// print and high-dpi screens), .svg or .pdf (titled `title`, plain text: plainDocumentTitle).
+/// White paper under the drawing.
 /// Returns false and fills `error` when the file cannot be written or the suffix is not one of
 /// the three. With `image` and a .png path, the figure is drawn into *image and not saved.
 /// Safe on any thread when `draw` is (QPainter on QImage, QSvgGenerator and QPdfWriter are).
